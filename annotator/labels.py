@@ -1,0 +1,232 @@
+"""labels.yaml: the project's label set, model, patterns and keymap, validated.
+
+A broken file is one clear line naming the file, the line and the key (``LabelsError``),
+never a traceback. The default key bindings live here too, by id, so that the keymap in
+labels.yaml can be checked against them before any screen opens.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from rich.color import Color, ColorParseError
+
+# Binding id -> default keys (comma separated, Textual key names). Every binding of the
+# annotate and review screens has an id here; labels.yaml's `keymap` overrides these.
+DEFAULT_KEYMAP: dict[str, str] = {
+    "accept": "a,enter",
+    "reject": "x",
+    "ignore": "space",
+    "undo": "u,backspace",
+    "cursor_left": "left",
+    "cursor_right": "right",
+    "cursor_up": "up",
+    "cursor_down": "down",
+    "extend_left": "shift+left",
+    "extend_right": "shift+right",
+    "next_span": "tab",
+    "previous_span": "shift+tab",
+    "remove_span": "d,delete",
+    "start_earlier": "less_than_sign",
+    "start_later": "greater_than_sign",
+    "end_earlier": "comma",
+    "end_later": "full_stop",
+    "clear_selection": "escape",
+    "agreement": "g",
+    "help": "question_mark",
+    "quit": "q",
+}
+
+DEFAULT_COLORS = ["#e5c07b", "#61afef", "#98c379", "#c678dd", "#e06c75", "#56b6c2", "#d19a66", "#abb2bf"]
+
+
+class LabelsError(Exception):
+    """labels.yaml is broken; the message is the one line to show."""
+
+
+class Label(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    key: str | None = None
+    color: str | None = None
+    description: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if value != value.strip() or not value:
+            raise ValueError("a label name cannot be empty or start or end with spaces")
+        return value
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, value: str | None) -> str | None:
+        if value is not None and (not value or value.strip() != value or "," in value):
+            raise ValueError(f"{value!r} is not a key (one key name, such as \"1\" or \"p\")")
+        return value
+
+    @field_validator("color")
+    @classmethod
+    def _color(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        try:
+            Color.parse(value)
+        except ColorParseError:
+            raise ValueError(f"{value!r} is not a colour (use #rrggbb or a colour name)") from None
+        return value
+
+
+class LabelsConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lang: str = "en"
+    model: str | None = None
+    patterns: str | None = None
+    label_map: dict[str, str] = Field(default_factory=dict)
+    labels: list[Label] = Field(min_length=1)
+    keymap: dict[str, str] = Field(default_factory=dict)
+    # Where the file lives: relative model and patterns paths are resolved from here.
+    base_dir: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("lang")
+    @classmethod
+    def _lang(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z]{2,3}|xx", value):
+            raise ValueError(f"{value!r} is not a spaCy language code (such as en, de, xx)")
+        return value
+
+    @field_validator("keymap")
+    @classmethod
+    def _keymap(cls, value: dict[str, str]) -> dict[str, str]:
+        for binding_id in value:
+            if binding_id not in DEFAULT_KEYMAP:
+                known = ", ".join(sorted(DEFAULT_KEYMAP))
+                raise ValueError(f"unknown binding id {binding_id!r} (known: {known})")
+        return value
+
+    @model_validator(mode="after")
+    def _unique(self) -> LabelsConfig:
+        problem = self.duplicate()
+        if problem:
+            raise ValueError(problem[1])
+        return self
+
+    def duplicate(self) -> tuple[tuple, str] | None:
+        """The first duplicate label name or key, as (location, message)."""
+        seen_names: set[str] = set()
+        action_keys = {k for keys in self.bindings().values() for k in keys.split(",")}
+        seen_keys: dict[str, str] = {}
+        for index, label in enumerate(self.labels):
+            if label.name in seen_names:
+                return ("labels", index, "name"), f"label {label.name!r} is defined twice"
+            seen_names.add(label.name)
+            if label.key is None:
+                continue
+            if label.key in seen_keys:
+                return ("labels", index, "key"), f"key {label.key!r} is used by both {seen_keys[label.key]} and {label.name}"
+            if label.key in action_keys:
+                return ("labels", index, "key"), f"key {label.key!r} of {label.name} is already bound to an action"
+            seen_keys[label.key] = label.name
+        return None
+
+    @property
+    def names(self) -> list[str]:
+        return [label.name for label in self.labels]
+
+    def bindings(self) -> dict[str, str]:
+        """Binding id -> keys, defaults overridden by the keymap."""
+        return {**DEFAULT_KEYMAP, **self.keymap}
+
+    def color(self, name: str) -> str:
+        for index, label in enumerate(self.labels):
+            if label.name == name:
+                return label.color or DEFAULT_COLORS[index % len(DEFAULT_COLORS)]
+        return "#808080"
+
+    def map_label(self, label: str) -> str | None:
+        """A model's label in our label set (through label_map), or None to drop it."""
+        mapped = self.label_map.get(label, label)
+        return mapped if mapped in self.names else None
+
+    def resolve(self, value: str | None) -> str | None:
+        """A model or patterns setting: a path relative to labels.yaml when it exists there."""
+        if value is None:
+            return None
+        candidate = self.base_dir / value
+        return str(candidate) if candidate.exists() else value
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader that remembers the line of every mapping key and list item."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    mapping = loader.construct_mapping(node, deep=True)
+    lines = {}
+    for key_node, value_node in node.value:
+        lines[loader.construct_object(key_node)] = (key_node.start_mark.line + 1, value_node)
+    loader.lines[id(mapping)] = (node.start_mark.line + 1, lines)
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_of(loader: _LineLoader, data, loc: tuple) -> tuple[int | None, str]:
+    """The line and the dotted key of a pydantic error location in the loaded data."""
+    line, node = None, data
+    names = []
+    for part in loc:
+        names.append(str(part))
+        if isinstance(node, dict) and id(node) in loader.lines:
+            start, lines = loader.lines[id(node)]
+            line = lines.get(part, (start, None))[0]
+            node = node.get(part) if part in node else None
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            if isinstance(node, dict) and id(node) in loader.lines:
+                line = loader.lines[id(node)][0]
+        else:
+            break
+    return line, ".".join(names)
+
+
+def load_labels(path: str | Path) -> LabelsConfig:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LabelsError(f"{path}: no such file (run `annotator init` to make one)") from None
+    except UnicodeDecodeError as error:
+        raise LabelsError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    loader = _LineLoader(text)
+    loader.lines = {}
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise LabelsError(f"{path}{where}: not valid YAML ({getattr(error, 'problem', error)})") from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise LabelsError(f"{path}:1: expected a mapping with a `labels` list")
+    try:
+        config = LabelsConfig.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        loc, message = tuple(first["loc"]), first["msg"].removeprefix("Value error, ")
+        if not loc:  # a whole-file check: find where it points
+            probe = LabelsConfig.model_construct(**data)
+            probe.labels = [Label.model_validate(item) for item in data.get("labels", [])]
+            loc = (probe.duplicate() or ((), message))[0]
+        line, key = _line_of(loader, data, loc)
+        where = f":{line}" if line else ""
+        raise LabelsError(f"{path}{where}: {key or 'file'}: {message}") from None
+    config.base_dir = path.parent
+    return config
