@@ -7,6 +7,8 @@ labels.yaml can be checked against them before any screen opens.
 
 from __future__ import annotations
 
+from annotator.errors import UserError
+
 import re
 from pathlib import Path
 
@@ -43,7 +45,7 @@ DEFAULT_KEYMAP: dict[str, str] = {
 DEFAULT_COLORS = ["#e5c07b", "#61afef", "#98c379", "#c678dd", "#e06c75", "#56b6c2", "#d19a66", "#abb2bf"]
 
 
-class LabelsError(Exception):
+class LabelsError(UserError):
     """labels.yaml is broken; the message is the one line to show."""
 
 

@@ -9,6 +9,8 @@ annotator) is that annotator's answer.
 
 from __future__ import annotations
 
+from annotator.errors import UserError
+
 import json
 import sqlite3
 import time
@@ -26,7 +28,7 @@ BUSY_TIMEOUT_SECONDS = 60.0
 LEASE_SECONDS = 30 * 60
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """A problem with the store a user can act on (shown as one line)."""
 
 
