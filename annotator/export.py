@@ -1,0 +1,266 @@
+"""Store -> spaCy training data: ``train.spacy``, ``dev.spacy`` (DocBin) and ``config.cfg``.
+
+One ``Doc`` per exported document: words and spaces from the stored tokens, ``doc.ents``
+from the final spans (``core.consensus``), on the side of the seeded split
+(``core.split``). Deciding what goes where needs only the answers and the input hashes,
+so that is done first; then the texts are streamed from the store, and each ``Doc`` is
+packed into its DocBin (which keeps arrays, not Docs) and dropped. Everything is written
+into a temporary folder and moved into place at the end: nothing half-written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.consensus import final_spans
+from annotator.core.spans import Span
+from annotator.core.split import DEV, TRAIN, split
+from annotator.errors import UserError
+from annotator.store import Store
+
+SPACY_FILES = ("train.spacy", "dev.spacy", "config.cfg")
+# What NER training reads; fewer attributes make smaller files, written faster.
+DOC_ATTRS = ["ORTH", "ENT_IOB", "ENT_TYPE"]
+OFF_BOUNDARIES = "spans off token boundaries"
+
+
+@dataclass
+class Summary:
+    """What an export wrote and what it left out, for the report at the end."""
+
+    dataset: str
+    out_dir: Path
+    files: list[Path] = field(default_factory=list)
+    documents: Counter = field(default_factory=Counter)  # side (or answer) -> documents (or lines)
+    spans: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # label -> side -> spans
+    left_out: Counter = field(default_factory=Counter)  # reason -> documents
+
+
+@dataclass
+class Plan:
+    """The final spans of each document to export, and why the others are left out."""
+
+    finals: dict[int, tuple[Span, ...]]
+    hashes: dict[int, str]
+    left_out: Counter
+
+
+def plan_export(store: Store, dataset: str, conflicts: str = "review") -> Plan:
+    answers = defaultdict(list)
+    for answer in store.latest_answers(dataset):
+        answers[answer.document].append(answer)
+    reviews = store.latest_reviews(dataset)
+    plan = Plan({}, {}, Counter())
+    for document, digest in store.document_hashes(dataset):
+        final = final_spans(answers.get(document, ()), reviews.get(document), conflicts)
+        if final.kept:
+            plan.finals[document] = final.spans
+            plan.hashes[document] = digest
+        else:
+            plan.left_out[final.reason] += 1
+    return plan
+
+
+def words_and_spaces(text: str, tokens: Sequence[Sequence[int]]) -> tuple[list[str], list[bool]]:
+    """spaCy's words and spaces for stored token offsets, so that ``doc.text == text``.
+    Text between tokens that is not one space (tokens from another tool may skip
+    whitespace) becomes a token of its own, as spaCy's tokenizer would make it."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    position = 0
+    for start, end in [*tokens, (len(text), len(text))]:
+        if start > position:
+            gap = text[position:start]
+            if words and not spaces[-1] and gap[0] == " ":
+                spaces[-1] = True
+                gap = gap[1:]
+            if gap:
+                words.append(gap)
+                spaces.append(False)
+        if end > start:
+            words.append(text[start:end])
+            spaces.append(False)
+        position = max(position, end)
+    return words, spaces
+
+
+def make_doc(vocab, text: str, tokens: Sequence[Sequence[int]], spans: Sequence[Span]):
+    """A Doc with the stored tokens and ``spans`` as ``doc.ents`` (every other token
+    marked outside an entity: an accepted document with no spans teaches that too)."""
+    from spacy.tokens import Doc
+
+    words, spaces = words_and_spaces(text, tokens)
+    doc = Doc(vocab, words=words, spaces=spaces)
+    ents = [doc.char_span(span.start, span.end, label=span.label) for span in spans]
+    if any(ent is None for ent in ents):
+        raise ValueError(OFF_BOUNDARIES)
+    doc.ents = ents
+    return doc
+
+
+def spacy_config(lang: str):
+    """spaCy's own starting config for an NER pipeline in ``lang`` (CPU, efficiency)."""
+    from spacy.cli.init_config import init_config
+
+    return init_config(lang=lang, pipeline=["ner"], optimize="efficiency", silent=True)
+
+
+def blank_vocab(lang: str):
+    import spacy
+
+    try:
+        return spacy.blank(lang).vocab
+    except ImportError:
+        raise UserError(f"spaCy has no language {lang!r}; set `lang` in labels.yaml") from None
+
+
+def dataset_lang(store: Store, dataset: str, fallback: str = "en") -> str:
+    info = store.dataset_info(dataset)
+    return (info or {}).get("lang") or fallback
+
+
+def check_enough(store: Store, dataset: str, plan: Plan, needed: int) -> None:
+    if len(plan.finals) >= needed:
+        return
+    why = ", ".join(f"{count} {reason}" for reason, count in plan.left_out.most_common()) or "no documents"
+    if not plan.finals:
+        raise UserError(f"{store.path}: dataset {dataset!r} has nothing to export yet ({why})")
+    raise UserError(
+        f"{store.path}: dataset {dataset!r} has only one document to export ({why} left out); "
+        "spaCy needs one to train on and one to evaluate"
+    )
+
+
+def export_spacy(
+    store: Store,
+    dataset: str,
+    out_dir: Path,
+    *,
+    eval_split: float = 0.2,
+    seed: int = 0,
+    conflicts: str = "review",
+    force: bool = False,
+    lang: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Summary:
+    """Write train.spacy, dev.spacy and config.cfg into ``out_dir``; returns the summary."""
+    from spacy.tokens import DocBin
+
+    if not 0.0 < eval_split < 1.0:
+        raise UserError(f"--eval-split must be between 0 and 1 (not {eval_split})")
+    plan = plan_export(store, dataset, conflicts)
+    check_enough(store, dataset, plan, needed=2)
+    lang = lang or dataset_lang(store, dataset)
+    vocab = blank_vocab(lang)
+    sides = split(plan.hashes.values(), eval_split, seed)
+    summary = Summary(dataset, Path(out_dir), left_out=plan.left_out)
+    with output_folder(Path(out_dir), SPACY_FILES, force) as temp:
+        bins = {TRAIN: DocBin(attrs=DOC_ATTRS), DEV: DocBin(attrs=DOC_ATTRS)}
+        for document in store.documents(dataset):
+            spans = plan.finals.get(document.id)
+            if spans is None:
+                continue
+            try:
+                doc = make_doc(vocab, document.text, document.tokens, spans)
+            except ValueError as error:
+                summary.left_out[str(error) if str(error) == OFF_BOUNDARIES else "overlapping spans"] += 1
+                continue
+            side = sides[document.input_hash]
+            bins[side].add(doc)
+            summary.documents[side] += 1
+            for span in spans:
+                summary.spans[span.label][side] += 1
+            if progress is not None:
+                progress(1)
+        for side, doc_bin in bins.items():
+            doc_bin.to_disk(temp / f"{side}.spacy")
+        spacy_config(lang).to_disk(temp / "config.cfg")
+    summary.files = [Path(out_dir) / name for name in SPACY_FILES]
+    return summary
+
+
+@contextmanager
+def output_folder(out_dir: Path, names: Sequence[str], force: bool) -> Iterator[Path]:
+    """A temporary folder inside ``out_dir`` to write ``names`` into; they are moved into
+    ``out_dir`` only when the block finishes. On any failure nothing is left behind,
+    not even the folders this made."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"{out_dir}: is a file, not a folder")
+    existing = [name for name in names if (out_dir / name).exists()]
+    if existing and not force:
+        raise UserError(f"{out_dir / existing[0]}: already exists (use --force to replace it)")
+    made = [folder for folder in (out_dir, *out_dir.parents) if not folder.exists()]
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(prefix=".annotator-export-", dir=out_dir))
+    except OSError as error:
+        _remove_empty(made)
+        raise UserError(f"{out_dir}: cannot write here ({error.strerror or error})") from None
+    done = False
+    try:
+        yield temp
+        for name in names:
+            os.replace(temp / name, out_dir / name)
+        done = True
+    except OSError as error:
+        raise UserError(f"{out_dir}: cannot write here ({error.strerror or error})") from None
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+        if not done:
+            _remove_empty(made)
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for folder in folders:  # deepest first
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+
+
+def print_summary(summary: Summary, console=None) -> None:
+    """Documents per split (or lines per answer), spans per label, what was left out and why."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    order = [TRAIN, DEV, "accept", "reject", "ignore"]
+    columns = sorted(summary.documents, key=lambda c: (order.index(c) if c in order else len(order), c))
+    table = Table(title=f"export of {summary.dataset!r} to {summary.out_dir}", title_justify="left")
+    table.add_column("")
+    for column in columns:
+        table.add_column(column, justify="right")
+    table.add_column("total", justify="right")
+    table.add_row("documents", *(str(summary.documents[c]) for c in columns), str(sum(summary.documents.values())))
+    for label in sorted(summary.spans):
+        counts = summary.spans[label]
+        table.add_row(label, *(str(counts[c]) for c in columns), str(sum(counts.values())))
+    console.print(table)
+    if summary.left_out:
+        left = Table(title="left out", title_justify="left")
+        left.add_column("why")
+        left.add_column("documents", justify="right")
+        for reason, count in summary.left_out.most_common():
+            left.add_row(reason, str(count))
+        console.print(left)
+    for path in summary.files:
+        console.print(f"wrote {path}", markup=False, highlight=False)
+
+
+@contextmanager
+def progress_bar(description: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A Rich progress bar (on stderr, only on a terminal); yields its advance function."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)

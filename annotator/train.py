@@ -1,0 +1,115 @@
+"""`annotator train`: export the dataset, train a spaCy NER pipeline on it (CPU), and
+report the dev scores, so that the next documents can be pre-highlighted by a model
+that learnt from the team's own answers.
+
+The export's ``config.cfg`` is spaCy's own starting config; training runs spaCy's own
+``train`` with a small default budget (overridable like on spaCy's command line:
+``--training.max_steps 50``). The pipeline is saved in ``OUT_DIR/model/model-best``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import srsly
+
+from annotator.errors import UserError
+from annotator.export import Summary, export_spacy
+
+# Enough for a few thousand annotated documents on a laptop CPU; raise for more.
+DEFAULT_OVERRIDES = {"training.max_steps": 1000, "training.eval_frequency": 100, "training.patience": 400}
+MODEL_FOLDER = "model"
+
+
+@dataclass
+class TrainResult:
+    export: Summary
+    model: Path  # model-best
+    scores: dict = field(default_factory=dict)  # ents_f, ents_p, ents_r
+    per_label: dict = field(default_factory=dict)  # label -> {p, r, f}
+
+
+def parse_overrides(args: list[str]) -> dict:
+    """spaCy's own parsing of ``--section.key value`` arguments."""
+    from spacy.cli._util import parse_config_overrides
+
+    try:
+        return parse_config_overrides(list(args))
+    except SystemExit:  # spaCy has printed what was wrong
+        raise UserError(f"cannot read the spaCy overrides {' '.join(args)!r} (use --section.key value)") from None
+
+
+def train(
+    store,
+    dataset: str,
+    out_dir: Path,
+    *,
+    config: Path | None = None,
+    overrides: dict | None = None,
+    force: bool = False,
+    on_exported: Callable[[Summary], None] | None = None,
+    **export_options,
+) -> TrainResult:
+    """Export ``dataset`` into ``out_dir`` and train on it; the model goes to ``out_dir/model``."""
+    out_dir = Path(out_dir)
+    model_dir = out_dir / MODEL_FOLDER
+    if config is not None and not Path(config).is_file():
+        raise UserError(f"{config}: no such config file")
+    if model_dir.exists() and not force:
+        raise UserError(f"{model_dir}: already exists (use --force to replace it)")
+    summary = export_spacy(store, dataset, out_dir, force=force, **export_options)
+    if on_exported is not None:
+        on_exported(summary)
+    shutil.rmtree(model_dir, ignore_errors=True)  # --force: no stale model-best from an earlier run
+    config_path = Path(config) if config is not None else out_dir / "config.cfg"
+    settings = {} if config is not None else dict(DEFAULT_OVERRIDES)
+    settings.update({"paths.train": str(out_dir / "train.spacy"), "paths.dev": str(out_dir / "dev.spacy")})
+    settings.update(overrides or {})
+    run_spacy_train(config_path, model_dir, settings)
+    best = model_dir / "model-best"
+    result = TrainResult(summary, best)
+    performance = srsly.read_json(best / "meta.json").get("performance", {})
+    result.scores = {key: performance.get(key) for key in ("ents_f", "ents_p", "ents_r")}
+    result.per_label = performance.get("ents_per_type") or {}
+    return result
+
+
+def run_spacy_train(config_path: Path, model_dir: Path, overrides: dict) -> None:
+    from confection import ConfigValidationError
+    from spacy.cli.train import train as spacy_train
+
+    try:
+        spacy_train(config_path, model_dir, use_gpu=-1, overrides=overrides)
+    except ConfigValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors) or str(error.title)
+        raise UserError(f"{config_path}: {problems}") from None
+    except SystemExit:  # spaCy printed why (a missing file, a bad setting)
+        raise UserError(f"{config_path}: spaCy training stopped (see its message above)") from None
+
+
+def print_scores(result: TrainResult, console=None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    table = Table(title=f"dev scores of {result.model}", title_justify="left")
+    for column, justify in (("label", "left"), ("precision", "right"), ("recall", "right"), ("F", "right")):
+        table.add_column(column, justify=justify)
+
+    def cell(value) -> str:
+        return "-" if value is None else f"{100 * value:.1f}"
+
+    for label in sorted(result.per_label):
+        scores = result.per_label[label]
+        table.add_row(label, cell(scores.get("p")), cell(scores.get("r")), cell(scores.get("f")))
+    scores = result.scores
+    table.add_row("all", cell(scores.get("ents_p")), cell(scores.get("ents_r")), cell(scores.get("ents_f")), style="bold")
+    console.print(table)
+    console.print(
+        f"pre-highlight new documents with it: annotator preannotate --model {result.model} --replace",
+        markup=False,
+        highlight=False,
+    )
