@@ -1,0 +1,31 @@
+"""Merging suggestions from several sources (a model, patterns) into one set of spans.
+
+The annotate screen shows one non-overlapping set, like ``doc.ents``. Overlaps are
+resolved as spaCy's ``util.filter_spans`` does: the longest span wins, because a longer
+match is the more specific one ("New York City" over "York"); between spans of equal
+length the earlier source wins (callers list the model before the patterns, as the store
+returns them), then the earlier start. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+
+from annotator.core.spans import Span, overlaps
+
+
+def merge_suggestions(sources: Sequence[Iterable[Span]]) -> tuple[Span, ...]:
+    """One non-overlapping, sorted set of spans from several sources' spans."""
+    candidates = [
+        (-(span.end - span.start), rank, span.start, span)
+        for rank, spans in enumerate(sources)
+        for span in spans
+    ]
+    kept: list[Span] = []  # sorted by start; neighbours found by bisect, not a scan
+    for *_, span in sorted(candidates):
+        at = bisect_left(kept, span)
+        if (at > 0 and overlaps(kept[at - 1], span)) or (at < len(kept) and overlaps(kept[at], span)):
+            continue
+        kept.insert(at, span)
+    return tuple(kept)

@@ -1,0 +1,142 @@
+"""JSONL readers: plain (`text`, `meta`, `id`), Prodigy and doccano, found line by line.
+
+- plain: ``{"text": ..., "meta": {...}, "id": ...}``
+- Prodigy: adds ``tokens`` (kept as given), ``spans`` (start/end/label), ``answer`` and
+  ``_annotator_id`` / ``_session_id`` / ``_timestamp``; spans with an answer are that
+  annotator's answer, spans without one are suggestions.
+- doccano: ``label: [[start, end, label], ...]`` (or ``entities`` with
+  ``start_offset``/``end_offset``): an accepted answer when the annotator is known,
+  else suggestions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import srsly
+
+from annotator.core.spans import Span
+from annotator.core.tasks import ANSWERS
+from annotator.io.records import Problem, Record, text_lines
+
+FLAVOURS = ("jsonl", "prodigy", "doccano")
+PRODIGY_KEYS = ("spans", "tokens", "answer", "_input_hash", "_task_hash", "_annotator_id", "_session_id")
+
+
+class BadLine(ValueError):
+    """Why one line cannot be read (becomes a Problem naming the file and line)."""
+
+
+def flavour_of(data: dict) -> str:
+    if "label" in data or "entities" in data:
+        return "doccano"
+    if any(key in data for key in PRODIGY_KEYS):
+        return "prodigy"
+    return "jsonl"
+
+
+def _int(value, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadLine(f"{what} must be a whole number, not {value!r}")
+    return value
+
+
+def _tokens(text: str, items) -> list[tuple[int, int]]:
+    if not isinstance(items, list):
+        raise BadLine('"tokens" must be a list')
+    tokens, previous_end = [], 0
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise BadLine(f"token {index} must be an object with start and end")
+        start, end = _int(item.get("start"), f"token {index} start"), _int(item.get("end"), f"token {index} end")
+        if not previous_end <= start < end <= len(text):
+            raise BadLine(f"token {index} ({start}-{end}) is out of order or out of range for a text of {len(text)} characters")
+        if "text" in item and text[start:end] != item["text"]:
+            raise BadLine(f"token {index} {item['text']!r} does not match the text at {start}-{end} ({text[start:end]!r})")
+        tokens.append((start, end))
+        previous_end = end
+    return tokens
+
+
+def _prodigy_spans(items) -> tuple[Span, ...]:
+    if not isinstance(items, list):
+        raise BadLine('"spans" must be a list')
+    spans = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or "label" not in item:
+            raise BadLine(f"span {index} must be an object with start, end and label")
+        spans.append(Span(_int(item.get("start"), f"span {index} start"), _int(item.get("end"), f"span {index} end"), str(item["label"])))
+    return tuple(spans)
+
+
+def _doccano_spans(data: dict) -> tuple[Span, ...]:
+    items = data.get("label", data.get("entities"))
+    if not isinstance(items, list):
+        raise BadLine('"label" must be a list of [start, end, label]')
+    spans = []
+    for index, item in enumerate(items):
+        if isinstance(item, dict):
+            item = [item.get("start_offset"), item.get("end_offset"), item.get("label")]
+        if not isinstance(item, list) or len(item) != 3:
+            raise BadLine(f"label {index} must be [start, end, label]")
+        spans.append(Span(_int(item[0], f"label {index} start"), _int(item[1], f"label {index} end"), str(item[2])))
+    return tuple(spans)
+
+
+def parse_line(data, where: str, flavour: str) -> Record:
+    if not isinstance(data, dict):
+        raise BadLine('expected a JSON object with a "text" field')
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise BadLine('no "text" field' if text is None else '"text" must be a string')
+    if not text.strip():
+        raise BadLine("empty text")
+    meta = data.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise BadLine('"meta" must be an object')
+    meta = {**meta, "file": where.rsplit(":", 1)[0], "line": int(where.rsplit(":", 1)[1])}
+    if "id" in data:
+        meta["id"] = data["id"]
+    record = Record(text=text, where=where, meta=meta, source=flavour)
+    if flavour == "doccano":
+        record.spans = _doccano_spans(data)
+        record.answer_default = "accept"
+        record.annotator = data.get("annotator") or data.get("user")
+        record.answer = "accept" if record.annotator else None
+    elif flavour == "prodigy":
+        if "tokens" in data:
+            record.tokens = _tokens(text, data["tokens"])
+        if "spans" in data:
+            record.spans = _prodigy_spans(data["spans"])
+        answer = data.get("answer")
+        if answer is not None and answer not in ANSWERS:
+            raise BadLine(f'"answer" must be one of {", ".join(ANSWERS)}, not {answer!r}')
+        record.answer = answer
+        record.annotator = data.get("_annotator_id") or data.get("_session_id")
+        if isinstance(data.get("_timestamp"), (int, float)):
+            record.answered_at = float(data["_timestamp"])
+    return record
+
+
+def read_jsonl(path: Path, flavour: str = "auto") -> Iterator[Record | Problem]:
+    empty = True
+    for number, line in text_lines(path):
+        where = f"{path}:{number}"
+        if isinstance(line, Problem):
+            yield line
+            continue
+        if not line.strip():
+            continue
+        empty = False
+        try:
+            data = srsly.json_loads(line)
+        except ValueError as error:
+            yield Problem(where, f"not valid JSON ({error})")
+            continue
+        try:
+            yield parse_line(data, where, flavour_of(data) if flavour in ("auto", None) else flavour)
+        except BadLine as error:
+            yield Problem(where, str(error))
+    if empty:
+        yield Problem(f"{path}:1", "empty file (no JSON lines)")

@@ -1,0 +1,74 @@
+"""What every reader yields: a ``Record`` per document, or a ``Problem`` for a bad line.
+
+Readers never touch the store. A problem with one line or document is yielded as a
+``Problem`` (the importer stops on it, or skips it with ``--skip-invalid``); a problem
+with a whole file (missing, binary, not a DocBin) raises ``UserError`` at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.spans import Span
+from annotator.errors import UserError
+
+# A file this size or bigger is read in chunks; the first chunk is also sniffed.
+SNIFF_BYTES = 8192
+
+
+@dataclass
+class Record:
+    """One document as a reader found it."""
+
+    text: str
+    where: str  # "file:line" (or "file: doc N"), for messages
+    meta: dict = field(default_factory=dict)
+    tokens: list[tuple[int, int]] | None = None  # kept as given (Prodigy, DocBin, CoNLL)
+    spans: tuple[Span, ...] | None = None  # None: the file gave no spans
+    answer: str | None = None  # accept | reject | ignore, when the file says so
+    answer_default: str | None = None  # the answer the spans are when an annotator is named
+    annotator: str | None = None
+    answered_at: float | None = None
+    source: str = "import"  # suggestion source when the spans are not an answer
+
+
+@dataclass
+class Problem:
+    """A line or document that cannot be imported, and why."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+def check_readable(path: Path) -> None:
+    """A clear error for a missing file or a folder where a file was expected."""
+    if not path.exists():
+        raise UserError(f"{path}: no such file")
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder, not a file")
+
+
+def check_not_binary(path: Path) -> None:
+    """Text formats refuse binary files up front (a NUL byte is never in text)."""
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if b"\0" in head:
+        raise UserError(f"{path}: a binary file, not text (give a .spacy DocBin, JSONL, CoNLL or plain text)")
+
+
+def text_lines(path: Path) -> Iterator[tuple[int, str | Problem]]:
+    """(line number, line text with its newline) for a UTF-8 file, streamed.
+
+    Decoding line by line is what lets a bad byte be reported with its line.
+    """
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                yield number, raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                yield number, Problem(f"{path}:{number}", f"not UTF-8 text ({error.reason} at byte {error.start})")

@@ -1,0 +1,102 @@
+"""spaCy inputs: `.spacy` DocBin files and CoNLL / IOB files through spaCy's converters.
+
+Tokens are kept as the file gives them; entities become suggestions, or an accepted
+answer when the importer is given an annotator with ``--as-answers``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from annotator.core.spans import Span
+from annotator.errors import UserError
+from annotator.io.records import Problem, Record, text_lines
+
+# The last column of a CoNLL line is an IOB/BILUO tag.
+TAG = re.compile(r"^(O|[BIELU]-\S+)$")
+DOC_DELIMITER = "-DOCSTART-"
+
+
+def _record(doc, path: Path, where: str, index: int, source: str) -> Record:
+    text = doc.text.rstrip()  # converters leave a space after the last word
+    if not text.strip():
+        return Problem(where, "empty text")
+    return Record(
+        text=text,
+        where=where,
+        meta={"file": str(path), "doc": index},
+        tokens=[(t.idx, t.idx + len(t)) for t in doc if t.idx < len(text)],
+        spans=tuple(Span(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents),
+        answer_default="accept",
+        source=source,
+    )
+
+
+def _records(docs: Iterable, path: Path, source: str, first_line: list[int] | None = None) -> Iterator[Record | Problem]:
+    for index, doc in enumerate(docs, start=1):
+        where = f"{path}:{first_line[index - 1]}" if first_line else f"{path}: doc {index}"
+        yield _record(doc, path, where, index, source)
+
+
+def read_docbin(path: Path) -> Iterator[Record | Problem]:
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    try:
+        doc_bin = DocBin(store_user_data=True).from_bytes(path.read_bytes())
+    except Exception as error:  # msgpack/zlib raise many kinds; all mean "not a DocBin"
+        raise UserError(f"{path}: not a spaCy DocBin ({type(error).__name__}: {error})") from None
+    if len(doc_bin) == 0:
+        raise UserError(f"{path}: the DocBin holds no documents")
+    return _records(doc_bin.get_docs(Vocab()), path, "spacy")
+
+
+def _conll_lines(path: Path) -> tuple[str, list[int], list[Problem]]:
+    """The file's text, the line each document starts on, and lines that are not CoNLL/IOB."""
+    lines, problems = [], []
+    for number, line in text_lines(path):
+        if isinstance(line, Problem):
+            problems.append(line)
+        else:
+            lines.append((number, line.strip()))
+    content = [(n, line) for n, line in lines if line and not line.startswith(DOC_DELIMITER)]
+    iob = bool(content) and "|" in content[0][1].split()[0]
+    for number, line in content:
+        words = line.split()
+        tags = [word.rsplit("|", 1)[-1] for word in words] if iob else [words[-1]]
+        if (not iob and len(words) < 2) or not all(TAG.match(tag) for tag in tags):
+            problems.append(Problem(f"{path}:{number}", f"not a CoNLL/IOB line (words with O, B-, I- tags): {line[:60]!r}"))
+    # Where each document starts: every line (IOB), each -DOCSTART- block, or each sentence.
+    has_delimiter = any(line.startswith(DOC_DELIMITER) for _, line in lines)
+    starts, previous = [], ""
+    for number, line in lines:
+        if line and not line.startswith(DOC_DELIMITER):
+            if iob or previous.startswith(DOC_DELIMITER) or (not has_delimiter and not previous):
+                starts.append(number)
+        if line or not has_delimiter:
+            previous = line
+    return "\n".join(line for _, line in lines), starts, problems
+
+
+def read_conll(path: Path) -> Iterator[Record | Problem]:
+    """CoNLL-2003 style columns (``conll_ner_to_docs``) or one-sentence-per-line IOB (``iob_to_docs``)."""
+    from spacy.training.converters import conll_ner_to_docs, iob_to_docs
+
+    data, starts, problems = _conll_lines(path)
+    if problems:
+        yield from problems
+        return
+    if not data.strip():
+        yield Problem(f"{path}:1", "empty text (the file holds no words)")
+        return
+    is_iob = "|" in data.strip().split()[0]
+    try:
+        if is_iob:
+            docs = list(iob_to_docs(data, n_sents=1, no_print=True))
+        else:
+            docs = list(conll_ner_to_docs(data, n_sents=0 if DOC_DELIMITER in data else 1, no_print=True))
+    except Exception as error:  # the converters raise ValueError/KeyError on malformed tags
+        raise UserError(f"{path}: not CoNLL/IOB ({type(error).__name__}: {error})") from None
+    yield from _records(docs, path, "conll", starts if len(starts) == len(docs) else None)

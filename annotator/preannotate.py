@@ -1,0 +1,205 @@
+"""Pre-highlighting: a spaCy pipeline and/or patterns (EntityRuler) -> stored suggestions.
+
+Each source is stored under its own name (``en_core_web_sm 3.8.0``, ``patterns``) so it
+is computed once and never on display. Only the components that set entities (and the
+embedding layers they listen to) run. spaCy is imported here, never by the UI; the UI's
+worker calls :func:`suggest_documents`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import srsly
+
+from annotator.core.spans import Span, Tokens
+from annotator.core.suggestions import merge_suggestions
+from annotator.errors import UserError
+from annotator.labels import LabelsConfig
+from annotator.store import Store
+
+PATTERNS_SOURCE = "patterns"
+BATCH_SIZE = 256
+ENTITY_SETTERS = ("ner", "entity_ruler", "beam_ner")
+
+
+def stderr_note(message: str) -> None:
+    print(f"annotator: {message}", file=sys.stderr)
+
+
+@dataclass
+class Highlighter:
+    source: str  # stored with every suggestion: which pipeline (and version) made it
+    nlp: object  # a spacy Language with only the components that set entities enabled
+
+
+def install_hint(model: str) -> str:
+    if re.fullmatch(r"[a-z]{2,3}_\w+", model):
+        return f"install it with `python -m spacy download {model}` (or `pip install {model}`)"
+    return "give the name of an installed spaCy pipeline or the path of a saved one"
+
+
+def model_installed(model: str) -> bool:
+    import spacy.util
+
+    return Path(model).exists() or spacy.util.is_package(model)
+
+
+def _source_name(nlp, model: str) -> str:
+    meta = nlp.meta
+    name = meta.get("name") or Path(model).name
+    if not Path(model).exists() and not name.startswith(f"{meta.get('lang')}_"):
+        name = f"{meta.get('lang')}_{name}"  # installed packages are named lang_name
+    return f"{name} {meta.get('version', '')}".strip()
+
+
+def _keep_entity_components(nlp) -> None:
+    """Disable what NER does not need (tagger, parser, lemmatizer...), keeping the
+    tok2vec/transformer layers that an entity component listens to."""
+    setters = {name for name in nlp.pipe_names if name in ENTITY_SETTERS or "ner" in name or "entity" in name}
+    feeders = {
+        name
+        for name, pipe in nlp.pipeline
+        if setters & set(getattr(pipe, "listening_components", []) or [])
+    }
+    nlp.select_pipes(enable=sorted(setters | feeders))
+
+
+def load_model(model: str, note: Callable[[str], None] = stderr_note) -> Highlighter | None:
+    """The pipeline ready for NER, or None (after one line saying how to install it)."""
+    import spacy
+
+    if not model_installed(model):
+        note(f"model {model!r} is not installed; {install_hint(model)}. Going on without it.")
+        return None
+    try:
+        nlp = spacy.load(model)
+    except Exception as error:  # a broken or incompatible pipeline folder
+        raise UserError(f"{model}: cannot load this spaCy pipeline ({type(error).__name__}: {error})") from None
+    _keep_entity_components(nlp)
+    if not nlp.pipe_names:
+        raise UserError(f"{model}: this spaCy pipeline has no component that finds entities")
+    return Highlighter(_source_name(nlp, model), nlp)
+
+
+def read_patterns(path: Path) -> list[dict]:
+    """Patterns JSONL (spaCy EntityRuler / Prodigy format), checked line by line."""
+    if not path.exists():
+        raise UserError(f"{path}: no such patterns file")
+    patterns = []
+    for number, line in enumerate(path.read_bytes().splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = srsly.json_loads(line)
+        except ValueError as error:
+            raise UserError(f"{path}:{number}: not valid JSON ({error})") from None
+        if not isinstance(item, dict) or not isinstance(item.get("label"), str) or not isinstance(item.get("pattern"), (str, list)):
+            raise UserError(f'{path}:{number}: a pattern needs "label" and "pattern" (a string or a list of token patterns)')
+        patterns.append(item)
+    return patterns
+
+
+def load_patterns(path: Path, lang: str) -> Highlighter:
+    import spacy
+
+    nlp = spacy.blank(lang)
+    ruler = nlp.add_pipe("entity_ruler", config={"validate": True})
+    try:
+        ruler.add_patterns(read_patterns(path))
+    except (ValueError, KeyError) as error:  # MatchPatternError is a ValueError
+        raise UserError(f"{path}: a pattern is not valid ({str(error).splitlines()[0]})") from None
+    return Highlighter(PATTERNS_SOURCE, nlp)
+
+
+def load_highlighters(config: LabelsConfig, model: str | None = None, patterns: str | None = None,
+                      note: Callable[[str], None] = stderr_note) -> list[Highlighter]:  # fmt: skip
+    """The model (``--model`` or labels.yaml) and the patterns, model first."""
+    highlighters = []
+    model = model or config.model
+    if model:
+        loaded = load_model(config.resolve(model), note)
+        if loaded:
+            highlighters.append(loaded)
+    patterns = patterns or config.patterns
+    if patterns:
+        highlighters.append(load_patterns(Path(config.resolve(patterns)), config.lang))
+    return highlighters
+
+
+def doc_spans(doc, text: str, tokens_json: str, config: LabelsConfig) -> tuple[Span, ...]:
+    """The doc's entities in our label set, on the stored tokens (snapped if the
+    pipeline tokenized differently), without overlaps."""
+    spans = [Span(ent.start_char, ent.end_char, label) for ent in doc.ents if (label := config.map_label(ent.label_))]
+    if not spans:
+        return ()
+    tokens = Tokens(json.loads(tokens_json), text)
+    aligned = []
+    for span in spans:
+        if tokens.index_starting(span.start) is None or tokens.index_ending(span.end) is None:
+            snapped = tokens.snap(span.start, span.end)
+            if snapped is None:
+                continue
+            span = Span(*snapped, span.label)
+        aligned.append(span)
+    return merge_suggestions([aligned])
+
+
+def _rows(store: Store, ids: list[int], chunk: int) -> Iterator[tuple[str, tuple[int, str]]]:
+    for at in range(0, len(ids), chunk):
+        for doc_id, text, tokens in store.texts_and_tokens(ids[at : at + chunk]):
+            yield text, (doc_id, tokens)
+
+
+def run_highlighter(store: Store, config: LabelsConfig, highlighter: Highlighter, ids: list[int], replace: bool = False,
+                    n_process: int = 1, batch_size: int = BATCH_SIZE, advance: Callable[[int], None] = lambda n: None) -> int:  # fmt: skip
+    """Suggestions from one highlighter for these documents, written every few batches."""
+    pending: list[tuple[int, str, tuple[Span, ...]]] = []
+    written = 0
+    docs = highlighter.nlp.pipe(_rows(store, ids, batch_size * 4), as_tuples=True, batch_size=batch_size, n_process=n_process)
+    for doc, (doc_id, tokens) in docs:
+        pending.append((doc_id, highlighter.source, doc_spans(doc, doc.text, tokens, config)))
+        if len(pending) >= batch_size * 4:
+            written += store.set_suggestions(pending, replace=replace)
+            advance(len(pending))
+            pending = []
+    if pending:
+        written += store.set_suggestions(pending, replace=replace)
+        advance(len(pending))
+    return written
+
+
+def preannotate(store: Store, config: LabelsConfig, dataset: str, highlighters: Iterable[Highlighter], replace: bool = False,
+                n_process: int = 1, batch_size: int = BATCH_SIZE, progress: bool = True) -> dict[str, int]:  # fmt: skip
+    """Fill in documents without suggestions from each source; with ``replace``, redo
+    every document nobody has answered yet. Returns {source: documents done}."""
+    from annotator.importer import progress_bar
+
+    done = {}
+    for highlighter in highlighters:
+        if replace:
+            ids = store.unanswered_documents(dataset)
+        else:
+            ids = store.documents_without_suggestions(dataset, highlighter.source)
+        with progress_bar(f"pre-highlighting with {highlighter.source}", total=len(ids)) as advance:
+            done[highlighter.source] = run_highlighter(store, config, highlighter, ids, replace, n_process, batch_size, advance)
+    return done
+
+
+_cache: dict[tuple, list[Highlighter]] = {}
+
+
+def suggest_documents(store: Store, config: LabelsConfig, document_ids: Iterable[int]) -> int:
+    """Compute and store suggestions for these documents from the project's model and
+    patterns (for a background worker; pipelines are loaded once per process). Sources
+    that already have suggestions for a document are kept. Returns rows stored."""
+    key = (config.resolve(config.model), config.resolve(config.patterns), config.lang)
+    if key not in _cache:
+        _cache[key] = load_highlighters(config, note=lambda message: None)
+    ids = list(document_ids)
+    return sum(run_highlighter(store, config, highlighter, ids) for highlighter in _cache[key])
