@@ -161,3 +161,17 @@ class Importer:
             self.result.suggestions += self.store.set_suggestions(suggestions, replace=False)
         if answers:
             self.result.answers += self.store.append_answers(answers)
+
+
+def import_files(store: Store, config: LabelsConfig, paths: Iterable[Path], dataset: str, fmt: str = "auto",
+                 split: str = "paragraph", annotator: str | None = None, as_answers: bool = False,
+                 skip_invalid: bool = False, highlight: bool = True, n_process: int = 1) -> tuple[ImportResult, dict[str, int]]:  # fmt: skip
+    """Import, then pre-highlight the dataset's new documents with labels.yaml's model and
+    patterns. The pipelines load first, so a broken patterns file fails before any write;
+    the model's tokenizer (when installed) tokenizes the import."""
+    from annotator.preannotate import load_highlighters, preannotate
+
+    highlighters = load_highlighters(config) if highlight else []
+    model = next((h.nlp for h in highlighters if h.source != "patterns"), None)
+    result = Importer(store, config, dataset, model, annotator, as_answers, skip_invalid).run(paths, fmt, split)
+    return result, preannotate(store, config, dataset, highlighters, n_process=n_process)

@@ -31,3 +31,48 @@ def resolve_dataset(store: Store, dataset: str | None) -> str:
     if not names:
         raise UserError(f"{store.path}: the store has no documents yet; run `annotator import PATH --dataset NAME`")
     raise UserError(f"{store.path}: several datasets ({', '.join(names)}); choose one with --dataset")
+
+
+def init_project(folder: Path) -> Path:
+    """A new project folder with a labels.yaml to edit; returns the labels.yaml path."""
+    from importlib.resources import files
+
+    folder = Path(folder)
+    labels = folder / "labels.yaml"
+    if labels.exists():
+        raise UserError(f"{labels}: already exists; edit it, or choose another folder")
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder}: is a file, not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    labels.write_text(files("annotator").joinpath("templates/labels.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    return labels
+
+
+def open_demo(db: Path, labels: Path) -> None:
+    """`annotator` with no sub-command: on a store without documents, import seeds/ (next to
+    labels.yaml) into the demo dataset, paragraph by paragraph, pre-highlighted; then open
+    the annotate screen (or, where there is none, print the stats)."""
+    from annotator.importer import import_files
+
+    store, config = open_project(db, labels)
+    with store:
+        if store.count_documents() == 0:
+            seeds = Path(labels).parent / "seeds"
+            if not seeds.is_dir():
+                raise UserError(f"{store.path}: no documents yet; run `annotator import PATH --dataset NAME`")
+            result, highlighted = import_files(store, config, [seeds], DEMO_DATASET, split="paragraph")
+            done = ", ".join(f"{source}: {n}" for source, n in highlighted.items()) or "no model or patterns"
+            print(f"annotator: imported {result.added} paragraphs of {seeds} into {DEMO_DATASET!r}; pre-highlighted ({done})")
+        names = store.datasets()
+        dataset = DEMO_DATASET if DEMO_DATASET in names else resolve_dataset(store, None)
+    try:
+        from annotator.ui.app import run_annotate
+    except ImportError:  # the annotate screen is not there: say what is in the store instead
+        from annotator.stats import render, with_rates
+
+        with Store(db) as store:
+            render(with_rates(store.stats(dataset)))
+        return
+    from annotator.cli import login_name
+
+    run_annotate(Path(db), config, dataset, login_name(), overlap=1)
