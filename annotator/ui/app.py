@@ -1,0 +1,59 @@
+"""The Textual app: applies labels.yaml's keymap and shows the screen it is given.
+
+``AnnotatorApp`` knows nothing about annotating: ``run_annotate`` (here) and other entry
+points (a review screen, say) build their first screen and hand it over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import App
+from textual.screen import Screen
+
+from annotator.labels import LabelsConfig
+from annotator.store import LEASE_SECONDS, Store
+
+
+class AnnotatorApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "annotator"
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, config: LabelsConfig, first_screen: Callable[[], Screen], on_exit: Callable[[], None] | None = None):
+        super().__init__()
+        self.config = config
+        self._first_screen = first_screen
+        self._on_exit = on_exit
+
+    def on_mount(self) -> None:
+        self.set_keymap(self.config.bindings())
+        self.push_screen(self._first_screen())
+
+    async def action_quit(self) -> None:  # ctrl+q and friends: leave the same way as `q`
+        screen_quit = getattr(self.screen, "action_quit", None)
+        if screen_quit is not None:
+            screen_quit()
+        else:
+            self.exit()
+
+    def on_unmount(self) -> None:
+        if self._on_exit is not None:
+            self._on_exit()
+
+
+def annotate_app(
+    store: Store, config: LabelsConfig, dataset: str, annotator: str, overlap: int = 1, lease_seconds: float = LEASE_SECONDS
+) -> AnnotatorApp:
+    """The annotate app on an open store (tests and benchmarks drive this one)."""
+    from annotator.ui.screens.annotate import AnnotateScreen
+    from annotator.ui.session import AnnotateSession
+
+    session = AnnotateSession(store, config, dataset, annotator, overlap, lease_seconds)
+    return AnnotatorApp(config, lambda: AnnotateScreen(session), on_exit=session.close)
+
+
+def run_annotate(db_path: Path, config: LabelsConfig, dataset: str, annotator: str, overlap: int = 1) -> None:
+    with Store(db_path) as store:
+        annotate_app(store, config, dataset, annotator, overlap).run()

@@ -1,0 +1,254 @@
+"""The annotate screen: one document at a time, accept or correct its spans by keyboard.
+
+Keys drive ``core.editor.SpanEditor`` (span rules live there) and ``AnnotateSession``
+(what is stored and which document comes next). Each answer is committed before the
+next document is shown. Suggestions for documents ahead are made by a thread worker
+that only posts messages; a key press never waits for spaCy.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from annotator.core.editor import SpanEditor
+from annotator.errors import UserError
+from annotator.store import Store
+from annotator.ui.keys import ANNOTATE_ACTIONS, add_label_bindings, bindings, describe
+from annotator.ui.messages import PreannotateUnavailable, ProgressCounted, SuggestionsReady
+from annotator.ui.session import AnnotateSession, Task, eta_seconds
+from annotator.ui.widgets.label_bar import LabelBar
+from annotator.ui.widgets.layout import visible
+from annotator.ui.widgets.progress import ProgressLine
+from annotator.ui.widgets.span_text import SpanText
+
+RUN_AHEAD = 32  # documents the pre-annotation worker prepares beyond the one on screen
+BATCH = 8
+DONE = {"accept": "accepted", "reject": "rejected", "ignore": "skipped (it comes back later)"}
+
+
+class AnnotateScreen(Screen):
+    BINDINGS = bindings(ANNOTATE_ACTIONS)
+
+    def __init__(self, session: AnnotateSession, **kwargs):
+        super().__init__(**kwargs)
+        self.session = session
+        self.config = session.config
+        add_label_bindings(self._bindings, self.config)
+        self.editor: SpanEditor | None = None
+        self.current: Task | None = None
+        self._preannotate = self.config.model is not None or self.config.patterns is not None
+
+    def compose(self) -> ComposeResult:
+        yield ProgressLine(self.session.dataset, self.session.annotator, id="progress")
+        yield SpanText(id="document", colors={name: self.config.color(name) for name in self.config.names})
+        yield LabelBar(self.config, id="labels")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_next()
+
+    # -- showing documents ----------------------------------------------------------------
+
+    def show_next(self) -> None:
+        task = self.session.next_task()
+        if task is None:
+            self.finish()
+            return
+        self.show(task)
+
+    def show(self, task: Task, message: str = "") -> None:
+        self.current = task
+        self.editor = SpanEditor(task.document.text, task.tokens, task.spans)
+        self.query_one(SpanText).show(task.document.text, task.tokens, editor=self.editor)
+        self.query_one(ProgressLine).show(source=task.document.source)
+        if task.previous is not None:
+            message = message or f"you answered {task.previous.answer}; a new answer is added, the old one kept"
+        self.refresh_view(message)
+        self.count_progress()
+        if self._preannotate:
+            self.preannotate_ahead(task.document.id)
+
+    def refresh_view(self, message: str | None = None) -> None:
+        self.query_one(SpanText).update()
+        self.query_one(LabelBar).count(span.label for span in self.editor.spans)
+        if message is not None:
+            self.status(message)
+
+    def status(self, message: str) -> None:
+        self.query_one("#status", Static).update(Text(visible(message), no_wrap=True, overflow="ellipsis"))
+
+    def finish(self) -> None:
+        from annotator.ui.screens.finished import FinishedScreen
+
+        self.current = None
+        self.app.push_screen(FinishedScreen(self.session), self._after_finished)
+
+    def _after_finished(self, go_back: bool | None) -> None:
+        if go_back:
+            self.action_undo()
+        else:
+            self.show_next()  # new work may have arrived (a lease ran out, an import)
+
+    # -- answers -------------------------------------------------------------------------
+
+    def action_answer(self, kind: str) -> None:
+        if self.current is None or self.editor is None:
+            return
+        self.session.answer(kind, self.editor.spans)
+        title = self.current.document.text[:30].replace("\n", " ")
+        self.show_next()
+        if self.current is not None and self.current.previous is None:
+            self.status(f"{DONE[kind]}: {title!r}")
+
+    def action_undo(self) -> None:
+        if self.editor is not None and self.editor.undo():
+            self.refresh_view("undone")
+            return
+        task = self.session.go_back()
+        if task is None:
+            self.status("nothing to undo")
+            return
+        if self.app.screen is not self:
+            self.app.pop_screen()
+        self.show(task)
+
+    # -- editing: every key is one SpanEditor call -------------------------------------------
+
+    def _edit(self, message: str | None = None) -> None:
+        self.refresh_view(message if message is not None else self._where())
+
+    def _where(self) -> str:
+        editor = self.editor
+        if editor.selection is not None:
+            first, last = editor.selection
+            words = editor.text[editor.tokens.starts[first] : editor.tokens.ends[last]]
+            return f"selected {words!r}: press a label key"
+        span = editor.span_under_cursor
+        return f"on {editor.text[span.start:span.end]!r} ({span.label})" if span else ""
+
+    def action_move(self, delta: int, extend: bool = False) -> None:
+        if self.editor:
+            self.editor.move(delta, extend)
+            self._edit()
+
+    def action_line(self, delta: int) -> None:
+        """Cursor to the token at the same column one screen line up or down."""
+        if not self.editor or not self.editor.tokens.offsets:
+            return
+        view = self.query_one(SpanText)
+        layout, tokens = view.layout_cache, self.editor.tokens
+        y = view.cursor_line()
+        target = max(0, min(len(layout.lines) - 1, y + delta))
+        if target == y:
+            return
+        char = layout.char_at(target, layout.x_of(y, tokens.starts[self.editor.cursor]))
+        token = tokens.index_at(char)
+        # Skip lines that hold only space (blank lines between paragraphs).
+        while tokens.is_space[token] and 0 <= target + delta < len(layout.lines):
+            target += delta
+            token = tokens.index_at(layout.char_at(target, 0))
+        self.editor.move_to(token)
+        self._edit()
+
+    def action_jump(self, forward: bool) -> None:
+        if self.editor:
+            span = self.editor.jump_span(forward)
+            self._edit(None if span else "no spans in this document")
+
+    def action_label(self, index: int) -> None:
+        if self.editor:
+            self._edit(self.editor.label(self.config.labels[index].name))
+
+    def action_remove(self) -> None:
+        if self.editor:
+            self._edit(self.editor.remove())
+
+    def action_resize(self, edge: str, delta: int) -> None:
+        if self.editor:
+            self._edit(self.editor.resize(edge, delta))
+
+    def action_clear_selection(self) -> None:
+        if self.editor:
+            self.editor.clear_selection()
+            self._edit()
+
+    def on_span_text_selected(self, event: SpanText.Selected) -> None:
+        self._edit()
+
+    # -- other screens ---------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from annotator.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(describe(self._binding_chain)))
+
+    def action_agreement(self) -> None:
+        try:
+            from annotator.ui.screens.agreement import AgreementScreen
+        except ImportError:
+            self.notify("The agreement screen is not available yet; try `annotator agreement`.", markup=False)
+            return
+        self.app.push_screen(AgreementScreen(self.session.store.path, self.session.dataset, self.config))
+
+    def action_quit(self) -> None:
+        self.session.close()
+        self.app.exit()
+
+    # -- background work: progress counts and suggestions ahead ------------------------
+
+    @work(thread=True, exclusive=True, group="progress")
+    def count_progress(self) -> None:
+        session = self.session
+        with Store(session.store.path) as store:
+            done, total = store.progress(session.dataset, session.annotator, session.overlap)
+        self.post_message(ProgressCounted(done, total))
+
+    def on_progress_counted(self, message: ProgressCounted) -> None:
+        per_hour = self.session.rate_per_hour()
+        eta = eta_seconds(message.done, message.total, per_hour)
+        self.query_one(ProgressLine).show(done=message.done, total=message.total, per_hour=per_hour, eta=eta)
+
+    @work(thread=True, exclusive=True, group="preannotate")
+    def preannotate_ahead(self, from_document: int) -> None:
+        try:
+            from annotator.preannotate import suggest_documents
+        except ImportError as error:
+            self.post_message(PreannotateUnavailable(f"pre-annotation is not available ({error})"))
+            return
+        worker = get_current_worker()
+        with Store(self.session.store.path) as store:
+            ids = store.documents_lacking_suggestions(self.session.dataset, from_document, RUN_AHEAD)
+            for start in range(0, len(ids), BATCH):
+                if worker.is_cancelled:
+                    return
+                batch = ids[start : start + BATCH]
+                try:
+                    suggest_documents(store, self.config, batch)
+                except UserError as error:
+                    self.post_message(PreannotateUnavailable(str(error)))
+                    return
+                self.post_message(SuggestionsReady(batch))
+
+    def on_suggestions_ready(self, message: SuggestionsReady) -> None:
+        task = self.current
+        # Only a document the annotator has not touched yet takes the new suggestions.
+        if task is None or task.document.id not in message.document_ids or not task.from_suggestions:
+            return
+        if self.editor is None or self.editor.can_undo:
+            return
+        task.spans = self.session.suggested(task.document.id)
+        cursor = self.editor.cursor
+        self.editor = SpanEditor(task.document.text, task.tokens, task.spans)
+        self.editor.cursor = cursor
+        self.query_one(SpanText).show(task.document.text, task.tokens, editor=self.editor)
+        self.refresh_view("suggestions arrived")
+
+    def on_preannotate_unavailable(self, message: PreannotateUnavailable) -> None:
+        self._preannotate = False  # say it once, not for every document
+        self.notify(message.reason, severity="warning", markup=False, timeout=8)

@@ -1,0 +1,55 @@
+"""Shown when nothing is left for this annotator: a summary instead of an empty view."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Center, Middle
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from annotator.ui.keys import ANNOTATE_ACTIONS, bindings
+from annotator.ui.session import AnnotateSession
+from annotator.ui.widgets.layout import visible
+
+
+class FinishedScreen(Screen[bool]):
+    """Dismissed with True to go back to the last document (undo), else quits."""
+
+    BINDINGS = bindings({key: ANNOTATE_ACTIONS[key] for key in ("undo", "quit")})
+    DEFAULT_CSS = """
+    FinishedScreen Static { width: auto; border: round $success; padding: 1 2; }
+    """
+
+    def __init__(self, session: AnnotateSession, **kwargs):
+        super().__init__(**kwargs)
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        session = self.session
+        summary = session.summary()
+        table = Table(box=None, show_header=False, title=Text("Nothing left to annotate", style="bold"))
+        table.add_column(style="bold")
+        table.add_column(justify="right")
+        table.add_row("dataset", Text(visible(session.dataset)))
+        table.add_row("annotator", Text(visible(session.annotator)))
+        for kind in ("accept", "reject", "ignore"):
+            table.add_row(f"{kind}ed" if kind != "ignore" else "ignored", str(summary.answers.get(kind, 0)))
+        table.add_row("this session", str(session.answered_here))
+        if summary.answers.get("ignore"):
+            table.add_row("", Text("ignored documents come back next session", style="dim"))
+        for label in session.config.names:
+            if summary.labels.get(label):
+                table.add_row(Text(visible(label), style=session.config.color(label)), str(summary.labels[label]))
+        with Middle():
+            with Center():
+                yield Static(table)
+        yield Footer()
+
+    def action_undo(self) -> None:
+        self.dismiss(True)
+
+    def action_quit(self) -> None:
+        self.session.close()
+        self.app.exit()

@@ -1,0 +1,164 @@
+"""One annotator's session on a dataset: which document is on screen, answers, going back.
+
+No Textual here: the annotate screen calls these methods and draws what they return,
+so the rules (answer committed before the next document, leases released on quit,
+ignored documents back after the rest, a changed mind is a new row) are in one place.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from annotator.core.spans import Span, Tokens, overlaps
+from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document
+from annotator.labels import LabelsConfig
+from annotator.store import LEASE_SECONDS, Store
+
+try:  # merging suggestions from several sources belongs to core.spans (another issue)
+    from annotator.core.spans import merge_suggestions
+except ImportError:  # until then: the union, first source first, without overlaps
+    def merge_suggestions(by_source):
+        chosen: list[Span] = []
+        for spans in by_source.values():
+            chosen.extend(s for s in spans if not any(overlaps(s, c) for c in chosen))
+        return tuple(sorted(chosen))
+
+
+@dataclass
+class Task:
+    """A document on screen and the spans it opens with."""
+
+    document: Document
+    tokens: Tokens
+    spans: tuple[Span, ...]
+    shown_at: float
+    previous: Answer | None = None  # set when going back to a document already answered
+    from_suggestions: bool = True
+
+
+@dataclass
+class Summary:
+    answers: Counter = field(default_factory=Counter)
+    labels: Counter = field(default_factory=Counter)
+
+
+class AnnotateSession:
+    def __init__(
+        self,
+        store: Store,
+        config: LabelsConfig,
+        dataset: str,
+        annotator: str,
+        overlap: int = 1,
+        lease_seconds: float = LEASE_SECONDS,
+        clock=time.time,
+    ):
+        self.store, self.config, self.dataset = store, config, dataset
+        self.annotator, self.overlap, self.lease_seconds = annotator, overlap, lease_seconds
+        self.clock = clock
+        self.started_at = clock()
+        self.answered_here = 0
+        self.task: Task | None = None
+        self._back: list[int] | None = None  # documents to go back to, newest last
+        self._leased: set[int] = set()
+
+    # -- moving through documents -----------------------------------------------------
+
+    def next_task(self) -> Task | None:
+        """Lease the next document and open it with its suggestions (None: all done)."""
+        document_id = self.store.next_task(
+            self.dataset,
+            self.annotator,
+            overlap=self.overlap,
+            lease_seconds=self.lease_seconds,
+            ignored_before=self.started_at,
+        )
+        if document_id is None:
+            self.task = None
+            return None
+        self._leased.add(document_id)
+        document = self.store.document(document_id)
+        self.task = Task(document, _tokens(document), self.suggested(document_id), self.clock())
+        return self.task
+
+    def suggested(self, document_id: int) -> tuple[Span, ...]:
+        known = set(self.config.names)
+        return tuple(s for s in merge_suggestions(self.store.suggestions(document_id)) if s.label in known)
+
+    def answer(self, kind: str, spans: tuple[Span, ...]) -> int:
+        """Commit the answer for the document on screen (a new row, never an update)."""
+        assert self.task is not None and kind in (ACCEPT, REJECT, IGNORE)
+        document_id = self.task.document.id
+        row = self.store.add_answer(document_id, self.annotator, kind, spans, started_at=self.task.shown_at)
+        self._leased.discard(document_id)
+        self.answered_here += 1
+        back = self._history()
+        if document_id in back:
+            back.remove(document_id)
+        back.append(document_id)
+        return row
+
+    def can_go_back(self) -> bool:
+        current = self.task.document.id if self.task else None
+        return any(doc != current for doc in self._history())
+
+    def go_back(self) -> Task | None:
+        """Reopen the previously answered document with the answer given, to answer again.
+        The document on screen keeps its lease, so it comes next again."""
+        back = self._history()
+        current = self.task.document.id if self.task else None
+        while back and back[-1] == current:
+            back.pop()
+        if not back:
+            return None
+        document_id = back.pop()
+        document = self.store.document(document_id)
+        previous = self.store.latest_answer(document_id, self.annotator)
+        spans = previous.spans if previous else self.suggested(document_id)
+        self.task = Task(document, _tokens(document), spans, self.clock(), previous, from_suggestions=False)
+        return self.task
+
+    def _history(self) -> list[int]:
+        # After a restart, going back starts from this annotator's answers in the store.
+        if self._back is None:
+            seen: dict[int, None] = {}
+            for answer in self.store.answers_by(self.dataset, self.annotator):
+                seen.pop(answer.document, None)
+                seen[answer.document] = None
+            self._back = list(seen)
+        return self._back
+
+    def close(self) -> None:
+        """Give back the documents leased and not answered, for others to take now."""
+        for document_id in sorted(self._leased):
+            self.store.release_lease(document_id, self.annotator)
+        self._leased.clear()
+
+    # -- numbers for the progress bar and the finished screen ------------------------
+
+    def rate_per_hour(self) -> float:
+        hours = max(self.clock() - self.started_at, 1.0) / 3600
+        return self.answered_here / hours
+
+    def summary(self) -> Summary:
+        summary = Summary()
+        for answer in self.store.latest_answers(self.dataset, self.annotator):
+            summary.answers[answer.answer] += 1
+            if answer.answer == ACCEPT:
+                summary.labels.update(span.label for span in answer.spans)
+        return summary
+
+
+def _tokens(document: Document) -> Tokens:
+    return Tokens(document.tokens, document.text)
+
+
+def eta_seconds(done: int, total: int, per_hour: float) -> float | None:
+    if per_hour <= 0 or total <= done:
+        return None
+    return (total - done) / per_hour * 3600
+
+
+__all__ = ["AnnotateSession", "Task", "Summary", "eta_seconds", "IGNORE"]

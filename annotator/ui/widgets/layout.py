@@ -1,0 +1,177 @@
+"""Wrapping a document into screen lines, with a label badge after each span.
+
+Pure layout (no Textual): the text is cut into paragraphs at newlines, each paragraph
+into word and space chunks, and the chunks are packed greedily into lines of a given
+width. A paragraph's lines only depend on its text, the width and the span ends inside
+it, so they are cached per paragraph: an edit re-wraps one paragraph, not a 20,000-token
+document.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from rich.cells import cell_len
+
+from annotator.core.spans import Span
+
+# Control characters are drawn as their Unicode "control picture" (one cell each), so a
+# document never moves the terminal's cursor or rings its bell, and offsets stay 1:1.
+VISIBLE = {code: 0x2400 + code for code in range(32)} | {0x7F: 0x2421}
+VISIBLE |= {code: 0xFFFD for code in range(0x80, 0xA0)}
+CHUNK = re.compile(r"\S+|\s+")
+
+
+def visible(text: str) -> str:
+    return text.translate(VISIBLE)
+
+
+class Piece(NamedTuple):
+    """Characters ``start:end`` of the text, or (when ``badge`` is set) a span's label."""
+
+    start: int
+    end: int
+    cells: int
+    badge: str | None = None
+
+
+class Line(NamedTuple):
+    start: int  # first character offset on this line (for cursor -> line look-ups)
+    pieces: tuple[Piece, ...]
+
+
+def badge_text(label: str) -> str:
+    return " " + visible(label)
+
+
+def _chunks(text: str, start: int, end: int, cuts: Sequence[int]) -> list[tuple[int, int]]:
+    """Word and space chunks of ``text[start:end]``, also cut at the given offsets."""
+    out = []
+    for match in CHUNK.finditer(text, start, end):
+        a, b = match.span()
+        for cut in cuts[bisect_right(cuts, a) : bisect_left(cuts, b)]:
+            out.append((a, cut))
+            a = cut
+        out.append((a, b))
+    return out
+
+
+def _split_wide(text: str, a: int, b: int, width: int) -> list[Piece]:
+    """A chunk wider than the screen, cut into screen-wide pieces."""
+    pieces, start, cells = [], a, 0
+    for index in range(a, b):
+        size = cell_len(visible(text[index]))
+        if cells + size > width and index > start:
+            pieces.append(Piece(start, index, cells))
+            start, cells = index, 0
+        cells += size
+    pieces.append(Piece(start, b, cells))
+    return pieces
+
+
+def wrap_paragraph(text: str, start: int, end: int, badges: Sequence[Span], width: int) -> list[Line]:
+    """Lines for ``text[start:end]`` (no newline inside); ``badges`` are the spans ending in it."""
+    width = max(1, width)
+    ends = sorted({span.end for span in badges})
+    labels_at: dict[int, list[str]] = {}
+    for span in badges:
+        labels_at.setdefault(span.end, []).append(span.label)
+    lines: list[Line] = []
+    pieces: list[Piece] = []
+    used = 0
+    line_start = start
+
+    def place(piece: Piece) -> None:
+        nonlocal pieces, used, line_start
+        if used + piece.cells > width and pieces:
+            lines.append(Line(line_start, tuple(pieces)))
+            pieces, used, line_start = [], 0, piece.start
+            if piece.badge is None and not text[piece.start : piece.end].strip():
+                return  # a line does not start with the space that broke it
+        pieces.append(piece)
+        used += piece.cells
+
+    for a, b in _chunks(text, start, end, ends):
+        cells = cell_len(visible(text[a:b]))
+        for piece in _split_wide(text, a, b, width) if cells > width else [Piece(a, b, cells)]:
+            place(piece)
+        for label in labels_at.get(b, ()):
+            badge = badge_text(label)
+            place(Piece(b, b, cell_len(badge), label))
+    lines.append(Line(line_start, tuple(pieces)))
+    return lines
+
+
+class Layout:
+    """The whole document as screen lines, re-wrapping only paragraphs that changed."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.paragraphs: list[tuple[int, int]] = []
+        start = 0
+        for index, char in enumerate(text):
+            if char == "\n":
+                self.paragraphs.append((start, index))
+                start = index + 1
+        self.paragraphs.append((start, len(text)))
+        self._cache: dict[tuple, list[Line]] = {}
+        self.lines: list[Line] = []
+        self.starts: list[int] = []
+
+    def update(self, spans: Sequence[Span], width: int) -> None:
+        """Re-wrap for these spans and this width (cheap when little changed)."""
+        by_end = sorted(spans, key=lambda span: span.end)
+        span_ends = [span.end for span in by_end]
+        cache: dict[tuple, list[Line]] = {}
+        lines: list[Line] = []
+        for start, end in self.paragraphs:
+            # A span ending at a paragraph's end belongs to it (its badge follows the span).
+            inside = tuple(by_end[bisect_right(span_ends, start) : bisect_right(span_ends, end)])
+            if start == end:
+                inside = ()
+            key = (start, width, inside)
+            wrapped = self._cache.get(key)
+            if wrapped is None:
+                wrapped = wrap_paragraph(self.text, start, end, inside, width)
+            cache[key] = wrapped
+            lines.extend(wrapped)
+        self._cache = cache
+        self.lines = lines
+        self.starts = [line.start for line in lines]
+
+    def line_of(self, char: int) -> int:
+        """The screen line showing character ``char``."""
+        return max(0, bisect_right(self.starts, char) - 1)
+
+    def char_at(self, y: int, x: int) -> int | None:
+        """The character at screen cell (x, y); a badge counts as its span's last character."""
+        if not 0 <= y < len(self.lines):
+            return None
+        line = self.lines[y]
+        column = 0
+        last = line.start
+        for piece in line.pieces:
+            if piece.badge is not None:
+                if x < column + piece.cells:
+                    return max(piece.start - 1, 0)
+            else:
+                for index in range(piece.start, piece.end):
+                    column += cell_len(visible(self.text[index]))
+                    if x < column:
+                        return index
+                last = piece.end
+                continue
+            column += piece.cells
+        return max(last - 1, line.start)
+
+    def x_of(self, y: int, char: int) -> int:
+        """The screen column of character ``char`` on line ``y``."""
+        column = 0
+        for piece in self.lines[y].pieces:
+            if piece.badge is None and piece.start <= char < piece.end:
+                return column + cell_len(visible(self.text[piece.start : char]))
+            column += piece.cells
+        return column

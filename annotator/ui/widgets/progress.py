@@ -1,0 +1,52 @@
+"""Progress: answered / total for this annotator, the rate this session, time left, and
+what is on screen (dataset, annotator, the document's source)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widget import Widget
+
+from annotator.ui.widgets.layout import visible
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+class ProgressLine(Widget):
+    DEFAULT_CSS = """
+    ProgressLine { height: 1; padding: 0 1; background: $boost; }
+    """
+
+    def __init__(self, dataset: str, annotator: str, **kwargs):
+        super().__init__(**kwargs)
+        self.dataset, self.annotator = dataset, annotator
+        self.done: int | None = None
+        self.total: int | None = None
+        self.per_hour = 0.0
+        self.eta: float | None = None
+        self.source = ""
+
+    def show(self, **values) -> None:
+        for name, value in values.items():
+            setattr(self, name, value)
+        self.refresh()
+
+    def render(self) -> Text:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        counts = "…" if self.done is None else f"{self.done}/{self.total}"
+        line.append(counts, style="bold")
+        line.append(f"  {self.per_hour:.0f}/h  left {_duration(self.eta)}", style="dim")
+        line.append("  ")
+        line.append(visible(self.dataset), style="bold")
+        line.append(" · ")
+        line.append(visible(self.annotator))
+        if self.source:
+            line.append(" · ")
+            line.append(visible(self.source), style="italic")
+        return line
