@@ -164,7 +164,8 @@ class _Undefined(dict):
             return None
         if result is None:
             self[path] = reason
-        return result
+            return None
+        return float(result)
 
 
 def _mean(values: list[float | None]) -> float | None:
