@@ -251,7 +251,7 @@ def print_summary(summary: Summary, console=None) -> None:
             left.add_row(reason, str(count))
         console.print(left)
     for path in summary.files:
-        console.print(f"wrote {path}", markup=False, highlight=False)
+        console.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)
 
 
 @contextmanager

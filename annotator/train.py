@@ -34,11 +34,12 @@ class TrainResult:
 
 def parse_overrides(args: list[str]) -> dict:
     """spaCy's own parsing of ``--section.key value`` arguments."""
+    from click.exceptions import NoSuchOption
     from spacy.cli._util import parse_config_overrides
 
     try:
         return parse_config_overrides(list(args))
-    except SystemExit:  # spaCy has printed what was wrong
+    except (SystemExit, NoSuchOption):  # not --section.key (spaCy may have printed why)
         raise UserError(f"cannot read the spaCy overrides {' '.join(args)!r} (use --section.key value)") from None
 
 
@@ -81,13 +82,16 @@ def run_spacy_train(config_path: Path, model_dir: Path, overrides: dict) -> None
     from confection import ConfigValidationError
     from spacy.cli.train import train as spacy_train
 
+    kept = f"; the export in {config_path.parent} is complete"
     try:
         spacy_train(config_path, model_dir, use_gpu=-1, overrides=overrides)
     except ConfigValidationError as error:
+        shutil.rmtree(model_dir, ignore_errors=True)
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors) or str(error.title)
-        raise UserError(f"{config_path}: {problems}") from None
+        raise UserError(f"{config_path}: {problems}{kept}") from None
     except SystemExit:  # spaCy printed why (a missing file, a bad setting)
-        raise UserError(f"{config_path}: spaCy training stopped (see its message above)") from None
+        shutil.rmtree(model_dir, ignore_errors=True)
+        raise UserError(f"{config_path}: spaCy training stopped (see its message above){kept}") from None
 
 
 def print_scores(result: TrainResult, console=None) -> None:
@@ -112,4 +116,5 @@ def print_scores(result: TrainResult, console=None) -> None:
         f"pre-highlight new documents with it: annotator preannotate --model {result.model} --replace",
         markup=False,
         highlight=False,
+        soft_wrap=True,
     )

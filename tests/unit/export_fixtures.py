@@ -92,3 +92,30 @@ def build_store(path: Path, dataset: str = "news", texts: list[str] = TEXTS) -> 
         if text in by_text:
             store.add_review(by_text[text], "rita", answer, spans_of(text, pairs), decided_from=[])
     return store
+
+
+NAMES = ["Ahmed al-Sharaa", "Bashar al-Assad", "Mohammad al-Bashir", "Recep Erdogan", "Haider al-Abadi", "Asma Assad"]
+PLACES = ["Damascus", "Baghdad", "Aleppo", "Ankara", "Beirut", "Homs"]
+DAYS = ["Monday", "Tuesday", "Thursday", "Friday", "December"]
+
+
+def generated_texts(n: int) -> list[tuple[str, list[tuple[str, str]]]]:
+    """``n`` distinct sentences with their entities (enough for `spacy debug data`)."""
+    out = []
+    for i in range(n):
+        name, place, day = NAMES[i % 6], PLACES[(i // 6) % 6], DAYS[(i // 36) % 5]
+        text = f"{name} met officials in {place} on {day} ({i})."
+        out.append((text, [(name, "PERSON"), (place, "GPE"), (day, "DATE")]))
+    return out
+
+
+def build_generated_store(path: Path, n: int = 150, dataset: str = "news") -> Store:
+    """``n`` documents, each accepted by one annotator with its entities."""
+    store = Store(path)
+    store.ensure_dataset(dataset, "en", LABELS)
+    generated = generated_texts(n)
+    ids = store.add_documents(dataset, tokenize([text for text, _ in generated]))
+    with store.write():
+        for (text, pairs), document in zip(generated, ids.values()):
+            store.add_answer(document, "alice", "accept", spans_of(text, pairs), started_at=1.0)
+    return store

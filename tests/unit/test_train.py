@@ -1,0 +1,99 @@
+"""The export trains with spaCy's own commands, and `annotator train` reports dev scores."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import spacy
+
+from annotator.export import export_spacy
+from annotator.store import Store
+from tests.unit import export_fixtures as fx
+from tests.unit.test_export import run_cli
+
+TINY = ["--training.max_steps", "6", "--training.eval_frequency", "3"]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("train")
+    with fx.build_generated_store(folder / "annotations.db") as store:
+        export_spacy(store, "news", folder / "out")
+    return folder
+
+
+def spacy_command(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "spacy", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_spacy_debug_data_reports_no_errors(exported):
+    out = exported / "out"
+    run = spacy_command(
+        "debug", "data", str(out / "config.cfg"),
+        "--paths.train", str(out / "train.spacy"), "--paths.dev", str(out / "dev.spacy"), *TINY,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "✘" not in run.stdout  # spaCy marks each error with ✘
+    assert "Corpus is loadable" in run.stdout
+
+
+def test_spacy_train_on_the_export_writes_a_model_that_predicts(exported):
+    out = exported / "out"
+    run = spacy_command(
+        "train", str(out / "config.cfg"), "--output", str(exported / "model"),
+        "--paths.train", str(out / "train.spacy"), "--paths.dev", str(out / "dev.spacy"), *TINY,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    nlp = spacy.load(exported / "model" / "model-last")
+    assert nlp.pipe_names == ["tok2vec", "ner"]
+    assert {"PERSON", "GPE", "DATE"} <= set(nlp.get_pipe("ner").labels)
+    doc = nlp("Asma Assad met officials in Homs on Friday.")
+    assert doc.has_annotation("ENT_IOB")
+
+
+def test_annotator_train_exports_trains_and_reports_scores(exported, monkeypatch, capsys):
+    db, out = exported / "annotations.db", exported / "trained"
+    code, stdout, err = run_cli(monkeypatch, capsys, "train", str(out), "--db", str(db), *TINY)
+    assert code == 0, err
+    assert (out / "train.spacy").exists() and (out / "model" / "model-best" / "meta.json").exists()
+    assert "dev scores" in stdout and "PERSON" in stdout and f"--model {out / 'model' / 'model-best'}" in stdout
+    assert spacy.load(out / "model" / "model-best")("Homs").has_annotation("ENT_IOB")
+    # Again without --force: refused, nothing changed; with --force: replaced.
+    before = (out / "model" / "model-best" / "meta.json").stat().st_mtime_ns
+    code, _, err = run_cli(monkeypatch, capsys, "train", str(out), "--db", str(db), *TINY)
+    assert code == 1 and "already exists" in err and len(err.strip().splitlines()) == 1
+    assert (out / "model" / "model-best" / "meta.json").stat().st_mtime_ns == before
+
+
+def test_train_result_reads_the_scores(exported):
+    from annotator.train import train
+
+    with Store(exported / "annotations.db") as store:
+        result = train(store, "news", exported / "direct", overrides={"training.max_steps": 4, "training.eval_frequency": 2})
+    assert set(result.scores) == {"ents_f", "ents_p", "ents_r"}
+    assert all(value is None or 0.0 <= value <= 1.0 for value in result.scores.values())
+    assert result.export.documents["train"] + result.export.documents["dev"] == 150
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--config", "missing.cfg"], "missing.cfg: no such config file"),
+        (["--nodot", "1"], "cannot read the spaCy overrides"),
+        (["--dataset", "nope"], "no dataset 'nope'"),
+    ],
+)
+def test_train_bad_input(exported, monkeypatch, capsys, args, message):
+    out = exported / "bad"
+    code, _, err = run_cli(monkeypatch, capsys, "train", str(out), "--db", str(exported / "annotations.db"), *args)
+    assert code == 1 and message in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_training_that_fails_keeps_the_export_and_no_partial_model(exported, monkeypatch, capsys):
+    out = exported / "flag"
+    code, _, err = run_cli(monkeypatch, capsys, "train", str(out), "--db", str(exported / "annotations.db"), "--training.max_steps")
+    assert code == 1 and "spaCy training stopped" in err.splitlines()[-1] and "export in" in err
+    assert sorted(p.name for p in out.iterdir()) == ["config.cfg", "dev.spacy", "train.spacy"]
