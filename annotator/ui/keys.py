@@ -69,7 +69,7 @@ def add_label_bindings(bindings_map: BindingsMap, config: LabelsConfig) -> None:
         bindings_map.key_to_bindings.setdefault(key, []).append(binding)
 
 
-def describe(bindings_map_chain, config: LabelsConfig | None = None) -> list[tuple[str, str, str]]:
+def describe(bindings_map_chain) -> list[tuple[list[str], str, str]]:
     """(keys, binding id, description) of the bindings as they are now (keymap applied)."""
     by_id: dict[str, tuple[list[str], str]] = {}
     for _node, bindings_map in bindings_map_chain:
@@ -80,4 +80,7 @@ def describe(bindings_map_chain, config: LabelsConfig | None = None) -> list[tup
                 keys, description = by_id.setdefault(binding.id, ([], binding.tooltip or binding.description))
                 if key not in keys:
                     keys.append(key)
-    return [(", ".join(keys), binding_id, description) for binding_id, (keys, description) in by_id.items()]
+    # Actions in their usual order, then the label keys in labels.yaml's order.
+    order = {binding_id: index for index, binding_id in enumerate(ANNOTATE_ACTIONS)}
+    rows = sorted(by_id.items(), key=lambda item: (order.get(item[0], len(order)), len(item[0]), item[0]))
+    return [(keys, binding_id, description) for binding_id, (keys, description) in rows]

@@ -21,7 +21,7 @@ class HelpScreen(ModalScreen[None]):
         border: round $primary; background: $surface; padding: 0 1; }
     """
 
-    def __init__(self, rows: list[tuple[str, str, str]], **kwargs):
+    def __init__(self, rows: list[tuple[list[str], str, str]], **kwargs):
         super().__init__(**kwargs)
         self.rows = rows
 
@@ -31,7 +31,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("id", style="dim", no_wrap=True)
         table.add_column("does")
         for keys, binding_id, description in self.rows:
-            table.add_row(Text(visible(keys)), Text(binding_id), Text(visible(description)))
+            shown = ", ".join(self.app.get_key_display(Binding(key, "")) for key in keys)
+            table.add_row(Text(visible(shown)), Text(binding_id), Text(visible(description)))
         with VerticalScroll():
             yield Static(table)
             yield Static(Text("escape or ? closes this help", style="dim"))
