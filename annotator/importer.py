@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
@@ -55,7 +56,9 @@ def progress_bar(description: str, total: int | None = None) -> Iterator[Callabl
         yield lambda n: progress.advance(task, n)
 
 
+@lru_cache(maxsize=4)
 def blank_tokenizer(lang: str):
+    """spacy.blank(lang), made once per process (building its special cases is slow)."""
     import spacy
 
     try:
@@ -104,17 +107,20 @@ class Importer:
         self.result.skipped.append(problem)
 
     def _import_batch(self, batch: list[Record | Problem]) -> None:
-        records = [item for item in batch if isinstance(item, Record) or self._problem(item)]
-        untokenized = [r for r in records if r.tokens is None]
+        problems = [(at, item) for at, item in enumerate(batch) if isinstance(item, Problem)]
+        records = [(at, item) for at, item in enumerate(batch) if isinstance(item, Record)]
+        untokenized = [r for _, r in records if r.tokens is None]
         for record, doc in zip(untokenized, self.nlp.tokenizer.pipe((r.text for r in untokenized), batch_size=1000)):
             record.tokens = token_offsets(doc)
         good: list[tuple[Record, str, str | None]] = []
-        for record in records:
+        for at, record in records:
             checked = self._check(record)
             if isinstance(checked, Problem):
-                self._problem(checked)
+                problems.append((at, checked))
             else:
                 good.append((record, input_hash(record.text), checked))
+        for _, problem in sorted(problems, key=lambda item: item[0]):  # in file order
+            self._problem(problem)
         self.result.read += len(good)
         self.result.added += self.store.insert_documents(
             self.dataset, [(digest, r.text, json.dumps(r.meta), json.dumps(r.tokens)) for r, digest, _ in good]
@@ -172,6 +178,7 @@ def import_files(store: Store, config: LabelsConfig, paths: Iterable[Path], data
     from annotator.preannotate import load_highlighters, preannotate
 
     highlighters = load_highlighters(config) if highlight else []
-    model = next((h.nlp for h in highlighters if h.source != "patterns"), None)
-    result = Importer(store, config, dataset, model, annotator, as_answers, skip_invalid).run(paths, fmt, split)
+    # The model's tokenizer if there is one, else the patterns' blank(lang) one: same tokens, one load.
+    nlp = next((h.nlp for h in highlighters if h.source != "patterns"), highlighters[0].nlp if highlighters else None)
+    result = Importer(store, config, dataset, nlp, annotator, as_answers, skip_invalid).run(paths, fmt, split)
     return result, preannotate(store, config, dataset, highlighters, n_process=n_process)

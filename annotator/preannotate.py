@@ -108,13 +108,16 @@ def read_patterns(path: Path) -> list[dict]:
 def load_patterns(path: Path, lang: str) -> Highlighter:
     import spacy
 
-    nlp = spacy.blank(lang)
-    ruler = nlp.add_pipe("entity_ruler", config={"validate": True})
-    try:
-        ruler.add_patterns(read_patterns(path))
-    except (ValueError, KeyError) as error:  # MatchPatternError is a ValueError
-        raise UserError(f"{path}: a pattern is not valid ({str(error).splitlines()[0]})") from None
-    return Highlighter(PATTERNS_SOURCE, nlp)
+    patterns = read_patterns(path)
+    for validate in (False, True):  # schema validation is slow: only to explain an error
+        nlp = spacy.blank(lang)
+        ruler = nlp.add_pipe("entity_ruler", config={"validate": validate})
+        try:
+            ruler.add_patterns(patterns)
+            return Highlighter(PATTERNS_SOURCE, nlp)
+        except (ValueError, KeyError) as error:  # MatchPatternError is a ValueError
+            message = " ".join(str(error).split())[:300]
+    raise UserError(f"{path}: a pattern is not valid ({message})")
 
 
 def load_highlighters(config: LabelsConfig, model: str | None = None, patterns: str | None = None,

@@ -1,0 +1,127 @@
+"""Every bad input through the real `annotator import`: one line naming the file and the
+line, exit status 1, and the store file byte for byte as it was."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from annotator.cli import main
+from tests.unit.importing import TEXT_A, TEXT_B, prodigy_line
+
+GOOD = json.dumps({"text": TEXT_B}) + "\n"
+
+
+def cli(monkeypatch, capsys, *args) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["annotator", *args])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    out = capsys.readouterr()
+    return exit_.value.code, out.out, out.err
+
+
+@pytest.fixture
+def project(project, monkeypatch, capsys):
+    """The demo project (no model; no patterns, for speed) with a store that already holds documents."""
+    monkeypatch.chdir(project)
+    labels = project / "labels.yaml"
+    labels.write_text(labels.read_text(encoding="utf-8").replace("patterns: patterns.jsonl", "patterns: null"), encoding="utf-8")
+    (project / "ok.jsonl").write_text(json.dumps({"text": TEXT_A}) + "\n", encoding="utf-8")
+    assert cli(monkeypatch, capsys, "import", "ok.jsonl", "--dataset", "news")[0] == 0
+    return project
+
+
+def _prodigy(spans_override) -> str:
+    line = prodigy_line(TEXT_A, [("Damascus", "GPE")], "accept", _annotator_id="alice")
+    line["spans"] = spans_override
+    return GOOD + json.dumps(line) + "\n"
+
+
+def _doccano(labels) -> str:
+    return GOOD + json.dumps({"text": TEXT_A, "label": labels}) + "\n"
+
+
+def _not_docbin() -> bytes:
+    return b"\x78\x9c" + bytes(range(256)) * 4
+
+
+BAD = {
+    # name: (file name, content, the line the message names, words the message holds)
+    "broken json": ("a.jsonl", GOOD + '{"text": "Iraq\n', 2, "not valid JSON"),
+    "bad utf-8 jsonl": ("a.jsonl", GOOD.encode() + b'{"text": "caf\xe9"}\n', 2, "not UTF-8"),
+    "bad utf-8 text": ("a.txt", b"Fine first paragraph.\n\nBad \xff byte here.\n", 3, "not UTF-8"),
+    "bad utf-8 conll": ("a.conll", b"Iraq B-GPE\n\nSyri\xe4 B-GPE\n", 3, "not UTF-8"),
+    "empty text jsonl": ("a.jsonl", GOOD + '{"text": "  "}\n', 2, "empty text"),
+    "empty text file": ("a.txt", b"\n\n  \n", 1, "empty text"),
+    "no text field": ("a.jsonl", GOOD + '{"body": "x"}\n', 2, 'no "text" field'),
+    "prodigy out of range": ("a.jsonl", _prodigy([{"start": 40, "end": 99, "label": "GPE"}]), 2, "out of range"),
+    "doccano out of range": ("a.jsonl", _doccano([[0, 500, "PERSON"]]), 2, "out of range"),
+    "prodigy overlap": ("a.jsonl", _prodigy([{"start": 0, "end": 15, "label": "PERSON"}, {"start": 6, "end": 15, "label": "PERSON"}]), 2, "overlap"),
+    "doccano overlap": ("a.jsonl", _doccano([[0, 15, "PERSON"], [6, 15, "PERSON"]]), 2, "overlap"),
+    "prodigy off tokens": ("a.jsonl", _prodigy([{"start": 34, "end": 41, "label": "GPE"}]), 2, "token boundaries"),
+    "doccano off tokens": ("a.jsonl", _doccano([[0, 3, "PERSON"]]), 2, "token boundaries"),
+    "prodigy unknown label": ("a.jsonl", _prodigy([{"start": 33, "end": 41, "label": "CITY"}]), 2, "'CITY' is not in labels.yaml"),
+    "doccano unknown label": ("a.jsonl", _doccano([[33, 41, "CITY"]]), 2, "'CITY' is not in labels.yaml"),
+    "conll unknown label": ("a.conll", "Iraq B-GPE\n\nDamascus B-CITY\n", 3, "'CITY' is not in labels.yaml"),
+    "conll bad tag": ("a.conll", "Iraq B-GPE\nsent\n", 2, "not a CoNLL/IOB line"),
+    "prodigy bad answer": ("a.jsonl", GOOD + json.dumps({"text": TEXT_A, "answer": "maybe", "_annotator_id": "a"}) + "\n", 2, '"answer" must be'),
+    "answer without annotator": ("a.jsonl", GOOD + json.dumps({"text": TEXT_A, "spans": [], "answer": "accept"}) + "\n", 2, "--annotator"),
+    "binary as text": ("a.txt", b"GIF89a\x00\x01\x02\x00", None, "binary file"),
+    "binary as jsonl": ("a.jsonl", b"\x00\x01\x02\x03", None, "binary file"),
+    "not a docbin": ("a.spacy", _not_docbin(), None, "not a spaCy DocBin"),
+    "text file named .spacy": ("a.spacy", b"just text\n", None, "not a spaCy DocBin"),
+}
+
+
+@pytest.mark.parametrize("case", BAD, ids=list(BAD))
+def test_bad_input_leaves_store_unchanged(case, project, monkeypatch, capsys):
+    name, content, line, words = BAD[case]
+    path = project / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    before = (project / "annotations.db").read_bytes()
+    status, out, err = cli(monkeypatch, capsys, "import", name, "--dataset", "news")
+    assert status == 1
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith(f"annotator: {name}" + (f":{line}:" if line else ":")), err
+    assert words in err
+    assert "Traceback" not in err + out
+    assert (project / "annotations.db").read_bytes() == before
+
+
+def test_bad_unknown_label_in_docbin(project, monkeypatch, capsys):
+    import spacy
+    from spacy.tokens import DocBin
+
+    doc = spacy.blank("en").make_doc(TEXT_A)
+    doc.ents = [doc.char_span(33, 41, label="CITY")]
+    DocBin(docs=[doc]).to_disk(project / "a.spacy")
+    before = (project / "annotations.db").read_bytes()
+    status, _, err = cli(monkeypatch, capsys, "import", "a.spacy", "--dataset", "news")
+    assert status == 1 and err.startswith("annotator: a.spacy: doc 1: label 'CITY'"), err
+    assert (project / "annotations.db").read_bytes() == before
+
+
+def test_missing_file(project, monkeypatch, capsys):
+    before = (project / "annotations.db").read_bytes()
+    status, _, err = cli(monkeypatch, capsys, "import", "ok.jsonl", "nowhere.jsonl", "--dataset", "news")
+    assert (status, err.strip()) == (1, "annotator: nowhere.jsonl: no such file")
+    assert (project / "annotations.db").read_bytes() == before
+
+
+def test_missing_file_makes_no_store(tmp_path, monkeypatch, capsys, project):
+    (project / "annotations.db").unlink()
+    status, _, err = cli(monkeypatch, capsys, "import", "nowhere.txt", "--dataset", "news")
+    assert status == 1 and not (project / "annotations.db").exists()
+
+
+def test_skip_invalid_reports_each_skipped_line(project, monkeypatch, capsys):
+    (project / "a.jsonl").write_text(_doccano([[0, 3, "PERSON"]]) + "{oops\n", encoding="utf-8")
+    status, out, err = cli(monkeypatch, capsys, "import", "a.jsonl", "--dataset", "news", "--skip-invalid")
+    assert status == 0
+    assert err.splitlines() == [
+        "skipped a.jsonl:2: span 0-3 ('Ahm') does not fall on token boundaries",
+        "skipped a.jsonl:3: not valid JSON (Expected object or value)",
+    ]
+    assert "1 new documents" in out and "2 skipped" in out
