@@ -78,6 +78,36 @@ def annotate(
     run_annotate(db, config, name, annotator or login_name(), overlap)
 
 
+# -- annotator agreement ------------------------------------------------------------------
+
+
+@app.command("agreement")
+def agreement(
+    db: DbOption = DEFAULT_DB,
+    labels: LabelsOption = DEFAULT_LABELS,
+    dataset: DatasetOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")] = False,
+) -> None:
+    """How much the annotators agree: span F1, kappas, alpha, alpha-U, and where they differ."""
+    from rich.console import Console
+
+    from annotator.agreement_report import compute, tables, to_json
+    from annotator.project import resolve_dataset
+    from annotator.store import Store
+
+    label_order = []
+    if labels.exists():  # only orders the labels; the report needs no labels.yaml
+        from annotator.labels import load_labels
+
+        label_order = load_labels(labels).names
+    with Store(db, create=False) as store:
+        result = compute(store, resolve_dataset(store, dataset), label_order)
+    if json_output:
+        typer.echo(to_json(result))
+    else:
+        Console().print(tables(result))
+
+
 # -- annotator db: merge, backup, check ---------------------------------------------
 
 

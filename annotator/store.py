@@ -549,6 +549,17 @@ class Store:
             ],
         }
 
+    # -- agreement --------------------------------------------------------------------
+
+    def latest_answer_rows(self, dataset: str) -> list[tuple[int, str, str, str]]:
+        """(document, annotator, answer, spans JSON) of each (document, annotator)'s answer
+        that counts, by document: the agreement report parses the spans in bulk."""
+        sql = (
+            f"SELECT l.document, l.annotator, l.answer, l.spans FROM ({LATEST_ANSWERS}) l "
+            "JOIN documents d ON d.id = l.document WHERE d.dataset = ? ORDER BY l.document, l.annotator"
+        )
+        return [tuple(row) for row in self.db.execute(sql, [dataset])]
+
     # -- export ------------------------------------------------------------------------
 
     def document_hashes(self, dataset: str) -> list[tuple[int, str]]:

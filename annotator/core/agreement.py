@@ -215,7 +215,7 @@ def agreement(study: Study, worst: int = 10) -> dict:
             for r, s in enumerate(study.spans)
         ],
         dtype=np.int64,
-    ).reshape(len(names), -1)
+    ).reshape(len(names), len(study.token_starts))
     pairs, comparisons, agreements = [], [], []
     for r, s in combinations(range(len(names)), 2):
         shared = study.accepted[r] & study.accepted[s]

@@ -2,8 +2,8 @@
 
 Spans are numpy arrays on one character axis (documents laid end to end), sorted and
 non-overlapping per annotator. Exact: same start, end and label. Overlap: same label and
-any shared character, matched one to one by a maximum bipartite matching (scipy's
-Hopcroft-Karp), so one long span cannot match two short ones.
+any shared character, matched one to one by a maximum bipartite matching (see
+``max_matching``), so one long span cannot match two short ones.
 
 Why two annotators differ, span by span: *label* (same extent, another label), *boundary*
 (same label, overlapping, another extent; the one-to-one overlap matches that are not
@@ -15,8 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from annotator.core.unitizing import Units, overlapping_pairs
 
@@ -60,14 +58,22 @@ class PairComparison:
         return int(self.spans.sum()) - matched
 
 
-def max_matching(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
-    """A maximum one-to-one matching of a bipartite graph given by its edges: (rows, cols) matched."""
-    if not len(rows):
-        return rows[:0], cols[:0]
-    graph = csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n_rows, n_cols))
-    match = maximum_bipartite_matching(graph, perm_type="column")
-    matched = np.nonzero(match >= 0)[0]
-    return matched, match[matched]
+def max_matching(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The rows matched by a maximum one-to-one matching of the overlap edges (rows, cols),
+    given in (row, col) order.
+
+    Each annotator's spans are disjoint, so these edges never cross: if span a < a' and
+    b < b', a cannot overlap b' while a' overlaps b. On such a graph taking each edge whose
+    ends are both still free, in order, is a maximum matching (exchange argument: the first
+    edge is in some maximum matching, and what remains is again non-crossing). Columns of
+    the edges then never decrease, so "free" is a comparison with the last match.
+    """
+    matched, last_row, last_col = [], -1, -1
+    for row, col in zip(rows.tolist(), cols.tolist()):
+        if row != last_row and col != last_col:
+            matched.append(row)
+            last_row, last_col = row, col
+    return np.array(matched, dtype=np.int64)
 
 
 def compare_pair(a: SpanArrays, b: SpanArrays, shared: np.ndarray, n_labels: int) -> PairComparison:
@@ -78,7 +84,7 @@ def compare_pair(a: SpanArrays, b: SpanArrays, shared: np.ndarray, n_labels: int
     same_label = a.labels[i] == b.labels[j]
     same_extent = (a.starts[i] == b.starts[j]) & (a.ends[i] == b.ends[j])
     exact = same_label & same_extent
-    matched_a, _ = max_matching(i[same_label], j[same_label], len(a.starts), len(b.starts))
+    matched_a = max_matching(i[same_label], j[same_label])
     return PairComparison(
         spans=np.bincount(a.labels, minlength=n_labels) + np.bincount(b.labels, minlength=n_labels),
         exact=np.bincount(a.labels[i[exact]], minlength=n_labels),

@@ -150,3 +150,23 @@ def test_alpha_u_matches_a_port_of_dkpro(seed):
     for label, entry in report["per_label"].items():
         d_o, d_e = per_category.get(label, (0, 0))
         _close(entry["alpha_u"], float(1 - d_o / d_e) if d_e else None)
+
+
+def test_overlap_matching_is_maximum_on_random_disjoint_spans():
+    """The greedy matching of non-crossing overlap edges against scipy's assignment solver."""
+    from annotator.core.span_agreement import max_matching
+    from annotator.core.unitizing import Units, overlapping_pairs
+
+    rng = np.random.default_rng(7)
+
+    def disjoint(count):
+        points = np.sort(rng.choice(60, size=2 * count, replace=False))
+        return Units(points[0::2], points[1::2])
+
+    for _ in range(2000):
+        a, b = disjoint(int(rng.integers(1, 10))), disjoint(int(rng.integers(1, 10)))
+        i, j = overlapping_pairs(a, b)
+        weights = np.zeros((len(a.starts), len(b.starts)))
+        weights[i, j] = 1
+        rows, cols = linear_sum_assignment(weights, maximize=True)
+        assert len(max_matching(i, j)) == int(weights[rows, cols].sum())

@@ -1,0 +1,179 @@
+"""`annotator agreement`: read a dataset's answers, compute the agreement report, show it.
+
+The answer that counts is the newest per (document, annotator). Accepted answers are
+compared; rejects and ignores are counted per annotator. The statistics themselves are
+pure functions in ``annotator.core.agreement``; this module reads the store in bulk
+(tokens parsed with numpy, not row by row), renders Rich tables and the JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from annotator.core.agreement import OverlappingSpans, agreement, build_study, coverage
+from annotator.core.tasks import ACCEPT, ANSWERS
+from annotator.errors import UserError
+from annotator.store import Store
+
+WORST_DOCUMENTS = 10
+JSON_KEYS = (
+    "dataset", "annotators", "documents", "f1_exact", "f1_overlap", "cohen_kappa", "fleiss_kappa",
+    "krippendorff_alpha", "alpha_u", "percent_agreement", "pairs", "per_label", "diagnosis",
+    "worst_documents", "undefined",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AgreementResult:
+    report: dict  # exactly the keys of `annotator agreement --json`
+    coverage: dict  # what the token and unitizing statistics were computed over
+
+
+def _token_offsets(token_json: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """All documents' token offsets as one (T, 2) array, and the count per document.
+    Parsing the JSON numbers with numpy in one pass is ~8x faster than json.loads."""
+    counts = np.array([max(0, text.count("[") - 1) for text in token_json], dtype=np.int64)
+    joined = ",".join(text.strip()[1:-1] for text, n in zip(token_json, counts) if n)
+    numbers = np.fromstring(joined.translate(str.maketrans("[]", "  ")), sep=",", dtype=np.int64) if joined else np.zeros(0, np.int64)
+    if len(numbers) != 2 * counts.sum():  # not the plain [[s, e], ...] we write: parse properly
+        rows = [json.loads(text) for text in token_json]
+        counts = np.array([len(r) for r in rows], dtype=np.int64)
+        numbers = np.array([v for r in rows for pair in r for v in pair], dtype=np.int64)
+    return numbers.reshape(-1, 2), counts
+
+
+def compute(store: Store, dataset: str, labels: Sequence[str] = (), worst: int = WORST_DOCUMENTS) -> AgreementResult:
+    """The agreement report of ``dataset`` (its name must exist in the store)."""
+    counts: dict[str, dict[str, int]] = {}
+    accepted: dict[str, dict[int, list[tuple[int, int, str]]]] = {}
+    for document, annotator, answer, spans in store.latest_answer_rows(dataset):
+        counts.setdefault(annotator, dict.fromkeys(ANSWERS, 0))[answer] += 1
+        if answer == ACCEPT:
+            accepted.setdefault(annotator, {})[document] = [(s["start"], s["end"], s["label"]) for s in json.loads(spans)]
+    by_document: dict[int, int] = {}
+    for docs in accepted.values():
+        for document in docs:
+            by_document[document] = by_document.get(document, 0) + 1
+    shared = sorted(d for d, n in by_document.items() if n >= 2)
+    rows = store.texts_and_tokens(shared)
+    tokens, token_counts = _token_offsets([tokens for _, _, tokens in rows])
+    try:
+        study = build_study([(i, text) for i, text, _ in rows], tokens, token_counts, accepted, labels)
+    except OverlappingSpans as error:
+        raise UserError(f"{store.path}: dataset {dataset!r}: {error}; fix the answer before measuring agreement") from None
+    result = agreement(study, worst)
+    report = {
+        "dataset": dataset,
+        "annotators": [{"name": name, **counts[name]} for name in sorted(counts)],
+        **result,
+    }
+    return AgreementResult({key: report[key] for key in JSON_KEYS}, coverage(study))
+
+
+def to_json(result: AgreementResult) -> str:
+    return json.dumps(result.report, indent=2, ensure_ascii=False)
+
+
+# -- Rich tables ---------------------------------------------------------------------------
+
+
+def _value(value: float | None) -> Text:
+    return Text("—", style="dim") if value is None else Text(f"{value:.3f}")
+
+
+def _reason(report: dict, path: str) -> Text:
+    return Text(report["undefined"].get(path, ""), style="dim")
+
+
+def overall_table(result: AgreementResult) -> Table:
+    report, cover = result.report, result.coverage
+    raters = len(report["annotators"])
+    table = Table(title=f"Agreement on {report['dataset']!r}: {report['documents']} documents accepted by two or more", title_justify="left")
+    table.add_column("statistic")
+    table.add_column("value", justify="right")
+    table.add_column("over", style="dim")
+    rows = [
+        ("f1_exact", "Span F1, exact", "mean over pairs; same start, end and label"),
+        ("f1_overlap", "Span F1, overlap", "mean over pairs; same label, overlapping, one to one"),
+        ("cohen_kappa", "Cohen's kappa", f"mean over pairs; {cover['tokens']} tokens, IO tags, whitespace skipped"),
+        ("fleiss_kappa", "Fleiss' kappa", f"tokens of the {cover['complete_documents']} documents all {raters} accepted"),
+        ("krippendorff_alpha", "Krippendorff's alpha", "nominal; an unanswered document is missing, not O"),
+        ("percent_agreement", "Percent agreement", "tokens with equal tags, mean over pairs"),
+        ("alpha_u", "Krippendorff's alpha-U", f"{cover['characters']} characters of the documents all accepted"),
+    ]
+    for key, name, over in rows:
+        reason = report["undefined"].get(key)
+        table.add_row(name, _value(report[key]), Text(f"undefined: {reason}", style="yellow") if reason else over)
+    return table
+
+
+def annotators_table(result: AgreementResult) -> Table:
+    table = Table(title="Answers that count (newest per document)", title_justify="left")
+    for name in ("annotator", "accepted", "rejected", "ignored"):
+        table.add_column(name, justify="left" if name == "annotator" else "right")
+    for entry in result.report["annotators"]:
+        table.add_row(Text(entry["name"]), str(entry["accept"]), str(entry["reject"]), str(entry["ignore"]))
+    return table
+
+
+def pairs_table(result: AgreementResult) -> Table:
+    report = result.report
+    table = Table(title="Pairs of annotators", title_justify="left")
+    for name in ("a", "b", "documents", "F1 exact", "F1 overlap", "Cohen's kappa", "note"):
+        table.add_column(name, justify="right" if name not in ("a", "b", "note") else "left")
+    for pair in report["pairs"]:
+        path = f"pairs.{pair['a']}/{pair['b']}"
+        reasons = {report["undefined"][f"{path}.{k}"] for k in ("f1_exact", "cohen_kappa") if f"{path}.{k}" in report["undefined"]}
+        table.add_row(
+            Text(pair["a"]), Text(pair["b"]), str(pair["documents"]), _value(pair["f1_exact"]),
+            _value(pair["f1_overlap"]), _value(pair["cohen_kappa"]), Text("; ".join(sorted(reasons)), style="dim"),
+        )  # fmt: skip
+    return table
+
+
+def labels_table(result: AgreementResult) -> Table:
+    table = Table(title="Per label", title_justify="left")
+    for name in ("label", "spans", "F1 exact", "F1 overlap", "alpha-U"):
+        table.add_column(name, justify="left" if name == "label" else "right")
+    for label, entry in result.report["per_label"].items():
+        table.add_row(Text(label), str(entry["count"]), _value(entry["f1_exact"]), _value(entry["f1_overlap"]), _value(entry["alpha_u"]))
+    return table
+
+
+def diagnosis_table(result: AgreementResult) -> Table:
+    diagnosis = result.report["diagnosis"]
+    table = Table(title="Disagreements, summed over pairs", title_justify="left")
+    table.add_column("kind")
+    table.add_column("count", justify="right")
+    table.add_column("meaning", style="dim")
+    table.add_row("boundary", str(diagnosis["boundary"]), "same label, overlapping, different extent")
+    table.add_row("label", str(diagnosis["label"]), "same extent, different label")
+    table.add_row("missing", str(diagnosis["missing"]), "a span the other annotator has nothing like (counted per span)")
+    return table
+
+
+def worst_table(result: AgreementResult) -> Table:
+    table = Table(title="Worst documents (most disagreement first)", title_justify="left")
+    table.add_column("document", justify="right")
+    table.add_column("F1 exact (all pairs)", justify="right")
+    for entry in result.report["worst_documents"]:
+        table.add_row(str(entry["id"]), _value(entry["f1_exact"]))
+    if not result.report["worst_documents"]:
+        table.add_row("—", Text("no disagreement", style="dim"))
+    return table
+
+
+def tables(result: AgreementResult) -> Group:
+    return Group(
+        *(
+            make(result)
+            for make in (overall_table, annotators_table, pairs_table, labels_table, diagnosis_table, worst_table)
+        )
+    )
