@@ -1,0 +1,80 @@
+"""`annotator init`, `stats`, `--help`, and the first run of `annotator` in a project."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from annotator.cli import app, main
+from annotator.labels import load_labels
+
+
+def cli(monkeypatch, capsys, *args) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["annotator", *args])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    out = capsys.readouterr()
+    return exit_.value.code, out.out, out.err
+
+
+def test_init_writes_a_valid_labels_yaml(tmp_path, monkeypatch, capsys):
+    status, out, _ = cli(monkeypatch, capsys, "init", str(tmp_path / "proj"))
+    assert status == 0 and "wrote" in out
+    config = load_labels(tmp_path / "proj" / "labels.yaml")
+    assert config.names == ["PERSON", "ORG", "GPE", "DATE"] and config.model is None
+    status, _, err = cli(monkeypatch, capsys, "init", str(tmp_path / "proj"))
+    assert status == 1 and "already exists" in err
+
+
+def test_first_run_imports_seeds_prehighlights_and_opens_annotate(project, monkeypatch, capsys):
+    import annotator.ui.app as ui_app
+
+    opened = []
+    monkeypatch.setattr(ui_app, "run_annotate", lambda *args, **kw: opened.append((args, kw)))
+    monkeypatch.chdir(project)
+    monkeypatch.delenv("ANNOTATOR_DB", raising=False)
+    status, out, _ = cli(monkeypatch, capsys)
+    assert status == 0 and "into 'demo'" in out and "patterns:" in out
+    (db, config, dataset, annotator), kw = opened[0]
+    assert dataset == "demo" and kw == {"overlap": 1}
+    from annotator.store import Store
+
+    with Store(project / "annotations.db") as store:
+        documents = list(store.documents("demo"))
+        assert len(documents) > 20
+        assert all("patterns" in store.suggestions(d.id) for d in documents)  # every document pre-highlighted
+    cli(monkeypatch, capsys)  # a second run imports nothing more
+    with Store(project / "annotations.db") as store:
+        assert store.count_documents("demo") == len(documents)
+
+
+def test_stats_json_and_table(project, monkeypatch, capsys):
+    monkeypatch.chdir(project)
+    assert cli(monkeypatch, capsys, "import", "seeds", "-d", "news")[0] == 0
+    status, out, _ = cli(monkeypatch, capsys, "stats", "--json")
+    figures = json.loads(out)
+    assert status == 0 and figures["dataset"] == "news" and figures["suggestions"]["patterns"] == figures["documents"]
+    status, out, _ = cli(monkeypatch, capsys, "stats", "-d", "news")
+    assert status == 0 and "patterns" in out
+    status, _, err = cli(monkeypatch, capsys, "stats", "-d", "nope")
+    assert status == 1 and "no dataset 'nope'" in err
+
+
+@pytest.mark.parametrize(
+    "command, options",
+    [
+        ("init", []),
+        ("import", ["--db", "--labels", "--dataset", "--format", "--split", "--annotator", "--as-answers", "--skip-invalid", "--no-preannotate"]),
+        ("preannotate", ["--db", "--labels", "--dataset", "--model", "--patterns", "--replace", "--n-process", "--batch-size"]),
+        ("stats", ["--db", "--labels", "--dataset", "--json"]),
+    ],
+)
+def test_help_explains_every_option(command, options):
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for option in options:
+        assert option in result.output
