@@ -138,7 +138,10 @@ class AnnotateSession:
 
     # -- numbers for the progress bar and the finished screen ------------------------
 
-    def rate_per_hour(self) -> float:
+    def rate_per_hour(self) -> float | None:
+        """Answers per hour this session; None until there are enough to say."""
+        if self.answered_here < 3:
+            return None
         hours = max(self.clock() - self.started_at, 1.0) / 3600
         return self.answered_here / hours
 
@@ -155,8 +158,8 @@ def _tokens(document: Document) -> Tokens:
     return Tokens(document.tokens, document.text)
 
 
-def eta_seconds(done: int, total: int, per_hour: float) -> float | None:
-    if per_hour <= 0 or total <= done:
+def eta_seconds(done: int, total: int, per_hour: float | None) -> float | None:
+    if not per_hour or total <= done:
         return None
     return (total - done) / per_hour * 3600
 

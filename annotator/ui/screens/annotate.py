@@ -52,6 +52,8 @@ class AnnotateScreen(Screen):
 
     def on_mount(self) -> None:
         self.show_next()
+        if self.current is not None and self.current.previous is None:
+            self.status("tab: next span · shift+arrows: select · label keys: label · a: accept · ?: all keys")
 
     # -- showing documents ----------------------------------------------------------------
 
@@ -130,7 +132,12 @@ class AnnotateScreen(Screen):
             words = editor.text[editor.tokens.starts[first] : editor.tokens.ends[last]]
             return f"selected {words!r}: press a label key"
         span = editor.span_under_cursor
-        return f"on {editor.text[span.start:span.end]!r} ({span.label})" if span else ""
+        if span is not None:
+            return f"on {editor.text[span.start:span.end]!r} ({span.label}): a label key relabels, d removes, < > , . resize"
+        if not editor.tokens.offsets:
+            return ""
+        start, end = editor.tokens.offsets[editor.cursor]
+        return f"at {editor.text[start:end]!r}: shift+arrows select, a label key labels"
 
     def action_move(self, delta: int, extend: bool = False) -> None:
         if self.editor:

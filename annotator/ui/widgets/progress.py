@@ -28,7 +28,7 @@ class ProgressLine(Widget):
         self.dataset, self.annotator = dataset, annotator
         self.done: int | None = None
         self.total: int | None = None
-        self.per_hour = 0.0
+        self.per_hour: float | None = None
         self.eta: float | None = None
         self.source = ""
 
@@ -41,7 +41,8 @@ class ProgressLine(Widget):
         line = Text(no_wrap=True, overflow="ellipsis")
         counts = "…" if self.done is None else f"{self.done}/{self.total}"
         line.append(counts, style="bold")
-        line.append(f"  {self.per_hour:.0f}/h  left {_duration(self.eta)}", style="dim")
+        rate = "–" if self.per_hour is None else f"{self.per_hour:.0f}"
+        line.append(f"  {rate}/h  left {_duration(self.eta)}", style="dim")
         line.append("  ")
         line.append(visible(self.dataset), style="bold")
         line.append(" · ")
