@@ -54,7 +54,7 @@ class Plan:
 
 def plan_export(store: Store, dataset: str, conflicts: str = "review") -> Plan:
     answers = defaultdict(list)
-    for answer in store.latest_answers(dataset):
+    for answer in store.latest_answers_fast(dataset):
         answers[answer.document].append(answer)
     reviews = store.latest_reviews(dataset)
     plan = Plan({}, {}, Counter())
@@ -72,8 +72,12 @@ def words_and_spaces(text: str, tokens: Sequence[Sequence[int]]) -> tuple[list[s
     """spaCy's words and spaces for stored token offsets, so that ``doc.text == text``.
     Text between tokens that is not one space (tokens from another tool may skip
     whitespace) becomes a token of its own, as spaCy's tokenizer would make it."""
-    words: list[str] = []
-    spaces: list[bool] = []
+    words = [text[start:end] for start, end in tokens]
+    spaces = [text[end : end + 1] == " " for _, end in tokens]
+    if "".join([word + " " if space else word for word, space in zip(words, spaces)]) == text:
+        return words, spaces  # the usual case: spaCy's own tokens, nothing between them
+    words = []
+    spaces = []
     position = 0
     for start, end in [*tokens, (len(text), len(text))]:
         if start > position:
@@ -163,16 +167,16 @@ def export_spacy(
     summary = Summary(dataset, Path(out_dir), left_out=plan.left_out)
     with output_folder(Path(out_dir), SPACY_FILES, force) as temp:
         bins = {TRAIN: DocBin(attrs=DOC_ATTRS), DEV: DocBin(attrs=DOC_ATTRS)}
-        for document in store.documents(dataset):
-            spans = plan.finals.get(document.id)
+        for document, digest, text, tokens in store.document_texts(dataset):
+            spans = plan.finals.get(document)
             if spans is None:
                 continue
             try:
-                doc = make_doc(vocab, document.text, document.tokens, spans)
+                doc = make_doc(vocab, text, tokens, spans)
             except ValueError as error:
                 summary.left_out[str(error) if str(error) == OFF_BOUNDARIES else "overlapping spans"] += 1
                 continue
-            side = sides[document.input_hash]
+            side = sides[digest]
             bins[side].add(doc)
             summary.documents[side] += 1
             for span in spans:

@@ -568,6 +568,26 @@ class Store:
         sql = "SELECT id, input_hash FROM documents WHERE dataset = ? ORDER BY id"
         return [(row[0], row[1]) for row in self.db.execute(sql, [dataset])]
 
+    def document_texts(self, dataset: str) -> Iterator[tuple[int, str, str, list[list[int]]]]:
+        """(id, input hash, text, token offsets) of each document, by id, streamed: the
+        export reads every document once and needs no more (no meta, no Document)."""
+        sql = "SELECT id, input_hash, text, tokens FROM documents WHERE dataset = ? ORDER BY id"
+        for document, digest, text, tokens in self.db.execute(sql, [dataset]):
+            yield document, digest, text, json.loads(tokens)
+
+    def latest_answers_fast(self, dataset: str) -> list[Answer]:
+        """``latest_answers`` without sqlite-utils' dict rows (the export reads them all)."""
+        sql = (
+            f"SELECT l.id, l.document, l.annotator, l.answer, l.spans, l.started_at, l.answered_at "
+            f"FROM ({LATEST_ANSWERS}) l JOIN documents d ON d.id = l.document WHERE d.dataset = ? "
+            "ORDER BY l.document, l.annotator"
+        )
+        rows = self.db.execute(sql, [dataset])
+        return [
+            Answer(id_, document, who, kind, tuple(sorted(Span(s["start"], s["end"], s["label"]) for s in json.loads(spans))), started, answered)
+            for id_, document, who, kind, spans, started, answered in rows
+        ]
+
     # -- merge, backup, check (annotator db) ----------------------------------------------
 
     def merge_from(self, other_path: str | Path, dataset: str | None = None) -> dict[str, int]:
