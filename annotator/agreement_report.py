@@ -17,7 +17,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from annotator.core.agreement import OverlappingSpans, agreement, build_study, coverage
+from annotator.core.agreement import agreement, coverage
+from annotator.core.study import Accepted, OverlappingSpans, build_study
 from annotator.core.tasks import ACCEPT, ANSWERS
 from annotator.errors import UserError
 from annotator.store import Store
@@ -52,14 +53,12 @@ def _token_offsets(token_json: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 def compute(store: Store, dataset: str, labels: Sequence[str] = (), worst: int = WORST_DOCUMENTS) -> AgreementResult:
     """The agreement report of ``dataset`` (its name must exist in the store)."""
     counts: dict[str, dict[str, int]] = {}
-    accepted: dict[str, dict[int, list[tuple[int, int, str]]]] = {}
+    accepted: dict[str, Accepted] = {}
+    by_document: dict[int, int] = {}
     for document, annotator, answer, spans in store.latest_answer_rows(dataset):
         counts.setdefault(annotator, dict.fromkeys(ANSWERS, 0))[answer] += 1
         if answer == ACCEPT:
-            accepted.setdefault(annotator, {})[document] = [(s["start"], s["end"], s["label"]) for s in json.loads(spans)]
-    by_document: dict[int, int] = {}
-    for docs in accepted.values():
-        for document in docs:
+            accepted.setdefault(annotator, Accepted()).add(document, [(s["start"], s["end"], s["label"]) for s in json.loads(spans)])
             by_document[document] = by_document.get(document, 0) + 1
     shared = sorted(d for d, n in by_document.items() if n >= 2)
     rows = store.texts_and_tokens(shared)

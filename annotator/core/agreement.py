@@ -18,14 +18,12 @@ A statistic without a value is None, and ``undefined`` maps its path to the reas
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable
 from itertools import combinations
 
 import numpy as np
 
-from annotator.core.span_agreement import PairComparison, SpanArrays, compare_pair, f1
+from annotator.core.span_agreement import PairComparison, compare_pair, f1
 from annotator.core.token_agreement import (
     Undefined,
     cohen_kappa,
@@ -36,121 +34,7 @@ from annotator.core.token_agreement import (
 )
 from annotator.core.unitizing import Units, alpha_u, category_disagreements
 
-SpanTriple = tuple[int, int, str]  # (start, end, label); core.spans.Span is one
-
-
-class OverlappingSpans(ValueError):
-    """One annotator's spans overlap in a document (spans must be like ``doc.ents``)."""
-
-
-@dataclass(frozen=True)
-class Study:
-    annotators: list[str]
-    labels: list[str]
-    doc_ids: np.ndarray  # (D,)
-    doc_offsets: np.ndarray  # (D + 1,): where each document starts on the axis
-    accepted: np.ndarray  # (annotators, D) bool
-    spans: list[SpanArrays]  # per annotator
-    token_starts: np.ndarray  # non-space tokens, on the axis
-    token_ends: np.ndarray
-    token_docs: np.ndarray
-
-    @property
-    def categories(self) -> list[str]:
-        return ["O", *self.labels]
-
-
-@cache
-def _space_code_points() -> np.ndarray:
-    return np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
-
-
-def build_study(
-    documents: Sequence[tuple[int, str]],
-    tokens: np.ndarray,
-    token_counts: Sequence[int],
-    answers: Mapping[str, Mapping[int, Sequence[SpanTriple]]],
-    labels: Sequence[str] = (),
-) -> Study:
-    """Documents ``(id, text)`` with their token offsets (all documents' ``[start, end]``
-    rows in one (T, 2) array, ``token_counts`` per document) and each annotator's
-    *accepted* spans per document id. ``labels`` fixes the order of known labels."""
-    ids = np.array([doc_id for doc_id, _ in documents], dtype=np.int64)
-    index = {int(doc_id): k for k, doc_id in enumerate(ids)}
-    names = sorted(name for name, docs in answers.items() if any(d in index for d in docs))
-    accepted_all = np.zeros((len(names), len(ids)), dtype=bool)
-    for row, name in enumerate(names):
-        accepted_all[row, [index[d] for d in answers[name] if d in index]] = True
-    keep = accepted_all.sum(axis=0) >= 2
-    kept = np.nonzero(keep)[0]
-    new_index = np.full(len(ids), -1)
-    new_index[kept] = np.arange(len(kept))
-    texts = [documents[k][1] for k in kept]
-    offsets = np.concatenate(([0], np.cumsum([len(t) for t in texts]))).astype(np.int64)
-
-    tokens = np.asarray(tokens, dtype=np.int64).reshape(-1, 2)
-    token_doc_all = np.repeat(np.arange(len(ids)), np.asarray(token_counts, dtype=np.int64))
-    token_keep = keep[token_doc_all]
-    token_docs = new_index[token_doc_all[token_keep]]
-    starts = tokens[token_keep, 0] + offsets[token_docs]
-    ends = tokens[token_keep, 1] + offsets[token_docs]
-    # Whitespace tokens (spaCy keeps "\n\n" as a token) carry no tag and are skipped.
-    code_points = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
-    solid = np.concatenate(([0], np.cumsum(~np.isin(code_points, _space_code_points()))))
-    word = solid[np.minimum(ends, len(code_points))] > solid[np.minimum(starts, len(code_points))]
-
-    seen = {label for name in names for d, spans in answers[name].items() if d in index for _, _, label in spans}
-    ordered = [label for label in labels if label in seen] + sorted(seen - set(labels))
-    label_index = {label: k for k, label in enumerate(ordered)}
-    span_arrays = [
-        _annotator_spans(name, answers[name], index, new_index, offsets, label_index, ids) for name in names
-    ]
-    return Study(
-        annotators=names,
-        labels=ordered,
-        doc_ids=ids[kept],
-        doc_offsets=offsets,
-        accepted=accepted_all[:, kept],
-        spans=span_arrays,
-        token_starts=starts[word],
-        token_ends=ends[word],
-        token_docs=token_docs[word],
-    )
-
-
-def _annotator_spans(name, docs, index, new_index, offsets, label_index, ids) -> SpanArrays:
-    rows = [
-        (new_index[index[d]], start, end, label_index[label])
-        for d, spans in docs.items()
-        if d in index and new_index[index[d]] >= 0
-        for start, end, label in spans
-    ]
-    table = np.array(rows, dtype=np.int64).reshape(-1, 4)
-    docs_, starts, ends, labels_ = table.T
-    starts, ends = starts + offsets[docs_], ends + offsets[docs_]
-    order = np.argsort(starts, kind="stable")
-    result = SpanArrays(starts[order], ends[order], labels_[order], docs_[order])
-    clash = np.nonzero(result.starts[1:] < result.ends[:-1])[0]
-    if len(clash):
-        doc_id = int(ids[np.nonzero(new_index == result.docs[clash[0]])[0][0]])
-        raise OverlappingSpans(f"{name}'s spans overlap in document {doc_id}")
-    return result
-
-
-def study_from_documents(
-    documents: Sequence[tuple[int, str, Sequence[Sequence[int]]]],
-    answers: Mapping[str, Mapping[int, Sequence[SpanTriple]]],
-    labels: Sequence[str] = (),
-) -> Study:
-    """``build_study`` from ``(id, text, token offsets)`` triples (tests, small data)."""
-    rows = [tuple(t) for _, _, toks in documents for t in toks]
-    return build_study(
-        [(doc_id, text) for doc_id, text, _ in documents],
-        np.array(rows, dtype=np.int64).reshape(-1, 2),
-        [len(toks) for _, _, toks in documents],
-        answers,
-        labels,
-    )
+from annotator.core.study import Study
 
 
 class _Undefined(dict):

@@ -9,7 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from annotator.core.agreement import OverlappingSpans, agreement, coverage, study_from_documents
+from annotator.core.agreement import agreement, coverage
+from annotator.core.study import OverlappingSpans, study_from_documents
 from annotator.core.unitizing import Units, alpha_u, category_disagreements
 
 

@@ -17,7 +17,8 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss
 
-from annotator.core.agreement import agreement, study_from_documents
+from annotator.core.agreement import agreement
+from annotator.core.study import study_from_documents
 from tests.unit.agreement_data import dkpro_alpha_u, io_tag_table, random_annotations, random_documents
 
 NAMES = ("ann", "bob", "cat")
