@@ -83,6 +83,10 @@ def to_json(result: AgreementResult) -> str:
 # -- Rich tables ---------------------------------------------------------------------------
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _value(value: float | None) -> Text:
     return Text("—", style="dim") if value is None else Text(f"{value:.3f}")
 
@@ -94,18 +98,19 @@ def _reason(report: dict, path: str) -> Text:
 def overall_table(result: AgreementResult) -> Table:
     report, cover = result.report, result.coverage
     raters = len(report["annotators"])
-    table = Table(title=f"Agreement on {report['dataset']!r}: {report['documents']} documents accepted by two or more", title_justify="left")
+    title = f"Agreement on {report['dataset']!r}: {_count(report['documents'], 'document')} accepted by two or more"
+    table = Table(title=Text(title), title_justify="left")
     table.add_column("statistic")
     table.add_column("value", justify="right")
     table.add_column("over", style="dim")
     rows = [
         ("f1_exact", "Span F1, exact", "mean over pairs; same start, end and label"),
         ("f1_overlap", "Span F1, overlap", "mean over pairs; same label, overlapping, one to one"),
-        ("cohen_kappa", "Cohen's kappa", f"mean over pairs; {cover['tokens']} tokens, IO tags, whitespace skipped"),
-        ("fleiss_kappa", "Fleiss' kappa", f"tokens of the {cover['complete_documents']} documents all {raters} accepted"),
+        ("cohen_kappa", "Cohen's kappa", f"mean over pairs; {_count(cover['tokens'], 'token')}, IO tags, whitespace skipped"),
+        ("fleiss_kappa", "Fleiss' kappa", f"tokens of the {_count(cover['complete_documents'], 'document')} all {raters} accepted"),
         ("krippendorff_alpha", "Krippendorff's alpha", "nominal; an unanswered document is missing, not O"),
         ("percent_agreement", "Percent agreement", "tokens with equal tags, mean over pairs"),
-        ("alpha_u", "Krippendorff's alpha-U", f"{cover['characters']} characters of the documents all accepted"),
+        ("alpha_u", "Krippendorff's alpha-U", f"{_count(cover['characters'], 'character')} of the documents all accepted"),
     ]
     for key, name, over in rows:
         reason = report["undefined"].get(key)
