@@ -91,10 +91,6 @@ def _value(value: float | None) -> Text:
     return Text("—", style="dim") if value is None else Text(f"{value:.3f}")
 
 
-def _reason(report: dict, path: str) -> Text:
-    return Text(report["undefined"].get(path, ""), style="dim")
-
-
 def overall_table(result: AgreementResult) -> Table:
     report, cover = result.report, result.coverage
     raters = len(report["annotators"])
@@ -143,11 +139,16 @@ def pairs_table(result: AgreementResult) -> Table:
 
 
 def labels_table(result: AgreementResult) -> Table:
-    table = Table(title="Per label", title_justify="left")
-    for name in ("label", "spans", "F1 exact", "F1 overlap", "alpha-U"):
-        table.add_column(name, justify="left" if name == "label" else "right")
-    for label, entry in result.report["per_label"].items():
-        table.add_row(Text(label), str(entry["count"]), _value(entry["f1_exact"]), _value(entry["f1_overlap"]), _value(entry["alpha_u"]))
+    report = result.report
+    table = Table(title="Per label (F1: mean over pairs)", title_justify="left")
+    for name in ("label", "spans", "F1 exact", "F1 overlap", "alpha-U", "note"):
+        table.add_column(name, justify="left" if name in ("label", "note") else "right")
+    for label, entry in report["per_label"].items():
+        reasons = sorted({report["undefined"][p] for k in ("f1_exact", "alpha_u") if (p := f"per_label.{label}.{k}") in report["undefined"]})
+        table.add_row(
+            Text(label), str(entry["count"]), _value(entry["f1_exact"]), _value(entry["f1_overlap"]),
+            _value(entry["alpha_u"]), Text("; ".join(reasons), style="dim"),
+        )  # fmt: skip
     return table
 
 

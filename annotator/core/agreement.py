@@ -70,6 +70,9 @@ def _alpha_u(study: Study, undefined: _Undefined) -> tuple[float | None, dict[st
     lengths = np.diff(study.doc_offsets)
     shift = np.cumsum(np.where(complete, 0, lengths)) - np.where(complete, 0, lengths)
     length = int(lengths[complete].sum())
+    if length == 0:
+        undefined["alpha_u"] = "the documents all annotators accepted are empty"
+        return None, {label: None for label in study.labels}
     per_label, observed, expected = {}, [], []
     for k, label in enumerate(study.labels):
         units = []
@@ -107,8 +110,10 @@ def agreement(study: Study, worst: int = 10) -> dict:
         comparisons.append(comparison)
         path = f"pairs.{names[r]}/{names[s]}"
         no_spans = "neither annotator marked a span in the documents both accepted" if shared.any() else "no shared document"
-        if shared.any():
+        try:
             agreements.append(observed_agreement(tags[r], tags[s]))
+        except Undefined:
+            pass  # no shared token: the pair has no say in percent agreement
         pairs.append(
             {
                 "a": names[r],

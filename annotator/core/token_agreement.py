@@ -41,14 +41,14 @@ def observed_agreement(a: np.ndarray, b: np.ndarray) -> float:
     """Share of the tokens both raters tagged on which their tags are equal."""
     both = (a >= 0) & (b >= 0)
     if not both.any():
-        raise Undefined("no shared document")
+        raise Undefined("no shared document with tokens")
     return float(np.mean(a[both] == b[both]))
 
 
 def cohen_kappa(a: np.ndarray, b: np.ndarray, names: list[str]) -> float:
     both = (a >= 0) & (b >= 0)
     if not both.any():
-        raise Undefined("no shared document")
+        raise Undefined("no shared document with tokens")
     x, y, k = a[both], b[both], len(names)
     n = len(x)
     table = np.bincount(x * k + y, minlength=k * k).reshape(k, k)

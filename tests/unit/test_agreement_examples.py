@@ -170,6 +170,14 @@ def test_an_annotator_who_skipped_documents_is_missing_not_o():
     assert skipped["fleiss_kappa"] == 1.0 and skipped["alpha_u"] == 1.0
 
 
+def test_empty_documents_give_reasons_not_errors():
+    report = agreement(study_from_documents([(1, "", [])], {"a": {1: []}, "b": {1: []}}))
+    assert report["documents"] == 1 and report["pairs"][0]["documents"] == 1
+    assert report["percent_agreement"] is None and report["alpha_u"] is None
+    assert report["undefined"]["pairs.a/b.cohen_kappa"] == "no shared document with tokens"
+    assert report["undefined"]["alpha_u"] == "the documents all annotators accepted are empty"
+
+
 def test_whitespace_tokens_are_not_items():
     """Five tokens, one of them "\\n\\n": agreement is 3 of 4, not 4 of 5."""
     study = study_from_documents([doc(1, "Paris\n\nis nice .")], {"a": {1: [(0, 5, "GPE")]}, "b": {1: []}})
