@@ -26,10 +26,11 @@ class AnnotatorApp(App):
         self.config = config
         self._first_screen = first_screen
         self._on_exit = on_exit
+        self.set_keymap(config.bindings())
 
-    def on_mount(self) -> None:
-        self.set_keymap(self.config.bindings())
-        self.push_screen(self._first_screen())
+    def get_default_screen(self) -> Screen:
+        # The first screen is the default one: no blank screen painted before it.
+        return self._first_screen()
 
     async def action_quit(self) -> None:  # ctrl+q and friends: leave the same way as `q`
         screen_quit = getattr(self.screen, "action_quit", None)

@@ -8,11 +8,9 @@ that only posts messages; a key press never waits for spaCy.
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from annotator.core.editor import SpanEditor
@@ -21,10 +19,11 @@ from annotator.store import Store
 from annotator.ui.keys import ANNOTATE_ACTIONS, add_label_bindings, bindings, describe
 from annotator.ui.messages import PreannotateUnavailable, ProgressCounted, SuggestionsReady
 from annotator.ui.session import AnnotateSession, Task, eta_seconds
+from annotator.ui.widgets.keys_line import KeysLine
 from annotator.ui.widgets.label_bar import LabelBar
-from annotator.ui.widgets.layout import visible
 from annotator.ui.widgets.progress import ProgressLine
 from annotator.ui.widgets.span_text import SpanText
+from annotator.ui.widgets.status import StatusLine
 
 RUN_AHEAD = 32  # documents the pre-annotation worker prepares beyond the one on screen
 BATCH = 8
@@ -47,8 +46,8 @@ class AnnotateScreen(Screen):
         yield ProgressLine(self.session.dataset, self.session.annotator, id="progress")
         yield SpanText(id="document", colors={name: self.config.color(name) for name in self.config.names})
         yield LabelBar(self.config, id="labels")
-        yield Static(id="status")
-        yield Footer()
+        yield StatusLine(id="status")
+        yield KeysLine()
 
     def on_mount(self) -> None:
         self.show_next()
@@ -72,9 +71,10 @@ class AnnotateScreen(Screen):
         if task.previous is not None:
             message = message or f"you answered {task.previous.answer}; a new answer is added, the old one kept"
         self.refresh_view(message)
-        self.count_progress()
+        # Background work starts once the document is on screen, so it never delays it.
+        self.call_after_refresh(self.count_progress)
         if self._preannotate:
-            self.preannotate_ahead(task.document.id)
+            self.call_after_refresh(self.preannotate_ahead, task.document.id)
 
     def refresh_view(self, message: str | None = None) -> None:
         self.query_one(SpanText).update()
@@ -83,7 +83,7 @@ class AnnotateScreen(Screen):
             self.status(message)
 
     def status(self, message: str) -> None:
-        self.query_one("#status", Static).update(Text(visible(message), no_wrap=True, overflow="ellipsis"))
+        self.query_one(StatusLine).say(message)
 
     def finish(self) -> None:
         from annotator.ui.screens.finished import FinishedScreen

@@ -7,10 +7,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Center, Middle
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from annotator.ui.keys import ANNOTATE_ACTIONS, bindings
 from annotator.ui.session import AnnotateSession
+from annotator.ui.widgets.keys_line import KeysLine
 from annotator.ui.widgets.layout import visible
 
 
@@ -45,7 +46,7 @@ class FinishedScreen(Screen[bool]):
         with Middle():
             with Center():
                 yield Static(table)
-        yield Footer()
+        yield KeysLine()
 
     def action_undo(self) -> None:
         self.dismiss(True)

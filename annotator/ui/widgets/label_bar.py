@@ -26,7 +26,7 @@ class LabelBar(Widget):
         counts = Counter(labels)
         if counts != self.counts:
             self.counts = counts
-            self.refresh(layout=True)
+            self.refresh()  # same labels, same lines: no layout pass needed
 
     def render(self) -> Text:
         # Rich Text, never markup: a label called "[bold]" shows as "[bold]".

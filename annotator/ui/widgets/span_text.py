@@ -69,6 +69,7 @@ class SpanText(ScrollView, can_focus=True):
             self._styles = {label: _span_styles(color) for label, color in colors.items()}
         self.layout_cache = Layout(text)
         self._laid_out: tuple | None = None
+        self._painted: tuple = (None, None)
         self.scroll_to(0, 0, animate=False, immediate=True) if self.is_mounted else None
         self.update()
 
@@ -82,17 +83,35 @@ class SpanText(ScrollView, can_focus=True):
         self.update()
 
     def update(self) -> None:
-        """Re-read the spans (and the editor's cursor), re-wrap what changed, repaint."""
+        """Re-read the spans (and the editor's cursor), re-wrap what changed, repaint.
+
+        Only the lines the cursor or the selection left or reached are repainted, unless
+        the spans, the width or the scroll position changed."""
         width = max(1, self.scrollable_content_region.width) if self.is_mounted else 80
         key = (self.spans, width)
-        if key != self._laid_out:
+        full = key != self._laid_out
+        if full:
             self.layout_cache.update(self.spans, width)
             self._laid_out = key
+            self._strips: dict[int, tuple[tuple, Strip]] = {}
+            self._base_style = None
             self.virtual_size = Size(width, len(self.layout_cache.lines))
-        self._span_starts = [span.start for span in self.spans]
-        if self.editor is not None and self.is_mounted:
-            self._scroll_to_cursor()
-        self.refresh()
+            self._span_starts = [span.start for span in self.spans]
+        marks, painted = self._marks(), self._painted
+        self._painted = marks
+        scrolled = self.editor is not None and self.is_mounted and self._scroll_to_cursor()
+        if full or scrolled:
+            self.refresh()
+        elif marks != painted:
+            for y in sorted(self._lines_under(marks) | self._lines_under(painted)):
+                self.refresh_line(y)
+
+    def _lines_under(self, marks) -> set[int]:
+        lines = set()
+        for mark in marks:
+            if mark is not None:
+                lines.update(range(self.layout_cache.line_of(mark[0]), self.layout_cache.line_of(max(mark[0], mark[1] - 1)) + 1))
+        return lines
 
     def on_resize(self, event: events.Resize) -> None:
         self.update()
@@ -103,14 +122,18 @@ class SpanText(ScrollView, can_focus=True):
             return 0
         return self.layout_cache.line_of(self.tokens.starts[editor.cursor])
 
-    def _scroll_to_cursor(self) -> None:
+    def _scroll_to_cursor(self) -> bool:
+        """Scroll so that the cursor's line is in view (with a little margin); True if it moved."""
         y, height = self.cursor_line(), self.scrollable_content_region.height
         top = self.scroll_offset.y
         margin = min(2, max(0, height // 4))
-        if y < top + margin:
+        if y < top + margin and top > 0:
             self.scroll_to(y=max(0, y - margin), animate=False, immediate=True)
         elif y >= top + height - margin:
             self.scroll_to(y=y - height + margin + 1, animate=False, immediate=True)
+        else:
+            return False
+        return self.scroll_offset.y != top
 
     # -- painting ------------------------------------------------------------------------
 
@@ -130,17 +153,27 @@ class SpanText(ScrollView, can_focus=True):
         index = scroll_y + y
         lines = self.layout_cache.lines
         width = self.scrollable_content_region.width
+        if self._base_style is None:  # computing it walks the CSS: once per layout, not per line
+            self._base_style = self.rich_style
+        base = self._base_style
         if index >= len(lines):
-            return Strip.blank(width, self.rich_style)
-        cursor, selection = self._marks()
+            return Strip.blank(width, base)
+        line = lines[index]
+        end = max((piece.end for piece in line.pieces), default=line.start)
+        cursor, selection = (_clip(mark, line.start, end) for mark in self._marks())
+        key = (cursor, selection, scroll_x, width)
+        cached = self._strips.get(index)
+        if cached is not None and cached[0] == key:
+            return cached[1]
         segments: list[Segment] = []
-        for piece in lines[index].pieces:
+        for piece in line.pieces:
             if piece.badge is not None:
                 segments.append(Segment(badge_text(piece.badge), self._label_styles(piece.badge)[1]))
                 continue
             segments.extend(self._text_segments(piece.start, piece.end, cursor, selection))
-        strip = Strip(segments).apply_style(self.rich_style)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        strip = Strip(segments).apply_style(base).crop_extend(scroll_x, scroll_x + width, base)
+        self._strips[index] = (key, strip)
+        return strip
 
     def _text_segments(self, start: int, end: int, cursor, selection) -> list[Segment]:
         cuts = {start, end}
@@ -206,6 +239,13 @@ class SpanText(ScrollView, can_focus=True):
         if self._dragging:
             self._dragging = False
             self.release_mouse()
+
+
+def _clip(mark: tuple[int, int] | None, start: int, end: int) -> tuple[int, int] | None:
+    """The part of a character range that falls on one screen line, if any."""
+    if mark is None or mark[0] >= max(end, start + 1) or mark[1] <= start:
+        return None
+    return max(mark[0], start), min(mark[1], end)
 
 
 def _span_styles(color: str) -> tuple[Style, Style]:

@@ -1,0 +1,157 @@
+"""The annotate screen, through the real app (headless): key press to repainted screen on a
+300-token and a 20,000-token document, and start to first document on a 100,000-document
+store against the start of an empty Textual app in the same run.
+
+DESIGN.md targets: median repaint under 16 ms (300 tokens) and 50 ms (20,000 tokens);
+start to first task at most 1.5x an empty Textual app's start.
+
+    python -m bench ui          # or: python bench/ui.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from textual import events
+from textual.app import App
+
+from annotator.core.spans import Span
+from annotator.core.tasks import NewDocument
+from annotator.labels import LabelsConfig
+from annotator.store import Store
+from annotator.ui.app import annotate_app
+from bench.common import percentile, row
+
+PARAGRAPH = (
+    "BAGHDAD: Iraq sent back nearly 2,000 Syrian soldiers on Thursday to their homeland after they had "
+    "sought refuge in Iraq during the advance of rebel forces that toppled President Bashar al-Assad "
+    "earlier this month, according to an Iraqi military statement. The Syrian soldiers were returned at "
+    "their request and entered via a border crossing between Iraq and Syria, it said."
+)
+PHRASES = {"Iraq": "GPE", "Syria": "GPE", "Syrian": "NORP", "Iraqi": "NORP", "Thursday": "DATE",
+           "Bashar al-Assad": "PERSON", "BAGHDAD": "GPE", "2,000": "CARDINAL"}
+KEYS = ["right", "shift+right", "5", "u", "down", "tab", "right", "left"]  # each changes the screen
+PRESSES = 120
+SIZE = (120, 40)
+STORE_SIZE = 100_000
+
+
+def config() -> LabelsConfig:
+    return LabelsConfig.model_validate({"labels": [
+        {"name": n, "key": k} for n, k in [("PERSON", "1"), ("NORP", "2"), ("GPE", "5"), ("DATE", "8"), ("CARDINAL", "9")]
+    ]})
+
+
+def document(tokens_wanted: int) -> tuple[NewDocument, list[Span]]:
+    import spacy
+
+    nlp = spacy.blank("en")
+    per_paragraph = len(nlp.make_doc(PARAGRAPH + "\n\n"))
+    text = "\n\n".join([PARAGRAPH] * max(1, round(tokens_wanted / per_paragraph)))
+    doc = nlp.make_doc(text)
+    spans = sorted({Span(m.start(), m.end(), label) for phrase, label in PHRASES.items()
+                    for m in re.finditer(rf"\b{re.escape(phrase)}\b", text)})
+    return NewDocument(text, [(t.idx, t.idx + len(t)) for t in doc]), spans
+
+
+def store_with(path: Path, documents: list[tuple[NewDocument, list[Span]]]) -> None:
+    with Store(path) as store:
+        ids = store.add_documents("bench", [d for d, _ in documents])
+        store.set_suggestions([(ids[d.input_hash], "bench", spans) for d, spans in documents])
+
+
+def watch_paints(app: App) -> asyncio.Event:
+    """An event set each time the app writes a screen update to the terminal."""
+    painted = asyncio.Event()
+    original = app._display
+
+    def display(screen, renderable) -> None:
+        original(screen, renderable)
+        if renderable is not None:
+            painted.set()
+
+    app._display = display
+    return painted
+
+
+async def key_latencies(db: Path) -> list[float]:
+    with Store(db) as store:
+        app = annotate_app(store, config(), "bench", "bench")
+        async with app.run_test(size=SIZE) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            painted = watch_paints(app)
+            timings = []
+            for index in range(PRESSES):
+                await pilot.pause()
+                painted.clear()
+                key = events.Key(KEYS[index % len(KEYS)], None)
+                key.set_sender(app)
+                started = time.perf_counter()
+                app._driver.send_message(key)
+                await asyncio.wait_for(painted.wait(), 2)
+                timings.append(time.perf_counter() - started)
+            return timings
+
+
+async def start_time(make_app, is_ready) -> float:
+    started = time.perf_counter()
+    app = make_app()
+    painted = watch_paints(app)
+    async with app.run_test(size=SIZE):
+        while True:
+            painted.clear()
+            await painted.wait()
+            if is_ready(app):
+                return time.perf_counter() - started
+
+
+async def starts(db: Path, rounds: int = 5) -> tuple[float, float]:
+    annotate, empty = [], []
+    for _ in range(rounds):  # interleaved, so both see the same machine load
+        empty.append(await start_time(App, lambda app: True))
+        with Store(db) as store:
+            def make():
+                return annotate_app(store, config(), "bench", "bench")
+
+            annotate.append(await start_time(make, lambda app: getattr(app.screen, "current", None) is not None))
+            store.release_lease(app_document(store), "bench")
+    return statistics.median(annotate), statistics.median(empty)
+
+
+def app_document(store: Store) -> int:
+    return store.leases()[0]["document"] if store.leases() else 0
+
+
+def run() -> list[dict]:
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for tokens, limit in ((300, 0.016), (20_000, 0.050)):
+            db = Path(folder) / f"doc{tokens}.db"
+            store_with(db, [document(tokens)])
+            timings = asyncio.run(key_latencies(db))
+            rows.append(row(f"key to repaint, {tokens} tokens: median s", statistics.median(timings), limit))
+            rows.append(row(f"key to repaint, {tokens} tokens: p95 s", percentile(timings, 95), limit))
+        db = Path(folder) / "big.db"
+        short = [(NewDocument(f"Document {i}: Iraq sent back soldiers to Syria.", []), []) for i in range(STORE_SIZE)]
+        for new, _ in short:
+            object.__setattr__(new, "tokens", _tokens(new.text))
+        store_with(db, short)
+        annotate, empty = asyncio.run(starts(db))
+        rows.append(row(f"start to first document, {STORE_SIZE:,} docs: s (limit = empty Textual app)", annotate, empty, 1.5))
+    return rows
+
+
+def _tokens(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"\w+|[^\w\s]", text)]
+
+
+if __name__ == "__main__":
+    for r in run():
+        print(f"{r['measure']:<70} {r['value'] * 1000:9.2f} ms  limit {r['limit'] * 1000:8.2f} ms  "
+              f"ratio {r['ratio']:.2f} (target {r['target']:.2f}) {'met' if r['met'] else 'NOT MET'}")
