@@ -1,6 +1,6 @@
 """Inter-annotator agreement for span annotation: every statistic, as pure functions.
 
-A ``Study`` holds the documents that at least two annotators accepted, laid end to end
+A ``Study`` (``core.study``) holds the documents that at least two annotators accepted, laid end to end
 on one character axis, with their non-whitespace tokens and each annotator's spans as
 numpy arrays. ``agreement(study)`` computes the report:
 
@@ -32,9 +32,8 @@ from annotator.core.token_agreement import (
     krippendorff_alpha,
     observed_agreement,
 )
-from annotator.core.unitizing import Units, alpha_u, category_disagreements
-
 from annotator.core.study import Study
+from annotator.core.unitizing import Units, alpha_u, category_disagreements
 
 
 class _Undefined(dict):
@@ -60,18 +59,20 @@ def _mean(values: list[float | None]) -> float | None:
 def _alpha_u(study: Study, undefined: _Undefined) -> tuple[float | None, dict[str, float | None]]:
     raters = len(study.annotators)
     complete = study.accepted.all(axis=0) if raters else np.zeros(0, bool)
-    if raters < 2 or not complete.any():
-        reason = "fewer than two annotators" if raters < 2 else f"no document was accepted by all {raters} annotators"
-        undefined["alpha_u"] = reason
-        for label in study.labels:
-            undefined[f"per_label.{label}.alpha_u"] = reason
-        return None, {label: None for label in study.labels}
     # The continuum: the complete documents laid end to end, without the others.
     lengths = np.diff(study.doc_offsets)
     shift = np.cumsum(np.where(complete, 0, lengths)) - np.where(complete, 0, lengths)
-    length = int(lengths[complete].sum())
-    if length == 0:
-        undefined["alpha_u"] = "the documents all annotators accepted are empty"
+    length = int(lengths[complete].sum()) if raters else 0
+    reason = (
+        "fewer than two annotators" if raters < 2
+        else f"no document was accepted by all {raters} annotators" if not complete.any()
+        else "the documents all annotators accepted are empty" if length == 0
+        else None
+    )  # fmt: skip
+    if reason:
+        undefined["alpha_u"] = reason
+        for label in study.labels:
+            undefined[f"per_label.{label}.alpha_u"] = reason
         return None, {label: None for label in study.labels}
     per_label, observed, expected = {}, [], []
     for k, label in enumerate(study.labels):
