@@ -170,6 +170,7 @@ ConflictsOption = Annotated[
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace the files of an earlier export in OUT_DIR.")]
+DEFAULT_EXPORTS = Path("exports")
 
 
 def _export_setup(db: Path, labels: Path, dataset: str | None, conflicts: str):
@@ -196,7 +197,9 @@ def _export_setup(db: Path, labels: Path, dataset: str | None, conflicts: str):
 
 @app.command("export")
 def export(
-    out_dir: Annotated[Path, typer.Argument(help="Folder for train.spacy, dev.spacy and config.cfg (or annotations.jsonl).")],
+    out_dir: Annotated[
+        Path, typer.Argument(help="Folder for train.spacy, dev.spacy and config.cfg (or annotations.jsonl).")
+    ] = DEFAULT_EXPORTS,
     db: DbOption = DEFAULT_DB,
     labels: LabelsOption = DEFAULT_LABELS,
     dataset: DatasetOption = None,
@@ -235,7 +238,7 @@ def export(
 )
 def train(
     ctx: typer.Context,
-    out_dir: Annotated[Path, typer.Argument(help="Folder for the export and the trained pipeline (OUT_DIR/model).")],
+    out_dir: Annotated[Path, typer.Argument(help="Folder for the export and the trained pipeline (OUT_DIR/model).")] = DEFAULT_EXPORTS,
     db: DbOption = DEFAULT_DB,
     labels: LabelsOption = DEFAULT_LABELS,
     dataset: DatasetOption = None,

@@ -9,6 +9,7 @@ The export's ``config.cfg`` is spaCy's own starting config; training runs spaCy'
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -70,12 +71,22 @@ def train(
     settings.update({"paths.train": str(out_dir / "train.spacy"), "paths.dev": str(out_dir / "dev.spacy")})
     settings.update(overrides or {})
     run_spacy_train(config_path, model_dir, settings)
+    name_pipelines(model_dir, dataset)
     best = model_dir / "model-best"
     result = TrainResult(summary, best)
     performance = srsly.read_json(best / "meta.json").get("performance", {})
     result.scores = {key: performance.get(key) for key in ("ents_f", "ents_p", "ents_r")}
     result.per_label = performance.get("ents_per_type") or {}
     return result
+
+
+def name_pipelines(model_dir: Path, dataset: str) -> None:
+    """Name the trained pipelines after the dataset (spaCy calls every one "pipeline"),
+    so that suggestions made with one say where they came from ("news_ner 0.0.0")."""
+    name = re.sub(r"\W+", "_", f"{dataset}_ner").strip("_") or "ner"
+    for meta_path in model_dir.glob("model-*/meta.json"):
+        meta = srsly.read_json(meta_path)
+        srsly.write_json(meta_path, {**meta, "name": name})
 
 
 def run_spacy_train(config_path: Path, model_dir: Path, overrides: dict) -> None:

@@ -29,6 +29,7 @@ def test_trained_model_pre_highlights_only_unanswered_documents(tmp_path, projec
     assert code == 0, err
     model = out / "model" / "model-best"
     source = load_model(str(model)).source
+    assert source == "news_ner 0.0.0"  # named after the dataset it learnt from
 
     # Every document already has suggestions from this source (say, an earlier round).
     marker = (Span(0, 4, "GPE"),)

@@ -59,7 +59,8 @@ def test_annotator_train_exports_trains_and_reports_scores(exported, monkeypatch
     assert code == 0, err
     assert (out / "train.spacy").exists() and (out / "model" / "model-best" / "meta.json").exists()
     assert "dev scores" in stdout and "PERSON" in stdout and f"--model {out / 'model' / 'model-best'}" in stdout
-    assert spacy.load(out / "model" / "model-best")("Homs").has_annotation("ENT_IOB")
+    trained = spacy.load(out / "model" / "model-best")
+    assert trained("Homs").has_annotation("ENT_IOB") and trained.meta["name"] == "news_ner"
     # Again without --force: refused, nothing changed; with --force: replaced.
     before = (out / "model" / "model-best" / "meta.json").stat().st_mtime_ns
     code, _, err = run_cli(monkeypatch, capsys, "train", str(out), "--db", str(db), *TINY)
