@@ -168,6 +168,8 @@ def export_spacy(
     with output_folder(Path(out_dir), SPACY_FILES, force) as temp:
         bins = {TRAIN: DocBin(attrs=DOC_ATTRS), DEV: DocBin(attrs=DOC_ATTRS)}
         for document, digest, text, tokens in store.document_texts(dataset):
+            if progress is not None:
+                progress(1)
             spans = plan.finals.get(document)
             if spans is None:
                 continue
@@ -181,8 +183,8 @@ def export_spacy(
             summary.documents[side] += 1
             for span in spans:
                 summary.spans[span.label][side] += 1
-            if progress is not None:
-                progress(1)
+        if not (summary.documents[TRAIN] and summary.documents[DEV]):  # bad stored spans took the last of a side
+            raise UserError(f"{store.path}: too few good documents for a train and a dev set; run `annotator db check`")
         for side, doc_bin in bins.items():
             doc_bin.to_disk(temp / f"{side}.spacy")
         spacy_config(lang).to_disk(temp / "config.cfg")

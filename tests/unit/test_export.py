@@ -172,3 +172,15 @@ def test_bad_options(store, tmp_path, monkeypatch, capsys):
         code, _, err = run_cli(monkeypatch, capsys, "export", str(tmp_path / "out"), "--db", str(store.path), *option)
         assert code == 1 and option[0] in err
     assert not (tmp_path / "out").exists()
+
+
+def test_stored_spans_off_token_boundaries_are_left_out_and_counted(tmp_path):
+    from annotator.core.spans import Span
+
+    with fx.build_store(tmp_path / "a.db") as store:
+        (doc_id,) = store.add_documents("news", fx.tokenize(["Tehran answered on Sunday."])).values()
+        store.add_answer(doc_id, "alice", "accept", [Span(1, 6, "GPE")], started_at=1.0)  # "ehran"
+        summary = export_spacy(store, "news", tmp_path / "out")
+    assert summary.left_out["spans off token boundaries"] == 1
+    texts = {d.text for side in ("train", "dev") for d in read_docs(tmp_path / "out" / f"{side}.spacy")}
+    assert texts == set(EXPECTED["review"])

@@ -98,3 +98,18 @@ def test_training_that_fails_keeps_the_export_and_no_partial_model(exported, mon
     code, _, err = run_cli(monkeypatch, capsys, "train", str(out), "--db", str(exported / "annotations.db"), "--training.max_steps")
     assert code == 1 and "spaCy training stopped" in err.splitlines()[-1] and "export in" in err
     assert sorted(p.name for p in out.iterdir()) == ["config.cfg", "dev.spacy", "train.spacy"]
+
+
+def test_train_with_a_config_of_ones_own(exported, monkeypatch, capsys):
+    from spacy.util import load_config
+
+    config = load_config(exported / "out" / "config.cfg")
+    config["training"]["seed"] = 4242
+    config.to_disk(exported / "mine.cfg")
+    out = exported / "own"
+    code, _, err = run_cli(
+        monkeypatch, capsys, "train", str(out), "--db", str(exported / "annotations.db"), "--config", str(exported / "mine.cfg"), *TINY
+    )
+    assert code == 0, err
+    used = load_config(out / "model" / "model-best" / "config.cfg")
+    assert used["training"]["seed"] == 4242 and used["training"]["max_steps"] == 6
