@@ -9,7 +9,6 @@ rolls the whole import back, so the store is exactly as before, unless
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -17,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
+
+from srsly import json_dumps as dumps  # ujson: the import's JSON is on the hot path
 
 from annotator.core.spans import Span, Tokens, span_problems
 from annotator.core.tasks import input_hash
@@ -123,7 +124,7 @@ class Importer:
             self._problem(problem)
         self.result.read += len(good)
         self.result.added += self.store.insert_documents(
-            self.dataset, [(digest, r.text, json.dumps(r.meta), json.dumps(r.tokens)) for r, digest, _ in good]
+            self.dataset, [(digest, r.text, dumps(r.meta), dumps(r.tokens)) for r, digest, _ in good]
         )
         with_spans = [(r, digest, who) for r, digest, who in good if r.spans is not None or r.answer]
         if with_spans:

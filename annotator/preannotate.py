@@ -141,7 +141,7 @@ def doc_spans(doc, text: str, tokens_json: str, config: LabelsConfig) -> tuple[S
     spans = [Span(ent.start_char, ent.end_char, label) for ent in doc.ents if (label := config.map_label(ent.label_))]
     if not spans:
         return ()
-    tokens = Tokens(json.loads(tokens_json), text)
+    tokens = Tokens(json.loads(tokens_json))  # no text: the whitespace flags are not needed here
     aligned = []
     for span in spans:
         if tokens.index_starting(span.start) is None or tokens.index_ending(span.end) is None:

@@ -1,0 +1,112 @@
+"""Import: `annotator import` of 100,000 generated JSONL documents against spaCy's tokenizer
+alone on the same texts (target in DESIGN.md: at most 1.2x), and peak memory at 20,000
+and 100,000 documents (target: flat, the larger at most 1.2x the smaller).
+
+Each side runs in its own process so that its peak memory (ru_maxrss) is its own. The
+tokenizer side reads the texts first (not timed) and times ``nlp.tokenizer.pipe``; the
+import side times ``Importer.run`` from the file into a new store (reading, tokenizing,
+token offsets, validation, hashing and SQLite writes in one transaction).
+Run: `python -m bench import` (BENCH_IMPORT_DOCS=20000 for a quicker run).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import row
+
+N_DOCS = int(os.environ.get("BENCH_IMPORT_DOCS", 100_000))
+TARGET = 1.2
+WORDS = (
+    "the of and to in a said on for that with was as by at from his her their it is were will has have "
+    "officials government forces border crossing soldiers ministry statement talks agreement security "
+    "president minister army police city region country week month year people families roads north "
+    "south returned announced reported agreed refused opened closed crossed handed over back into"
+).split()
+NAMES = "Iraq Syria Turkey Lebanon Jordan Damascus Baghdad Aleppo Ankara Beirut Ahmed Sharaa Assad Erdogan Monday Thursday December".split()
+
+
+def texts(n: int, seed: int = 0):
+    """News-like paragraphs of 20 to 70 tokens with names, numbers and punctuation."""
+    rng = random.Random(seed)
+    for i in range(n):
+        words = []
+        for _ in range(rng.randint(18, 60)):
+            pick = rng.random()
+            words.append(rng.choice(NAMES) if pick < 0.12 else f"{rng.randint(1, 9)},{rng.randint(100, 999)}" if pick < 0.15 else rng.choice(WORDS))
+        yield f"{' '.join(words).capitalize()}, report {i} said. “We {rng.choice(WORDS)} it,” they added."
+
+
+def write_corpus(path: Path, n: int) -> Path:
+    with path.open("w", encoding="utf-8") as out:
+        for text in texts(n):
+            out.write(json.dumps({"text": text, "meta": {"source": "bench"}}, ensure_ascii=False) + "\n")
+    return path
+
+
+def side(kind: str, corpus: Path, db: Path) -> dict:
+    """One measured side, in this process."""
+    from annotator.importer import Importer, blank_tokenizer
+
+    nlp = blank_tokenizer("en")
+    if kind in ("tokenizer", "offsets"):
+        import srsly
+
+        from annotator.importer import token_offsets
+
+        items = [line["text"] for line in srsly.read_jsonl(corpus)]
+        started = time.perf_counter()
+        for doc in nlp.tokenizer.pipe(items, batch_size=1000):
+            if kind == "offsets":  # the floor of any import: the offsets out of each Doc
+                token_offsets(doc)
+    else:
+        from annotator.labels import LabelsConfig
+        from annotator.store import Store
+
+        config = LabelsConfig.model_validate({"labels": [{"name": "GPE"}, {"name": "PERSON"}]})
+        with Store(db) as store:
+            started = time.perf_counter()
+            result = Importer(store, config, "bench", nlp).run([corpus], "jsonl")
+            assert result.added > 0
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def measure(kind: str, corpus: Path, db: Path) -> dict:
+    code = f"import json; from bench import import_ as _; print(json.dumps(_.side({kind!r}, __import__('pathlib').Path({str(corpus)!r}), __import__('pathlib').Path({str(db)!r}))))"
+    code = code.replace("from bench import import_ as _", "import importlib; _ = importlib.import_module('bench.import')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run() -> list[dict]:
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        small_n = max(1, N_DOCS // 5)
+        big, small = write_corpus(folder / "big.jsonl", N_DOCS), write_corpus(folder / "small.jsonl", small_n)
+        tokenizer = min((measure("tokenizer", big, folder / "unused.db") for _ in range(2)), key=lambda r: r["seconds"])
+        offsets = measure("offsets", big, folder / "unused.db")
+        imports = []
+        for attempt in range(2):
+            imports.append(measure("import", big, folder / f"big{attempt}.db"))
+        imported = min(imports, key=lambda r: r["seconds"])
+        small_import = measure("import", small, folder / "small.db")
+    per_10k = 10_000 / N_DOCS
+    return [
+        row(f"import {N_DOCS:,} docs vs tokenizer alone (s per 10k docs)", imported["seconds"] * per_10k, tokenizer["seconds"] * per_10k, TARGET),
+        row(f"import peak memory MB, {N_DOCS:,} vs {small_n:,} docs (flat)", imported["peak_mb"], small_import["peak_mb"], TARGET),
+        row("(for reference) tokenizer + token offsets out of each Doc vs tokenizer alone", offsets["seconds"] * per_10k, tokenizer["seconds"] * per_10k, float("inf")),
+    ]
+
+
+if __name__ == "__main__":
+    for r in run():
+        print(f"{r['measure']}: {r['value']:.3f} vs {r['limit']:.3f} = {r['ratio']:.2f}x (target {r['target']}x, {'met' if r['met'] else 'NOT met'})")

@@ -1,0 +1,95 @@
+"""Pre-highlighting: `annotator preannotate` of 100,000 stored documents with a real spaCy
+NER pipeline (trained here by tests.conftest.train_tiny_ner) against a bare ``nlp.pipe``
+over the same texts with the same pipeline (target in DESIGN.md: at most 1.1x), with
+peak memory.
+
+Each side runs in its own process. The bare side reads the texts first (not timed) and
+times ``nlp.pipe`` collecting ``doc.ents``; the preannotate side times ``preannotate``
+from the store: reading texts and tokens, nlp.pipe, label mapping, alignment to the
+stored tokens, and writing the suggestions.
+Run: `python -m bench preannotate` (BENCH_PREANNOTATE_DOCS=20000 for a quicker run).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import row
+
+N_DOCS = int(os.environ.get("BENCH_PREANNOTATE_DOCS", 100_000))
+TARGET = 1.1
+ROOT = Path(__file__).parent.parent
+
+
+def prepare(folder: Path, n: int) -> tuple[Path, Path]:
+    """The tiny pipeline and a store holding n generated documents (not timed)."""
+    sys.path.insert(0, str(ROOT))
+    from annotator.importer import Importer
+    from annotator.labels import LabelsConfig
+    from annotator.store import Store
+    from tests.conftest import train_tiny_ner
+
+    model = train_tiny_ner(folder / "tiny_ner")
+    corpus = importlib.import_module("bench.import").write_corpus(folder / "corpus.jsonl", n)
+    config = LabelsConfig.model_validate({"labels": [{"name": name} for name in ("PERSON", "GPE", "NORP", "DATE", "CARDINAL")]})
+    with Store(folder / "bench.db") as store:
+        Importer(store, config, "bench").run([corpus], "jsonl")
+    return model, folder / "bench.db"
+
+
+def side(kind: str, model: Path, db: Path) -> dict:
+    import spacy
+
+    from annotator.labels import LabelsConfig
+    from annotator.store import Store
+
+    if kind == "bare":
+        nlp = spacy.load(model)
+        with Store(db) as store:
+            texts = [doc.text for doc in store.documents("bench")]
+        started = time.perf_counter()
+        found = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=256))
+    else:
+        from annotator.preannotate import load_model, preannotate
+
+        config = LabelsConfig.model_validate({"labels": [{"name": name} for name in ("PERSON", "GPE", "NORP", "DATE", "CARDINAL")]})
+        highlighter = load_model(str(model))
+        with Store(db) as store:
+            started = time.perf_counter()
+            found = sum(preannotate(store, config, "bench", [highlighter]).values())
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "found": found, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def measure(kind: str, model: Path, db: Path) -> dict:
+    code = (
+        "import importlib, json, pathlib; m = importlib.import_module('bench.preannotate'); "
+        f"print(json.dumps(m.side({kind!r}, pathlib.Path({str(model)!r}), pathlib.Path({str(db)!r}))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run() -> list[dict]:
+    with tempfile.TemporaryDirectory() as folder:
+        model, db = prepare(Path(folder), N_DOCS)
+        bare = measure("bare", model, db)
+        done = measure("preannotate", model, db)
+    per_10k = 10_000 / N_DOCS
+    return [
+        row(f"preannotate {N_DOCS:,} docs vs bare nlp.pipe (s per 10k docs)", done["seconds"] * per_10k, bare["seconds"] * per_10k, TARGET),
+        row("preannotate peak memory MB vs bare nlp.pipe (texts held in memory)", done["peak_mb"], bare["peak_mb"], TARGET),
+    ]
+
+
+if __name__ == "__main__":
+    for r in run():
+        print(f"{r['measure']}: {r['value']:.3f} vs {r['limit']:.3f} = {r['ratio']:.2f}x (target {r['target']}x, {'met' if r['met'] else 'NOT met'})")
