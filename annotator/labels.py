@@ -41,6 +41,11 @@ DEFAULT_KEYMAP: dict[str, str] = {
     "help": "question_mark",
     "quit": "q",
 }
+# Review screen: take version k as the gold version. The digits are the label keys, so
+# versions take shift+digit (US layout: ! @ # ...) and, on any layout, F1..F9.
+SHIFTED_DIGITS = ("exclamation_mark", "commercial_at", "number_sign", "dollar_sign", "percent_sign",
+                  "circumflex_accent", "ampersand", "asterisk", "left_parenthesis")
+DEFAULT_KEYMAP |= {f"take_version_{k}": f"{SHIFTED_DIGITS[k - 1]},f{k}" for k in range(1, 10)}
 
 DEFAULT_COLORS = ["#e5c07b", "#61afef", "#98c379", "#c678dd", "#e06c75", "#56b6c2", "#d19a66", "#abb2bf"]
 
