@@ -10,13 +10,16 @@ returns them), then the earlier start. Pure: no I/O.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from annotator.core.spans import Span, overlaps
 
 
-def merge_suggestions(sources: Sequence[Iterable[Span]]) -> tuple[Span, ...]:
-    """One non-overlapping, sorted set of spans from several sources' spans."""
+def merge_suggestions(sources: Mapping[str, Iterable[Span]] | Sequence[Iterable[Span]]) -> tuple[Span, ...]:
+    """One non-overlapping, sorted set of spans from several sources' spans: a list of
+    span lists, or ``Store.suggestions(doc_id)`` ({source: spans}, in the order stored)."""
+    if isinstance(sources, Mapping):
+        sources = list(sources.values())
     candidates = [
         (-(span.end - span.start), rank, span.start, span)
         for rank, spans in enumerate(sources)

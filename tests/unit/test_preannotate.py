@@ -148,5 +148,6 @@ def test_merge_suggestions_longest_wins_then_first_source():
     model = [Span(0, 4, "GPE"), Span(10, 18, "ORG")]
     patterns = [Span(0, 8, "GPE"), Span(10, 18, "PERSON"), Span(20, 25, "DATE")]
     assert merge_suggestions([model, patterns]) == (Span(0, 8, "GPE"), Span(10, 18, "ORG"), Span(20, 25, "DATE"))
+    assert merge_suggestions({"tiny_ner 0.0.1": model, "patterns": patterns}) == merge_suggestions([model, patterns])
     assert merge_suggestions([]) == ()
     assert merge_suggestions([[Span(0, 3, "A")], [Span(0, 3, "A")]]) == (Span(0, 3, "A"),)
