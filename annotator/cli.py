@@ -78,6 +78,42 @@ def annotate(
     run_annotate(db, config, name, annotator or login_name(), overlap)
 
 
+# -- annotator review --------------------------------------------------------------------
+
+
+@app.command("review")
+def review(
+    db: DbOption = DEFAULT_DB,
+    labels: LabelsOption = DEFAULT_LABELS,
+    dataset: DatasetOption = None,
+    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Your name in the store (default: your login name).")] = None,
+    all_documents: Annotated[bool, typer.Option("--all", help="Every document answered by anyone, not only disagreements.")] = False,
+    min_answers: Annotated[
+        Optional[int], typer.Option("--min-answers", min=1, help="Every document with at least N answers, not only disagreements.")
+    ] = None,
+    again: Annotated[bool, typer.Option("--again", help="Also documents already reviewed (the newest review counts).")] = False,
+    auto_accept: Annotated[
+        bool, typer.Option("--auto-accept", help="Store documents all annotators agree on as gold without showing them.")
+    ] = False,
+) -> None:
+    """Adjudicate: see every annotator's version of a document, settle on the gold version (the TUI)."""
+    from annotator.project import open_project, resolve_dataset
+    from annotator.ui.app import run_review
+
+    store, config = open_project(db, labels, create=False)
+    with store:
+        name = resolve_dataset(store, dataset)
+    if all_documents and min_answers is None:
+        min_answers = 1
+    session = run_review(
+        db, config, name, reviewer or login_name(), min_answers=min_answers, again=again, auto_accept=auto_accept
+    )
+    counts = ", ".join(f"{session.count(kind)} {word}" for kind, word in (("accept", "accepted"), ("reject", "rejected"), ("skip", "skipped")))
+    auto = f"; {session.auto_accepted} unanimous documents auto-accepted" if auto_accept else ""
+    left = session.total - session.reviewed
+    typer.echo(f"{session.reviewer} reviewed {session.reviewed} of {session.total} documents in {name!r} ({counts}){auto}; {left} left to review")
+
+
 # -- annotator agreement ------------------------------------------------------------------
 
 

@@ -58,3 +58,24 @@ def annotate_app(
 def run_annotate(db_path: Path, config: LabelsConfig, dataset: str, annotator: str, overlap: int = 1) -> None:
     with Store(db_path) as store:
         annotate_app(store, config, dataset, annotator, overlap).run()
+
+
+def review_app(store: Store, config: LabelsConfig, dataset: str, reviewer: str | None = None, auto_accept: bool = False, **selection):
+    """The review app on an open store; returns (app, session). ``selection``: see
+    ``ReviewSession``. With ``auto_accept`` the unanimous documents are stored as gold
+    before the first document shows."""
+    from annotator.ui.review_session import ReviewSession
+    from annotator.ui.screens.review import ReviewScreen
+
+    session = ReviewSession(store, config, dataset, reviewer, **selection)
+    if auto_accept:
+        session.auto_accept()
+    return AnnotatorApp(config, lambda: ReviewScreen(session)), session
+
+
+def run_review(db_path: Path, config: LabelsConfig, dataset: str, reviewer: str | None = None, **options):
+    """Review in the terminal; returns the session (what was decided) for the command to report."""
+    with Store(db_path) as store:
+        app, session = review_app(store, config, dataset, reviewer, **options)
+        app.run()
+    return session

@@ -1,0 +1,82 @@
+"""The span-editing keys, shared by the annotate and the review screen.
+
+``SpanEditing`` is a mixin for a Textual ``Screen`` that has ``self.editor`` (a
+``core.editor.SpanEditor`` or None), ``self.config`` (labels.yaml) and
+``refresh_view(message)``; ``EDIT_VIEW`` is the CSS selector of the ``SpanText``
+that shows the editor. Each key is one ``SpanEditor`` call, then one repaint and a
+line in the status bar that says what happened or where the cursor is.
+"""
+
+from __future__ import annotations
+
+from annotator.ui.widgets.span_text import SpanText
+
+
+class SpanEditing:
+    EDIT_VIEW = "#document"
+
+    def _edit(self, message: str | None = None) -> None:
+        self.refresh_view(message if message is not None else self._where())
+
+    def _where(self) -> str:
+        editor = self.editor
+        if editor.selection is not None:
+            first, last = editor.selection
+            words = editor.text[editor.tokens.starts[first] : editor.tokens.ends[last]]
+            return f"selected {words!r}: press a label key"
+        span = editor.span_under_cursor
+        if span is not None:
+            return f"on {editor.text[span.start:span.end]!r} ({span.label}): a label key relabels, d removes, < > , . resize"
+        if not editor.tokens.offsets:
+            return ""
+        start, end = editor.tokens.offsets[editor.cursor]
+        return f"at {editor.text[start:end]!r}: shift+arrows select, a label key labels"
+
+    def action_move(self, delta: int, extend: bool = False) -> None:
+        if self.editor:
+            self.editor.move(delta, extend)
+            self._edit()
+
+    def action_line(self, delta: int) -> None:
+        """Cursor to the token at the same column one screen line up or down."""
+        if not self.editor or not self.editor.tokens.offsets:
+            return
+        view = self.query_one(self.EDIT_VIEW, SpanText)
+        layout, tokens = view.layout_cache, self.editor.tokens
+        y = view.cursor_line()
+        target = max(0, min(len(layout.lines) - 1, y + delta))
+        if target == y:
+            return
+        char = layout.char_at(target, layout.x_of(y, tokens.starts[self.editor.cursor]))
+        token = tokens.index_at(char)
+        # Skip lines that hold only space (blank lines between paragraphs).
+        while tokens.is_space[token] and 0 <= target + delta < len(layout.lines):
+            target += delta
+            token = tokens.index_at(layout.char_at(target, 0))
+        self.editor.move_to(token)
+        self._edit()
+
+    def action_jump(self, forward: bool) -> None:
+        if self.editor:
+            span = self.editor.jump_span(forward)
+            self._edit(None if span else "no spans in this document")
+
+    def action_label(self, index: int) -> None:
+        if self.editor:
+            self._edit(self.editor.label(self.config.labels[index].name))
+
+    def action_remove(self) -> None:
+        if self.editor:
+            self._edit(self.editor.remove())
+
+    def action_resize(self, edge: str, delta: int) -> None:
+        if self.editor:
+            self._edit(self.editor.resize(edge, delta))
+
+    def action_clear_selection(self) -> None:
+        if self.editor:
+            self.editor.clear_selection()
+            self._edit()
+
+    def on_span_text_selected(self, event: SpanText.Selected) -> None:
+        self._edit()

@@ -1,0 +1,228 @@
+"""One reviewer's session on a dataset: which documents need a decision, their versions,
+the gold version each starts from, storing decisions and going back.
+
+No Textual here: the review screen calls these methods and draws what they return.
+A document needs review when its answers disagree (or, with ``min_answers``, when it
+has at least that many answers) and it has no review yet that was decided from the
+answers it has now: a newer answer makes an old review due again.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from annotator.core.consensus import AWAITS_REVIEW, final_spans, most_common_version
+from annotator.core.spans import Span, Tokens
+from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, Review
+from annotator.labels import LabelsConfig
+from annotator.store import Store
+
+
+def login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "reviewer"
+
+
+@dataclass
+class Case:
+    """A document under review: every annotator's answer, and the gold it opens with."""
+
+    document: Document
+    tokens: Tokens
+    versions: list[Answer]  # the answer that counts of each annotator, by name
+    gold: tuple[Span, ...]
+    gold_from: int | None  # index in ``versions`` of the version the gold copies (None: none)
+    gold_source: str  # where the gold came from, in words
+    previous: Review | None = None  # set when going back to a document already decided
+
+    @property
+    def accepted(self) -> list[tuple[Span, ...]]:
+        return [version.spans for version in self.versions if version.answer == ACCEPT]
+
+    def disputed(self, span: Span) -> bool:
+        """True when not every accepted version has this span."""
+        return not all(span in spans for spans in self.accepted)
+
+    @property
+    def answer_ids(self) -> tuple[int, ...]:
+        return tuple(version.id for version in self.versions)
+
+
+def needs_review(answers: Sequence[Answer], min_answers: int | None) -> bool:
+    if min_answers is not None:
+        return len(answers) >= min_answers
+    return final_spans(answers, conflicts="review").reason == AWAITS_REVIEW
+
+
+def unanimous(answers: Sequence[Answer]) -> str | None:
+    """The answer all of at least two annotators gave with the same spans (ignores do not
+    count), else None."""
+    counted = [answer for answer in answers if answer.answer != IGNORE]
+    if len(counted) < 2 or len({(a.answer, frozenset(a.spans) if a.answer == ACCEPT else None) for a in counted}) != 1:
+        return None
+    return counted[0].answer
+
+
+class ReviewSession:
+    def __init__(
+        self,
+        store: Store,
+        config: LabelsConfig,
+        dataset: str,
+        reviewer: str | None = None,
+        min_answers: int | None = None,
+        again: bool = False,
+        documents: Sequence[int] | None = None,
+    ):
+        """``min_answers`` None: the documents whose answers disagree; N: those with at
+        least N answers. ``again``: also documents already reviewed. ``documents``: just
+        these (the agreement screen's worst documents), reviewed or not."""
+        self.store, self.config, self.dataset = store, config, dataset
+        self.reviewer = reviewer or login_name()
+        self.min_answers, self.again = min_answers, again
+        self.queue: list[int] = list(documents) if documents is not None else self._due()
+        self.position = 0  # the document on screen is queue[position]
+        self.case: Case | None = None
+        self.auto_accepted = 0
+        # document -> (accept | reject | skip, review row id): what happened here, newest last
+        self._outcomes: dict[int, tuple[str, int | None]] = {}
+
+    # -- which documents ------------------------------------------------------------------
+
+    def _answers_by_document(self) -> dict[int, list[Answer]]:
+        by_document: dict[int, list[Answer]] = defaultdict(list)
+        for answer in self.store.latest_answers(self.dataset):
+            by_document[answer.document].append(answer)
+        return by_document
+
+    def _up_to_date(self) -> set[int]:
+        """Documents whose newest review was decided from the answers they have now."""
+        current = {doc: {a.id for a in answers} for doc, answers in self._answers_by_document().items()}
+        return {doc for doc, review in self.store.latest_reviews(self.dataset).items() if current.get(doc, set()) <= set(review.decided_from)}
+
+    def _due(self) -> list[int]:
+        reviewed = set() if self.again else self._up_to_date()
+        return [
+            doc
+            for doc, answers in sorted(self._answers_by_document().items())
+            if doc not in reviewed and needs_review(answers, self.min_answers)
+        ]
+
+    def auto_accept(self) -> int:
+        """Store the unanimous documents not reviewed yet as gold, in one transaction; they
+        leave the queue. Returns how many were stored."""
+        reviewed = self._up_to_date()
+        stored: list[int] = []
+        with self.store.write():
+            for doc, answers in sorted(self._answers_by_document().items()):
+                kind = unanimous(answers)
+                if kind is None or doc in reviewed:
+                    continue
+                spans = next(a.spans for a in answers if a.answer == kind) if kind == ACCEPT else ()
+                self.store.add_review(doc, self.reviewer, kind, spans, [a.id for a in answers])
+                stored.append(doc)
+        done = set(stored)
+        self.queue = [doc for doc in self.queue if doc not in done]
+        self.auto_accepted += len(stored)
+        return len(stored)
+
+    # -- moving through documents -------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return len(self.queue)
+
+    @property
+    def reviewed(self) -> int:
+        return sum(1 for kind, _ in self._outcomes.values() if kind != "skip")
+
+    @property
+    def skipped(self) -> int:
+        return self.count("skip")
+
+    def count(self, kind: str) -> int:
+        return sum(1 for outcome, _ in self._outcomes.values() if outcome == kind)
+
+    def next_case(self) -> Case | None:
+        if self.position >= len(self.queue):
+            self.case = None
+            return None
+        self.case = self.open(self.queue[self.position])
+        return self.case
+
+    def open(self, document_id: int, previous: Review | None = None) -> Case:
+        """The document with its versions; the gold is ``previous`` (going back), else the
+        document's newest review (reviewing again), else the most common accepted version."""
+        document = self.store.document(document_id)
+        versions = self._versions(document_id)
+        accepted = [i for i, version in enumerate(versions) if version.answer == ACCEPT]
+        reviews = self.store.review_history(document_id)
+        start_from = previous or (reviews[-1] if reviews and reviews[-1].answer == ACCEPT else None)
+        if start_from is not None:
+            gold = start_from.spans
+            gold_from = next((i for i in accepted if set(versions[i].spans) == set(gold)), None)
+            source = f"the review by {start_from.reviewer}"
+        elif accepted:
+            gold_from = accepted[most_common_version([versions[i].spans for i in accepted])]
+            gold = versions[gold_from].spans
+            same = [versions[i].annotator for i in accepted if set(versions[i].spans) == set(gold)]
+            source = f"the most common version ({len(same)} of {len(accepted)} accepted: {', '.join(same)})"
+        else:
+            gold, gold_from, source = (), None, "nothing (no annotator accepted this document)"
+        known = set(self.config.names)
+        gold = tuple(span for span in gold if span.label in known)
+        return Case(document, Tokens(document.tokens, document.text), versions, gold, gold_from, source, previous)
+
+    def _versions(self, document_id: int) -> list[Answer]:
+        newest: dict[str, Answer] = {}
+        for answer in self.store.answer_history(document_id):
+            newest[answer.annotator] = answer
+        return [newest[name] for name in sorted(newest)]
+
+    def decide(self, kind: str, spans: Sequence[Span]) -> int:
+        """Commit the decision on the document on screen (a new row, the newest counts)."""
+        assert self.case is not None and kind in (ACCEPT, REJECT)
+        case = self.case
+        row = self.store.add_review(case.document.id, self.reviewer, kind, spans if kind == ACCEPT else (), case.answer_ids)
+        self._leave(case.document.id, kind, row)
+        return row
+
+    def skip(self) -> None:
+        """Leave the document undecided (it is due again next session)."""
+        assert self.case is not None
+        self._leave(self.case.document.id, "skip", None)
+
+    def _leave(self, document_id: int, outcome: str, review_id: int | None) -> None:
+        self._outcomes.pop(document_id, None)
+        self._outcomes[document_id] = (outcome, review_id)  # newest last
+        if self.position < len(self.queue) and self.queue[self.position] == document_id:
+            self.position += 1
+
+    def close(self) -> None:
+        """Nothing to give back: reviews take no leases."""
+
+    def can_go_back(self) -> bool:
+        current = self.case.document.id if self.case else None
+        return any(doc != current for doc in self._outcomes)
+
+    def go_back(self) -> Case | None:
+        """Reopen the document decided (or skipped) last, with the gold as decided; the
+        document that was on screen comes again after it. A new decision is a new row."""
+        current = self.case.document.id if self.case else None
+        back = [doc for doc in self._outcomes if doc != current]
+        if not back:
+            return None
+        document_id = back[-1]
+        outcome, review_id = self._outcomes.pop(document_id)
+        previous = next((r for r in self.store.review_history(document_id) if r.id == review_id), None)
+        if document_id in self.queue[: self.position]:
+            self.queue.remove(document_id)
+            self.position -= 1
+        self.queue.insert(self.position, document_id)
+        self.case = self.open(document_id, previous)
+        return self.case

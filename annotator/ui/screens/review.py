@@ -1,0 +1,220 @@
+"""The review screen: every annotator's version of a document, and the gold version below.
+
+The versions are read-only; spans that not every accepted version has are underlined.
+The gold version opens as the most common version and is edited with the annotate
+screen's span keys (``ui.editing.SpanEditing`` drives the same ``SpanEditor``). Each
+decision is committed by ``ReviewSession`` before the next document shows.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Static
+
+from annotator.core.editor import SpanEditor
+from annotator.core.tasks import ACCEPT
+from annotator.ui.editing import SpanEditing
+from annotator.ui.keys import EDITING_ACTIONS, add_label_bindings, bindings, describe
+from annotator.ui.review_session import Case, ReviewSession
+from annotator.ui.widgets.keys_line import KeysLine
+from annotator.ui.widgets.label_bar import LabelBar
+from annotator.ui.widgets.layout import visible
+from annotator.ui.widgets.progress import ProgressLine
+from annotator.ui.widgets.status import StatusLine
+from annotator.ui.widgets.version_text import VersionText
+
+VERSIONS = 9
+REVIEW_ACTIONS: dict[str, tuple[str, str]] = {
+    "accept": ("decide('accept')", "accept the gold version as the document's final spans"),
+    "reject": ("decide('reject')", "reject the document (the export leaves it out)"),
+    "ignore": ("skip", "skip: decide later (it stays to review)"),
+    "undo": ("undo", "undo the last edit, else back to the previous document"),
+    **{f"take_version_{k}": (f"take({k})", f"take version {k} as the gold version") for k in range(1, VERSIONS + 1)},
+    **EDITING_ACTIONS,
+    "help": ("help", "this help"),
+    "quit": ("quit", "quit (decisions are already saved)"),
+}
+
+
+class ReviewProgress(ProgressLine):
+    """reviewed / to review, then dataset · reviewer · source."""
+
+    def render(self) -> Text:
+        return Text.assemble(("reviewed ", "dim"), super().render())
+
+
+class ReviewScreen(SpanEditing, Screen):
+    EDIT_VIEW = "#gold"
+    BINDINGS = bindings(REVIEW_ACTIONS)
+    DEFAULT_CSS = """
+    ReviewScreen #versions { height: 2fr; }
+    ReviewScreen .who { height: 1; padding: 0 1; background: $boost; }
+    ReviewScreen .version { height: 1fr; min-height: 2; }
+    ReviewScreen #gold-title { height: 1; padding: 0 1; background: $primary-darken-2; }
+    ReviewScreen #gold { height: 1fr; min-height: 3; border: round $panel-lighten-2; }
+    """
+
+    def __init__(self, session: ReviewSession, back_when_done: bool = False, **kwargs):
+        """``back_when_done``: pushed over another screen (the agreement screen's worst
+        documents), go back to it after the last document instead of a summary."""
+        super().__init__(**kwargs)
+        self.session, self.back_when_done = session, back_when_done
+        self.config = session.config
+        add_label_bindings(self._bindings, self.config)
+        self.editor: SpanEditor | None = None
+        self.case: Case | None = None
+        self._colors = {name: self.config.color(name) for name in self.config.names}
+
+    def compose(self) -> ComposeResult:
+        yield ReviewProgress(self.session.dataset, self.session.reviewer, id="progress")
+        yield Vertical(id="versions")
+        yield Static(id="gold-title")
+        yield VersionText(id="gold", colors=self._colors)
+        yield LabelBar(self.config, id="labels")
+        yield StatusLine(id="status")
+        yield KeysLine()
+
+    def on_mount(self) -> None:
+        self.show_next()
+
+    # -- showing documents ----------------------------------------------------------------
+
+    def show_next(self, message: str | None = None) -> None:
+        case = self.session.next_case()
+        if case is None:
+            self.finish()
+            return
+        self.show(case, message)
+
+    def show(self, case: Case, message: str | None = None) -> None:
+        self.case = case
+        self.editor = SpanEditor(case.document.text, case.tokens, case.gold)
+        self._show_versions(case)
+        gold = self.query_one("#gold", VersionText)
+        gold.disputed = case.disputed
+        gold.show(case.document.text, case.tokens, editor=self.editor)
+        session = self.session
+        self.query_one(ReviewProgress).show(done=session.reviewed, total=session.total, source=case.document.source)
+        if message is None:
+            message = f"gold from {case.gold_source}"
+            if case.previous is not None:
+                message = f"you decided {case.previous.answer}; a new decision is added, the old one kept"
+        self.refresh_view(message)
+
+    def _show_versions(self, case: Case) -> None:
+        container = self.query_one("#versions", Vertical)
+        views = list(container.query(VersionText))
+        headers = list(container.query(".who"))
+        if len(views) != len(case.versions):  # mounting is rare: most documents have as many versions
+            container.remove_children()
+            headers = [Static(classes="who") for _ in case.versions]
+            views = [VersionText(colors=self._colors, classes="version") for _ in case.versions]
+            container.mount_all([w for pair in zip(headers, views) for w in pair])
+        keys = self.config.bindings()
+        for number, (header, view, version) in enumerate(zip(headers, views, case.versions), start=1):
+            shown = version.spans if version.answer == ACCEPT else ()
+            key = self._key_display(keys.get(f"take_version_{number}", ""))
+            line = Text.assemble((f"{key} ", "bold reverse"), " ", (visible(version.annotator), "bold"), f"  {version.answer}")
+            if version.answer == ACCEPT:
+                apart = sum(1 for span in shown if case.disputed(span))
+                line.append(f" · {len(shown)} spans")
+                line.append(f" · {apart} not in every version" if apart else " · same as the others", style="dim")
+            header.update(line)
+            view.disputed = case.disputed
+            view.show(case.document.text, case.tokens, shown, self._colors)
+
+    def _key_display(self, keys: str) -> str:
+        names = [key for key in keys.split(",") if key]
+        return " ".join(self.app.get_key_display(Binding(key, "")) for key in names) or "?"
+
+    def refresh_view(self, message: str | None = None) -> None:
+        gold = self.query_one("#gold", VersionText)
+        gold.update()
+        self.query_one(LabelBar).count(span.label for span in self.editor.spans)
+        self._title_gold()
+        if self.editor.tokens.offsets:
+            char = self.editor.tokens.starts[self.editor.cursor]
+            for view in self.query_one("#versions").query(VersionText):
+                view.follow(char)
+        if message is not None:
+            self.query_one(StatusLine).say(message)
+
+    def _title_gold(self) -> None:
+        case, spans = self.case, set(self.editor.spans)
+        same = [f"{n} {v.annotator}" for n, v in enumerate(case.versions, 1) if v.answer == ACCEPT and set(v.spans) == spans]
+        title = Text.assemble(("gold", "bold"), f" · {len(spans)} spans · ")
+        title.append(f"same as {', '.join(visible(s) for s in same)}" if same else "edited: like no version", style="italic")
+        accept = self._key_display(self.config.bindings()["accept"])
+        title.append(f"   {accept} accepts it", style="dim")
+        self.query_one("#gold-title", Static).update(title)
+
+    def finish(self) -> None:
+        self.case = self.editor = None
+        if self.back_when_done:
+            self.dismiss()
+            return
+        from annotator.ui.screens.review_done import ReviewDoneScreen
+
+        self.app.push_screen(ReviewDoneScreen(self.session), self._after_done)
+
+    def _after_done(self, go_back: bool | None) -> None:
+        if go_back:
+            self.action_undo()
+
+    # -- decisions ------------------------------------------------------------------------
+
+    def action_decide(self, kind: str) -> None:
+        if self.case is None or self.editor is None:
+            return
+        self.session.decide(kind, self.editor.spans)
+        done = "accepted the gold version of" if kind == ACCEPT else "rejected"
+        self.show_next(f"{done} document {self.case.document.id}; saved")
+
+    def action_skip(self) -> None:
+        if self.case is None:
+            return
+        self.session.skip()
+        self.show_next(f"skipped document {self.case.document.id}; it stays to review")
+
+    def action_take(self, number: int) -> None:
+        if self.case is None or self.editor is None:
+            return
+        if number > len(self.case.versions):
+            self.query_one(StatusLine).say(f"there is no version {number} ({len(self.case.versions)} versions)")
+            return
+        version = self.case.versions[number - 1]
+        self.editor.replace_all(version.spans if version.answer == ACCEPT else ())
+        message = f"took version {number} ({version.annotator}): {len(version.spans)} spans"
+        if version.answer != ACCEPT:
+            reject = self._key_display(self.config.bindings()["reject"])
+            message = f"{version.annotator} answered {version.answer}: the gold is empty; {reject} rejects the document"
+        self._edit(message)
+
+    def action_undo(self) -> None:
+        if self.editor is not None and self.editor.undo():
+            self._edit("undone")
+            return
+        case = self.session.go_back()
+        if case is None:
+            self.query_one(StatusLine).say("nothing to undo")
+            return
+        if self.app.screen is not self:
+            self.app.pop_screen()
+        self.show(case)
+
+    # -- other screens ---------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from annotator.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(describe(self._binding_chain)))
+
+    def action_quit(self) -> None:
+        if self.back_when_done and self.app.screen is self:
+            self.dismiss()
+        else:
+            self.app.exit()
