@@ -127,3 +127,21 @@ async def test_help_lists_the_bindings_after_the_keymap(db, tmp_path):
             await pilot.press("escape")
             await pilot.pause()
             assert "HelpScreen" not in type(app.screen).__name__
+
+
+async def test_down_moves_the_cursor_one_screen_line_and_skips_blank_lines(db, config):
+    from annotator.ui.widgets.span_text import SpanText
+
+    make_store(db, [NEWS])
+    with Store(db) as store:
+        app = annotate_app(store, config, "news", "alice")
+        async with app.run_test(size=(60, 30)) as pilot:
+            await pilot.pause()
+            view = app.screen.query_one(SpanText)
+            lines = []
+            for _ in range(4):
+                await pilot.press("down")
+                lines.append(view.cursor_line())
+            blank = [y for y, line in enumerate(view.layout_cache.lines) if not line.pieces]
+            assert view.scroll_offset.y == 0
+    assert lines == [y for y in range(1, 6) if y not in blank][:4]

@@ -43,3 +43,11 @@ def test_layout_wraps_without_losing_characters():
     shown = ["".join(" A" if p.badge else text[p.start : p.end] for p in line.pieces) for line in layout.lines]
     assert shown == ["one A two ", "three", "", "four five ", "six seven ", "eight nine", "ten"]
     assert layout.char_at(0, 1) == 1 and layout.char_at(0, 4) == 2  # a badge cell points at its span
+
+
+def test_a_label_never_starts_a_line():
+    text = "aaaa bbbb cccc"
+    layout = Layout(text)
+    layout.update([Span(5, 9, "LONG")], width=10)  # "aaaa bbbb" fits, " LONG" does not
+    shown = ["".join(" " + p.badge if p.badge else text[p.start : p.end] for p in line.pieces) for line in layout.lines]
+    assert shown == ["aaaa ", "bbbb LONG ", "cccc"]

@@ -87,9 +87,14 @@ def wrap_paragraph(text: str, start: int, end: int, badges: Sequence[Span], widt
     def place(piece: Piece) -> None:
         nonlocal pieces, used, line_start
         if used + piece.cells > width and pieces:
+            # A label does not start a line: it moves down with the word it follows.
+            last = pieces[-1]
+            glue = piece.badge is not None and len(pieces) > 1 and last.badge is None and text[last.start : last.end].strip()
+            carried = [pieces.pop()] if glue else []
             lines.append(Line(line_start, tuple(pieces)))
-            pieces, used, line_start = [], 0, piece.start
-            if piece.badge is None and not text[piece.start : piece.end].strip():
+            pieces, used = carried, sum(p.cells for p in carried)
+            line_start = carried[0].start if carried else piece.start
+            if not carried and piece.badge is None and not text[piece.start : piece.end].strip():
                 return  # a line does not start with the space that broke it
         pieces.append(piece)
         used += piece.cells

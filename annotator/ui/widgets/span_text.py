@@ -29,12 +29,15 @@ CURSOR = Style(reverse=True, bold=True, underline=True)
 UNKNOWN_LABEL = "#808080"
 
 
-class SpanText(ScrollView, can_focus=True):
+class SpanText(ScrollView, can_focus=False, inherit_bindings=False):
     """``show()`` a document; with an ``editor`` it also draws the cursor and selection
-    and takes mouse drags as token selections."""
+    and takes mouse drags as token selections.
+
+    It takes no keys itself (no focus, no scroll bindings): the screen's bindings, which
+    the keymap can change, move the editor's cursor and the view follows it."""
 
     DEFAULT_CSS = """
-    SpanText { height: 1fr; padding: 0 1; overflow-x: hidden; }
+    SpanText { height: 1fr; padding: 0 1; overflow-x: hidden; scrollbar-gutter: stable; }
     """
 
     class Selected(Message):
@@ -65,11 +68,13 @@ class SpanText(ScrollView, can_focus=True):
     ) -> None:
         self.text, self.tokens, self.editor = text, tokens, editor
         self._spans = tuple(sorted(spans))
+        self._strips = {}
         if colors is not None:
             self._styles = {label: _span_styles(color) for label, color in colors.items()}
         self.layout_cache = Layout(text)
         self._laid_out: tuple | None = None
         self._painted: tuple = (None, None)
+        self._strips: dict[int, tuple] = {}  # screen line -> (line, what it showed, strip)
         self.scroll_to(0, 0, animate=False, immediate=True) if self.is_mounted else None
         self.update()
 
@@ -93,7 +98,6 @@ class SpanText(ScrollView, can_focus=True):
         if full:
             self.layout_cache.update(self.spans, width)
             self._laid_out = key
-            self._strips: dict[int, tuple[tuple, Strip]] = {}
             self._base_style = None
             self.virtual_size = Size(width, len(self.layout_cache.lines))
             self._span_starts = [span.start for span in self.spans]
@@ -121,6 +125,27 @@ class SpanText(ScrollView, can_focus=True):
         if editor is None or not self.tokens.offsets:
             return 0
         return self.layout_cache.line_of(self.tokens.starts[editor.cursor])
+
+    def token_on_next_line(self, delta: int) -> int | None:
+        """The word token at the cursor's column ``delta`` screen lines away, skipping lines
+        with no word on them (blank lines between paragraphs); None at the text's edge."""
+        layout, tokens = self.layout_cache, self.tokens
+        if self.editor is None or not tokens.offsets:
+            return None
+        y = self.cursor_line()
+        x = layout.x_of(y, tokens.starts[self.editor.cursor])
+        target = y + delta
+        while 0 <= target < len(layout.lines):
+            char = layout.char_at(target, x)
+            token = tokens.index_at(char)
+            if tokens.ends[token] <= char:  # in the space after a token: take the next one
+                token += 1
+            while token < len(tokens) and tokens.is_space[token]:
+                token += 1
+            if token < len(tokens) and layout.line_of(tokens.starts[token]) == target:
+                return token
+            target += delta
+        return None
 
     def _scroll_to_cursor(self) -> bool:
         """Scroll so that the cursor's line is in view (with a little margin); True if it moved."""
@@ -161,10 +186,14 @@ class SpanText(ScrollView, can_focus=True):
         line = lines[index]
         end = max((piece.end for piece in line.pieces), default=line.start)
         cursor, selection = (_clip(mark, line.start, end) for mark in self._marks())
-        key = (cursor, selection, scroll_x, width)
+        # A line is drawn again only when its own spans, cursor or selection changed: an
+        # edit elsewhere (or a scroll) reuses it, which keeps long documents fast.
+        starts = self._span_starts
+        nearby = self.spans[max(0, bisect_right(starts, line.start) - 1) : bisect_left(starts, end)]
+        key = (nearby, cursor, selection, scroll_x, width)
         cached = self._strips.get(index)
-        if cached is not None and cached[0] == key:
-            return cached[1]
+        if cached is not None and cached[0] is line and cached[1] == key:
+            return cached[2]
         segments: list[Segment] = []
         for piece in line.pieces:
             if piece.badge is not None:
@@ -172,7 +201,7 @@ class SpanText(ScrollView, can_focus=True):
                 continue
             segments.extend(self._text_segments(piece.start, piece.end, cursor, selection))
         strip = Strip(segments).apply_style(base).crop_extend(scroll_x, scroll_x + width, base)
-        self._strips[index] = (key, strip)
+        self._strips[index] = (line, key, strip)
         return strip
 
     def _text_segments(self, start: int, end: int, cursor, selection) -> list[Segment]:
