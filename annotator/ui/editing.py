@@ -38,23 +38,11 @@ class SpanEditing:
             self._edit()
 
     def action_line(self, delta: int) -> None:
-        """Cursor to the token at the same column one screen line up or down."""
-        if not self.editor or not self.editor.tokens.offsets:
-            return
-        view = self.query_one(self.EDIT_VIEW, SpanText)
-        layout, tokens = view.layout_cache, self.editor.tokens
-        y = view.cursor_line()
-        target = max(0, min(len(layout.lines) - 1, y + delta))
-        if target == y:
-            return
-        char = layout.char_at(target, layout.x_of(y, tokens.starts[self.editor.cursor]))
-        token = tokens.index_at(char)
-        # Skip lines that hold only space (blank lines between paragraphs).
-        while tokens.is_space[token] and 0 <= target + delta < len(layout.lines):
-            target += delta
-            token = tokens.index_at(layout.char_at(target, 0))
-        self.editor.move_to(token)
-        self._edit()
+        """Cursor to the word at the same column one screen line up or down."""
+        token = self.query_one(self.EDIT_VIEW, SpanText).token_on_next_line(delta) if self.editor else None
+        if token is not None:
+            self.editor.move_to(token)
+            self._edit()
 
     def action_jump(self, forward: bool) -> None:
         if self.editor:

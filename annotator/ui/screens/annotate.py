@@ -1,6 +1,7 @@
 """The annotate screen: one document at a time, accept or correct its spans by keyboard.
 
-Keys drive ``core.editor.SpanEditor`` (span rules live there) and ``AnnotateSession``
+Keys drive ``core.editor.SpanEditor`` (span rules live there; the span keys are the
+``ui.editing.SpanEditing`` mixin, shared with the review screen) and ``AnnotateSession``
 (what is stored and which document comes next). Each answer is committed before the
 next document is shown. Suggestions for documents ahead are made by a thread worker
 that only posts messages; a key press never waits for spaCy.
@@ -16,6 +17,7 @@ from textual.worker import get_current_worker
 from annotator.core.editor import SpanEditor
 from annotator.errors import UserError
 from annotator.store import Store
+from annotator.ui.editing import SpanEditing
 from annotator.ui.keys import ANNOTATE_ACTIONS, add_label_bindings, bindings, describe
 from annotator.ui.messages import PreannotateUnavailable, ProgressCounted, SuggestionsReady
 from annotator.ui.session import AnnotateSession, Task, eta_seconds
@@ -30,7 +32,7 @@ BATCH = 8
 DONE = {"accept": "accepted", "reject": "rejected", "ignore": "skipped (it comes back later)"}
 
 
-class AnnotateScreen(Screen):
+class AnnotateScreen(SpanEditing, Screen):
     BINDINGS = bindings(ANNOTATE_ACTIONS)
 
     def __init__(self, session: AnnotateSession, **kwargs):
@@ -119,62 +121,6 @@ class AnnotateScreen(Screen):
         if self.app.screen is not self:
             self.app.pop_screen()
         self.show(task)
-
-    # -- editing: every key is one SpanEditor call -------------------------------------------
-
-    def _edit(self, message: str | None = None) -> None:
-        self.refresh_view(message if message is not None else self._where())
-
-    def _where(self) -> str:
-        editor = self.editor
-        if editor.selection is not None:
-            first, last = editor.selection
-            words = editor.text[editor.tokens.starts[first] : editor.tokens.ends[last]]
-            return f"selected {words!r}: press a label key"
-        span = editor.span_under_cursor
-        if span is not None:
-            return f"on {editor.text[span.start:span.end]!r} ({span.label}): a label key relabels, d removes, < > , . resize"
-        if not editor.tokens.offsets:
-            return ""
-        start, end = editor.tokens.offsets[editor.cursor]
-        return f"at {editor.text[start:end]!r}: shift+arrows select, a label key labels"
-
-    def action_move(self, delta: int, extend: bool = False) -> None:
-        if self.editor:
-            self.editor.move(delta, extend)
-            self._edit()
-
-    def action_line(self, delta: int) -> None:
-        """Cursor to the word at the same column one screen line up or down."""
-        token = self.query_one(SpanText).token_on_next_line(delta) if self.editor else None
-        if token is not None:
-            self.editor.move_to(token)
-            self._edit()
-
-    def action_jump(self, forward: bool) -> None:
-        if self.editor:
-            span = self.editor.jump_span(forward)
-            self._edit(None if span else "no spans in this document")
-
-    def action_label(self, index: int) -> None:
-        if self.editor:
-            self._edit(self.editor.label(self.config.labels[index].name))
-
-    def action_remove(self) -> None:
-        if self.editor:
-            self._edit(self.editor.remove())
-
-    def action_resize(self, edge: str, delta: int) -> None:
-        if self.editor:
-            self._edit(self.editor.resize(edge, delta))
-
-    def action_clear_selection(self) -> None:
-        if self.editor:
-            self.editor.clear_selection()
-            self._edit()
-
-    def on_span_text_selected(self, event: SpanText.Selected) -> None:
-        self._edit()
 
     # -- other screens ---------------------------------------------------------------------
 
