@@ -79,6 +79,8 @@ async def test_versions_are_shown_with_disputed_spans_marked(db, config):
         assert [v.spans for v in versions] == [tuple(sorted(VERSIONS[NEWS][n])) for n in ("alice", "bob", "carol")]
         iraq, syrian = at(NEWS, "Iraq", "GPE"), at(NEWS, "Syrian", "NORP")
         assert not versions[0].disputed(iraq) and versions[0].disputed(syrian)
+        drawn = {segment.text: segment.style for segment in versions[0].render_line(0)}
+        assert drawn["Syrian"].underline and not drawn["Iraq"].underline  # not every version has it
 
     await review(db, config, [], check)
     assert reviews(db, ids[NEWS]) == []

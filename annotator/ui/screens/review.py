@@ -28,6 +28,7 @@ from annotator.ui.widgets.status import StatusLine
 from annotator.ui.widgets.version_text import VersionText
 
 VERSIONS = 9
+FIXED_ROWS = 9  # progress, gold title and border, labels, status, keys
 REVIEW_ACTIONS: dict[str, tuple[str, str]] = {
     "accept": ("decide('accept')", "accept the gold version as the document's final spans"),
     "reject": ("decide('reject')", "reject the document (the export leaves it out)"),
@@ -51,9 +52,9 @@ class ReviewScreen(SpanEditing, Screen):
     EDIT_VIEW = "#gold"
     BINDINGS = bindings(REVIEW_ACTIONS)
     DEFAULT_CSS = """
-    ReviewScreen #versions { height: 2fr; }
+    ReviewScreen #versions { height: auto; }
     ReviewScreen .who { height: 1; padding: 0 1; background: $boost; }
-    ReviewScreen .version { height: 1fr; min-height: 2; }
+    ReviewScreen .version { height: auto; min-height: 1; }
     ReviewScreen #gold-title { height: 1; padding: 0 1; background: $primary-darken-2; }
     ReviewScreen #gold { height: 1fr; min-height: 3; border: round $panel-lighten-2; }
     """
@@ -126,6 +127,19 @@ class ReviewScreen(SpanEditing, Screen):
             header.update(line)
             view.disputed = case.disputed
             view.show(case.document.text, case.tokens, shown, self._colors)
+        self._share_height()
+
+    def _share_height(self) -> None:
+        """Short documents take the lines they need; long ones share three quarters of
+        the screen between the versions (each scrolls with the gold version's cursor)."""
+        views = list(self.query_one("#versions").query(VersionText))
+        if views:
+            rows = max(1, (self.size.height - FIXED_ROWS) * 3 // 4 // len(views) - 1)
+            for view in views:
+                view.styles.max_height = rows
+
+    def on_resize(self) -> None:
+        self._share_height()
 
     def _key_display(self, keys: str) -> str:
         names = [key for key in keys.split(",") if key]

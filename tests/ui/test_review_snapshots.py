@@ -1,0 +1,39 @@
+"""Snapshots of the review screen (fixed size; animations off), as for the annotate screen."""
+
+from __future__ import annotations
+
+from annotator.store import Store
+from annotator.ui.app import review_app
+
+from tests.ui.conftest import NEWS, OTHER
+from tests.ui.review_fixtures import disagreeing_store
+
+SIZE = (100, 34)
+
+
+def app_on(db, config, text):
+    ids = disagreeing_store(db)
+    store = Store(db)  # closed with the test's tmp folder; the app only lives for the snapshot
+    app, _ = review_app(store, config, "news", "rita", documents=[ids[text]])
+    app.animation_level = "none"
+    return app
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_three_way_disagreement(snap_compare, db, config):
+    assert snap_compare(app_on(db, config, OTHER), terminal_size=SIZE, run_before=settle)
+
+
+def test_gold_version_being_edited(snap_compare, db, config):
+    async def edit(pilot):
+        await settle(pilot)
+        # Take carol's version, remove its first span, select "sent back" for a label.
+        for key in ("number_sign", "d", "right", "shift+right"):
+            await pilot.press(key)
+        await settle(pilot)
+
+    assert snap_compare(app_on(db, config, NEWS), terminal_size=SIZE, run_before=edit)
