@@ -9,7 +9,8 @@ from textual.widgets import DataTable
 
 from annotator.core.spans import Span
 from annotator.store import Store
-from annotator.ui.screens.agreement import AgreementScreen, DisagreementScreen
+from annotator.ui.screens.agreement import AgreementScreen
+from annotator.ui.screens.review import ReviewScreen
 from annotator.ui.widgets.span_text import SpanText
 from tests.ui.conftest import NEWS, OTHER, make_store, screen_text
 
@@ -56,14 +57,14 @@ async def test_tables_then_a_worst_document_with_each_annotators_spans(db, confi
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, DisagreementScreen)
-        versions = list(app.screen.query(SpanText))
+        assert isinstance(app.screen, ReviewScreen)  # the worst documents open in review
+        versions = list(app.screen.query(".version").results(SpanText))
         assert [len(v.spans) for v in versions] == [2, 2, 0]  # carol rejected: no spans shown
         assert versions[0].spans != versions[1].spans
         text = screen_text(app)
-        assert "alice  accept, 2 spans" in text and "carol  reject" in text
+        assert "alice  accept · 2 spans" in text and "carol  reject" in text
 
-        await pilot.press("escape")
+        await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, AgreementScreen)
 

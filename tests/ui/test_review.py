@@ -173,3 +173,26 @@ async def test_export_writes_the_reviewed_spans(db, config, tmp_path):
     assert exported[OTHER] == set(VERSIONS[OTHER]["bob"])
     assert exported[THIRD] == set(VERSIONS[THIRD]["alice"])
     assert ids  # the three documents came from the store built above
+
+
+async def test_a_worst_document_of_the_agreement_screen_is_decided_there(db, config):
+    from textual.widgets import DataTable
+
+    from annotator.ui.screens.agreement import AgreementScreen
+    from tests.ui.test_agreement_screen import Host
+
+    ids = disagreeing_store(db)
+    app = Host(AgreementScreen(db, "news", config))
+    async with app.run_test(size=(130, 50)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        worst = app.screen.query_one("#worst", DataTable)
+        chosen = int(worst.coordinate_to_cell_key((0, 0)).row_key.value)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and app.screen.case.document.id == chosen
+        await pilot.press("exclamation_mark", "a")
+        await pilot.pause()
+        assert isinstance(app.screen, AgreementScreen)  # back where the reviewer came from
+    [row] = reviews(db, chosen)
+    assert row.spans == tuple(sorted(VERSIONS[[t for t, i in ids.items() if i == chosen][0]]["alice"]))

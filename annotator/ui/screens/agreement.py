@@ -2,8 +2,7 @@
 
 The report is computed in a thread worker that opens its own ``Store`` and posts the
 result; the screen only shows what it is given. Choosing one of the worst documents
-shows it once per annotator, each with that annotator's spans (``DisagreementScreen``).
-When a review screen exists, that is where a chosen document should open instead.
+opens it in the review screen (every annotator's version, and the gold version to decide).
 """
 
 from __future__ import annotations
@@ -108,8 +107,10 @@ class AgreementScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if self.result is not None and event.row_key.value is not None:
-            names = [entry["name"] for entry in self.result.report["annotators"]]
-            self.app.push_screen(DisagreementScreen(self.store_path, int(event.row_key.value), names, self.config))
+            from annotator.ui.screens.review import ReviewScreen
+
+            document = int(event.row_key.value)
+            self.app.push_screen(ReviewScreen.for_documents(self.store_path, self.config, self.dataset, [document]))
 
     def action_refresh(self) -> None:
         self.query_one("#report", Static).update(Text("Recomputing ...", style="dim"))

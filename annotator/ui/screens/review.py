@@ -59,16 +59,29 @@ class ReviewScreen(SpanEditing, Screen):
     ReviewScreen #gold { height: 1fr; min-height: 3; border: round $panel-lighten-2; }
     """
 
-    def __init__(self, session: ReviewSession, back_when_done: bool = False, **kwargs):
+    def __init__(self, session: ReviewSession, back_when_done: bool = False, owns_store: bool = False, **kwargs):
         """``back_when_done``: pushed over another screen (the agreement screen's worst
-        documents), go back to it after the last document instead of a summary."""
+        documents), go back to it after the last document instead of a summary.
+        ``owns_store``: close the session's store when the screen goes."""
         super().__init__(**kwargs)
-        self.session, self.back_when_done = session, back_when_done
+        self.session, self.back_when_done, self.owns_store = session, back_when_done, owns_store
         self.config = session.config
         add_label_bindings(self._bindings, self.config)
         self.editor: SpanEditor | None = None
         self.case: Case | None = None
         self._colors = {name: self.config.color(name) for name in self.config.names}
+
+    @classmethod
+    def for_documents(cls, store_path, config, dataset: str, documents: list[int]) -> ReviewScreen:
+        """A review of just these documents on its own store connection (closed when the
+        screen goes), going back to the screen below when they are decided."""
+        from annotator.store import Store
+
+        return cls(ReviewSession(Store(store_path), config, dataset, documents=documents), back_when_done=True, owns_store=True)
+
+    def on_unmount(self) -> None:
+        if self.owns_store:
+            self.session.store.close()
 
     def compose(self) -> ComposeResult:
         yield ReviewProgress(self.session.dataset, self.session.reviewer, id="progress")
