@@ -48,6 +48,13 @@ class Case:
         """True when not every accepted version has this span."""
         return not all(span in spans for spans in self.accepted)
 
+    def differences(self) -> list[tuple[Span, list[int]]]:
+        """Each span some accepted versions have and others lack, with the numbers (from 1)
+        of the versions that have it, in text order."""
+        numbers = [n for n, version in enumerate(self.versions, 1) if version.answer == ACCEPT]
+        spans = sorted({span for spans in self.accepted for span in spans if self.disputed(span)})
+        return [(span, [n for n in numbers if span in self.versions[n - 1].spans]) for span in spans]
+
     @property
     def answer_ids(self) -> tuple[int, ...]:
         return tuple(version.id for version in self.versions)

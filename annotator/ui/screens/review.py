@@ -28,7 +28,7 @@ from annotator.ui.widgets.status import StatusLine
 from annotator.ui.widgets.version_text import VersionText
 
 VERSIONS = 9
-FIXED_ROWS = 9  # progress, gold title and border, labels, status, keys
+FIXED_ROWS = 11  # progress, differences, gold title and border, labels, status, keys
 REVIEW_ACTIONS: dict[str, tuple[str, str]] = {
     "accept": ("decide('accept')", "accept the gold version as the document's final spans"),
     "reject": ("decide('reject')", "reject the document (the export leaves it out)"),
@@ -55,6 +55,7 @@ class ReviewScreen(SpanEditing, Screen):
     ReviewScreen #versions { height: auto; }
     ReviewScreen .who { height: 1; padding: 0 1; background: $boost; }
     ReviewScreen .version { height: auto; min-height: 1; }
+    ReviewScreen #differences { height: auto; max-height: 3; padding: 0 1; }
     ReviewScreen #gold-title { height: 1; padding: 0 1; background: $primary-darken-2; }
     ReviewScreen #gold { height: 1fr; min-height: 3; border: round $panel-lighten-2; }
     """
@@ -86,6 +87,7 @@ class ReviewScreen(SpanEditing, Screen):
     def compose(self) -> ComposeResult:
         yield ReviewProgress(self.session.dataset, self.session.reviewer, id="progress")
         yield Vertical(id="versions")
+        yield Static(id="differences")
         yield Static(id="gold-title")
         yield VersionText(id="gold", colors=self._colors)
         yield LabelBar(self.config, id="labels")
@@ -140,7 +142,24 @@ class ReviewScreen(SpanEditing, Screen):
             header.update(line)
             view.disputed = case.disputed
             view.show(case.document.text, case.tokens, shown, self._colors)
+        self.query_one("#differences", Static).update(self._differences(case))
         self._share_height()
+
+    def _differences(self, case: Case) -> Text:
+        """One line listing where the versions differ, so nothing has to be spotted by eye."""
+        differences = case.differences()
+        line = Text(no_wrap=False, overflow="fold")
+        if not differences:
+            accepted = len(case.accepted)
+            return Text("the accepted versions agree" if accepted > 1 else f"{accepted} accepted version", style="dim")
+        line.append(f"{len(differences)} differ: ", style="bold")
+        for index, (span, numbers) in enumerate(differences):
+            if index:
+                line.append("  ")
+            line.append(visible(case.document.text[span.start : span.end]), style=f"#101010 on {self.config.color(span.label)}")
+            line.append(f" {visible(span.label)} ", style="bold")
+            line.append("in " + ",".join(map(str, numbers)), style="dim")
+        return line
 
     def _share_height(self) -> None:
         """Short documents take the lines they need; long ones share three quarters of
