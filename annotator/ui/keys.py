@@ -69,8 +69,9 @@ def add_label_bindings(bindings_map: BindingsMap, config: LabelsConfig) -> None:
         bindings_map.key_to_bindings.setdefault(key, []).append(binding)
 
 
-def describe(bindings_map_chain) -> list[tuple[list[str], str, str]]:
-    """(keys, binding id, description) of the bindings as they are now (keymap applied)."""
+def describe(bindings_map_chain, actions: dict[str, tuple[str, str]] = ANNOTATE_ACTIONS) -> list[tuple[list[str], str, str]]:
+    """(keys, binding id, description) of the bindings as they are now (keymap applied),
+    in the order of ``actions`` (the screen's own), then the label keys."""
     by_id: dict[str, tuple[list[str], str]] = {}
     for _node, bindings_map in bindings_map_chain:
         for key, key_bindings in bindings_map.key_to_bindings.items():
@@ -81,6 +82,6 @@ def describe(bindings_map_chain) -> list[tuple[list[str], str, str]]:
                 if key not in keys:
                     keys.append(key)
     # Actions in their usual order, then the label keys in labels.yaml's order.
-    order = {binding_id: index for index, binding_id in enumerate(ANNOTATE_ACTIONS)}
+    order = {binding_id: index for index, binding_id in enumerate(actions)}
     rows = sorted(by_id.items(), key=lambda item: (order.get(item[0], len(order)), len(item[0]), item[0]))
     return [(keys, binding_id, description) for binding_id, (keys, description) in rows]

@@ -257,7 +257,7 @@ class ReviewScreen(SpanEditing, Screen):
     def action_help(self) -> None:
         from annotator.ui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(describe(self._binding_chain)))
+        self.app.push_screen(HelpScreen(describe(self._binding_chain, REVIEW_ACTIONS)))
 
     def action_quit(self) -> None:
         if self.back_when_done and self.app.screen is self:
