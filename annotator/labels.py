@@ -43,7 +43,7 @@ DEFAULT_KEYMAP: dict[str, str] = {
 }
 # Review screen: take version k as the gold version. The digits are the label keys, so
 # versions take shift+digit (US layout: ! @ # ...) and, on any layout, F1..F9.
-SHIFTED_DIGITS = ("exclamation_mark", "commercial_at", "number_sign", "dollar_sign", "percent_sign",
+SHIFTED_DIGITS = ("exclamation_mark", "at", "number_sign", "dollar_sign", "percent_sign",
                   "circumflex_accent", "ampersand", "asterisk", "left_parenthesis")
 DEFAULT_KEYMAP |= {f"take_version_{k}": f"{SHIFTED_DIGITS[k - 1]},f{k}" for k in range(1, 10)}
 

@@ -4,8 +4,10 @@ the real app, then the review rows in the store."""
 from __future__ import annotations
 
 import pytest
+from textual.keys import _character_to_key
 
 from annotator.core.spans import Span
+from annotator.labels import DEFAULT_KEYMAP
 from annotator.store import Store
 from annotator.ui.app import review_app
 from annotator.ui.screens.review import ReviewScreen
@@ -17,6 +19,14 @@ from tests.ui.review_fixtures import VERSIONS, answer_ids, at, disagreeing_store
 
 SIZE = (100, 32)
 pytestmark = pytest.mark.anyio
+# The key names a terminal reports for shift+1..9 on a US keyboard: the default keys that
+# take a version (pressed through the names, a wrong default would go unnoticed).
+SHIFT = {k: _character_to_key(c) for k, c in enumerate("!@#$%^&*(", start=1)}
+
+
+def test_shift_digits_are_the_default_keys_of_the_versions():
+    for k in range(1, 10):
+        assert DEFAULT_KEYMAP[f"take_version_{k}"].split(",") == [SHIFT[k], f"f{k}"]
 
 
 async def review(db, config, keys, check=None, **options):
@@ -42,7 +52,7 @@ async def test_take_a_version_edit_it_and_accept_it(db, config):
     ids = disagreeing_store(db)
     # NEWS opens with alice's and bob's version; take carol's (shift+3), remove the span
     # under the cursor (the first "Iraq"), accept.
-    await review(db, config, ["number_sign", "d", "a"])
+    await review(db, config, [SHIFT[3], "d", "a"])
     [row] = reviews(db, ids[NEWS])
     carol = VERSIONS[NEWS]["carol"]
     assert row.answer == "accept" and row.reviewer == "rita"
@@ -142,7 +152,7 @@ async def test_taking_a_version_that_does_not_exist_says_so(db, config):
     def check(app):
         assert "there is no version 4" in screen_text(app)
 
-    await review(db, config, ["dollar_sign"], check)
+    await review(db, config, [SHIFT[4]], check)
 
 
 async def test_review_keys_are_rebindable_by_id(db, tmp_path):
@@ -162,7 +172,7 @@ async def test_export_writes_the_reviewed_spans(db, config, tmp_path):
 
     ids = disagreeing_store(db)
     # NEWS: carol's version; OTHER: bob's; THIRD was unanimous (exported without review).
-    await review(db, config, ["number_sign", "a", "commercial_at", "a"])
+    await review(db, config, [SHIFT[3], "a", SHIFT[2], "a"])
     with Store(db) as store:
         summary = export_spacy(store, "news", tmp_path / "out", eval_split=0.5, conflicts="review")
     assert sum(summary.documents.values()) == 3
@@ -191,7 +201,7 @@ async def test_a_worst_document_of_the_agreement_screen_is_decided_there(db, con
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen) and app.screen.case.document.id == chosen
-        await pilot.press("exclamation_mark", "a")
+        await pilot.press(SHIFT[1], "a")
         await pilot.pause()
         assert isinstance(app.screen, AgreementScreen)  # back where the reviewer came from
     [row] = reviews(db, chosen)

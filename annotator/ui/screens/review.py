@@ -136,14 +136,24 @@ class ReviewScreen(SpanEditing, Screen):
             key = self._key_display(keys.get(f"take_version_{number}", ""))
             line = Text.assemble((f"{key} ", "bold reverse"), " ", (visible(version.annotator), "bold"), f"  {version.answer}")
             if version.answer == ACCEPT:
-                apart = sum(1 for span in shown if case.disputed(span))
                 line.append(f" · {len(shown)} spans")
-                line.append(f" · {apart} not in every version" if apart else " · same as the others", style="dim")
+                line.append(self._compared(case, shown), style="dim")
             header.update(line)
             view.disputed = case.disputed
             view.show(case.document.text, case.tokens, shown, self._colors)
         self.query_one("#differences", Static).update(self._differences(case))
         self._share_height()
+
+    @staticmethod
+    def _compared(case: Case, spans) -> str:
+        """How one accepted version differs from the others, in words."""
+        own = sum(1 for span in spans if case.disputed(span))
+        missing = len({span for other in case.accepted for span in other} - set(spans))
+        if not own and not missing:
+            return " · as every version"
+        parts = [f"{own} not in every version"] if own else []
+        parts += [f"lacks {missing} of the others'"] if missing else []
+        return " · " + ", ".join(parts)
 
     def _differences(self, case: Case) -> Text:
         """One line listing where the versions differ, so nothing has to be spotted by eye."""
