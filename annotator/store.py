@@ -426,7 +426,7 @@ class Store:
             f"""SELECT d.id FROM documents d
                WHERE d.dataset = :dataset
                  AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id AND a.annotator = :me)
-                 AND {needs_more}
+                 AND {needs_more} AND d.id >= :from_id
                ORDER BY d.id LIMIT 1""",
         ]
         if ignored_before is not None:
@@ -437,17 +437,31 @@ class Store:
                      AND mine.answered_at < :ignored_before AND {needs_more}
                    ORDER BY mine.answered_at LIMIT 1"""
             )
+        # Search on a read snapshot first (WAL: no lock, others go on writing), then take the
+        # write lock and search again from what was found: the lock is held for the few rows
+        # others took meanwhile, not for a walk past every answered document (annotators
+        # queue on that lock; at 32 of them the walk made commits wait half a second).
+        params["from_id"] = 0
+        query, found = self._first_task(queries, params)
+        if query == 1:
+            params["from_id"] = found
         with self.write():
             self.db.execute("DELETE FROM leases WHERE until <= ?", [now])
-            for sql in queries:
-                row = self.db.execute(sql, params).fetchone()
-                if row:
-                    self.db.execute(
-                        "INSERT OR REPLACE INTO leases (document, annotator, until) VALUES (?, ?, ?)",
-                        [row[0], annotator, now + lease_seconds],
-                    )
-                    return row[0]
-        return None
+            _, found = self._first_task(queries, params)
+            if found is not None:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO leases (document, annotator, until) VALUES (?, ?, ?)",
+                    [found, annotator, now + lease_seconds],
+                )
+            return found
+
+    def _first_task(self, queries: list[str], params: dict) -> tuple[int | None, int | None]:
+        """(which query, document) of the first query in ``queries`` that finds a document."""
+        for index, sql in enumerate(queries):
+            row = self.db.execute(sql, params).fetchone()
+            if row:
+                return index, row[0]
+        return None, None
 
     def release_lease(self, document: int, annotator: str) -> None:
         with self.write():
