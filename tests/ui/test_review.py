@@ -50,26 +50,29 @@ def reviews(db, document):
 
 async def test_take_a_version_edit_it_and_accept_it(db, config):
     ids = disagreeing_store(db)
-    # NEWS opens with alice's and bob's version; take carol's (shift+3), remove the span
-    # under the cursor (the first "Iraq"), accept.
-    await review(db, config, [SHIFT[3], "d", "a"])
+    # NEWS opens with alice's and bob's version, the cursor on the first difference
+    # ("Syrian"); take carol's (shift+3), on to the third difference (her "al-Assad"),
+    # remove it, accept.
+    await review(db, config, [SHIFT[3], "n", "n", "d", "a"])
     [row] = reviews(db, ids[NEWS])
     carol = VERSIONS[NEWS]["carol"]
     assert row.answer == "accept" and row.reviewer == "rita"
-    assert row.spans == tuple(sorted(carol[1:]))
+    decided = tuple(sorted(set(carol) - {at(NEWS, "al-Assad", "PERSON")}))
+    assert row.spans == decided
     with Store(db) as store:
         assert row.decided_from == answer_ids(store, ids[NEWS])
         assert len(row.decided_from) == 3
         # Export counts the review: the gold version is the final one.
-        assert store.latest_reviews("news")[ids[NEWS]].spans == tuple(sorted(carol[1:]))
+        assert store.latest_reviews("news")[ids[NEWS]].spans == decided
     assert reviews(db, ids[OTHER]) == []  # only decided documents are stored
 
 
 async def test_gold_opens_as_the_most_common_version_and_label_keys_edit_it(db, config):
     ids = disagreeing_store(db)
     # Accept NEWS as it opens (alice = bob); on OTHER (three ways: the first, alice's),
-    # take F2 (bob's), then select "2,000" and label it CARDINAL with the label key 9.
-    keys = ["a", "f2", "tab", "tab", "right", "right", "right", "right", "right", "9", "enter"]
+    # take F2 (bob's), then to "2,000" (the cursor opens on the first difference,
+    # "Monday"; then Russia, Iraq, 2,000) and label it CARDINAL with the label key 9.
+    keys = ["a", "f2", "n", "n", "n", "9", "enter"]
     await review(db, config, keys)
     assert reviews(db, ids[NEWS])[0].spans == tuple(sorted(VERSIONS[NEWS]["alice"]))
     [other] = reviews(db, ids[OTHER])
@@ -206,3 +209,23 @@ async def test_a_worst_document_of_the_agreement_screen_is_decided_there(db, con
         assert isinstance(app.screen, AgreementScreen)  # back where the reviewer came from
     [row] = reviews(db, chosen)
     assert row.spans == tuple(sorted(VERSIONS[[t for t, i in ids.items() if i == chosen][0]]["alice"]))
+
+
+async def test_the_cursor_opens_on_the_first_difference_and_walks_through_them(db, config):
+    disagreeing_store(db)
+    seen = []
+
+    def where(app):
+        editor = app.screen.editor
+        seen.append(editor.text[editor.tokens.starts[editor.cursor] :][:8])
+
+    with Store(db) as store:
+        app, _ = review_app(store, config, "news", "rita")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            where(app)
+            assert "difference 1 of 4, 'Syrian': NORP in 1,2" in screen_text(app)
+            for key in ("n", "n", "n", "n", "p"):
+                await pilot.press(key)
+                where(app)
+    assert seen == ["Syrian s", "Bashar a", "al-Assad", "Syria.", "Syrian s", "Syria."]

@@ -31,8 +31,9 @@ def test_three_way_disagreement(snap_compare, db, config):
 def test_gold_version_being_edited(snap_compare, db, config):
     async def edit(pilot):
         await settle(pilot)
-        # Take carol's version, remove its first span, select "sent back" for a label.
-        for key in ("number_sign", "d", "right", "shift+right"):
+        # Take carol's version, on to her "al-Assad", start it a token earlier, then
+        # select "President Bashar" (shift+3 is number_sign).
+        for key in ("number_sign", "n", "n", "less_than_sign", "left", "shift+left"):
             await pilot.press(key)
         await settle(pilot)
 

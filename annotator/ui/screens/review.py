@@ -35,6 +35,8 @@ REVIEW_ACTIONS: dict[str, tuple[str, str]] = {
     "ignore": ("skip", "skip: decide later (it stays to review)"),
     "undo": ("undo", "undo the last edit, else back to the previous document"),
     **{f"take_version_{k}": (f"take({k})", f"take version {k} as the gold version") for k in range(1, VERSIONS + 1)},
+    "next_difference": ("difference(True)", "cursor to the next place where the versions differ"),
+    "previous_difference": ("difference(False)", "cursor to the previous place where the versions differ"),
     **EDITING_ACTIONS,
     "help": ("help", "this help"),
     "quit": ("quit", "quit (decisions are already saved)"),
@@ -115,10 +117,14 @@ class ReviewScreen(SpanEditing, Screen):
         gold.show(case.document.text, case.tokens, editor=self.editor)
         session = self.session
         self.query_one(ReviewProgress).show(done=session.reviewed, total=session.total, source=case.document.source)
+        differences = case.differences()
+        if differences:  # start where there is something to settle
+            where = self._to_difference(differences[0][0].start)
+            message = message or where
         if message is None:
             message = f"gold from {case.gold_source}"
-            if case.previous is not None:
-                message = f"you decided {case.previous.answer}; a new decision is added, the old one kept"
+        if case.previous is not None:
+            message = f"you decided {case.previous.answer}; a new decision is added, the old one kept"
         self.refresh_view(message)
 
     def _show_versions(self, case: Case) -> None:
@@ -162,7 +168,9 @@ class ReviewScreen(SpanEditing, Screen):
         if not differences:
             accepted = len(case.accepted)
             return Text("the accepted versions agree" if accepted > 1 else f"{accepted} accepted version", style="dim")
-        line.append(f"{len(differences)} differ: ", style="bold")
+        line.append(f"{len(differences)} differ", style="bold")
+        keys = self.config.bindings()
+        line.append(f" ({self._key_display(keys['next_difference'])} {self._key_display(keys['previous_difference'])} go there): ", style="dim")
         for index, (span, numbers) in enumerate(differences):
             if index:
                 line.append("  ")
@@ -249,6 +257,28 @@ class ReviewScreen(SpanEditing, Screen):
             reject = self._key_display(self.config.bindings()["reject"])
             message = f"{version.annotator} answered {version.answer}: the gold is empty; {reject} rejects the document"
         self._edit(message)
+
+    def action_difference(self, forward: bool) -> None:
+        """The gold's cursor to the next (previous) span that not every version has."""
+        if self.case is None or self.editor is None or not self.editor.tokens.offsets:
+            return
+        starts = sorted({span.start for span, _ in self.case.differences()})
+        if not starts:
+            self.query_one(StatusLine).say("the accepted versions agree: nothing to settle")
+            return
+        here = self.editor.tokens.starts[self.editor.cursor]
+        after = [s for s in starts if s > here] if forward else [s for s in starts if s < here][::-1]
+        self._edit(self._to_difference((after or (starts if forward else starts[::-1]))[0]))
+
+    def _to_difference(self, start: int) -> str:
+        """Put the gold's cursor on the difference at ``start``; says what differs there."""
+        differences = self.case.differences()
+        starts = sorted({span.start for span, _ in differences})
+        self.editor.move_to(self.editor.tokens.index_at(start))
+        here = [(span, numbers) for span, numbers in differences if span.start == start]
+        words = self.case.document.text[start : max(span.end for span, _ in here)]
+        said = " · ".join(f"{span.label} in {','.join(map(str, numbers))}" for span, numbers in here)
+        return f"difference {starts.index(start) + 1} of {len(starts)}, {words!r}: {said}"
 
     def action_undo(self) -> None:
         if self.editor is not None and self.editor.undo():
