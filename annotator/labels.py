@@ -46,7 +46,8 @@ DEFAULT_KEYMAP: dict[str, str] = {
 SHIFTED_DIGITS = ("exclamation_mark", "at", "number_sign", "dollar_sign", "percent_sign",
                   "circumflex_accent", "ampersand", "asterisk", "left_parenthesis")
 DEFAULT_KEYMAP |= {f"take_version_{k}": f"{SHIFTED_DIGITS[k - 1]},f{k}" for k in range(1, 10)}
-DEFAULT_KEYMAP |= {"next_difference": "n", "previous_difference": "p"}
+# ] and [ walk through the differences (as ]c [c in vim diff; letters stay free for labels).
+DEFAULT_KEYMAP |= {"next_difference": "right_square_bracket", "previous_difference": "left_square_bracket"}
 
 DEFAULT_COLORS = ["#e5c07b", "#61afef", "#98c379", "#c678dd", "#e06c75", "#56b6c2", "#d19a66", "#abb2bf"]
 

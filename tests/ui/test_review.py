@@ -53,7 +53,7 @@ async def test_take_a_version_edit_it_and_accept_it(db, config):
     # NEWS opens with alice's and bob's version, the cursor on the first difference
     # ("Syrian"); take carol's (shift+3), on to the third difference (her "al-Assad"),
     # remove it, accept.
-    await review(db, config, [SHIFT[3], "n", "n", "d", "a"])
+    await review(db, config, [SHIFT[3], "]", "]", "d", "a"])
     [row] = reviews(db, ids[NEWS])
     carol = VERSIONS[NEWS]["carol"]
     assert row.answer == "accept" and row.reviewer == "rita"
@@ -72,7 +72,7 @@ async def test_gold_opens_as_the_most_common_version_and_label_keys_edit_it(db, 
     # Accept NEWS as it opens (alice = bob); on OTHER (three ways: the first, alice's),
     # take F2 (bob's), then to "2,000" (the cursor opens on the first difference,
     # "Monday"; then Russia, Iraq, 2,000) and label it CARDINAL with the label key 9.
-    keys = ["a", "f2", "n", "n", "n", "9", "enter"]
+    keys = ["a", "f2", "]", "]", "]", "9", "enter"]
     await review(db, config, keys)
     assert reviews(db, ids[NEWS])[0].spans == tuple(sorted(VERSIONS[NEWS]["alice"]))
     [other] = reviews(db, ids[OTHER])
@@ -225,7 +225,7 @@ async def test_the_cursor_opens_on_the_first_difference_and_walks_through_them(d
             await pilot.pause()
             where(app)
             assert "difference 1 of 4, 'Syrian': NORP in 1,2" in screen_text(app)
-            for key in ("n", "n", "n", "n", "p"):
+            for key in ("]", "]", "]", "]", "["):
                 await pilot.press(key)
                 where(app)
     assert seen == ["Syrian s", "Bashar a", "al-Assad", "Syria.", "Syrian s", "Syria."]

@@ -33,7 +33,7 @@ def test_gold_version_being_edited(snap_compare, db, config):
         await settle(pilot)
         # Take carol's version, on to her "al-Assad", start it a token earlier, then
         # select "President Bashar" (shift+3 is number_sign).
-        for key in ("number_sign", "n", "n", "less_than_sign", "left", "shift+left"):
+        for key in ("number_sign", "]", "]", "less_than_sign", "left", "shift+left"):
             await pilot.press(key)
         await settle(pilot)
 
