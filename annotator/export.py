@@ -10,6 +10,7 @@ into a temporary folder and moved into place at the end: nothing half-written.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -20,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.consensus import final_spans
-from annotator.core.spans import Span
+from annotator.core.spans import Span, spans_from_json
+from annotator.core.tasks import ACCEPT, Answer
 from annotator.core.split import DEV, TRAIN, split
 from annotator.errors import UserError
 from annotator.store import Store
@@ -45,27 +47,46 @@ class Summary:
 
 @dataclass
 class Plan:
-    """The final spans of each document to export, and why the others are left out."""
+    """The final spans of each document to export, and why the others are left out.
+    A final is a tuple of spans, or the JSON of the one accepted answer (parsed when
+    the document is written: most documents are that, and the parse is then done once)."""
 
-    finals: dict[int, tuple[Span, ...]]
+    finals: dict[int, tuple[Span, ...] | str]
     hashes: dict[int, str]
     left_out: Counter
 
 
 def plan_export(store: Store, dataset: str, conflicts: str = "review") -> Plan:
     answers = defaultdict(list)
-    for answer in store.latest_answers_fast(dataset):
-        answers[answer.document].append(answer)
+    for row in store.latest_answer_rows(dataset):
+        answers[row[1]].append(row)
     reviews = store.latest_reviews(dataset)
     plan = Plan({}, {}, Counter())
     for document, digest in store.document_hashes(dataset):
-        final = final_spans(answers.get(document, ()), reviews.get(document), conflicts)
+        rows = answers.get(document, ())
+        review = reviews.get(document)
+        if review is None and len(rows) == 1 and rows[0][3] == ACCEPT:  # the one accepted answer is final
+            plan.finals[document] = rows[0][4]
+            plan.hashes[document] = digest
+            continue
+        final = final_spans([_answer(row) for row in rows], review, conflicts)
         if final.kept:
             plan.finals[document] = final.spans
             plan.hashes[document] = digest
         else:
             plan.left_out[final.reason] += 1
     return plan
+
+
+def _answer(row: tuple) -> Answer:
+    id_, document, annotator, answer, spans, started_at, answered_at = row
+    return Answer(id_, document, annotator, answer, spans_from_json(json.loads(spans)), started_at, answered_at)
+
+
+def span_tuples(final: tuple[Span, ...] | str) -> list[tuple[int, int, str]]:
+    if isinstance(final, str):
+        return [(span["start"], span["end"], span["label"]) for span in json.loads(final)]
+    return list(final)
 
 
 def words_and_spaces(text: str, tokens: Sequence[Sequence[int]]) -> tuple[list[str], list[bool]]:
@@ -95,14 +116,14 @@ def words_and_spaces(text: str, tokens: Sequence[Sequence[int]]) -> tuple[list[s
     return words, spaces
 
 
-def make_doc(vocab, text: str, tokens: Sequence[Sequence[int]], spans: Sequence[Span]):
+def make_doc(vocab, text: str, tokens: Sequence[Sequence[int]], spans: Sequence[tuple[int, int, str]]):
     """A Doc with the stored tokens and ``spans`` as ``doc.ents`` (every other token
     marked outside an entity: an accepted document with no spans teaches that too)."""
     from spacy.tokens import Doc
 
     words, spaces = words_and_spaces(text, tokens)
     doc = Doc(vocab, words=words, spaces=spaces)
-    ents = [doc.char_span(span.start, span.end, label=span.label) for span in spans]
+    ents = [doc.char_span(start, end, label=label) for start, end, label in spans]
     if any(ent is None for ent in ents):
         raise ValueError(OFF_BOUNDARIES)
     doc.ents = ents
@@ -170,9 +191,10 @@ def export_spacy(
         for document, digest, text, tokens in store.document_texts(dataset):
             if progress is not None:
                 progress(1)
-            spans = plan.finals.get(document)
-            if spans is None:
+            final = plan.finals.get(document)
+            if final is None:
                 continue
+            spans = span_tuples(final)
             try:
                 doc = make_doc(vocab, text, tokens, spans)
             except ValueError as error:
@@ -181,8 +203,8 @@ def export_spacy(
             side = sides[digest]
             bins[side].add(doc)
             summary.documents[side] += 1
-            for span in spans:
-                summary.spans[span.label][side] += 1
+            for _, _, label in spans:
+                summary.spans[label][side] += 1
         if not (summary.documents[TRAIN] and summary.documents[DEV]):  # bad stored spans took the last of a side
             raise UserError(f"{store.path}: too few good documents for a train and a dev set; run `annotator db check`")
         for side, doc_bin in bins.items():

@@ -585,22 +585,22 @@ class Store:
     def document_texts(self, dataset: str) -> Iterator[tuple[int, str, str, list[list[int]]]]:
         """(id, input hash, text, token offsets) of each document, by id, streamed: the
         export reads every document once and needs no more (no meta, no Document)."""
+        from srsly import ujson  # a third faster than json on these lists of offsets
+
         sql = "SELECT id, input_hash, text, tokens FROM documents WHERE dataset = ? ORDER BY id"
         for document, digest, text, tokens in self.db.execute(sql, [dataset]):
-            yield document, digest, text, json.loads(tokens)
+            yield document, digest, text, ujson.loads(tokens)
 
-    def latest_answers_fast(self, dataset: str) -> list[Answer]:
-        """``latest_answers`` without sqlite-utils' dict rows (the export reads them all)."""
+    def latest_answer_rows(self, dataset: str) -> list[tuple[int, int, str, str, str, float, float]]:
+        """The answers that count in the dataset as plain rows (id, document, annotator,
+        answer, spans JSON, started_at, answered_at), by document: the export reads them
+        all and parses the spans only of the documents it keeps."""
         sql = (
-            f"SELECT l.id, l.document, l.annotator, l.answer, l.spans, l.started_at, l.answered_at "
+            "SELECT l.id, l.document, l.annotator, l.answer, l.spans, l.started_at, l.answered_at "
             f"FROM ({LATEST_ANSWERS}) l JOIN documents d ON d.id = l.document WHERE d.dataset = ? "
             "ORDER BY l.document, l.annotator"
         )
-        rows = self.db.execute(sql, [dataset])
-        return [
-            Answer(id_, document, who, kind, tuple(sorted(Span(s["start"], s["end"], s["label"]) for s in json.loads(spans))), started, answered)
-            for id_, document, who, kind, spans, started, answered in rows
-        ]
+        return self.db.execute(sql, [dataset]).fetchall()
 
     # -- merge, backup, check (annotator db) ----------------------------------------------
 
