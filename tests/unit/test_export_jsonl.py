@@ -11,6 +11,7 @@ import srsly
 from annotator.export_jsonl import JSONL_FILE, export_jsonl
 from annotator.store import Store
 from tests.unit import export_fixtures as fx
+from tests.unit.test_export import run_cli
 
 # The importer records where each line came from in meta; that provenance is the one
 # thing a round trip through another file changes.
@@ -23,11 +24,11 @@ def store(tmp_path):
         yield store
 
 
-def import_jsonl(store: Store, path: Path, labels_yaml: Path) -> None:
-    from annotator.importer import import_files
-    from annotator.labels import load_labels
-
-    import_files(store, load_labels(labels_yaml), [path], "news", highlight=False)
+def import_jsonl(db: Path, path: Path, labels_yaml: Path, monkeypatch, capsys) -> None:
+    """Through the real `annotator import` command."""
+    args = [str(path), "--db", str(db), "--labels", str(labels_yaml), "--dataset", "news", "--no-preannotate"]
+    code, _, err = run_cli(monkeypatch, capsys, "import", *args)
+    assert code == 0, err
 
 
 def without_provenance(line: dict) -> dict:
@@ -65,10 +66,10 @@ def test_lines_are_prodigy_tasks_one_per_answer_that_counts(store, tmp_path):
     assert len({line["_input_hash"] for line in same_text}) == 1 and len({line["_task_hash"] for line in same_text}) == 3
 
 
-def test_round_trip_through_a_fresh_store_is_identical(store, tmp_path, project):
+def test_round_trip_through_a_fresh_store_is_identical(store, tmp_path, project, monkeypatch, capsys):
     export_jsonl(store, "news", tmp_path / "first")
+    import_jsonl(tmp_path / "fresh.db", tmp_path / "first" / JSONL_FILE, project / "labels.yaml", monkeypatch, capsys)
     with Store(tmp_path / "fresh.db") as fresh:
-        import_jsonl(fresh, tmp_path / "first" / JSONL_FILE, project / "labels.yaml")
         assert store_contents(fresh) == store_contents(store)
         export_jsonl(fresh, "news", tmp_path / "second")
     first = [without_provenance(x) for x in srsly.read_jsonl(tmp_path / "first" / JSONL_FILE)]
