@@ -96,8 +96,10 @@ class ReviewSession:
         self.position = 0  # the document on screen is queue[position]
         self.case: Case | None = None
         self.auto_accepted = 0
-        # document -> (accept | reject | skip, review row id): what happened here, newest last
+        # document -> (accept | reject | skip, review row id): what happened here; going
+        # back does not undo it (the row is stored), a new decision replaces it
         self._outcomes: dict[int, tuple[str, int | None]] = {}
+        self._back: list[int] = []  # documents to go back to, newest last
 
     # -- which documents ------------------------------------------------------------------
 
@@ -205,8 +207,11 @@ class ReviewSession:
         self._leave(self.case.document.id, "skip", None)
 
     def _leave(self, document_id: int, outcome: str, review_id: int | None) -> None:
-        self._outcomes.pop(document_id, None)
-        self._outcomes[document_id] = (outcome, review_id)  # newest last
+        if outcome != "skip" or self._outcomes.get(document_id, ("skip",))[0] == "skip":
+            self._outcomes[document_id] = (outcome, review_id)  # a skip leaves a decision standing
+        if document_id in self._back:
+            self._back.remove(document_id)
+        self._back.append(document_id)
         if self.position < len(self.queue) and self.queue[self.position] == document_id:
             self.position += 1
 
@@ -215,17 +220,18 @@ class ReviewSession:
 
     def can_go_back(self) -> bool:
         current = self.case.document.id if self.case else None
-        return any(doc != current for doc in self._outcomes)
+        return any(doc != current for doc in self._back)
 
     def go_back(self) -> Case | None:
         """Reopen the document decided (or skipped) last, with the gold as decided; the
         document that was on screen comes again after it. A new decision is a new row."""
         current = self.case.document.id if self.case else None
-        back = [doc for doc in self._outcomes if doc != current]
+        back = [doc for doc in self._back if doc != current]
         if not back:
             return None
         document_id = back[-1]
-        outcome, review_id = self._outcomes.pop(document_id)
+        self._back.remove(document_id)
+        _, review_id = self._outcomes[document_id]
         previous = next((r for r in self.store.review_history(document_id) if r.id == review_id), None)
         if document_id in self.queue[: self.position]:
             self.queue.remove(document_id)

@@ -229,3 +229,10 @@ async def test_the_cursor_opens_on_the_first_difference_and_walks_through_them(d
                 await pilot.press(key)
                 where(app)
     assert seen == ["Syrian s", "Bashar a", "al-Assad", "Syria.", "Syrian s", "Syria."]
+
+
+async def test_going_back_without_deciding_again_leaves_the_decision_standing(db, config):
+    ids = disagreeing_store(db)
+    session = await review(db, config, ["x", "u", "q"])
+    assert [r.answer for r in reviews(db, ids[NEWS])] == ["reject"]
+    assert session.count("reject") == 1 and session.reviewed == 1  # what the command reports

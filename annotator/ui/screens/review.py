@@ -35,8 +35,8 @@ REVIEW_ACTIONS: dict[str, tuple[str, str]] = {
     "ignore": ("skip", "skip: decide later (it stays to review)"),
     "undo": ("undo", "undo the last edit, else back to the previous document"),
     **{f"take_version_{k}": (f"take({k})", f"take version {k} as the gold version") for k in range(1, VERSIONS + 1)},
-    "next_difference": ("difference(True)", "cursor to the next place where the versions differ"),
-    "previous_difference": ("difference(False)", "cursor to the previous place where the versions differ"),
+    "next_difference": ("difference(True)", "cursor to the next difference between the versions"),
+    "previous_difference": ("difference(False)", "cursor to the previous difference"),
     **EDITING_ACTIONS,
     "help": ("help", "this help"),
     "quit": ("quit", "quit (decisions are already saved)"),
@@ -168,7 +168,8 @@ class ReviewScreen(SpanEditing, Screen):
         if not differences:
             accepted = len(case.accepted)
             return Text("the accepted versions agree" if accepted > 1 else f"{accepted} accepted version", style="dim")
-        line.append(f"{len(differences)} differ", style="bold")
+        places = len({span.start for span, _ in differences})
+        line.append(f"{places} difference{'s' if places > 1 else ''}", style="bold")
         keys = self.config.bindings()
         line.append(f" ({self._key_display(keys['next_difference'])} {self._key_display(keys['previous_difference'])} go there): ", style="dim")
         for index, (span, numbers) in enumerate(differences):
@@ -297,7 +298,16 @@ class ReviewScreen(SpanEditing, Screen):
     def action_help(self) -> None:
         from annotator.ui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(describe(self._binding_chain, REVIEW_ACTIONS)))
+        rows, takes = [], []
+        for keys, binding_id, description in describe(self._binding_chain, REVIEW_ACTIONS):
+            if binding_id.startswith("take_version_"):  # nine rows that say one thing: one row
+                takes.append([self.app.get_key_display(Binding(key, "")) for key in keys])
+                if len(takes) == 1:
+                    rows.append(([], "take_version_1..9", "take version 1..9 as the gold version (! @ #: shift+1 2 3 on a US keyboard)"))
+                rows[-1][0][:] = [f"{takes[0][i]}..{takes[-1][i]}" for i in range(min(map(len, takes)))]
+                continue
+            rows.append((keys, binding_id, description))
+        self.app.push_screen(HelpScreen(rows))
 
     def action_quit(self) -> None:
         if self.back_when_done and self.app.screen is self:
