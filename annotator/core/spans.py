@@ -84,8 +84,8 @@ class Tokens:
         if not self.offsets or end <= start:
             return None
         first, last = self.token_range((start, end))
-        if first >= len(self.offsets):
-            return None
+        if first >= len(self.offsets) or not overlaps(self.offsets[first], (start, end)):
+            return None  # the range holds only whitespace between tokens: nothing to widen to
         return self.starts[first], self.ends[last]
 
 
