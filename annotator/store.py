@@ -185,7 +185,13 @@ class Store:
         except BaseException:
             self.db.rollback()
             raise
-        self.db.execute("COMMIT")
+        try:
+            self.db.execute("COMMIT")
+        except BaseException:
+            # A failed COMMIT (disk full, I/O error) leaves the transaction open; every later
+            # write() would nest inside it as a savepoint and never be committed.
+            self.db.rollback()
+            raise
 
     def _migrate(self) -> None:
         with self.write():

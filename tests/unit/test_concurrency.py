@@ -7,7 +7,10 @@ really do answer at the same time. Figures are in bench/concurrency.py, not here
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
+
+import pytest
 
 from annotator.core.spans import Span
 from annotator.store import Store
@@ -72,3 +75,18 @@ def test_merge_and_backup_while_others_annotate(tmp_path):
         assert server.check() == []
     with Store(tmp_path / "backup.db", create=False) as backup:
         assert backup.check() == []
+
+
+def test_a_failed_commit_leaves_no_transaction_open(tmp_path):
+    """Otherwise every later write would nest in it as a savepoint and never be committed,
+    and the annotator's next answers would be lost when the program ends."""
+    with Store(tmp_path / "a.db") as store:
+        (document,) = store.add_documents("d", [whitespace_doc("Ann flew home")]).values()
+        with pytest.raises(sqlite3.IntegrityError):
+            with store.write() as db:
+                db.execute("PRAGMA defer_foreign_keys = ON")  # the missing document fails the COMMIT itself
+                db.execute("INSERT INTO answers (document, annotator, answer, spans) VALUES (999, 'x', 'accept', '[]')")
+        assert not store.db.conn.in_transaction
+        store.add_answer(document, "ann", "accept", [], 1.0, 2.0)
+    with Store(tmp_path / "a.db") as reopened:
+        assert [a.annotator for a in reopened.answer_history(document)] == ["ann"]
