@@ -13,6 +13,7 @@ import getpass
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from annotator.core.consensus import AWAITS_REVIEW, final_spans, most_common_version
 from annotator.core.spans import Span, Tokens
@@ -44,16 +45,25 @@ class Case:
     def accepted(self) -> list[tuple[Span, ...]]:
         return [version.spans for version in self.versions if version.answer == ACCEPT]
 
+    @cached_property
+    def _shared(self) -> frozenset[Span]:
+        accepted = [frozenset(spans) for spans in self.accepted]
+        return frozenset.intersection(*accepted) if accepted else frozenset()
+
     def disputed(self, span: Span) -> bool:
         """True when not every accepted version has this span."""
-        return not all(span in spans for spans in self.accepted)
+        return span not in self._shared
 
     def differences(self) -> list[tuple[Span, list[int]]]:
         """Each span some accepted versions have and others lack, with the numbers (from 1)
         of the versions that have it, in text order."""
-        numbers = [n for n, version in enumerate(self.versions, 1) if version.answer == ACCEPT]
-        spans = sorted({span for spans in self.accepted for span in spans if self.disputed(span)})
-        return [(span, [n for n in numbers if span in self.versions[n - 1].spans]) for span in spans]
+        return self._differences
+
+    @cached_property
+    def _differences(self) -> list[tuple[Span, list[int]]]:
+        numbered = [(n, frozenset(version.spans)) for n, version in enumerate(self.versions, 1) if version.answer == ACCEPT]
+        spans = sorted({span for _, spans in numbered for span in spans if self.disputed(span)})
+        return [(span, [n for n, spans in numbered if span in spans]) for span in spans]
 
     @property
     def answer_ids(self) -> tuple[int, ...]:

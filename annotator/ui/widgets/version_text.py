@@ -3,6 +3,7 @@ and a read-only version can follow the gold version's cursor."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
 from rich.segment import Segment
@@ -21,7 +22,9 @@ class VersionText(SpanText):
         # The segments are cut at span boundaries and one character is one character of
         # text, so each segment lies wholly inside a span or outside all of them.
         segments = super()._text_segments(start, end, cursor, selection)
-        spans = [span for span in self.spans if span.start < end and span.end > start and self.disputed(span)]
+        starts = self._span_starts
+        nearby = self.spans[max(0, bisect_right(starts, start) - 1) : bisect_left(starts, end)]
+        spans = [span for span in nearby if span.end > start and self.disputed(span)]
         if not spans:
             return segments
         marked, offset = [], start
