@@ -11,7 +11,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -26,6 +25,7 @@ from annotator.ui.widgets.layout import visible
 from annotator.ui.widgets.progress import ProgressLine
 from annotator.ui.widgets.status import StatusLine
 from annotator.ui.widgets.version_text import VersionText
+from annotator.ui.widgets.versions import Versions, key_display
 
 VERSIONS = 9
 FIXED_ROWS = 11  # progress, differences, gold title and border, labels, status, keys
@@ -54,10 +54,6 @@ class ReviewScreen(SpanEditing, Screen):
     EDIT_VIEW = "#gold"
     BINDINGS = bindings(REVIEW_ACTIONS)
     DEFAULT_CSS = """
-    ReviewScreen #versions { height: auto; }
-    ReviewScreen .who { height: 1; padding: 0 1; background: $boost; }
-    ReviewScreen .version { height: auto; min-height: 1; }
-    ReviewScreen #differences { height: auto; max-height: 3; padding: 0 1; }
     ReviewScreen #gold-title { height: 1; padding: 0 1; background: $primary-darken-2; }
     ReviewScreen #gold { height: 1fr; min-height: 3; border: round $panel-lighten-2; }
     """
@@ -72,7 +68,6 @@ class ReviewScreen(SpanEditing, Screen):
         add_label_bindings(self._bindings, self.config)
         self.editor: SpanEditor | None = None
         self.case: Case | None = None
-        self._colors = {name: self.config.color(name) for name in self.config.names}
 
     @classmethod
     def for_documents(cls, store_path, config, dataset: str, documents: list[int]) -> ReviewScreen:
@@ -88,10 +83,9 @@ class ReviewScreen(SpanEditing, Screen):
 
     def compose(self) -> ComposeResult:
         yield ReviewProgress(self.session.dataset, self.session.reviewer, id="progress")
-        yield Vertical(id="versions")
-        yield Static(id="differences")
+        yield Versions(self.config, id="versions")
         yield Static(id="gold-title")
-        yield VersionText(id="gold", colors=self._colors)
+        yield VersionText(id="gold", colors={name: self.config.color(name) for name in self.config.names})
         yield LabelBar(self.config, id="labels")
         yield StatusLine(id="status")
         yield KeysLine()
@@ -111,7 +105,8 @@ class ReviewScreen(SpanEditing, Screen):
     def show(self, case: Case, message: str | None = None) -> None:
         self.case = case
         self.editor = SpanEditor(case.document.text, case.tokens, case.gold)
-        self._show_versions(case)
+        self.query_one(Versions).show(case)
+        self.on_resize()
         gold = self.query_one("#gold", VersionText)
         gold.disputed = case.disputed
         gold.show(case.document.text, case.tokens, editor=self.editor)
@@ -127,74 +122,8 @@ class ReviewScreen(SpanEditing, Screen):
             message = f"you decided {case.previous.answer}; a new decision is added, the old one kept"
         self.refresh_view(message)
 
-    def _show_versions(self, case: Case) -> None:
-        container = self.query_one("#versions", Vertical)
-        views = list(container.query(VersionText))
-        headers = list(container.query(".who"))
-        if len(views) != len(case.versions):  # mounting is rare: most documents have as many versions
-            container.remove_children()
-            headers = [Static(classes="who") for _ in case.versions]
-            views = [VersionText(colors=self._colors, classes="version") for _ in case.versions]
-            container.mount_all([w for pair in zip(headers, views) for w in pair])
-        keys = self.config.bindings()
-        for number, (header, view, version) in enumerate(zip(headers, views, case.versions), start=1):
-            shown = version.spans if version.answer == ACCEPT else ()
-            key = self._key_display(keys.get(f"take_version_{number}", ""))
-            line = Text.assemble((f"{key} ", "bold reverse"), " ", (visible(version.annotator), "bold"), f"  {version.answer}")
-            if version.answer == ACCEPT:
-                line.append(f" · {len(shown)} spans")
-                line.append(self._compared(case, shown), style="dim")
-            header.update(line)
-            view.disputed = case.disputed
-            view.show(case.document.text, case.tokens, shown, self._colors)
-        self.query_one("#differences", Static).update(self._differences(case))
-        self._share_height()
-
-    @staticmethod
-    def _compared(case: Case, spans) -> str:
-        """How one accepted version differs from the others, in words."""
-        own = sum(1 for span in spans if case.disputed(span))
-        missing = len({span for other in case.accepted for span in other} - set(spans))
-        if not own and not missing:
-            return " · as every version"
-        parts = [f"{own} not in every version"] if own else []
-        parts += [f"lacks {missing} of the others'"] if missing else []
-        return " · " + ", ".join(parts)
-
-    def _differences(self, case: Case) -> Text:
-        """One line listing where the versions differ, so nothing has to be spotted by eye."""
-        differences = case.differences()
-        line = Text(no_wrap=False, overflow="fold")
-        if not differences:
-            accepted = len(case.accepted)
-            return Text("the accepted versions agree" if accepted > 1 else f"{accepted} accepted version", style="dim")
-        places = len({span.start for span, _ in differences})
-        line.append(f"{places} difference{'s' if places > 1 else ''}", style="bold")
-        keys = self.config.bindings()
-        line.append(f" ({self._key_display(keys['next_difference'])} {self._key_display(keys['previous_difference'])} go there): ", style="dim")
-        for index, (span, numbers) in enumerate(differences):
-            if index:
-                line.append("  ")
-            line.append(visible(case.document.text[span.start : span.end]), style=f"#101010 on {self.config.color(span.label)}")
-            line.append(f" {visible(span.label)} ", style="bold")
-            line.append("in " + ",".join(map(str, numbers)), style="dim")
-        return line
-
-    def _share_height(self) -> None:
-        """Short documents take the lines they need; long ones share three quarters of
-        the screen between the versions (each scrolls with the gold version's cursor)."""
-        views = list(self.query_one("#versions").query(VersionText))
-        if views:
-            rows = max(1, (self.size.height - FIXED_ROWS) * 3 // 4 // len(views) - 1)
-            for view in views:
-                view.styles.max_height = rows
-
     def on_resize(self) -> None:
-        self._share_height()
-
-    def _key_display(self, keys: str) -> str:
-        names = [key for key in keys.split(",") if key]
-        return " ".join(self.app.get_key_display(Binding(key, "")) for key in names) or "?"
+        self.query_one(Versions).share((self.size.height - FIXED_ROWS) * 3 // 4)
 
     def refresh_view(self, message: str | None = None) -> None:
         gold = self.query_one("#gold", VersionText)
@@ -203,8 +132,7 @@ class ReviewScreen(SpanEditing, Screen):
         self._title_gold()
         if self.editor.tokens.offsets:
             char = self.editor.tokens.starts[self.editor.cursor]
-            for view in self.query_one("#versions").query(VersionText):
-                view.follow(char)
+            self.query_one(Versions).follow(char)
         if message is not None:
             self.query_one(StatusLine).say(message)
 
@@ -213,7 +141,7 @@ class ReviewScreen(SpanEditing, Screen):
         same = [f"{n} {v.annotator}" for n, v in enumerate(case.versions, 1) if v.answer == ACCEPT and set(v.spans) == spans]
         title = Text.assemble(("gold", "bold"), f" · {len(spans)} spans · ")
         title.append(f"same as {', '.join(visible(s) for s in same)}" if same else "edited: like no version", style="italic")
-        accept = self._key_display(self.config.bindings()["accept"])
+        accept = key_display(self.app, self.config.bindings()["accept"])
         title.append(f"   {accept} accepts it", style="dim")
         self.query_one("#gold-title", Static).update(title)
 
@@ -255,7 +183,7 @@ class ReviewScreen(SpanEditing, Screen):
         self.editor.replace_all(version.spans if version.answer == ACCEPT else ())
         message = f"took version {number} ({version.annotator}): {len(version.spans)} spans"
         if version.answer != ACCEPT:
-            reject = self._key_display(self.config.bindings()["reject"])
+            reject = key_display(self.app, self.config.bindings()["reject"])
             message = f"{version.annotator} answered {version.answer}: the gold is empty; {reject} rejects the document"
         self._edit(message)
 

@@ -1,0 +1,105 @@
+"""The review screen's upper half: each annotator's version (read-only), stacked, and a
+line that lists where they differ."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import App
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from annotator.core.tasks import ACCEPT
+from annotator.labels import LabelsConfig
+from annotator.ui.review_session import Case
+from annotator.ui.widgets.layout import visible
+from annotator.ui.widgets.version_text import VersionText
+
+
+def key_display(app: App, keys: str) -> str:
+    """A binding's keys ("exclamation_mark,f1") as the user types them ("! f1")."""
+    return " ".join(app.get_key_display(Binding(key, "")) for key in keys.split(",") if key) or "?"
+
+
+def compared(case: Case, spans) -> str:
+    """How one accepted version differs from the others, in words."""
+    own = sum(1 for span in spans if case.disputed(span))
+    missing = len({span for other in case.accepted for span in other} - set(spans))
+    if not own and not missing:
+        return " · as every version"
+    parts = [f"{own} not in every version"] if own else []
+    parts += [f"lacks {missing} of the others'"] if missing else []
+    return " · " + ", ".join(parts)
+
+
+class Versions(Vertical):
+    DEFAULT_CSS = """
+    Versions { height: auto; }
+    Versions .who { height: 1; padding: 0 1; background: $boost; }
+    Versions .version { height: auto; min-height: 1; }
+    Versions #differences { height: auto; max-height: 3; padding: 0 1; }
+    """
+
+    def __init__(self, config: LabelsConfig, **kwargs):
+        super().__init__(**kwargs)
+        self.config = config
+        self.label_colors = {name: config.color(name) for name in config.names}
+
+    def compose(self):
+        yield Static(id="differences")
+
+    @property
+    def views(self) -> list[VersionText]:
+        return list(self.query(".version").results(VersionText))
+
+    def show(self, case: Case) -> None:
+        views, headers = self.views, list(self.query(".who").results(Static))
+        if len(views) != len(case.versions):  # mounting is rare: most documents have as many versions
+            for widget in [*views, *headers]:
+                widget.remove()
+            headers = [Static(classes="who") for _ in case.versions]
+            views = [VersionText(colors=self.label_colors, classes="version") for _ in case.versions]
+            self.mount_all([w for pair in zip(headers, views) for w in pair], before="#differences")
+        keys = self.config.bindings()
+        for number, (header, view, version) in enumerate(zip(headers, views, case.versions), start=1):
+            shown = version.spans if version.answer == ACCEPT else ()
+            key = key_display(self.app, keys.get(f"take_version_{number}", ""))
+            line = Text.assemble((f"{key} ", "bold reverse"), " ", (visible(version.annotator), "bold"), f"  {version.answer}")
+            if version.answer == ACCEPT:
+                line.append(f" · {len(shown)} spans")
+                line.append(compared(case, shown), style="dim")
+            header.update(line)
+            view.disputed = case.disputed
+            view.show(case.document.text, case.tokens, shown, self.label_colors)
+        self.query_one("#differences", Static).update(self._differences(case))
+
+    def _differences(self, case: Case) -> Text:
+        """One line listing where the versions differ, so nothing has to be spotted by eye."""
+        differences = case.differences()
+        if not differences:
+            accepted = len(case.accepted)
+            return Text("the accepted versions agree" if accepted > 1 else f"{accepted} accepted version", style="dim")
+        places = len({span.start for span, _ in differences})
+        keys = self.config.bindings()
+        line = Text(no_wrap=False, overflow="fold")
+        line.append(f"{places} difference{'s' if places > 1 else ''}", style="bold")
+        walk = f"{key_display(self.app, keys['next_difference'])} {key_display(self.app, keys['previous_difference'])}"
+        line.append(f" ({walk} go there): ", style="dim")
+        for index, (span, numbers) in enumerate(differences):
+            if index:
+                line.append("  ")
+            line.append(visible(case.document.text[span.start : span.end]), style=f"#101010 on {self.config.color(span.label)}")
+            line.append(f" {visible(span.label)} ", style="bold")
+            line.append("in " + ",".join(map(str, numbers)), style="dim")
+        return line
+
+    def share(self, rows: int) -> None:
+        """Short documents take the lines they need; long ones share ``rows`` between the
+        versions (each scrolls with the gold version's cursor)."""
+        views = self.views
+        for view in views:
+            view.styles.max_height = max(1, rows // len(views) - 1)
+
+    def follow(self, char: int) -> None:
+        for view in self.views:
+            view.follow(char)
