@@ -73,3 +73,19 @@ def test_review_two_documents_in_a_real_terminal(disagreed):
             assert review.spans == tuple(suggested[document])  # alice's version both times
             answers = {a.id for a in store.latest_answers("demo") if a.document == document}
             assert set(review.decided_from) == answers and len(answers) == 3
+    # `annotator export` writes the reviewed spans (export's default --conflicts review).
+    subprocess.run(["annotator", "export", "out"], cwd=folder, check=True, capture_output=True)
+    exported = _exported(folder / "out")
+    with Store(folder / "annotations.db") as store:
+        for document in (first, second):
+            text = store.document(document).text
+            assert exported[text] == {(s.start, s.end, s.label) for s in reviews[document].spans}
+
+
+def _exported(folder):
+    import spacy
+    from spacy.tokens import DocBin
+
+    vocab = spacy.blank("en").vocab
+    docs = [doc for side in ("train", "dev") for doc in DocBin().from_disk(folder / f"{side}.spacy").get_docs(vocab)]
+    return {doc.text: {(e.start_char, e.end_char, e.label_) for e in doc.ents} for doc in docs}
