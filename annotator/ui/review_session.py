@@ -40,6 +40,7 @@ class Case:
     gold_from: int | None  # index in ``versions`` of the version the gold copies (None: none)
     gold_source: str  # where the gold came from, in words
     previous: Review | None = None  # set when going back to a document already decided
+    earlier: Review | None = None  # the document's newest review when it opened, if any
 
     @property
     def accepted(self) -> list[tuple[Span, ...]]:
@@ -64,6 +65,14 @@ class Case:
         numbered = [(n, frozenset(version.spans)) for n, version in enumerate(self.versions, 1) if version.answer == ACCEPT]
         spans = sorted({span for _, spans in numbered for span in spans if self.disputed(span)})
         return [(span, [n for n, spans in numbered if span in spans]) for span in spans]
+
+    def not_accepted(self) -> dict[str, list[str]]:
+        """reject / ignore -> the annotators who answered so."""
+        answers: dict[str, list[str]] = {}
+        for version in self.versions:
+            if version.answer != ACCEPT:
+                answers.setdefault(version.answer, []).append(version.annotator)
+        return answers
 
     @property
     def answer_ids(self) -> tuple[int, ...]:
@@ -195,7 +204,8 @@ class ReviewSession:
             gold, gold_from, source = (), None, "nothing (no annotator accepted this document)"
         known = set(self.config.names)
         gold = tuple(span for span in gold if span.label in known)
-        return Case(document, Tokens(document.tokens, document.text), versions, gold, gold_from, source, previous)
+        earlier = reviews[-1] if reviews else None
+        return Case(document, Tokens(document.tokens, document.text), versions, gold, gold_from, source, previous, earlier)
 
     def _versions(self, document_id: int) -> list[Answer]:
         newest: dict[str, Answer] = {}

@@ -42,6 +42,8 @@ def test_accept_against_reject_is_a_disagreement_and_min_answers_selects_by_coun
         store.add_answer(fourth, "alice", "accept", [at(FOURTH, "Russia", "GPE")], started_at=0)
         store.add_answer(fourth, "bob", "reject", [], started_at=0)
     assert session(db, config).queue == [ids[NEWS], ids[OTHER], fourth]
+    case = session(db, config).open(fourth)
+    assert case.not_accepted() == {"reject": ["bob"]} and case.differences() == []
     assert session(db, config, min_answers=3).queue == [ids[NEWS], ids[OTHER], ids[THIRD]]
     assert session(db, config, min_answers=1).queue == [ids[NEWS], ids[OTHER], ids[THIRD], fourth]
 

@@ -118,6 +118,8 @@ class ReviewScreen(SpanEditing, Screen):
             message = message or where
         if message is None:
             message = f"gold from {case.gold_source}"
+        if case.earlier is not None and case.previous is None:
+            message = f"{message} · reviewed before: {case.earlier.answer} by {case.earlier.reviewer}"
         if case.previous is not None:
             message = f"you decided {case.previous.answer}; a new decision is added, the old one kept"
         self.refresh_view(message)

@@ -76,9 +76,13 @@ class Versions(Vertical):
     def _differences(self, case: Case) -> Text:
         """One line listing where the versions differ, so nothing has to be spotted by eye."""
         differences = case.differences()
+        others = ", ".join(f"{answer}ed by {' and '.join(names)}" for answer, names in case.not_accepted().items())
         if not differences:
             accepted = len(case.accepted)
-            return Text("the accepted versions agree" if accepted > 1 else f"{accepted} accepted version", style="dim")
+            line = Text("the accepted versions agree" if accepted > 1 else f"{accepted} accepted version", style="dim")
+            if others:
+                line.append(f"; {others}", style="bold")
+            return line
         places = len({span.start for span, _ in differences})
         keys = self.config.bindings()
         line = Text(no_wrap=False, overflow="fold")
