@@ -76,7 +76,8 @@ class Versions(Vertical):
     def _differences(self, case: Case) -> Text:
         """One line listing where the versions differ, so nothing has to be spotted by eye."""
         differences = case.differences()
-        others = ", ".join(f"{answer}ed by {' and '.join(names)}" for answer, names in case.not_accepted().items())
+        done = {"reject": "rejected", "ignore": "ignored"}
+        others = ", ".join(f"{done.get(answer, answer)} by {' and '.join(names)}" for answer, names in case.not_accepted().items())
         if not differences:
             accepted = len(case.accepted)
             line = Text("the accepted versions agree" if accepted > 1 else f"{accepted} accepted version", style="dim")
