@@ -57,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(names) - set(benchmark_names()))
     if unknown:
         parser.error(f"no benchmark {', '.join(unknown)} (have: {', '.join(benchmark_names())})")
-    console = Console(stderr=args.json)
+    # Wide enough for the table when the output is a file or a pipe (Rich assumes 80 columns there).
+    console = Console(stderr=args.json, width=None if sys.stdout.isatty() else 160)
     rows, failed = [], []
     for name in names:
         console.print(f"[dim]running bench/{name}.py ...[/]")
