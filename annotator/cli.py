@@ -109,9 +109,9 @@ def review(
         db, config, name, reviewer or login_name(), min_answers=min_answers, again=again, auto_accept=auto_accept
     )
     counts = ", ".join(f"{session.count(kind)} {word}" for kind, word in (("accept", "accepted"), ("reject", "rejected"), ("skip", "skipped")))
-    auto = f"; {session.auto_accepted} unanimous documents auto-accepted" if auto_accept else ""
+    auto = f"; {session.auto_accepted} unanimous auto-accepted" if auto_accept else ""
     left = session.total - session.reviewed
-    typer.echo(f"{session.reviewer} reviewed {session.reviewed} of {session.total} documents in {name!r} ({counts}){auto}; {left} left to review")
+    typer.echo(f"{session.reviewer} reviewed {session.reviewed} of {session.total} in {name!r}: {counts}{auto}; {left} left to review")
 
 
 # -- annotator agreement ------------------------------------------------------------------

@@ -89,3 +89,20 @@ def _exported(folder):
     vocab = spacy.blank("en").vocab
     docs = [doc for side in ("train", "dev") for doc in DocBin().from_disk(folder / f"{side}.spacy").get_docs(vocab)]
     return {doc.text: {(e.start_char, e.end_char, e.label_) for e in doc.ents} for doc in docs}
+
+
+def test_all_with_auto_accept_stores_the_unanimous_and_shows_the_rest(disagreed):
+    folder, (first, second), _ = disagreed
+    terminal = Terminal(folder, "annotator review --all --auto-accept --reviewer e2e-reviewer")
+    try:
+        terminal.wait_for("reviewed 0/2", timeout=60)  # every document, less the unanimous ones
+        terminal.press("q")
+        screen = terminal.wait_for("left to review", timeout=20).replace("\n", "")  # one line, wrapped
+        assert "unanimous auto-accepted" in screen
+    finally:
+        terminal.close()
+    with Store(folder / "annotations.db") as store:
+        reviews = store.latest_reviews("demo")
+        documents = [doc.id for doc in store.documents("demo")]
+        assert sorted(reviews) == sorted(set(documents) - {first, second})
+        assert f"{len(reviews)} unanimous auto-accepted" in screen
