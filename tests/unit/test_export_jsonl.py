@@ -71,7 +71,10 @@ def test_round_trip_through_a_fresh_store_is_identical(store, tmp_path, project,
     import_jsonl(tmp_path / "fresh.db", tmp_path / "first" / JSONL_FILE, project / "labels.yaml", monkeypatch, capsys)
     with Store(tmp_path / "fresh.db") as fresh:
         assert store_contents(fresh) == store_contents(store)
-        export_jsonl(fresh, "news", tmp_path / "second")
+    code, stdout, err = run_cli(
+        monkeypatch, capsys, "export", str(tmp_path / "second"), "--db", str(tmp_path / "fresh.db"), "--format", "jsonl"
+    )
+    assert code == 0 and "accept" in stdout, err
     first = [without_provenance(x) for x in srsly.read_jsonl(tmp_path / "first" / JSONL_FILE)]
     second = [without_provenance(x) for x in srsly.read_jsonl(tmp_path / "second" / JSONL_FILE)]
     assert first == second
