@@ -128,26 +128,28 @@ class ReviewSession:
             by_document[answer.document].append(answer)
         return by_document
 
-    def _up_to_date(self) -> set[int]:
+    def _up_to_date(self, by_document: dict[int, list[Answer]]) -> set[int]:
         """Documents whose newest review was decided from the answers they have now."""
-        current = {doc: {a.id for a in answers} for doc, answers in self._answers_by_document().items()}
-        return {doc for doc, review in self.store.latest_reviews(self.dataset).items() if current.get(doc, set()) <= set(review.decided_from)}
+        reviews = self.store.latest_reviews(self.dataset)
+        return {doc for doc, review in reviews.items() if {a.id for a in by_document.get(doc, ())} <= set(review.decided_from)}
 
     def _due(self) -> list[int]:
-        reviewed = set() if self.again else self._up_to_date()
+        by_document = self._answers_by_document()
+        reviewed = set() if self.again else self._up_to_date(by_document)
         return [
             doc
-            for doc, answers in sorted(self._answers_by_document().items())
+            for doc, answers in sorted(by_document.items())
             if doc not in reviewed and needs_review(answers, self.min_answers)
         ]
 
     def auto_accept(self) -> int:
         """Store the unanimous documents not reviewed yet as gold, in one transaction; they
         leave the queue. Returns how many were stored."""
-        reviewed = self._up_to_date()
+        by_document = self._answers_by_document()
+        reviewed = self._up_to_date(by_document)
         stored: list[int] = []
         with self.store.write():
-            for doc, answers in sorted(self._answers_by_document().items()):
+            for doc, answers in sorted(by_document.items()):
                 kind = unanimous(answers)
                 if kind is None or doc in reviewed:
                     continue
