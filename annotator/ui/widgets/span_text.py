@@ -37,7 +37,10 @@ class SpanText(ScrollView, can_focus=False, inherit_bindings=False):
     the keymap can change, move the editor's cursor and the view follows it."""
 
     DEFAULT_CSS = """
-    SpanText { height: 1fr; padding: 0 1; overflow-x: hidden; scrollbar-gutter: stable; }
+    SpanText { height: 1fr; padding: 0 1; overflow-x: hidden; }
+    /* An editable text keeps its width when the scrollbar comes and goes: the cursor's
+       line must not re-wrap under it. */
+    SpanText.-editable { scrollbar-gutter: stable; }
     """
 
     class Selected(Message):
@@ -67,6 +70,7 @@ class SpanText(ScrollView, can_focus=False, inherit_bindings=False):
         editor: SpanEditor | None = None,
     ) -> None:
         self.text, self.tokens, self.editor = text, tokens, editor
+        self.set_class(editor is not None, "-editable")
         self._spans = tuple(sorted(spans))
         self._strips = {}
         if colors is not None:
@@ -75,6 +79,7 @@ class SpanText(ScrollView, can_focus=False, inherit_bindings=False):
         self._laid_out: tuple | None = None
         self._painted: tuple = (None, None)
         self._strips: dict[int, tuple] = {}  # screen line -> (line, what it showed, strip)
+        self._base_style = None
         self.scroll_to(0, 0, animate=False, immediate=True) if self.is_mounted else None
         self.update()
 
@@ -92,15 +97,10 @@ class SpanText(ScrollView, can_focus=False, inherit_bindings=False):
 
         Only the lines the cursor or the selection left or reached are repainted, unless
         the spans, the width or the scroll position changed."""
-        width = max(1, self.scrollable_content_region.width) if self.is_mounted else 80
-        key = (self.spans, width)
-        full = key != self._laid_out
-        if full:
-            self.layout_cache.update(self.spans, width)
-            self._laid_out = key
-            self._base_style = None
-            self.virtual_size = Size(width, len(self.layout_cache.lines))
+        if not self.is_mounted or not self.size.width:
             self._span_starts = [span.start for span in self.spans]
+            return  # wrapped once the width is known (on_resize): no layout at a guessed width
+        full = self._wrap(max(1, self.scrollable_content_region.width))
         marks, painted = self._marks(), self._painted
         self._painted = marks
         scrolled = self.editor is not None and self.is_mounted and self._scroll_to_cursor()
@@ -109,6 +109,24 @@ class SpanText(ScrollView, can_focus=False, inherit_bindings=False):
         elif marks != painted:
             for y in sorted(self._lines_under(marks) | self._lines_under(painted)):
                 self.refresh_line(y)
+
+    def _wrap(self, width: int) -> bool:
+        """Lay the text out for this width and these spans; True when anything changed."""
+        key = (self.spans, width)
+        if key == self._laid_out:
+            return False
+        self.layout_cache.update(self.spans, width)
+        self._laid_out = key
+        self._base_style = None
+        self._span_starts = [span.start for span in self.spans]
+        if self.virtual_size != (size := Size(width, len(self.layout_cache.lines))):
+            self.virtual_size = size
+        return True
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # With `height: auto` (stacked read-only versions) the height is the wrapped text's.
+        self._wrap(max(1, width))
+        return len(self.layout_cache.lines)
 
     def _lines_under(self, marks) -> set[int]:
         lines = set()
