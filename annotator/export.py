@@ -58,15 +58,15 @@ class Plan:
 
 def plan_export(store: Store, dataset: str, conflicts: str = "review") -> Plan:
     answers = defaultdict(list)
-    for row in store.latest_answer_rows(dataset):
-        answers[row[1]].append(row)
+    for row in store.latest_answer_rows(dataset):  # (document, annotator, answer, spans JSON)
+        answers[row[0]].append(row)
     reviews = store.latest_reviews(dataset)
     plan = Plan({}, {}, Counter())
     for document, digest in store.document_hashes(dataset):
         rows = answers.get(document, ())
         review = reviews.get(document)
-        if review is None and len(rows) == 1 and rows[0][3] == ACCEPT:  # the one accepted answer is final
-            plan.finals[document] = rows[0][4]
+        if review is None and len(rows) == 1 and rows[0][2] == ACCEPT:  # the one accepted answer is final
+            plan.finals[document] = rows[0][3]
             plan.hashes[document] = digest
             continue
         final = final_spans([_answer(row) for row in rows], review, conflicts)
@@ -79,8 +79,8 @@ def plan_export(store: Store, dataset: str, conflicts: str = "review") -> Plan:
 
 
 def _answer(row: tuple) -> Answer:
-    id_, document, annotator, answer, spans, started_at, answered_at = row
-    return Answer(id_, document, annotator, answer, spans_from_json(json.loads(spans)), started_at, answered_at)
+    document, annotator, answer, spans = row  # ids and times do not decide the final spans
+    return Answer(0, document, annotator, answer, spans_from_json(json.loads(spans)), 0.0, 0.0)
 
 
 def span_tuples(final: tuple[Span, ...] | str) -> list[tuple[int, int, str]]:

@@ -624,17 +624,6 @@ class Store:
         for document, digest, text, tokens in self.db.execute(sql, [dataset]):
             yield document, digest, text, ujson.loads(tokens)
 
-    def latest_answer_rows(self, dataset: str) -> list[tuple[int, int, str, str, str, float, float]]:
-        """The answers that count in the dataset as plain rows (id, document, annotator,
-        answer, spans JSON, started_at, answered_at), by document: the export reads them
-        all and parses the spans only of the documents it keeps."""
-        sql = (
-            "SELECT l.id, l.document, l.annotator, l.answer, l.spans, l.started_at, l.answered_at "
-            f"FROM ({LATEST_ANSWERS}) l JOIN documents d ON d.id = l.document WHERE d.dataset = ? "
-            "ORDER BY l.document, l.annotator"
-        )
-        return self.db.execute(sql, [dataset]).fetchall()
-
     # -- merge, backup, check (annotator db) ----------------------------------------------
 
     def merge_from(self, other_path: str | Path, dataset: str | None = None) -> dict[str, int]:
