@@ -11,19 +11,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from annotator.core.spans import Span, Tokens, overlaps
+from annotator.core.spans import Span, Tokens
+from annotator.core.suggestions import merge_suggestions
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document
 from annotator.labels import LabelsConfig
 from annotator.store import LEASE_SECONDS, Store
-
-try:  # merging suggestions from several sources belongs to core.spans (another issue)
-    from annotator.core.spans import merge_suggestions
-except ImportError:  # until then: the union, first source first, without overlaps
-    def merge_suggestions(by_source):
-        chosen: list[Span] = []
-        for spans in by_source.values():
-            chosen.extend(s for s in spans if not any(overlaps(s, c) for c in chosen))
-        return tuple(sorted(chosen))
 
 
 @dataclass
@@ -163,5 +155,3 @@ def eta_seconds(done: int, total: int, per_hour: float | None) -> float | None:
         return None
     return (total - done) / per_hour * 3600
 
-
-__all__ = ["AnnotateSession", "Task", "Summary", "eta_seconds", "IGNORE"]

@@ -23,8 +23,6 @@ THIRD = "Mohammad al-Bashir was named prime minister in Syria."
 
 
 def tokens_of(text: str) -> list[tuple[int, int]]:
-    import spacy
-
     return [(t.idx, t.idx + len(t)) for t in _tokenizer()(text)]
 
 
