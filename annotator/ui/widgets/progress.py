@@ -49,5 +49,6 @@ class ProgressLine(Widget):
         line.append(visible(self.annotator))
         if self.source:
             line.append(" · ")
-            line.append(visible(self.source), style="italic")
+            # The file name (and offset) says which document this is; its folders rarely fit.
+            line.append(visible(self.source.rsplit("/", 1)[-1]), style="italic")
         return line
