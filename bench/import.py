@@ -2,7 +2,8 @@
 alone on the same texts (target in DESIGN.md: at most 1.2x), and peak memory at 20,000
 and 100,000 documents (target: flat, the larger at most 1.2x the smaller).
 
-Each side runs in its own process so that its peak memory (ru_maxrss) is its own. The
+Each side runs in its own process so that its peak memory (ru_maxrss) is its own; the
+ratio is of CPU time (steady on a shared machine), with wall-clock time beside it. The
 tokenizer side reads the texts first (not timed) and times ``nlp.tokenizer.pipe``; the
 import side times ``Importer.run`` from the file into a new store (reading, tokenizing,
 token offsets, validation, hashing and SQLite writes in one transaction).
@@ -52,6 +53,12 @@ def write_corpus(path: Path, n: int) -> Path:
     return path
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process: steadier than wall time on a machine others are using."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def side(kind: str, corpus: Path, db: Path) -> dict:
     """One measured side, in this process."""
     from annotator.importer import Importer, blank_tokenizer
@@ -63,7 +70,7 @@ def side(kind: str, corpus: Path, db: Path) -> dict:
         from annotator.importer import token_offsets
 
         items = [line["text"] for line in srsly.read_jsonl(corpus)]
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), cpu_seconds()
         for doc in nlp.tokenizer.pipe(items, batch_size=1000):
             if kind == "offsets":  # the floor of any import: the offsets out of each Doc
                 token_offsets(doc)
@@ -73,11 +80,11 @@ def side(kind: str, corpus: Path, db: Path) -> dict:
 
         config = LabelsConfig.model_validate({"labels": [{"name": "GPE"}, {"name": "PERSON"}]})
         with Store(db) as store:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), cpu_seconds()
             result = Importer(store, config, "bench", nlp).run([corpus], "jsonl")
             assert result.added > 0
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
+    return {"seconds": seconds, "cpu": cpu, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def measure(kind: str, corpus: Path, db: Path) -> dict:
@@ -92,18 +99,19 @@ def run() -> list[dict]:
         folder = Path(folder)
         small_n = max(1, N_DOCS // 5)
         big, small = write_corpus(folder / "big.jsonl", N_DOCS), write_corpus(folder / "small.jsonl", small_n)
-        tokenizer = min((measure("tokenizer", big, folder / "unused.db") for _ in range(2)), key=lambda r: r["seconds"])
+        tokenizer = min((measure("tokenizer", big, folder / "unused.db") for _ in range(2)), key=lambda r: r["cpu"])
         offsets = measure("offsets", big, folder / "unused.db")
         imports = []
         for attempt in range(2):
             imports.append(measure("import", big, folder / f"big{attempt}.db"))
-        imported = min(imports, key=lambda r: r["seconds"])
+        imported = min(imports, key=lambda r: r["cpu"])
         small_import = measure("import", small, folder / "small.db")
     per_10k = 10_000 / N_DOCS
     return [
-        row(f"import {N_DOCS:,} docs vs tokenizer alone (s per 10k docs)", imported["seconds"] * per_10k, tokenizer["seconds"] * per_10k, TARGET),
+        row(f"import {N_DOCS:,} docs vs tokenizer alone (CPU s per 10k docs)", imported["cpu"] * per_10k, tokenizer["cpu"] * per_10k, TARGET),
+        row("  the same in wall-clock seconds per 10k docs", imported["seconds"] * per_10k, tokenizer["seconds"] * per_10k, TARGET),
         row(f"import peak memory MB, {N_DOCS:,} vs {small_n:,} docs (flat)", imported["peak_mb"], small_import["peak_mb"], TARGET),
-        row("(for reference) tokenizer + token offsets out of each Doc vs tokenizer alone", offsets["seconds"] * per_10k, tokenizer["seconds"] * per_10k, float("inf")),
+        row("(for reference) tokenizer + token offsets out of each Doc vs tokenizer alone", offsets["cpu"] * per_10k, tokenizer["cpu"] * per_10k, float("inf")),
     ]
 
 

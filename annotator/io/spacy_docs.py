@@ -19,7 +19,7 @@ TAG = re.compile(r"^(O|[BIELU]-\S+)$")
 DOC_DELIMITER = "-DOCSTART-"
 
 
-def _record(doc, path: Path, where: str, index: int, source: str) -> Record:
+def _record(doc, path: Path, where: str, index: int, source: str) -> Record | Problem:
     text = doc.text.rstrip()  # converters leave a space after the last word
     if not text.strip():
         return Problem(where, "empty text")
