@@ -35,12 +35,6 @@ class VersionText(SpanText):
             offset += len(segment.text)
         return marked
 
-    def update(self) -> None:
-        lines = self.virtual_size.height
-        super().update()
-        if self.virtual_size.height != lines and self.is_mounted:
-            self.refresh(layout=True)  # a version is as tall as its text (up to a limit)
-
     def follow(self, char: int) -> None:
         """Scroll so that the line holding character ``char`` is in view."""
         if not self.is_mounted:
