@@ -71,7 +71,7 @@ class AgreementScreen(Screen[None]):
             with VerticalScroll(id="tables"):
                 yield Static(Text(f"Computing agreement on {visible(self.dataset)!r} ...", style="dim"), id="report")
             with Vertical(id="worst-side"):
-                yield Static(Text("Worst documents\nenter: every annotator's spans", style="bold"), id="worst-title")
+                yield Static(Text("Worst documents\nenter: review it", style="bold"), id="worst-title")
                 table = DataTable(id="worst", cursor_type="row", zebra_stripes=True)
                 table.add_columns("document", "F1 exact")
                 yield table

@@ -141,7 +141,7 @@ class ReviewScreen(SpanEditing, Screen):
     def _title_gold(self) -> None:
         case, spans = self.case, set(self.editor.spans)
         same = [f"{n} {v.annotator}" for n, v in enumerate(case.versions, 1) if v.answer == ACCEPT and set(v.spans) == spans]
-        title = Text.assemble(("gold", "bold"), f" · {len(spans)} spans · ")
+        title = Text.assemble(("gold", "bold"), f" · {len(spans)} span{'' if len(spans) == 1 else 's'} · ")
         title.append(f"same as {', '.join(visible(s) for s in same)}" if same else "edited: like no version", style="italic")
         accept = key_display(self.app, self.config.bindings()["accept"])
         title.append(f"   {accept} accepts it", style="dim")

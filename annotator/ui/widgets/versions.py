@@ -66,7 +66,7 @@ class Versions(Vertical):
             key = key_display(self.app, keys.get(f"take_version_{number}", ""))
             line = Text.assemble((f"{key} ", "bold reverse"), " ", (visible(version.annotator), "bold"), f"  {version.answer}")
             if version.answer == ACCEPT:
-                line.append(f" · {len(shown)} spans")
+                line.append(f" · {len(shown)} span{'' if len(shown) == 1 else 's'}")
                 line.append(compared(case, shown), style="dim")
             header.update(line)
             view.disputed = case.disputed
