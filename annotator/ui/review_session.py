@@ -204,8 +204,6 @@ class ReviewSession:
             source = f"the most common version ({len(same)} of {len(accepted)} accepted: {', '.join(same)})"
         else:
             gold, gold_from, source = (), None, "nothing (no annotator accepted this document)"
-        known = set(self.config.names)
-        gold = tuple(span for span in gold if span.label in known)
         earlier = reviews[-1] if reviews else None
         return Case(document, Tokens(document.tokens, document.text), versions, gold, gold_from, source, previous, earlier)
 
