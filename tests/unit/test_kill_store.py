@@ -56,13 +56,14 @@ def start(code: str, *args: Path) -> subprocess.Popen:
 
 
 def kill_after(child: subprocess.Popen, seconds: float) -> list[str]:
-    """SIGKILL the child after ``seconds``; the lines it printed before it died."""
+    """SIGKILL the child after ``seconds``; the whole lines it printed before it died
+    (a kill can cut the last line short: that answer was not reported as given)."""
     try:
         child.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
         child.send_signal(signal.SIGKILL)
     child.wait()
-    return child.stdout.read().splitlines()
+    return [line for line in child.stdout.read().splitlines(keepends=True) if line.endswith("\n")]
 
 
 @pytest.mark.parametrize("run", range(RUNS))
@@ -98,6 +99,6 @@ def test_killed_while_merging_leaves_all_or_nothing(tmp_path, run):
         answers = store.db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
         documents = store.count_documents(DATASET)
         assert (documents, answers) in {(100, 0), (3100, 3000)}  # one transaction: all or nothing
-        assert (answers == 3000) == bool(lines)  # merged exactly when it reported so
+        assert answers == 3000 or not lines  # reported merged: it is (a kill after COMMIT may beat the report)
         store.merge_from(tmp_path / "laptop.db")  # and a second try completes it
         assert store.db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 3000
