@@ -178,7 +178,10 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
     mapping = loader.construct_mapping(node, deep=True)
     lines = {}
     for key_node, value_node in node.value:
-        lines[loader.construct_object(key_node)] = (key_node.start_mark.line + 1, value_node)
+        key = loader.construct_object(key_node)
+        if key in lines:  # PyYAML would keep the last one silently
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r} (first on line {lines[key][0]})", key_node.start_mark)
+        lines[key] = (key_node.start_mark.line + 1, value_node)
     loader.lines[id(mapping)] = (node.start_mark.line + 1, lines)
     return mapping
 

@@ -64,11 +64,12 @@ def check_not_binary(path: Path) -> None:
 def text_lines(path: Path) -> Iterator[tuple[int, str | Problem]]:
     """(line number, line text with its newline) for a UTF-8 file, streamed.
 
-    Decoding line by line is what lets a bad byte be reported with its line.
+    Decoding line by line is what lets a bad byte be reported with its line. A UTF-8
+    byte order mark (Windows editors write one) is dropped, not read as text.
     """
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             try:
-                yield number, raw.decode("utf-8")
+                yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as error:
                 yield number, Problem(f"{path}:{number}", f"not UTF-8 text ({error.reason} at byte {error.start})")

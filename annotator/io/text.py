@@ -21,20 +21,20 @@ def _stripped(text: str, offset: int) -> tuple[str, int]:
 
 
 def _record(path: Path, text: str, offset: int, line: int) -> Record:
-    return Record(text=text, where=f"{path}:{line}", meta={"file": str(path), "offset": offset, "line": line})
+    # Windows line ends inside a document read as "\n": the same text (and input hash) as
+    # the file saved on Unix, and no ␍ on screen. ``offset`` is still where it starts in the file.
+    return Record(text=text.replace("\r\n", "\n"), where=f"{path}:{line}", meta={"file": str(path), "offset": offset, "line": line})
 
 
 def _paragraphs(path: Path) -> Iterator[Record | Problem]:
     """Blocks of text between blank lines."""
-    found = False
     for item in _blocks(path):
-        found = found or isinstance(item, Record)
-        yield item
-    if not found:
-        yield Problem(f"{path}:1", "empty text (the file holds no text)")
+        yield item if isinstance(item, Problem) else _record(path, *item)
 
 
-def _blocks(path: Path) -> Iterator[Record | Problem]:
+def _blocks(path: Path) -> Iterator[tuple[str, int, int] | Problem]:
+    """(text as in the file, its offset, its line) of each paragraph, or a Problem."""
+    found = False
     lines: list[str] = []
     start_offset = start_line = offset = 0
     for number, line in text_lines(path):
@@ -46,11 +46,13 @@ def _blocks(path: Path) -> Iterator[Record | Problem]:
                 start_offset, start_line = offset, number
             lines.append(line)
         elif lines:
-            yield _record(path, *_stripped("".join(lines), start_offset), start_line)
-            lines = []
+            yield (*_stripped("".join(lines), start_offset), start_line)
+            found, lines = True, []
         offset += len(line)
     if lines:
-        yield _record(path, *_stripped("".join(lines), start_offset), start_line)
+        yield (*_stripped("".join(lines), start_offset), start_line)
+    elif not found:
+        yield Problem(f"{path}:1", "empty text (the file holds no text)")
 
 
 def _whole(path: Path) -> Iterator[Record | Problem]:
@@ -75,20 +77,20 @@ def _sentences(path: Path, lang: str) -> Iterator[Record | Problem]:
     nlp.add_pipe("sentencizer")
     problems: list[Problem] = []
 
-    def paragraphs():
-        for item in _paragraphs(path):
+    def paragraphs():  # as in the file, so that sentence offsets are offsets in the file
+        for item in _blocks(path):
             if isinstance(item, Problem):
                 problems.append(item)
             else:
-                yield item.text, item
+                yield item[0], item[1:]
 
-    for doc, paragraph in nlp.pipe(paragraphs(), as_tuples=True, batch_size=256):
+    for doc, (start, first_line) in nlp.pipe(paragraphs(), as_tuples=True, batch_size=256):
         yield from problems
         problems.clear()
         for sent in doc.sents:
-            text, offset = _stripped(sent.text, paragraph.meta["offset"] + sent.start_char)
+            text, offset = _stripped(sent.text, start + sent.start_char)
             if text:
-                line = paragraph.meta["line"] + doc.text[: sent.start_char].count("\n")
+                line = first_line + doc.text[: sent.start_char].count("\n")
                 yield _record(path, text, offset, line)
     yield from problems
 
