@@ -32,20 +32,22 @@ FEED = ["a"] * 8 + ["x", "Space", "Tab", "d", "Right", "S-Right", "1", "Enter"]
 
 
 class KillableAnnotator:
-    """`annotator annotate` exec'd in a tmux pane, so the pane's process is the program itself."""
+    """`annotator annotate` exec'd in a tmux pane, so the pane's process is the program itself.
+    Each has its own tmux server (-L): killing it cannot race another test's session."""
 
     def __init__(self, folder: Path):
         self.name = f"annotator-kill-{uuid.uuid4().hex[:8]}"
+        self.tmux = ["tmux", "-L", self.name]
         command = "exec annotator annotate --db store.db --labels labels.yaml --annotator killer"
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", "100", "-y", "30", f"cd {shlex.quote(str(folder))} && {command}"],
+            [*self.tmux, "new-session", "-d", "-s", self.name, "-x", "100", "-y", "30", f"cd {shlex.quote(str(folder))} && {command}"],
             check=True,
         )
-        self.pid = int(subprocess.run(["tmux", "display", "-p", "-t", self.name, "#{pane_pid}"], capture_output=True, text=True).stdout)
+        self.pid = int(subprocess.run([*self.tmux, "display", "-p", "-t", self.name, "#{pane_pid}"], capture_output=True, text=True).stdout)
 
     def done(self) -> int | None:
         """The progress the screen shows (answered so far), or None if not drawn yet."""
-        screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
+        screen = subprocess.run([*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
         match = re.search(rf"(\d+)/{DOCUMENTS}\b", screen)
         return int(match.group(1)) if match else None
 
@@ -58,11 +60,11 @@ class KillableAnnotator:
         raise AssertionError("the annotate screen never appeared")
 
     def press(self, key: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, key], check=True)
 
     def kill(self) -> None:
         os.kill(self.pid, signal.SIGKILL)
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
 
 
 @pytest.fixture
