@@ -216,12 +216,12 @@ def _export_setup(db: Path, labels: Path, dataset: str | None, conflicts: str):
 
     if conflicts not in POLICIES:
         raise UserError(f"--conflicts must be one of {', '.join(POLICIES)} (not {conflicts!r})")
-    store = Store(db, create=False)
     lang = None
-    if labels.exists():
+    if labels.exists():  # before the store opens: a broken labels.yaml leaves it untouched
         from annotator.labels import load_labels
 
         lang = load_labels(labels).lang
+    store = Store(db, create=False)
     try:
         name = resolve_dataset(store, dataset)
     except UserError:

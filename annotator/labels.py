@@ -71,6 +71,12 @@ class Label(BaseModel):
             raise ValueError("a label name cannot be empty or start or end with spaces")
         return value
 
+    @field_validator("key", mode="before")
+    @classmethod
+    def _digit_key(cls, value):
+        # `key: 1` unquoted is a YAML number; it means the key "1".
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
     @field_validator("key")
     @classmethod
     def _key(cls, value: str | None) -> str | None:
@@ -215,7 +221,8 @@ def load_labels(path: str | Path) -> LabelsConfig:
     except FileNotFoundError:
         raise LabelsError(f"{path}: no such file (run `annotator init` to make one)") from None
     except UnicodeDecodeError as error:
-        raise LabelsError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        line = path.read_bytes().count(b"\n", 0, error.start) + 1
+        raise LabelsError(f"{path}:{line}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     loader = _LineLoader(text)
     loader.lines = {}
     try:

@@ -44,8 +44,11 @@ def read_docbin(path: Path) -> Iterator[Record | Problem]:
     from spacy.tokens import DocBin
     from spacy.vocab import Vocab
 
+    data = path.read_bytes()
+    if not data:
+        raise UserError(f"{path}: an empty file, not a spaCy DocBin")
     try:
-        doc_bin = DocBin(store_user_data=True).from_bytes(path.read_bytes())
+        doc_bin = DocBin(store_user_data=True).from_bytes(data)
     except Exception as error:  # msgpack/zlib raise many kinds; all mean "not a DocBin"
         raise UserError(f"{path}: not a spaCy DocBin ({type(error).__name__}: {error})") from None
     if len(doc_bin) == 0:
