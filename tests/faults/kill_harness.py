@@ -1,9 +1,10 @@
 """The real `annotator annotate` in a tmux pane, a scripted key feed, and SIGKILL.
 
 What was given is read off the screen, not off the store: each document carries a tag
-(``doc-0007``) and the screen shows one document at a time in id order, so a document
-the screen has moved past was answered, and the i-th answer key of a session answered
-the i-th document shown in it. ``check_sessions`` compares that with the store.
+(``doc-0007``, in its text and as its source on the progress line, the screen's first
+row), and the screen shows one document at a time in id order, so a document the screen
+has moved past was answered, and the i-th answer key of a session answered the i-th
+document shown in it. ``check_sessions`` compares that with the store.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def make_project(folder: Path, labels_yaml: Path) -> None:
     docs = []
     for n in range(1, DOCUMENTS + 1):
         body = TEXT.format(n=n)
-        docs.append(NewDocument(body, [(m.start(), m.end()) for m in re.finditer(r"\S+", body)]))
+        tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", body)]
+        docs.append(NewDocument(body, tokens, {"source": f"doc-{n:04d}"}))  # on the progress line too
     with Store(folder / "store.db") as store:
         store.ensure_dataset(DATASET, "en", ["PERSON", "GPE", "DATE"])
         ids = store.add_documents(DATASET, docs)
@@ -66,21 +68,23 @@ class Session:
 
 
 class Annotating:
-    """`annotator annotate` exec'd in a tmux pane, so the pane's process is the program."""
+    """`annotator annotate` exec'd in a tmux pane, so the pane's process is the program.
+    Its own tmux server (-L): ending it cannot race another test's session starting."""
 
     def __init__(self, folder: Path, program: str = "annotator"):
         self.name = f"annotator-fault-{uuid.uuid4().hex[:8]}"
+        self.tmux = ["tmux", "-L", self.name]
         command = f"exec {program} annotate --db store.db --labels labels.yaml --dataset {DATASET} --annotator {ANNOTATOR}"
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", "110", "-y", "30", f"cd {shlex.quote(str(folder))} && {command}"],
+            [*self.tmux, "new-session", "-d", "-s", self.name, "-x", "110", "-y", "30", f"cd {shlex.quote(str(folder))} && {command}"],
             check=True,
         )
-        pane_pid = subprocess.run(["tmux", "display", "-p", "-t", self.name, "#{pane_pid}"], capture_output=True, text=True)
+        pane_pid = subprocess.run([*self.tmux, "display", "-p", "-t", self.name, "#{pane_pid}"], capture_output=True, text=True)
         self.pid = int(pane_pid.stdout)
         self.session = Session()
 
     def screen(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
+        return subprocess.run([*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
 
     def look(self) -> int | None:
         """The tag of the document on screen (recorded), or None while none is drawn."""
@@ -102,24 +106,31 @@ class Annotating:
         raise AssertionError(f"no new document on screen; it shows:\n{self.screen()}")
 
     def press(self, key: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, key], check=True)
         if key in ANSWER_KEYS:
             self.session.answers_typed.append(ANSWER_KEYS[key])
+
+    def resize(self, columns: int, rows: int) -> None:
+        """Resize the terminal (the program redraws, with the document wrapped anew)."""
+        subprocess.run([*self.tmux, "resize-window", "-t", self.name, "-x", str(columns), "-y", str(rows)], check=True)
 
     def kill(self) -> Session:
         try:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
         return self.session
 
 
 def feed(program: Annotating, rng: random.Random, keys: int) -> None:
     """Type ``keys`` keys as a hurried annotator: mostly answers, edits between, short
-    random pauses; sometimes wait for the next document, sometimes type ahead."""
+    random pauses, now and then a terminal resize; sometimes wait for the next document,
+    sometimes type ahead."""
     current = program.wait_for_document()
     for _ in range(keys):
+        if rng.random() < 0.05:
+            program.resize(rng.randint(60, 140), rng.randint(12, 40))
         key = rng.choice(list(ANSWER_KEYS)) if rng.random() < 0.4 else rng.choice(EDIT_KEYS)
         program.press(key)
         if key in ANSWER_KEYS and rng.random() < 0.5:

@@ -1,6 +1,6 @@
 """Killed at any moment: the real `annotator annotate` in tmux, fed keys (answers, span
-edits, label keys, resizes) with short random pauses, SIGKILLed at a random moment,
-restarted on the same store and killed again. Against what the screen showed: every
+edits, label keys, span resizes, terminal resizes) with short random pauses, SIGKILLed
+at a random moment, restarted on the same store and killed again. Against what the screen showed: every
 answer it had moved on from is stored, in the order and kind typed, none twice, none
 that no key gave; each restart opens the first unanswered document; the store passes
 `PRAGMA integrity_check` and `annotator db check`'s invariants.
