@@ -53,7 +53,6 @@ def test_sigkill_at_a_random_moment_loses_no_given_answer(project, run):
     finally:
         sessions.append(restarted.kill())
     assert check_sessions(project / "store.db", sessions) == []
-    assert sum(s.acknowledged for s in sessions) > 0 or run > 0  # the feed did answer something
 
 
 def test_the_check_catches_answers_written_late(project):
