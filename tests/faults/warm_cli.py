@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import tempfile
 import traceback
 
 from annotator.cli import main
 from annotator.importer import blank_tokenizer
+
+CHILD_SECONDS = 120
 
 
 def run_in_child(folder: str, args: list[str]) -> tuple[int, str, str]:
@@ -27,6 +30,7 @@ def run_in_child(folder: str, args: list[str]) -> tuple[int, str, str]:
             os.dup2(err.fileno(), 2)
             os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
             sys.argv = ["annotator", *args]
+            signal.alarm(CHILD_SECONDS)  # a run that hangs (say, a screen waiting for keys) dies: status -14
             status = 0
             try:
                 main()
