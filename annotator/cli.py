@@ -271,10 +271,10 @@ def export(
 @app.command(
     "train",
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    options_metavar="[OUT_DIR] [OPTIONS] [--section.key VALUE]...",
 )
 def train(
     ctx: typer.Context,
-    out_dir: Annotated[Path, typer.Argument(help="Folder for the export and the trained pipeline (OUT_DIR/model).")] = DEFAULT_EXPORTS,
     db: DbOption = DEFAULT_DB,
     labels: LabelsOption = DEFAULT_LABELS,
     dataset: DatasetOption = None,
@@ -285,12 +285,16 @@ def train(
     force: ForceOption = False,
 ) -> None:
     """Export the dataset and train a spaCy NER pipeline on it (CPU); report the dev scores.
-    Extra arguments go to spaCy as config overrides, e.g. --training.max_steps 200."""
+    OUT_DIR (default exports) gets the export and the trained pipeline (OUT_DIR/model).
+    Other arguments go to spaCy as config overrides, e.g. --training.max_steps 200."""
     from annotator.export import print_summary
-    from annotator.train import parse_overrides, print_scores
+    from annotator.train import parse_overrides, print_scores, split_arguments
     from annotator.train import train as train_pipeline
 
-    overrides = parse_overrides(ctx.args)
+    # OUT_DIR is read here, not by Click, which would take "--training.max_steps" for it.
+    out_dir, override_args = split_arguments(ctx.args)
+    out_dir = Path(out_dir) if out_dir else DEFAULT_EXPORTS
+    overrides = parse_overrides(override_args)
     store, name, lang = _export_setup(db, labels, dataset, conflicts)
     with store:
         result = train_pipeline(

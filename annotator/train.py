@@ -33,15 +33,59 @@ class TrainResult:
     per_label: dict = field(default_factory=dict)  # label -> {p, r, f}
 
 
+def split_arguments(args: list[str]) -> tuple[str | None, list[str]]:
+    """OUT_DIR (the one argument not after an override) and spaCy's override arguments,
+    from what Click left over: ``[OUT_DIR] --a.b VALUE --c.d=VALUE ...`` in any order.
+    An option-looking argument is never taken as OUT_DIR."""
+    out_dir, overrides, rest = None, [], list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg.startswith("--"):
+            overrides.append(arg)
+            if "=" not in arg and rest and not rest[0].startswith("--"):  # spaCy's rule for a value
+                overrides.append(rest.pop(0))
+        elif arg.startswith("-") and arg != "-":
+            raise UserError(f"no such option {arg!r} (spaCy overrides are --section.key VALUE)")
+        elif out_dir is None:
+            out_dir = arg
+        else:
+            raise UserError(f"unexpected argument {arg!r}: OUT_DIR is {out_dir!r} (spaCy overrides are --section.key VALUE)")
+    return out_dir, overrides
+
+
 def parse_overrides(args: list[str]) -> dict:
-    """spaCy's own parsing of ``--section.key value`` arguments."""
+    """spaCy's own parsing of ``--section.key value`` / ``--section.key=value`` arguments
+    (its own error lines silenced: ours is the one line the user sees)."""
+    import contextlib
+    import io
+
     from click.exceptions import NoSuchOption
     from spacy.cli._util import parse_config_overrides
 
     try:
-        return parse_config_overrides(list(args))
-    except (SystemExit, NoSuchOption):  # not --section.key (spaCy may have printed why)
+        with contextlib.redirect_stdout(io.StringIO()):
+            return parse_config_overrides(list(args))
+    except (SystemExit, NoSuchOption):  # not --section.key
         raise UserError(f"cannot read the spaCy overrides {' '.join(args)!r} (use --section.key value)") from None
+
+
+def with_eval_frequency(settings: dict, configured: int) -> dict:
+    """Evaluate (and so save model-best) at least five times in a short run: with spaCy's
+    default of every 200 steps, a 50-step run would keep the untrained step-0 model as
+    model-best. An eval_frequency the user gave is kept."""
+    steps = settings.get("training.max_steps")
+    if "training.eval_frequency" in settings or not isinstance(steps, int) or steps <= 0:
+        return settings
+    return {**settings, "training.eval_frequency": min(configured, max(1, steps // 5))}
+
+
+def configured_eval_frequency(config_path: Path) -> int:
+    from spacy.util import load_config
+
+    try:
+        return int(load_config(config_path)["training"]["eval_frequency"])
+    except Exception:  # a config spaCy cannot read: spaCy's train says why, later
+        return 200
 
 
 def train(
@@ -68,8 +112,13 @@ def train(
     shutil.rmtree(model_dir, ignore_errors=True)  # --force: no stale model-best from an earlier run
     config_path = Path(config) if config is not None else out_dir / "config.cfg"
     settings = {} if config is not None else dict(DEFAULT_OVERRIDES)
+    overrides = overrides or {}
+    if "training.max_steps" in overrides:  # the user's budget: the default eval_frequency no longer fits it
+        settings.pop("training.eval_frequency", None)
     settings.update({"paths.train": str(out_dir / "train.spacy"), "paths.dev": str(out_dir / "dev.spacy")})
-    settings.update(overrides or {})
+    settings.update(overrides)
+    base = DEFAULT_OVERRIDES["training.eval_frequency"] if config is None else configured_eval_frequency(config_path)
+    settings = with_eval_frequency(settings, base)
     run_spacy_train(config_path, model_dir, settings)
     name_pipelines(model_dir, dataset)
     best = model_dir / "model-best"

@@ -113,3 +113,63 @@ def test_train_with_a_config_of_ones_own(exported, monkeypatch, capsys):
     assert code == 0, err
     used = load_config(out / "model" / "model-best" / "config.cfg")
     assert used["training"]["seed"] == 4242 and used["training"]["max_steps"] == 6
+
+
+@pytest.mark.parametrize(
+    "args, out_dir, overrides",
+    [
+        (["--training.max_steps", "50"], None, ["--training.max_steps", "50"]),
+        (["--training.max_steps=50"], None, ["--training.max_steps=50"]),
+        (["out", "--training.max_steps", "50"], "out", ["--training.max_steps", "50"]),
+        (["--a.b", "--c.d=2", "out"], "out", ["--a.b", "--c.d=2"]),
+        (["--training.dropout", "-0.1", "out"], "out", ["--training.dropout", "-0.1"]),
+    ],
+)
+def test_out_dir_never_swallows_an_override(args, out_dir, overrides):
+    from annotator.train import split_arguments
+
+    assert split_arguments(args) == (out_dir, overrides)
+
+
+@pytest.mark.parametrize("args", [["--training.max_steps", "50"], ["--training.max_steps=50"]])
+def test_overrides_parse_both_ways_without_spacy_lines(args, capsys):
+    from annotator.train import parse_overrides
+
+    assert parse_overrides(args) == {"training.max_steps": 50}
+    with pytest.raises(Exception, match="cannot read the spaCy overrides"):
+        parse_overrides(["--nodot", "1"])
+    assert "✘" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args, message", [(["a", "b"], "unexpected argument 'b'"), (["-x"], "no such option '-x'")])
+def test_train_stray_arguments_are_one_line(exported, monkeypatch, capsys, args, message):
+    code, out, err = run_cli(monkeypatch, capsys, "train", "--db", str(exported / "annotations.db"), *args)
+    assert code == 1 and message in err and len(err.strip().splitlines()) == 1 and "✘" not in out
+
+
+@pytest.mark.parametrize("form", [["--training.max_steps", "20"], ["--training.max_steps=20"]])
+def test_a_short_run_without_out_dir_keeps_a_trained_model_best(exported, monkeypatch, capsys, tmp_path, form):
+    """Before: the override became OUT_DIR (or '20' a bad override), and with spaCy's
+    eval_frequency of 200 model-best was the untrained step-0 model (F 0, no entities)."""
+    from spacy.util import load_config
+
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(monkeypatch, capsys, "train", "--force", "--db", str(exported / "annotations.db"), *form)
+    assert code == 0, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exports"]  # no folder named after the override
+    best = tmp_path / "exports" / "model" / "model-best"
+    used = load_config(best / "config.cfg")["training"]
+    assert used["max_steps"] == 20 and used["eval_frequency"] == 4
+    assert spacy.load(best).meta["performance"]["ents_f"] > 0
+    assert spacy.load(best)("Ahmed al-Sharaa met officials in Damascus on Thursday.").ents
+
+
+def test_eval_frequency_fits_max_steps_unless_given():
+    from annotator.train import with_eval_frequency
+
+    assert with_eval_frequency({"training.max_steps": 50}, 200)["training.eval_frequency"] == 10
+    assert with_eval_frequency({"training.max_steps": 3}, 200)["training.eval_frequency"] == 1
+    assert with_eval_frequency({"training.max_steps": 5000}, 200)["training.eval_frequency"] == 200
+    given = {"training.max_steps": 50, "training.eval_frequency": 50}
+    assert with_eval_frequency(given, 200) == given
+    assert with_eval_frequency({"training.max_steps": 0}, 200) == {"training.max_steps": 0}  # 0: no limit
