@@ -176,10 +176,13 @@ def import_files(store: Store, config: LabelsConfig, paths: Iterable[Path], data
     """Import, then pre-highlight the dataset's new documents with labels.yaml's model and
     patterns. The pipelines load first, so a broken patterns file fails before any write;
     the model's tokenizer (when installed) tokenizes the import."""
-    from annotator.preannotate import load_highlighters, preannotate
+    from annotator.preannotate import load_highlighters, preannotate, stderr_note
 
-    highlighters = load_highlighters(config) if highlight else []
+    notes: list[str] = []  # "model not installed": said once the import succeeded (an error is one line)
+    highlighters = load_highlighters(config, note=notes.append) if highlight else []
     # The model's tokenizer if there is one, else the patterns' blank(lang) one: same tokens, one load.
     nlp = next((h.nlp for h in highlighters if h.source != "patterns"), highlighters[0].nlp if highlighters else None)
     result = Importer(store, config, dataset, nlp, annotator, as_answers, skip_invalid).run(paths, fmt, split)
+    for note in notes:
+        stderr_note(note)
     return result, preannotate(store, config, dataset, highlighters, n_process=n_process)

@@ -70,12 +70,26 @@ def _keep_entity_components(nlp) -> None:
     nlp.select_pipes(enable=sorted(setters | feeders))
 
 
-def load_model(model: str, note: Callable[[str], None] = stderr_note) -> Highlighter | None:
-    """The pipeline ready for NER, or None (after one line saying how to install it)."""
+def looks_like_path(model: str) -> bool:
+    return "/" in model or "\\" in model or model.startswith(".") or model.startswith("~")
+
+
+def missing_model(model: str) -> str:
+    """Why ``model`` cannot be loaded, in a few words: no such path, or how to install it."""
+    if looks_like_path(model):
+        return f"{model}: no such path (give the folder of a saved spaCy pipeline, e.g. OUT_DIR/model/model-best)"
+    return f"model {model!r} is not installed; {install_hint(model)}"
+
+
+def load_model(model: str, note: Callable[[str], None] = stderr_note, required: bool = False) -> Highlighter | None:
+    """The pipeline ready for NER. When it is not there: an error if ``required`` (the user
+    named it on the command line), else None after one line saying how to install it."""
     import spacy
 
     if not model_installed(model):
-        note(f"model {model!r} is not installed; {install_hint(model)}. Going on without it.")
+        if required:
+            raise UserError(missing_model(model))
+        note(f"{missing_model(model)}. Going on without it.")
         return None
     try:
         nlp = spacy.load(model)
@@ -122,11 +136,12 @@ def load_patterns(path: Path, lang: str) -> Highlighter:
 
 def load_highlighters(config: LabelsConfig, model: str | None = None, patterns: str | None = None,
                       note: Callable[[str], None] = stderr_note) -> list[Highlighter]:  # fmt: skip
-    """The model (``--model`` or labels.yaml) and the patterns, model first."""
+    """The model (``--model`` or labels.yaml) and the patterns, model first. A ``model``
+    given explicitly must load; labels.yaml's may be missing (a note, then patterns only)."""
     highlighters = []
-    model = model or config.model
+    required, model = model is not None, model or config.model
     if model:
-        loaded = load_model(config.resolve(model), note)
+        loaded = load_model(config.resolve(model), note, required=required)
         if loaded:
             highlighters.append(loaded)
     patterns = patterns or config.patterns

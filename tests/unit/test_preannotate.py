@@ -12,6 +12,7 @@ from annotator.core.spans import Span, Tokens, span_problems
 from annotator.core.suggestions import merge_suggestions
 from annotator.preannotate import load_highlighters, load_model, preannotate, suggest_documents
 from annotator.store import Store
+from tests.unit.test_cli_project import cli
 from tests.unit.importing import labels_config, run_import, write_jsonl
 
 TEXTS = [
@@ -143,6 +144,35 @@ def test_preannotate_command_with_model_path(project, tiny_model, monkeypatch, c
     assert f"news: pre-highlighted {len(TEXTS)} documents with tiny_ner 0.0.1" in out
     assert f"news: pre-highlighted {len(TEXTS)} documents with patterns" in out
 
+
+
+@pytest.mark.parametrize(
+    "model, message",
+    [
+        ("/nonexistent/model", "/nonexistent/model: no such path"),
+        ("en_core_web_zz", "python -m spacy download en_core_web_zz"),
+    ],
+)
+def test_a_model_given_with_model_must_load(project, monkeypatch, capsys, model, message):
+    """Before: "is not installed ... Going on without it." and exit 0 with patterns only."""
+    monkeypatch.chdir(project)
+    assert cli(monkeypatch, capsys, "import", "seeds", "-d", "news", "--no-preannotate")[0] == 0
+    before = (project / "annotations.db").read_bytes()
+    code, _, err = cli(monkeypatch, capsys, "preannotate", "--model", model)
+    assert code == 1 and message in err and len(err.strip().splitlines()) == 1 and "Going on" not in err
+    assert (project / "annotations.db").read_bytes() == before
+
+
+def test_an_import_error_is_one_line_even_when_labels_model_is_missing(project, monkeypatch, capsys):
+    """The "not installed" note of labels.yaml's model comes only once the import succeeded."""
+    monkeypatch.chdir(project)
+    labels = project / "labels.yaml"
+    labels.write_text(labels.read_text(encoding="utf-8").replace("model: null", "model: en_core_web_zz"), encoding="utf-8")
+    (project / "broken.jsonl").write_text('{"text": "fine"}\n{"text": "x",\n', encoding="utf-8")
+    code, _, err = cli(monkeypatch, capsys, "import", "broken.jsonl", "-d", "news")
+    assert code == 1 and "broken.jsonl:2" in err and len(err.strip().splitlines()) == 1
+    code, out, err = cli(monkeypatch, capsys, "import", "seeds", "-d", "news")
+    assert code == 0 and "en_core_web_zz" in err and "pre-highlighted" in out  # the note, then patterns
 
 def test_merge_suggestions_longest_wins_then_first_source():
     model = [Span(0, 4, "GPE"), Span(10, 18, "ORG")]
