@@ -33,7 +33,7 @@ EDITING_ACTIONS: dict[str, tuple[str, str]] = {
 ANNOTATE_ACTIONS: dict[str, tuple[str, str]] = {
     "accept": ("answer('accept')", "accept the document as shown"),
     "reject": ("answer('reject')", "reject (the text is unusable)"),
-    "ignore": ("answer('ignore')", "skip; it comes back later"),
+    "ignore": ("answer('ignore')", "skip; it comes back after the rest (again: next session)"),
     "undo": ("undo", "undo the last edit, else back to the previous document"),
     **EDITING_ACTIONS,
     "agreement": ("agreement", "agreement report"),

@@ -2,7 +2,7 @@
 
 No Textual here: the annotate screen calls these methods and draws what they return,
 so the rules (answer committed before the next document, leases released on quit,
-ignored documents back after the rest, a changed mind is a new row) are in one place.
+ignored documents back once after the rest, a changed mind is a new row) are in one place.
 """
 
 from __future__ import annotations
@@ -51,6 +51,11 @@ class AnnotateSession:
         self.annotator, self.overlap, self.lease_seconds = annotator, overlap, lease_seconds
         self.clock = clock
         self.started_at = clock()
+        # Documents ignored before this time are handed out after the fresh ones. It moves
+        # to "now" once, when nothing fresh is left, so the documents skipped during this
+        # session come back too; skipped again, they wait for the next session.
+        self.ignored_before = self.started_at
+        self.second_round = False
         self.answered_here = 0
         self.task: Task | None = None
         self._back: list[int] | None = None  # documents to go back to, newest last
@@ -60,13 +65,11 @@ class AnnotateSession:
 
     def next_task(self) -> Task | None:
         """Lease the next document and open it with its suggestions (None: all done)."""
-        document_id = self.store.next_task(
-            self.dataset,
-            self.annotator,
-            overlap=self.overlap,
-            lease_seconds=self.lease_seconds,
-            ignored_before=self.started_at,
-        )
+        document_id = self._lease_next()
+        if document_id is None and not self.second_round:
+            self.second_round = True
+            self.ignored_before = self.clock()
+            document_id = self._lease_next()
         if document_id is None:
             self.task = None
             return None
@@ -74,6 +77,15 @@ class AnnotateSession:
         document = self.store.document(document_id)
         self.task = Task(document, _tokens(document), self.suggested(document_id), self.clock())
         return self.task
+
+    def _lease_next(self) -> int | None:
+        return self.store.next_task(
+            self.dataset,
+            self.annotator,
+            overlap=self.overlap,
+            lease_seconds=self.lease_seconds,
+            ignored_before=self.ignored_before,
+        )
 
     def suggested(self, document_id: int) -> tuple[Span, ...]:
         known = set(self.config.names)

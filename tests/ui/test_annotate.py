@@ -62,12 +62,37 @@ async def test_reject(db, config):
     assert [a[1] for a in answers(db)] == ["reject"]
 
 
+async def documents_shown(db, config, keys) -> tuple[list[int], bool]:
+    """The document on screen before each key press, and whether the finished screen
+    shows at the end."""
+    with Store(db) as store:
+        app = annotate_app(store, config, "news", "alice")
+        async with app.run_test(size=SIZE) as pilot:
+            shown = []
+            for key in keys:
+                await pilot.pause()
+                shown.append(app.screen.current.document.id)
+                await pilot.press(key)
+            await pilot.pause()
+            finished = isinstance(app.screen, FinishedScreen) and "next session" in screen_text(app)
+    return shown, finished
+
+
 async def test_ignored_document_comes_back_after_the_rest(db, config):
-    # Skipped documents come back in the next session, after the unanswered ones.
-    ids = await run(db, config, ["space", "a", "a"], texts=(NEWS, OTHER, THIRD))
+    # A skipped document comes back in the same session once the fresh ones are done; skipped
+    # again, the finished screen shows (no loop), and it comes back in the next session.
+    ids = make_store(db, [NEWS, OTHER, THIRD])
+    assert await documents_shown(db, config, ["space", "a", "a", "space"]) == ([ids[0], ids[1], ids[2], ids[0]], True)
+    assert [(a[0], a[1]) for a in answers(db)] == [(ids[0], "ignore"), (ids[1], "accept"), (ids[2], "accept"), (ids[0], "ignore")]
     await run(db, config, ["a"])
-    assert [a[0] for a in answers(db)] == [ids[0], ids[1], ids[2], ids[0]]
-    assert [(a[0], a[1]) for a in answers(db)] == [(ids[0], "ignore"), (ids[1], "accept"), (ids[2], "accept"), (ids[0], "accept")]
+    assert [(a[0], a[1]) for a in answers(db)][4:] == [(ids[0], "accept")]
+
+
+async def test_skipped_documents_come_back_oldest_first_before_the_finished_screen(db, config):
+    ids = make_store(db, [NEWS, OTHER, THIRD])
+    shown, finished = await documents_shown(db, config, ["space", "space", "a", "a", "space"])
+    assert (shown, finished) == ([ids[0], ids[1], ids[2], ids[0], ids[1]], True)
+    assert [a[1] for a in answers(db)] == ["ignore", "ignore", "accept", "accept", "ignore"]
 
 
 async def test_undo_then_a_different_answer_keeps_both_rows(db, config):

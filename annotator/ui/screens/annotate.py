@@ -29,7 +29,9 @@ from annotator.ui.widgets.status import StatusLine
 
 RUN_AHEAD = 32  # documents the pre-annotation worker prepares beyond the one on screen
 BATCH = 8
-DONE = {"accept": "accepted", "reject": "rejected", "ignore": "skipped (it comes back later)"}
+DONE = {"accept": "accepted", "reject": "rejected", "ignore": "skipped (it comes back after the rest)"}
+SKIPPED_AGAIN = "skipped again (it comes back next session)"
+SECOND_ROUND = "nothing new left: the documents you skipped come back now (skipped again, they wait for the next session)"
 
 
 class AnnotateScreen(SpanEditing, Screen):
@@ -104,11 +106,13 @@ class AnnotateScreen(SpanEditing, Screen):
     def action_answer(self, kind: str) -> None:
         if self.current is None or self.editor is None:
             return
+        second_round = self.session.second_round
         self.session.answer(kind, self.editor.spans)
         title = self.current.document.text[:30].replace("\n", " ")
         self.show_next()
         if self.current is not None and self.current.previous is None:
-            self.status(f"{DONE[kind]}: {title!r}")
+            done = SKIPPED_AGAIN if kind == "ignore" and second_round else DONE[kind]
+            self.status(SECOND_ROUND if self.session.second_round and not second_round else f"{done}: {title!r}")
 
     def action_undo(self) -> None:
         if self.editor is not None and self.editor.undo():

@@ -39,7 +39,7 @@ class FinishedScreen(Screen[bool]):
             table.add_row(f"{kind}ed" if kind != "ignore" else "ignored", str(summary.answers.get(kind, 0)))
         table.add_row("this session", str(session.answered_here))
         if summary.answers.get("ignore"):
-            table.add_row("", Text("ignored documents come back next session", style="dim"))
+            table.add_row("", Text("the skipped ones come back next session", style="dim"))
         for label in session.config.names:
             if summary.labels.get(label):
                 table.add_row(Text(visible(label), style=session.config.color(label)), str(summary.labels[label]))
