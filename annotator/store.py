@@ -167,11 +167,14 @@ LATEST_ANSWERS = """
 """
 
 
+NO_STORE_HINT = "run `annotator` once to import the demo, or `annotator import PATH --dataset NAME`; or give --db"
+
+
 class Store:
     def __init__(self, path: str | Path, create: bool = True):
         self.path = Path(path)
         if not create and not self.path.exists():
-            raise StoreError(f"{self.path}: no such store")
+            raise StoreError(f"{self.path}: no such store ({NO_STORE_HINT})")
         try:
             conn = sqlite3.connect(
                 str(self.path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False

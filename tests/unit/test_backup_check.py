@@ -127,5 +127,6 @@ def test_db_check_and_backup_commands(tmp_path):
     assert bad.returncode == 1
     assert "does not fall on token boundaries" in bad.stdout and "1 problem" in bad.stderr
     missing = run_cli("db", "check", "--db", str(tmp_path / "nope.db"))
-    assert missing.returncode == 1 and missing.stderr.strip() == f"annotator: {tmp_path / 'nope.db'}: no such store"
+    assert missing.returncode == 1 and missing.stderr.startswith(f"annotator: {tmp_path / 'nope.db'}: no such store (run `annotator`")
+    assert len(missing.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "nope.db").exists()

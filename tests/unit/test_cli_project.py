@@ -78,3 +78,13 @@ def test_help_explains_every_option(command, options):
     assert result.exit_code == 0
     for option in options:
         assert option in result.output
+
+
+@pytest.mark.parametrize("command", [["annotate", "--annotator", "ana", "--overlap", "3"], ["review"], ["stats"], ["agreement"]])
+def test_no_store_yet_says_what_to_do(project, monkeypatch, capsys, command):
+    monkeypatch.chdir(project)
+    monkeypatch.delenv("ANNOTATOR_DB", raising=False)
+    status, _, err = cli(monkeypatch, capsys, *command)
+    assert status == 1 and len(err.strip().splitlines()) == 1
+    assert "annotations.db: no such store" in err and "run `annotator` once" in err and "annotator import PATH" in err
+    assert not (project / "annotations.db").exists()
