@@ -67,7 +67,7 @@ def compute(store: Store, dataset: str, labels: Sequence[str] = (), worst: int =
         study = build_study([(i, text) for i, text, _ in rows], tokens, token_counts, accepted, labels)
     except OverlappingSpans as error:
         raise UserError(f"{store.path}: dataset {dataset!r}: {error}; fix the answer before measuring agreement") from None
-    result = agreement(study, worst)
+    result = agreement(study, worst, accepting=len(accepted))
     report = {
         "dataset": dataset,
         "annotators": [{"name": name, **counts[name]} for name in sorted(counts)],

@@ -56,7 +56,13 @@ def _mean(values: list[float | None]) -> float | None:
     return float(np.mean(defined)) if defined else None
 
 
-def _alpha_u(study: Study, undefined: _Undefined) -> tuple[float | None, dict[str, float | None]]:
+def nothing_shared(accepting: int) -> str:
+    """Why nothing can be compared when no document was accepted by two annotators
+    (the study then holds no document and no annotator, whoever answered)."""
+    return "fewer than two annotators accepted a document" if accepting < 2 else "no document was accepted by two or more annotators"
+
+
+def _alpha_u(study: Study, undefined: _Undefined, alone: str) -> tuple[float | None, dict[str, float | None]]:
     raters = len(study.annotators)
     complete = study.accepted.all(axis=0) if raters else np.zeros(0, bool)
     # The continuum: the complete documents laid end to end, without the others.
@@ -64,7 +70,7 @@ def _alpha_u(study: Study, undefined: _Undefined) -> tuple[float | None, dict[st
     shift = np.cumsum(np.where(complete, 0, lengths)) - np.where(complete, 0, lengths)
     length = int(lengths[complete].sum()) if raters else 0
     reason = (
-        "fewer than two annotators" if raters < 2
+        alone if raters < 2
         else f"no document was accepted by all {raters} annotators" if not complete.any()
         else "the documents all annotators accepted are empty" if length == 0
         else None
@@ -92,10 +98,13 @@ def _alpha_u(study: Study, undefined: _Undefined) -> tuple[float | None, dict[st
     return overall, per_label
 
 
-def agreement(study: Study, worst: int = 10) -> dict:
-    """The report: keys as ``annotator agreement --json`` prints them (less dataset and annotators)."""
+def agreement(study: Study, worst: int = 10, accepting: int | None = None) -> dict:
+    """The report: keys as ``annotator agreement --json`` prints them (less dataset and
+    annotators). ``accepting``: how many annotators accepted any document (default: those
+    in the study), so that an empty study says why."""
     undefined = _Undefined()
     names, labels, categories = study.annotators, study.labels, study.categories
+    alone = nothing_shared(len(names) if accepting is None else accepting)
     n_labels, n_docs = len(labels), len(study.doc_ids)
     tags = np.array(
         [
@@ -110,7 +119,7 @@ def agreement(study: Study, worst: int = 10) -> dict:
         comparison = compare_pair(study.spans[r], study.spans[s], shared, n_labels)
         comparisons.append(comparison)
         path = f"pairs.{names[r]}/{names[s]}"
-        no_spans = "neither annotator marked a span in the documents both accepted" if shared.any() else "no shared document"
+        no_spans = "neither annotator marked a span in the documents both accepted" if shared.any() else "no document accepted by both"
         try:
             agreements.append(observed_agreement(tags[r], tags[s]))
         except Undefined:
@@ -125,18 +134,26 @@ def agreement(study: Study, worst: int = 10) -> dict:
                 "cohen_kappa": undefined.value(f"{path}.cohen_kappa", lambda: cohen_kappa(tags[r], tags[s], categories)),
             }
         )
-    no_pairs = "fewer than two annotators" if len(names) < 2 else "undefined for every pair of annotators"
+    def no_pairs(key: str) -> str:
+        """Why a mean over pairs has no value: the pairs' one reason when they share it."""
+        if len(names) < 2:
+            return alone
+        reasons = {undefined.get(f"pairs.{p['a']}/{p['b']}.{key}") for p in pairs}
+        return reasons.pop() if len(reasons) == 1 and None not in reasons else "undefined for every pair of annotators"
+
     report = {
         "documents": n_docs,
-        **{
-            key: undefined.value(key, lambda: _mean([p[key] for p in pairs]), no_pairs)
-            for key in ("f1_exact", "f1_overlap", "cohen_kappa")
-        },
+        **{key: undefined.value(key, lambda: _mean([p[key] for p in pairs]), no_pairs(key)) for key in ("f1_exact", "f1_overlap", "cohen_kappa")},
         "fleiss_kappa": undefined.value("fleiss_kappa", lambda: fleiss_kappa(tags, categories)),
         "krippendorff_alpha": undefined.value("krippendorff_alpha", lambda: krippendorff_alpha(tags, categories)),
-        "percent_agreement": undefined.value("percent_agreement", lambda: _mean(agreements), no_pairs),
+        "percent_agreement": undefined.value(
+            "percent_agreement", lambda: _mean(agreements), alone if len(names) < 2 else "no pair of annotators shares a token"
+        ),
     }
-    report["alpha_u"], label_alpha_u = _alpha_u(study, undefined)
+    if not n_docs:  # the token statistics' own reasons ("no token was tagged by two") say less
+        for key in ("fleiss_kappa", "krippendorff_alpha"):
+            undefined[key] = alone
+    report["alpha_u"], label_alpha_u = _alpha_u(study, undefined, alone)
     report["pairs"] = pairs
     report["per_label"] = _per_label(study, comparisons, label_alpha_u, undefined)
     report["diagnosis"] = {

@@ -135,7 +135,7 @@ def test_two_annotators_with_no_shared_document():
     report = agreement(study_from_documents(documents, {"a": {1: [(0, 12, "PERSON")]}, "b": {2: [(0, 12, "PERSON")]}}))
     assert report["documents"] == 0
     assert report["pairs"] == [{"a": "a", "b": "b", "documents": 0, "f1_exact": None, "f1_overlap": None, "cohen_kappa": None}]
-    assert report["undefined"]["pairs.a/b.f1_exact"] == "no shared document"
+    assert report["undefined"]["pairs.a/b.f1_exact"] == "no document accepted by both"
     assert report["f1_exact"] is None and report["fleiss_kappa"] is None
 
 

@@ -104,4 +104,41 @@ def test_a_dataset_with_one_annotator_reports_why_values_are_missing(tmp_path):
         store.add_answer(ids[0], "alice", "accept", [Span(0, 12, "PERSON")], 0)
     report = agreement_json("--db", str(tmp_path / "one.db"))
     assert report["documents"] == 0 and report["f1_exact"] is None
-    assert report["undefined"]["f1_exact"] == "fewer than two annotators"
+    assert report["undefined"]["f1_exact"] == "fewer than two annotators accepted a document"
+
+
+def render_text(renderable) -> str:
+    from rich.console import Console
+
+    console = Console(width=160, record=True)
+    console.print(renderable)
+    return console.export_text()
+
+
+def test_two_annotators_sharing_no_document_are_told_so(tmp_path):
+    """Before: "fewer than two annotators" while the table listed both."""
+    store, ids = make_store(tmp_path / "two.db", TEXTS, dataset="news")
+    with store:
+        store.add_answer(ids[0], "alice", "accept", [Span(0, 12, "PERSON")], 0)
+        store.add_answer(ids[1], "bob", "accept", [], 0)
+        store.add_answer(ids[0], "carol", "reject", [], 0)
+    report = agreement_json("--db", str(tmp_path / "two.db"))
+    assert [a["name"] for a in report["annotators"]] == ["alice", "bob", "carol"] and report["documents"] == 0
+    main = ("f1_exact", "f1_overlap", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "percent_agreement", "alpha_u")
+    assert {report["undefined"][key] for key in main} == {"no document was accepted by two or more annotators"}
+    from annotator.store import Store
+
+    with Store(tmp_path / "two.db") as store:
+        shown = render_text(tables(compute(store, "news")))
+    assert "fewer than two" not in shown and "no document was accepted by two or more annotators" in shown
+
+
+def test_pairs_that_marked_nothing_give_their_reason_for_the_mean(tmp_path):
+    store, ids = make_store(tmp_path / "empty.db", TEXTS, dataset="news")
+    with store:
+        for name in ("alice", "bob"):
+            store.add_answer(ids[1], name, "accept", [], 0)
+    report = agreement_json("--db", str(tmp_path / "empty.db"))
+    reason = "neither annotator marked a span in the documents both accepted"
+    assert report["undefined"]["f1_exact"] == reason == report["undefined"]["pairs.alice/bob.f1_exact"]
+    assert report["undefined"]["cohen_kappa"].startswith("only one category (O)")
