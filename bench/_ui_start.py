@@ -8,8 +8,8 @@ imports, and `annotate` goes through the real CLI (labels.yaml, store, dataset, 
 
 from __future__ import annotations
 
-import asyncio
 import sys
+import time
 
 from textual.app import App
 
@@ -17,27 +17,30 @@ SIZE = (120, 40)
 
 
 def run_headless(app: App, is_ready) -> None:
-    painted = asyncio.Event()
+    """Run ``app`` headless; at the first screen update drawn while ``is_ready(app)``,
+    print "shown <time.monotonic()>" and exit."""
     display = app._display
+    shown = False
 
     def display_and_signal(screen, renderable) -> None:
+        nonlocal shown
         display(screen, renderable)
-        if renderable is not None:
-            painted.set()
+        if renderable is not None and not shown and is_ready(app):
+            shown = True
+            print(f"shown {time.monotonic()!r}", flush=True)
+            app.exit()
 
     app._display = display_and_signal
-
-    async def stop_when_ready() -> None:
-        while True:
-            painted.clear()
-            await painted.wait()
-            if is_ready(app):
-                print("shown", flush=True)
-                app.exit()
-                return
-
-    app.call_later(lambda: app.run_worker(stop_when_ready()))
     App.run(app, headless=True, size=SIZE)
+
+
+def document_on_screen(app: App) -> bool:
+    """The annotate screen's document is drawn: its first words are on the screen."""
+    current = getattr(app.screen, "current", None)
+    if current is None:
+        return False
+    first_words = " ".join(current.document.text.split()[:3])
+    return any(first_words in strip.text for strip in app.screen._compositor.render_strips())
 
 
 def main(mode: str, db: str, labels: str) -> None:
@@ -47,7 +50,7 @@ def main(mode: str, db: str, labels: str) -> None:
     from annotator.cli import app as cli
     from annotator.ui.app import AnnotatorApp
 
-    AnnotatorApp.run = lambda self, **_: run_headless(self, lambda a: getattr(a.screen, "current", None) is not None)
+    AnnotatorApp.run = lambda self, **_: run_headless(self, document_on_screen)
     cli(["annotate", "--db", db, "--labels", labels, "--annotator", "bench"], standalone_mode=False)
 
 

@@ -194,8 +194,12 @@ class SpanText(ScrollView, can_focus=False, inherit_bindings=False):
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
-        lines = self.layout_cache.lines
         width = self.scrollable_content_region.width
+        if self._laid_out is None or self._laid_out[1] != max(1, width):
+            # The first paint comes before on_resize: lay out now, at the width being
+            # painted, so that paint already shows the text (not one frame later).
+            self._wrap(max(1, width))
+        lines = self.layout_cache.lines
         if self._base_style is None:  # computing it walks the CSS: once per layout, not per line
             self._base_style = self.rich_style
         base = self._base_style
