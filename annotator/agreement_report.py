@@ -24,6 +24,7 @@ from annotator.errors import UserError
 from annotator.store import Store
 
 WORST_DOCUMENTS = 10
+SNIPPET = 60  # characters of a worst document's text shown beside it
 JSON_KEYS = (
     "dataset", "annotators", "documents", "f1_exact", "f1_overlap", "cohen_kappa", "fleiss_kappa",
     "krippendorff_alpha", "alpha_u", "percent_agreement", "pairs", "per_label", "diagnosis",
@@ -68,12 +69,22 @@ def compute(store: Store, dataset: str, labels: Sequence[str] = (), worst: int =
     except OverlappingSpans as error:
         raise UserError(f"{store.path}: dataset {dataset!r}: {error}; fix the answer before measuring agreement") from None
     result = agreement(study, worst, accepting=len(accepted))
+    result["worst_documents"] = [{**entry, **_described(store.document(entry["id"]))} for entry in result["worst_documents"]]
     report = {
         "dataset": dataset,
         "annotators": [{"name": name, **counts[name]} for name in sorted(counts)],
         **result,
     }
     return AgreementResult({key: report[key] for key in JSON_KEYS}, coverage(study))
+
+
+def _described(document) -> dict:
+    """Where a document came from (file @offset, file:line, file #doc) and its first words."""
+    meta, source = document.meta or {}, document.source
+    if source and "offset" not in meta:
+        source += f":{meta['line']}" if "line" in meta else f" #{meta['doc']}" if "doc" in meta else ""
+    text = " ".join(document.text.split())
+    return {"source": source, "text": text if len(text) <= SNIPPET else text[: SNIPPET - 1].rstrip() + "…"}
 
 
 def to_json(result: AgreementResult) -> str:
@@ -165,13 +176,15 @@ def diagnosis_table(result: AgreementResult) -> Table:
 
 
 def worst_table(result: AgreementResult) -> Table:
-    table = Table(title="Worst documents (most disagreement first)", title_justify="left")
+    table = Table(title="Worst documents, most disagreement first (F1 exact over all pairs)", title_justify="left")
     table.add_column("document", justify="right")
-    table.add_column("F1 exact (all pairs)", justify="right")
+    table.add_column("F1 exact", justify="right")
+    table.add_column("source", overflow="fold")
+    table.add_column("text", style="dim", no_wrap=True, overflow="ellipsis")  # one line per document
     for entry in result.report["worst_documents"]:
-        table.add_row(str(entry["id"]), _value(entry["f1_exact"]))
+        table.add_row(str(entry["id"]), _value(entry["f1_exact"]), Text(entry["source"]), Text(entry["text"]))
     if not result.report["worst_documents"]:
-        table.add_row("—", Text("no disagreement", style="dim"))
+        table.add_row("—", Text("no disagreement", style="dim"), "", "")
     return table
 
 

@@ -63,7 +63,7 @@ def test_json_keys_and_values_by_hand(store_path):
     assert report["f1_exact"] == pytest.approx((0.5 + 2 / 3) / 3)
     assert set(pairs["alice", "bob"]) == {"a", "b", "documents", "f1_exact", "f1_overlap", "cohen_kappa"}
     assert report["diagnosis"] == {"boundary": 2, "label": 0, "missing": 2}
-    assert report["worst_documents"] == [{"id": 1, "f1_exact": pytest.approx(0.4)}]
+    assert report["worst_documents"] == [{"id": 1, "f1_exact": pytest.approx(0.4), "source": "", "text": TEXTS[0]}]
     assert set(report["per_label"]) == {"PERSON", "GPE"} and report["per_label"]["PERSON"]["count"] == 3
     assert set(report["per_label"]["GPE"]) == {"f1_exact", "f1_overlap", "alpha_u", "count"}
     for key in ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "alpha_u", "percent_agreement"):
@@ -107,10 +107,10 @@ def test_a_dataset_with_one_annotator_reports_why_values_are_missing(tmp_path):
     assert report["undefined"]["f1_exact"] == "fewer than two annotators accepted a document"
 
 
-def render_text(renderable) -> str:
+def render_text(renderable, width: int = 160) -> str:
     from rich.console import Console
 
-    console = Console(width=160, record=True)
+    console = Console(width=width, record=True)
     console.print(renderable)
     return console.export_text()
 
@@ -142,3 +142,32 @@ def test_pairs_that_marked_nothing_give_their_reason_for_the_mean(tmp_path):
     reason = "neither annotator marked a span in the documents both accepted"
     assert report["undefined"]["f1_exact"] == reason == report["undefined"]["pairs.alice/bob.f1_exact"]
     assert report["undefined"]["cohen_kappa"].startswith("only one category (O)")
+
+
+def test_worst_documents_say_where_they_come_from_and_begin(tmp_path):
+    """Before: only the internal id ("1 0.625"), and a title wrapping mid-phrase."""
+    from annotator.store import Store
+    from tests.unit.stores import whitespace_doc
+
+    long = "Officials in Damascus said that " + "many people " * 10 + "returned."
+    docs = [
+        whitespace_doc(long, file="seeds/news.txt", offset=1204, line=9),
+        whitespace_doc("Iraq sent soldiers to Syria .", file="in.jsonl", line=3),
+        whitespace_doc("Paris is big .", file="c.spacy", doc=4),
+    ]
+    with Store(tmp_path / "w.db") as store:
+        store.ensure_dataset("news", "en", ["GPE", "PERSON"])
+        ids = store.add_documents("news", docs)
+        for doc in docs:
+            store.add_answer(ids[doc.input_hash], "alice", "accept", [Span(0, 4, "GPE")], 0)
+            store.add_answer(ids[doc.input_hash], "bob", "accept", [Span(0, 4, "PERSON")], 0)
+        result = compute(store, "news")
+    worst = {entry["source"]: entry for entry in result.report["worst_documents"]}
+    assert set(worst) == {"seeds/news.txt @1204", "in.jsonl:3", "c.spacy #4"}
+    assert set(worst["in.jsonl:3"]) == {"id", "f1_exact", "source", "text"}
+    assert worst["in.jsonl:3"]["text"] == "Iraq sent soldiers to Syria ."
+    snippet = worst["seeds/news.txt @1204"]["text"]
+    assert len(snippet) == 60 and snippet.startswith("Officials in Damascus said that many") and snippet.endswith("…")
+    shown = render_text(tables(result), width=100)
+    assert "Worst documents, most disagreement first" in shown and "seeds/news.txt @1204" in shown
+    assert "Officials in Damascus" in shown

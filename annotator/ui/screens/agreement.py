@@ -73,7 +73,7 @@ class AgreementScreen(Screen[None]):
             with Vertical(id="worst-side"):
                 yield Static(Text("Worst documents\nenter: review it", style="bold"), id="worst-title")
                 table = DataTable(id="worst", cursor_type="row", zebra_stripes=True)
-                table.add_columns("document", "F1 exact")
+                table.add_columns("document", "F1 exact", "source", "text")
                 yield table
         yield Footer()
 
@@ -97,7 +97,7 @@ class AgreementScreen(Screen[None]):
         worst = self.query_one("#worst", DataTable)
         worst.clear()
         for entry in message.result.report["worst_documents"]:
-            worst.add_row(str(entry["id"]), f"{entry['f1_exact']:.3f}", key=str(entry["id"]))
+            worst.add_row(str(entry["id"]), f"{entry['f1_exact']:.3f}", Text(entry["source"]), Text(entry["text"]), key=str(entry["id"]))
         if not message.result.report["worst_documents"]:
             self.query_one("#worst-title", Static).update(Text("No document with disagreement", style="dim"))
         worst.focus()
