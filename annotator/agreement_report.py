@@ -179,7 +179,8 @@ def worst_table(result: AgreementResult) -> Table:
     table = Table(title="Worst documents, most disagreement first (F1 exact over all pairs)", title_justify="left")
     table.add_column("document", justify="right")
     table.add_column("F1 exact", justify="right")
-    table.add_column("source", overflow="fold")
+    widest = max((len(entry["source"]) for entry in result.report["worst_documents"]), default=0)
+    table.add_column("source", overflow="fold", min_width=min(widest, 40))  # the text gives way first
     table.add_column("text", style="dim", no_wrap=True, overflow="ellipsis")  # one line per document
     for entry in result.report["worst_documents"]:
         table.add_row(str(entry["id"]), _value(entry["f1_exact"]), Text(entry["source"]), Text(entry["text"]))
