@@ -20,6 +20,7 @@ import srsly
 from annotator.core.spans import Span, Tokens
 from annotator.core.suggestions import merge_suggestions
 from annotator.errors import UserError
+from annotator.io.records import json_error
 from annotator.labels import LabelsConfig
 from annotator.store import Store
 
@@ -112,7 +113,7 @@ def read_patterns(path: Path) -> list[dict]:
         try:
             item = srsly.json_loads(line)
         except ValueError as error:
-            raise UserError(f"{path}:{number}: not valid JSON ({error})") from None
+            raise UserError(f"{path}:{number}: not valid JSON ({json_error(line, error)})") from None
         if not isinstance(item, dict) or not isinstance(item.get("label"), str) or not isinstance(item.get("pattern"), (str, list)):
             raise UserError(f'{path}:{number}: a pattern needs "label" and "pattern" (a string or a list of token patterns)')
         patterns.append(item)

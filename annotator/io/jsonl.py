@@ -18,7 +18,7 @@ import srsly
 
 from annotator.core.spans import Span
 from annotator.core.tasks import ANSWERS
-from annotator.io.records import Problem, Record, text_lines
+from annotator.io.records import Problem, Record, json_error, text_lines
 
 FLAVOURS = ("jsonl", "prodigy", "doccano")
 PRODIGY_KEYS = ("spans", "tokens", "answer", "_input_hash", "_task_hash", "_annotator_id", "_session_id")
@@ -132,7 +132,7 @@ def read_jsonl(path: Path, flavour: str = "auto") -> Iterator[Record | Problem]:
         try:
             data = srsly.json_loads(line)
         except ValueError as error:
-            yield Problem(where, f"not valid JSON ({error})")
+            yield Problem(where, f"not valid JSON ({json_error(line, error)})")
             continue
         try:
             yield parse_line(data, where, flavour_of(data) if flavour in ("auto", None) else flavour)

@@ -73,3 +73,18 @@ def text_lines(path: Path) -> Iterator[tuple[int, str | Problem]]:
                 yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as error:
                 yield number, Problem(f"{path}:{number}", f"not UTF-8 text ({error.reason} at byte {error.start})")
+
+
+def json_error(line: str | bytes, error: Exception) -> str:
+    """Why a line is not JSON, as Python's json module says it ("Expecting ',' delimiter
+    at column 17"): ujson, which reads the lines fast, words its errors poorly."""
+    import json
+
+    try:
+        json.loads(line.rstrip())  # the newline would read as a control character in a string
+    except json.JSONDecodeError as reason:
+        return f"{reason.msg.removesuffix(' at')} at column {reason.colno}"
+    except (ValueError, RecursionError) as reason:
+        return str(reason)
+    return str(error)  # json reads it, ujson does not (a number too big for it)
+

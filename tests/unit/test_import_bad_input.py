@@ -122,6 +122,30 @@ def test_skip_invalid_reports_each_skipped_line(project, monkeypatch, capsys):
     assert status == 0
     assert err.splitlines() == [
         "skipped a.jsonl:2: span 0-3 ('Ahm') does not fall on token boundaries",
-        "skipped a.jsonl:3: not valid JSON (Expected object or value)",
+        "skipped a.jsonl:3: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
     ]
     assert "1 new documents" in out and "2 skipped" in out
+
+
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ('{"text": "a" "b"}', "Expecting ',' delimiter at column 14"),
+        ('{"text": "Iraq', "Unterminated string starting at column 10"),
+        ('{"text": }', "Expecting value at column 10"),
+    ],
+)
+def test_broken_json_says_what_and_where_in_the_line(project, monkeypatch, capsys, line, reason):
+    """Before: ujson's "Unexpected character in found when decoding object value"."""
+    (project / "broken.jsonl").write_text(GOOD + line + "\n", encoding="utf-8")
+    status, _, err = cli(monkeypatch, capsys, "import", "broken.jsonl", "--dataset", "news")
+    assert status == 1 and f"broken.jsonl:2: not valid JSON ({reason})" in err and len(err.strip().splitlines()) == 1
+
+
+def test_broken_patterns_json_says_what_and_where(tmp_path):
+    from annotator.errors import UserError
+    from annotator.preannotate import read_patterns
+
+    (tmp_path / "p.jsonl").write_text('{"label": "GPE", "pattern": "Iraq"}\n{"label": "GPE" "pattern": "Syria"}\n', encoding="utf-8")
+    with pytest.raises(UserError, match=r"p.jsonl:2: not valid JSON \(Expecting ',' delimiter at column 17\)"):
+        read_patterns(tmp_path / "p.jsonl")
