@@ -30,12 +30,28 @@ DbOption = Annotated[
     typer.Option("--db", envvar="ANNOTATOR_DB", help="The SQLite store (default annotations.db, or $ANNOTATOR_DB)."),
 ]
 LabelsOption = Annotated[Path, typer.Option("--labels", help="The project's labels.yaml.")]
+OptionalLabelsOption = Annotated[
+    Optional[Path],
+    typer.Option("--labels", help="The project's labels.yaml, for the label order and language (default: labels.yaml if there is one)."),
+]
 DatasetOption = Annotated[Optional[str], typer.Option("--dataset", "-d", help="The dataset (default: the only one, or 'demo').")]
 AnnotatorOption = Annotated[
     Optional[str], typer.Option("--annotator", help="Your name in the store (default: your login name).")
 ]
 DEFAULT_DB = Path("annotations.db")
 DEFAULT_LABELS = Path("labels.yaml")
+
+
+def optional_labels(labels: Path | None):
+    """labels.yaml for a command that can do without it: the default one only if it is
+    there; one given with --labels must load. A LabelsConfig, or None."""
+    from annotator.labels import load_labels
+
+    if labels is None:
+        if not DEFAULT_LABELS.exists():
+            return None
+        labels = DEFAULT_LABELS
+    return load_labels(labels)
 
 
 def login_name() -> str:
@@ -120,7 +136,7 @@ def review(
 @app.command("agreement")
 def agreement(
     db: DbOption = DEFAULT_DB,
-    labels: LabelsOption = DEFAULT_LABELS,
+    labels: OptionalLabelsOption = None,
     dataset: DatasetOption = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")] = False,
 ) -> None:
@@ -131,11 +147,8 @@ def agreement(
     from annotator.project import resolve_dataset
     from annotator.store import Store
 
-    label_order = []
-    if labels.exists():  # only orders the labels; the report needs no labels.yaml
-        from annotator.labels import load_labels
-
-        label_order = load_labels(labels).names
+    config = optional_labels(labels)  # only orders the labels; the report needs no labels.yaml
+    label_order = config.names if config else []
     with Store(db, create=False) as store:
         result = compute(store, resolve_dataset(store, dataset), label_order)
     if json_output:
@@ -209,18 +222,15 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Replace the files of
 DEFAULT_EXPORTS = Path("exports")
 
 
-def _export_setup(db: Path, labels: Path, dataset: str | None, conflicts: str):
+def _export_setup(db: Path, labels: Path | None, dataset: str | None, conflicts: str):
     from annotator.core.consensus import POLICIES
     from annotator.project import resolve_dataset
     from annotator.store import Store
 
     if conflicts not in POLICIES:
         raise UserError(f"--conflicts must be one of {', '.join(POLICIES)} (not {conflicts!r})")
-    lang = None
-    if labels.exists():  # before the store opens: a broken labels.yaml leaves it untouched
-        from annotator.labels import load_labels
-
-        lang = load_labels(labels).lang
+    config = optional_labels(labels)  # before the store opens: a broken labels.yaml leaves it untouched
+    lang = config.lang if config else None
     store = Store(db, create=False)
     try:
         name = resolve_dataset(store, dataset)
@@ -237,7 +247,7 @@ def export(
         Path, typer.Argument(help="Folder for train.spacy, dev.spacy and config.cfg (or annotations.jsonl).")
     ] = DEFAULT_EXPORTS,
     db: DbOption = DEFAULT_DB,
-    labels: LabelsOption = DEFAULT_LABELS,
+    labels: OptionalLabelsOption = None,
     dataset: DatasetOption = None,
     eval_split: EvalSplitOption = 0.2,
     seed: SeedOption = 0,
@@ -276,7 +286,7 @@ def export(
 def train(
     ctx: typer.Context,
     db: DbOption = DEFAULT_DB,
-    labels: LabelsOption = DEFAULT_LABELS,
+    labels: OptionalLabelsOption = None,
     dataset: DatasetOption = None,
     config: Annotated[Optional[Path], typer.Option("--config", help="A spaCy config.cfg to use instead of the exported one.")] = None,
     eval_split: EvalSplitOption = 0.2,
@@ -416,7 +426,7 @@ def preannotate(
 @app.command("stats")
 def stats(
     db: DbOption = DEFAULT_DB,
-    labels: LabelsOption = DEFAULT_LABELS,
+    labels: OptionalLabelsOption = None,
     dataset: DatasetOption = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
@@ -427,6 +437,7 @@ def stats(
     from annotator.stats import render, with_rates
     from annotator.store import Store
 
+    optional_labels(labels)  # not needed; but one given with --labels must be there
     with Store(db, create=False) as store:
         figures = with_rates(store.stats(resolve_dataset(store, dataset)))
     if json_:

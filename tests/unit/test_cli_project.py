@@ -88,3 +88,30 @@ def test_no_store_yet_says_what_to_do(project, monkeypatch, capsys, command):
     assert status == 1 and len(err.strip().splitlines()) == 1
     assert "annotations.db: no such store" in err and "run `annotator` once" in err and "annotator import PATH" in err
     assert not (project / "annotations.db").exists()
+
+
+@pytest.mark.parametrize("command", ["export", "train", "agreement", "stats", "annotate", "review", "preannotate", "import"])
+def test_a_labels_file_given_explicitly_must_exist(project, monkeypatch, capsys, command):
+    """Before: export, agreement and stats went on without a missing --labels file (exit 0)."""
+    monkeypatch.chdir(project)
+    monkeypatch.delenv("ANNOTATOR_DB", raising=False)
+    assert cli(monkeypatch, capsys, "import", "seeds", "-d", "news")[0] == 0
+    before = (project / "annotations.db").read_bytes()
+    args = [command, "seeds"] if command == "import" else [command]
+    status, _, err = cli(monkeypatch, capsys, *args, "--labels", "nope.yaml")
+    assert status == 1 and err.strip() == "annotator: nope.yaml: no such file (run `annotator init` to make one)"
+    assert (project / "annotations.db").read_bytes() == before and not (project / "exports").exists()
+
+
+def test_export_needs_no_labels_yaml(project, monkeypatch, capsys):
+    monkeypatch.chdir(project)
+    assert cli(monkeypatch, capsys, "import", "seeds", "-d", "news")[0] == 0
+    from annotator.store import Store
+
+    with Store(project / "annotations.db") as store:
+        for document in list(store.documents("news"))[:5]:
+            store.add_answer(document.id, "ana", "accept", [], 0)
+    (project / "labels.yaml").unlink()
+    status, out, err = cli(monkeypatch, capsys, "export")
+    assert status == 0, err
+    assert (project / "exports" / "train.spacy").exists()
