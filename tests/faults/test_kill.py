@@ -6,7 +6,7 @@ that no key gave; each restart opens the first unanswered document; the store pa
 `PRAGMA integrity_check` and `annotator db check`'s invariants.
 
 CI: ANNOTATOR_FAULT_RUNS (default 3) runs of 2 kills each.
-The full fault run: ANNOTATOR_FAULT_RUNS=200 python -m pytest tests/faults -q
+The full fault run: python -m tests.fault_run --runs 100 (all fault tests, N kills each)
 """
 
 from __future__ import annotations
