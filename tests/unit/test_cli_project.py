@@ -115,3 +115,29 @@ def test_export_needs_no_labels_yaml(project, monkeypatch, capsys):
     status, out, err = cli(monkeypatch, capsys, "export")
     assert status == 0, err
     assert (project / "exports" / "train.spacy").exists()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["annotate", "--overlap", "0"], "Invalid value for '--overlap'"),
+        (["import"], "Missing argument 'paths' (see `annotator import --help`)"),
+        (["export", "--eval-split", "abc"], "Invalid value for '--eval-split'"),
+        (["--nope"], "No such option: --nope"),
+        (["frob"], "No such command 'frob'"),
+    ],
+)
+def test_usage_errors_are_one_plain_line_exit_2(project, monkeypatch, capsys, args, message):
+    """Before: Typer's boxed multi-line panel."""
+    monkeypatch.chdir(project)
+    status, out, err = cli(monkeypatch, capsys, *args)
+    assert status == 2 and err.startswith("annotator: ") and message in err
+    assert len(err.strip().splitlines()) == 1 and "╭" not in err and out == ""
+
+
+def test_exit_statuses_pass_through(project, monkeypatch, capsys):
+    monkeypatch.chdir(project)
+    assert cli(monkeypatch, capsys, "--help")[0] == 0
+    assert cli(monkeypatch, capsys, "import", "seeds", "-d", "news")[0] == 0
+    status, out, _ = cli(monkeypatch, capsys, "db", "check")
+    assert status == 0 and "ok" in out
