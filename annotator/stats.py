@@ -7,15 +7,23 @@ from rich.table import Table
 from rich.text import Text
 
 
-def rate(answers: int, seconds: float | None) -> float | None:
-    """Answers per hour of annotating time, or None when no time was recorded."""
-    return round(answers * 3600 / seconds, 1) if seconds else None
+# Fewer answers, or a shorter span, say nothing about speed (1 reject in 0.26 s is not 13,689 an hour).
+MIN_ANSWERS = 3
+MIN_SPAN_SECONDS = 60
+
+
+def rate(answers: int, span_seconds: float | None) -> float | None:
+    """Answers per hour over the time from the first answer's start to the last answer
+    (per day, summed), or None (shown as "–") when too few answers or too short a span."""
+    if answers < MIN_ANSWERS or not span_seconds or span_seconds < MIN_SPAN_SECONDS:
+        return None
+    return round(answers * 3600 / span_seconds, 1)
 
 
 def with_rates(stats: dict) -> dict:
     """The store's counts plus answers per hour for each annotator and day."""
     for row in stats["answers"] + stats["per_day"]:
-        row["per_hour"] = rate(row.get("documents", row.get("answers")), row["seconds"])
+        row["per_hour"] = rate(row.get("documents", row.get("answers")), row["span_seconds"])
     return stats
 
 
@@ -24,7 +32,7 @@ def _table(title: str, columns: list[str], rows: list[list]) -> Table:
     for index, column in enumerate(columns):
         table.add_column(column, justify="left" if index == 0 else "right")
     for row in rows:
-        table.add_row(*(Text("-" if value is None else str(value)) for value in row))  # literal, never markup
+        table.add_row(*(Text("–" if value is None else str(value)) for value in row))  # literal, never markup
     return table
 
 

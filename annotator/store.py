@@ -620,9 +620,14 @@ class Store:
             "answered_documents": q(f"SELECT COUNT(DISTINCT l.document) FROM answers l {in_dataset}")[0][0],
             "reviewed_documents": q(f"SELECT COUNT(DISTINCT l.document) FROM reviews l {in_dataset}")[0][0],
             "suggestions": dict(q(f"SELECT l.source, COUNT(*) FROM suggestions l {in_dataset} GROUP BY 1 ORDER BY 1")),
+            # span_seconds: first start to last answer, per day, summed (nights are not work time)
             "answers": [
-                {"annotator": who, "answer": kind, "documents": n, "seconds": secs}
-                for who, kind, n, secs in q(f"SELECT l.annotator, l.answer, COUNT(*), SUM(l.duration) FROM ({LATEST_ANSWERS}) l {in_dataset} GROUP BY 1, 2 ORDER BY 1, 2")
+                {"annotator": who, "answer": kind, "documents": n, "seconds": secs, "span_seconds": span}
+                for who, kind, n, secs, span in q(
+                    "SELECT who, kind, SUM(n), SUM(secs), SUM(span) FROM (SELECT l.annotator who, l.answer kind, "
+                    "date(l.answered_at, 'unixepoch'), COUNT(*) n, SUM(l.duration) secs, MAX(l.answered_at) - MIN(l.started_at) span "
+                    f"FROM ({LATEST_ANSWERS}) l {in_dataset} GROUP BY 1, 2, 3) GROUP BY 1, 2 ORDER BY 1, 2"
+                )
             ],
             "labels": dict(
                 q(
@@ -632,9 +637,10 @@ class Store:
                 )
             ),
             "per_day": [
-                {"day": day, "annotator": who, "answers": n, "seconds": secs}
-                for day, who, n, secs in q(
-                    f"SELECT date(l.answered_at, 'unixepoch'), l.annotator, COUNT(*), SUM(l.duration) FROM answers l {in_dataset} GROUP BY 1, 2 ORDER BY 1, 2"
+                {"day": day, "annotator": who, "answers": n, "seconds": secs, "span_seconds": span}
+                for day, who, n, secs, span in q(
+                    "SELECT date(l.answered_at, 'unixepoch'), l.annotator, COUNT(*), SUM(l.duration), "
+                    f"MAX(l.answered_at) - MIN(l.started_at) FROM answers l {in_dataset} GROUP BY 1, 2 ORDER BY 1, 2"
                 )
             ],
         }
