@@ -44,17 +44,32 @@ class ImportResult:
         return self.read - self.added
 
 
+def _count_column(unit: str):
+    """"44/100" when the total is known, else "44" (Rich's own column says "44/?")."""
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    class CountColumn(ProgressColumn):
+        def render(self, task) -> Text:
+            done = int(task.completed)
+            shown = f"{done}/{int(task.total)}" if task.total is not None else str(done)
+            return Text(shown + unit, style="progress.download")
+
+    return CountColumn()
+
+
 @contextmanager
-def progress_bar(description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
-    """A Rich progress bar on stderr (silent when stderr is not a terminal); yields advance(n)."""
+def progress_bar(description: str, total: int | None = None, unit: str = "") -> Iterator[Callable[..., None]]:
+    """A Rich progress bar on stderr (silent when stderr is not a terminal); yields
+    advance(n, description=None)."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True)
-    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), _count_column(unit), TimeElapsedColumn()]
     with Progress(*columns, console=console, disable=not console.is_terminal, transient=False) as progress:
         task = progress.add_task(description, total=total)
-        yield lambda n: progress.advance(task, n)
+        yield lambda n, description=None: progress.update(task, advance=n, description=description)
 
 
 @lru_cache(maxsize=4)
@@ -94,13 +109,21 @@ class Importer:
     def run(self, paths: Iterable[Path], fmt: str = "auto", split: str = "paragraph") -> ImportResult:
         files = expand_paths(paths)
         self.result.files = len(files)
-        records = (item for path in files for item in read_path(path, fmt, split, self.config.lang))
-        with self.store.write(), progress_bar(f"importing into {self.dataset}") as advance:
+        # The total is not known without reading everything: the bar counts what was read
+        # (duplicates too: "44 read" for 43 new documents and one already there).
+        with self.store.write(), progress_bar(f"importing into {self.dataset}", unit=" read") as advance:
             self.store.ensure_dataset(self.dataset, self.config.lang, self.config.names)
+            records = self._records(files, fmt, split, advance)
             for batch in _batches(records, self.batch_size):
                 self._import_batch(batch)
                 advance(len(batch))
         return self.result
+
+    def _records(self, files: list[Path], fmt: str, split: str, advance: Callable[..., None]) -> Iterator[Record | Problem]:
+        for number, path in enumerate(files, start=1):
+            if len(files) > 1:  # the files are the total that is known
+                advance(0, f"importing into {self.dataset}: file {number}/{len(files)}")
+            yield from read_path(path, fmt, split, self.config.lang)
 
     def _problem(self, problem: Problem) -> None:
         if not self.skip_invalid:

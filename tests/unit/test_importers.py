@@ -185,3 +185,39 @@ def test_big_input_streams_in_batches(store, config, tmp_path):
     path = write_jsonl(tmp_path / "many.jsonl", ({"text": f"Document number {i} about Iraq."} for i in range(2500)))
     result = run_import(store, config, [path], batch_size=300)
     assert result.added == 2500 and store.count_documents("news") == 2500
+
+
+def test_progress_counts_what_was_read_and_names_the_file_count(store, config, monkeypatch):
+    """Before: "44/?" (Rich's count with an unknown total) beside "43 new documents"."""
+    from contextlib import contextmanager
+
+    import annotator.importer as importer
+
+    calls = []
+
+    @contextmanager
+    def recording_bar(description, total=None, unit=""):
+        calls.append(("open", description, total, unit))
+        yield lambda n, description=None: calls.append(("advance", n, description))
+
+    monkeypatch.setattr(importer, "progress_bar", recording_bar)
+    result = run_import(store, config, [SEEDS])
+    assert result.read == sum(c[1] for c in calls if c[0] == "advance") == result.added + result.present
+    assert calls[0] == ("open", "importing into news", None, " read")
+    assert [c[2] for c in calls if c[0] == "advance" and c[2]] == ["importing into news: file 1/2", "importing into news: file 2/2"]
+
+
+def test_progress_count_column_shows_no_question_mark():
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from annotator.importer import _count_column
+
+    console = Console(record=True, width=60, force_terminal=True)
+    with Progress(_count_column(" read"), console=console, auto_refresh=False) as progress:
+        unknown, known = progress.add_task("a", total=None), progress.add_task("b", total=43)
+        progress.advance(unknown, 44)
+        progress.advance(known, 43)
+        progress.refresh()
+    shown = console.export_text()
+    assert "44 read" in shown and "43/43 read" in shown and "?" not in shown
