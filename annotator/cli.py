@@ -273,8 +273,8 @@ def export(
     print_summary(summary)
     if format == "spacy":
         typer.echo(
-            f"train with: python -m spacy train {out_dir / 'config.cfg'} "
-            f"--paths.train {out_dir / 'train.spacy'} --paths.dev {out_dir / 'dev.spacy'}"
+            f"train with: python -m spacy train {out_dir / 'config.cfg'} --output {out_dir / 'model'} "
+            f"--paths.train {out_dir / 'train.spacy'} --paths.dev {out_dir / 'dev.spacy'}"  # without --output nothing is saved
         )
 
 

@@ -173,3 +173,16 @@ def test_eval_frequency_fits_max_steps_unless_given():
     given = {"training.max_steps": 50, "training.eval_frequency": 50}
     assert with_eval_frequency(given, 200) == given
     assert with_eval_frequency({"training.max_steps": 0}, 200) == {"training.max_steps": 0}  # 0: no limit
+
+
+def test_the_printed_train_command_saves_a_model(exported, monkeypatch, capsys):
+    """Before: the hint had no --output, and spaCy then trains and saves nothing."""
+    out = exported / "hint"
+    code, stdout, err = run_cli(monkeypatch, capsys, "export", str(out), "--db", str(exported / "annotations.db"))
+    assert code == 0, err
+    line = next(line for line in stdout.splitlines() if line.startswith("train with: "))
+    command = line.removeprefix("train with: python -m spacy ").split()
+    assert command[:4] == ["train", str(out / "config.cfg"), "--output", str(out / "model")]
+    run = spacy_command(*command, *TINY)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (out / "model" / "model-best" / "meta.json").exists()
