@@ -61,9 +61,12 @@ class AgreementScreen(Screen[None]):
     AgreementScreen DataTable { height: 1fr; }
     """
 
-    def __init__(self, store_path: Path, dataset: str, config: LabelsConfig, **kwargs):
+    def __init__(self, store_path: Path, dataset: str, config: LabelsConfig, reviewer: str | None = None, **kwargs):
+        """``reviewer``: who a review opened from the worst documents is saved as (the
+        annotator of the session this screen was opened from; None: the login name)."""
         super().__init__(**kwargs)
         self.store_path, self.dataset, self.config = Path(store_path), dataset, config
+        self.reviewer = reviewer
         self.result: AgreementResult | None = None
 
     def compose(self) -> ComposeResult:
@@ -110,7 +113,7 @@ class AgreementScreen(Screen[None]):
             from annotator.ui.screens.review import ReviewScreen
 
             document = int(event.row_key.value)
-            self.app.push_screen(ReviewScreen.for_documents(self.store_path, self.config, self.dataset, [document]))
+            self.app.push_screen(ReviewScreen.for_documents(self.store_path, self.config, self.dataset, [document], self.reviewer))
 
     def action_refresh(self) -> None:
         self.query_one("#report", Static).update(Text("Recomputing ...", style="dim"))

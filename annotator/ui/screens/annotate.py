@@ -139,7 +139,7 @@ class AnnotateScreen(SpanEditing, Screen):
         except ImportError:
             self.notify("The agreement screen is not available yet; try `annotator agreement`.", markup=False)
             return
-        self.app.push_screen(AgreementScreen(self.session.store.path, self.session.dataset, self.config))
+        self.app.push_screen(AgreementScreen(self.session.store.path, self.session.dataset, self.config, reviewer=self.session.annotator))
 
     def action_quit(self) -> None:
         self.session.close()

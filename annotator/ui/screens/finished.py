@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -9,16 +11,23 @@ from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Static
 
-from annotator.ui.keys import ANNOTATE_ACTIONS, bindings
+from annotator.ui.keys import ANNOTATE_ACTIONS, bindings, describe
 from annotator.ui.session import AnnotateSession
 from annotator.ui.widgets.keys_line import KeysLine
 from annotator.ui.widgets.layout import visible
 
 
-class FinishedScreen(Screen[bool]):
-    """Dismissed with True to go back to the last document (undo), else quits."""
+FINISHED_ACTIONS = {key: ANNOTATE_ACTIONS[key] for key in ("undo", "agreement", "help", "quit")}
 
-    BINDINGS = bindings({key: ANNOTATE_ACTIONS[key] for key in ("undo", "quit")})
+
+class FinishedScreen(Screen[bool]):
+    """Dismissed with True to go back to the last document (undo), else quits. The
+    agreement report is one key away: the end of the work is when a team wants it."""
+
+    BINDINGS = [
+        replace(binding, show=True, description="agreement") if binding.id == "agreement" else binding
+        for binding in bindings(FINISHED_ACTIONS)
+    ]
     DEFAULT_CSS = """
     FinishedScreen Static { width: auto; border: round $success; padding: 1 2; }
     """
@@ -50,6 +59,17 @@ class FinishedScreen(Screen[bool]):
 
     def action_undo(self) -> None:
         self.dismiss(True)
+
+    def action_agreement(self) -> None:
+        from annotator.ui.screens.agreement import AgreementScreen
+
+        session = self.session
+        self.app.push_screen(AgreementScreen(session.store.path, session.dataset, session.config, reviewer=session.annotator))
+
+    def action_help(self) -> None:
+        from annotator.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(describe(self._binding_chain, FINISHED_ACTIONS)))
 
     def action_quit(self) -> None:
         self.session.close()

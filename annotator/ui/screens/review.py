@@ -70,12 +70,12 @@ class ReviewScreen(SpanEditing, Screen):
         self.case: Case | None = None
 
     @classmethod
-    def for_documents(cls, store_path, config, dataset: str, documents: list[int]) -> ReviewScreen:
+    def for_documents(cls, store_path, config, dataset: str, documents: list[int], reviewer: str | None = None) -> ReviewScreen:
         """A review of just these documents on its own store connection (closed when the
         screen goes), going back to the screen below when they are decided."""
         from annotator.store import Store
 
-        return cls(ReviewSession(Store(store_path), config, dataset, documents=documents), back_when_done=True, owns_store=True)
+        return cls(ReviewSession(Store(store_path), config, dataset, reviewer, documents=documents), back_when_done=True, owns_store=True)
 
     def on_unmount(self) -> None:
         if self.owns_store:

@@ -1,0 +1,60 @@
+"""The finished screen ("Nothing left to annotate"): the agreement report and the help
+are one key away there, and a review opened from it is saved as the session's annotator."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable
+
+from annotator.store import Store
+from annotator.ui.app import annotate_app
+from annotator.ui.screens.agreement import AgreementScreen
+from annotator.ui.screens.finished import FinishedScreen
+from annotator.ui.screens.help import HelpScreen
+from annotator.ui.screens.review import ReviewScreen
+
+from tests.ui.conftest import screen_text
+from tests.ui.review_fixtures import disagreeing_store
+
+pytestmark = pytest.mark.anyio
+SIZE = (130, 50)
+
+
+async def test_help_and_agreement_from_the_finished_screen(db, config):
+    disagreeing_store(db)  # alice answered every document: she lands on the finished screen
+    with Store(db) as store:
+        app = annotate_app(store, config, "news", "alice")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, FinishedScreen)
+            assert "g agreement" in screen_text(app) and "? help" in screen_text(app)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen) and "agreement report" in screen_text(app)
+            await pilot.press("escape")
+            await pilot.press("g")
+            await pilot.pause()
+            assert isinstance(app.screen, AgreementScreen)
+
+
+async def test_a_review_from_the_agreement_screen_is_saved_as_the_sessions_annotator(db, config):
+    ids = disagreeing_store(db)
+    with Store(db) as store:
+        app = annotate_app(store, config, "news", "alice")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("g")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            worst = app.screen.query_one("#worst", DataTable)
+            chosen = int(worst.coordinate_to_cell_key((0, 0)).row_key.value)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewScreen)
+            assert "alice" in app.screen.query_one("#progress").render().plain
+            await pilot.press("a")
+            await pilot.pause()
+            assert isinstance(app.screen, AgreementScreen)
+    with Store(db) as store:
+        assert chosen in ids.values()
+        assert [r.reviewer for r in store.review_history(chosen)] == ["alice"]
