@@ -70,9 +70,17 @@ def final_spans(answers: Iterable[Answer], review: Review | None = None, conflic
         return Final(None, AWAITS_REVIEW)
     if conflicts == "skip":
         return Final(None, CONFLICT_SKIPPED)
-    if 2 * len(accepted) <= len(counted):
+    if not accepted_by_majority(counted):
         return Final(None, NO_MAJORITY)
     return Final(majority_spans(accepted), source="majority")
+
+
+def accepted_by_majority(answers: Iterable[Answer]) -> bool:
+    """True when more than half of the annotators who accepted or rejected accepted
+    (ignores do not count): the ``majority`` policy keeps such a document, and a
+    reviewer is offered to reject the others."""
+    counted = [answer.answer for answer in answers if answer.answer != IGNORE]
+    return 2 * counted.count(ACCEPT) > len(counted)
 
 
 def majority_spans(versions: Sequence[Iterable[Span]]) -> tuple[Span, ...]:

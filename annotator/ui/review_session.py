@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from annotator.core.consensus import AWAITS_REVIEW, final_spans, most_common_version
+from annotator.core.consensus import AWAITS_REVIEW, accepted_by_majority, final_spans, most_common_version
 from annotator.core.spans import Span, Tokens
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, Review
 from annotator.labels import LabelsConfig
@@ -50,6 +50,18 @@ class Case:
     def _shared(self) -> frozenset[Span]:
         accepted = [frozenset(spans) for spans in self.accepted]
         return frozenset.intersection(*accepted) if accepted else frozenset()
+
+    @property
+    def rejected_by_most(self) -> bool:
+        """Not more than half of those who answered accepted (ignores do not count; the
+        ``majority`` export policy leaves such a document out): the screen proposes
+        rejecting it, the gold still holds the most common accepted version."""
+        return not accepted_by_majority(self.versions)
+
+    def rejections(self) -> tuple[int, int]:
+        """(rejected, answered) counting the annotators who accepted or rejected."""
+        counted = [version.answer for version in self.versions if version.answer != IGNORE]
+        return counted.count(REJECT), len(counted)
 
     def disputed(self, span: Span) -> bool:
         """True when not every accepted version has this span."""

@@ -14,6 +14,7 @@ from annotator.core.consensus import (
     REJECTED,
     REVIEW_REJECTED,
     UNANSWERED,
+    accepted_by_majority,
     final_spans,
     majority_spans,
     most_common_version,
@@ -168,3 +169,10 @@ def test_one_document_keeps_its_side_by_hash_and_bad_fractions_are_refused():
     assert split(["only"], 0.2, seed=0) == {"only": DEV if split_key("only", 0) < 0.2 else TRAIN}
     with pytest.raises(ValueError):
         split(hashes(3), 0.0)
+
+
+def test_accepted_by_majority_counts_accepts_against_rejects_not_ignores():
+    assert not accepted_by_majority([answer("ana", "reject"), answer("ben"), answer("cy", "reject")])
+    assert not accepted_by_majority([answer("ana", "reject"), answer("ben")])  # a tie is no majority
+    assert accepted_by_majority([answer("ana", "ignore"), answer("ben"), answer("cy", "ignore")])
+    assert accepted_by_majority([answer("ana"), answer("ben"), answer("cy", "reject")])

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from annotator.core.editor import SpanEditor
-from annotator.core.tasks import ACCEPT
+from annotator.core.tasks import ACCEPT, REJECT
 from annotator.ui.editing import SpanEditing
 from annotator.ui.keys import EDITING_ACTIONS, add_label_bindings, bindings, describe
 from annotator.ui.review_session import Case, ReviewSession
@@ -116,6 +116,10 @@ class ReviewScreen(SpanEditing, Screen):
         if differences:  # start where there is something to settle
             where = self._to_difference(differences[0][0].start)
             message = message or where
+        if case.rejected_by_most and case.previous is None:
+            rejected, answered = case.rejections()
+            names = " and ".join(visible(v.annotator) for v in case.versions if v.answer == REJECT)
+            message = f"{rejected} of {answered} rejected ({names}): most say reject · gold from {case.gold_source}"
         if message is None:
             message = f"gold from {case.gold_source}"
         if case.earlier is not None and case.previous is None:
@@ -140,12 +144,25 @@ class ReviewScreen(SpanEditing, Screen):
 
     def _title_gold(self) -> None:
         case, spans = self.case, set(self.editor.spans)
-        same = [f"{n} {v.annotator}" for n, v in enumerate(case.versions, 1) if v.answer == ACCEPT and set(v.spans) == spans]
+        same = [(n, v.annotator) for n, v in enumerate(case.versions, 1) if v.answer == ACCEPT and set(v.spans) == spans]
         title = Text.assemble(("gold", "bold"), f" · {len(spans)} span{'' if len(spans) == 1 else 's'} · ")
-        title.append(f"same as {', '.join(visible(s) for s in same)}" if same else "edited: like no version", style="italic")
-        accept = key_display(self.app, self.config.bindings()["accept"])
-        title.append(f"   {accept} accepts it", style="dim")
+        keys = self.config.bindings()
+        accept = key_display(self.app, keys["accept"])
+        if case.rejected_by_most:  # propose what most annotators said: reject
+            rejected, answered = case.rejections()
+            title.append(f"{rejected} of {answered} rejected: ", style="bold")
+            title.append(f"{key_display(self.app, keys['reject'])} rejects, {accept} accepts {self._which(same, spans)}")
+        else:
+            title.append(f"same as {', '.join(f'{n} {visible(name)}' for n, name in same)}" if same else "edited: like no version", style="italic")
+            title.append(f"   {accept} accepts it", style="dim")
         self.query_one("#gold-title", Static).update(title)
+
+    @staticmethod
+    def _which(same: list[tuple[int, str]], spans: set) -> str:
+        """The gold in words: "ben's version" (2 ben), "the edited version", "no spans"."""
+        if same:
+            return " and ".join(visible(name) for _, name in same) + "'s version"
+        return "the edited version" if spans else "no spans"
 
     def finish(self) -> None:
         self.case = self.editor = None

@@ -3,6 +3,8 @@ line that lists where they differ."""
 
 from __future__ import annotations
 
+from itertools import groupby
+
 from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
@@ -26,7 +28,10 @@ def compared(case: Case, spans) -> str:
     own = sum(1 for span in spans if case.disputed(span))
     missing = len({span for other in case.accepted for span in other} - set(spans))
     if not own and not missing:
-        return " · as every version"
+        if len(case.accepted) == len(case.versions):
+            return " · as every version"
+        # Others rejected or ignored: "as every version" would hide them.
+        return " · as every accepted version" if len(case.accepted) > 1 else " · the only accepted version"
     parts = [f"{own} not in every version"] if own else []
     parts += [f"lacks {missing} of the others'"] if missing else []
     return " · " + ", ".join(parts)
@@ -84,18 +89,23 @@ class Versions(Vertical):
             if others:
                 line.append(f"; {others}", style="bold")
             return line
-        places = len({span.start for span, _ in differences})
+        # One entry per place (spans starting at the same character: "Kurdistan LOC in 1 or
+        # Kurdistan Region GPE in 2,3"), as ] and [ walk them, so the count is what is listed.
+        places = [list(group) for _, group in groupby(differences, key=lambda item: item[0].start)]
         keys = self.config.bindings()
         line = Text(no_wrap=False, overflow="fold")
-        line.append(f"{places} difference{'s' if places > 1 else ''}", style="bold")
+        line.append(f"{len(places)} difference{'s' if len(places) > 1 else ''}", style="bold")
         walk = f"{key_display(self.app, keys['next_difference'])} {key_display(self.app, keys['previous_difference'])}"
         line.append(f" ({walk} go there): ", style="dim")
-        for index, (span, numbers) in enumerate(differences):
+        for index, place in enumerate(places):
             if index:
                 line.append("  ")
-            line.append(visible(case.document.text[span.start : span.end]), style=f"#101010 on {self.config.color(span.label)}")
-            line.append(f" {visible(span.label)} ", style="bold")
-            line.append("in " + ",".join(map(str, numbers)), style="dim")
+            for choice, (span, numbers) in enumerate(place):
+                if choice:
+                    line.append(" or ", style="italic")
+                line.append(visible(case.document.text[span.start : span.end]), style=f"#101010 on {self.config.color(span.label)}")
+                line.append(f" {visible(span.label)} ", style="bold")
+                line.append("in " + ",".join(map(str, numbers)), style="dim")
         return line
 
     def share(self, rows: int) -> None:
