@@ -24,6 +24,10 @@ class SpanEditor:
         self._words = [i for i, space in enumerate(tokens.is_space) if not space]
         if self._words:
             self.cursor = self._words[0]
+        # True until the cursor first moves or an edit is made: the first forward jump
+        # then visits a span that starts under the cursor, so tab walks every span in
+        # order from the first (a document that opens on a span does not skip it).
+        self.fresh = True
 
     # -- cursor and selection ------------------------------------------------------
 
@@ -43,10 +47,12 @@ class SpanEditor:
         return self._words[position]
 
     def move(self, delta: int, extend: bool = False) -> None:
+        self.fresh = False
         self._begin_or_end_selection(extend)
         self.cursor = self._step(self.cursor, delta)
 
     def move_to(self, token: int, extend: bool = False) -> None:
+        self.fresh = False
         self._begin_or_end_selection(extend)
         if self._words:
             self.cursor = self._step(max(0, min(len(self.tokens) - 1, token)), 0)
@@ -61,13 +67,16 @@ class SpanEditor:
         self.anchor = None
 
     def jump_span(self, forward: bool = True) -> Span | None:
-        """Put the cursor on the first token of the next (or previous) span."""
+        """Put the cursor on the first token of the next (or previous) span, wrapping
+        around. The next span starts after the cursor's token; before the cursor has
+        moved (``fresh``), a span starting at the cursor's token counts as next."""
         self.anchor = None
+        first_jump, self.fresh = self.fresh, False
         if not self.spans:
             return None
         here = self.tokens.starts[self.cursor] if self.tokens.offsets else 0
         if forward:
-            target = next((s for s in self.spans if s.start > here), self.spans[0])
+            target = next((s for s in self.spans if s.start > here or (first_jump and s.start == here)), self.spans[0])
         else:
             target = next((s for s in reversed(self.spans) if s.end <= here), self.spans[-1])
         self.cursor = self.tokens.token_range(target)[0]
@@ -80,6 +89,7 @@ class SpanEditor:
     # -- edits: each returns a short message for the status line --------------------
 
     def _commit(self, spans: tuple[Span, ...]) -> None:
+        self.fresh = False
         self._history.append(self.spans)
         self.spans = spans
 

@@ -24,13 +24,22 @@ class SpanEditing:
             first, last = editor.selection
             words = editor.text[editor.tokens.starts[first] : editor.tokens.ends[last]]
             return f"selected {words!r}: press a label key"
-        span = editor.span_under_cursor
-        if span is not None:
-            return f"on {editor.text[span.start:span.end]!r} ({span.label}): a label key relabels, d removes, < > , . resize"
         if not editor.tokens.offsets:
             return ""
+        if editor.span_under_cursor is not None:
+            return f"{self._cursor_on()}: a label key relabels, d removes, < > , . resize"
+        return f"{self._cursor_on()}: shift+arrows select, a label key labels"
+
+    def _cursor_on(self) -> str:
+        """The span under the cursor ("on 'Iraq' (GPE)"), else its word ("at 'sent'")."""
+        editor = self.editor
+        span = editor.span_under_cursor
+        if span is not None:
+            return f"on {editor.text[span.start:span.end]!r} ({span.label})"
+        if not editor.tokens.offsets:
+            return "in an empty document"
         start, end = editor.tokens.offsets[editor.cursor]
-        return f"at {editor.text[start:end]!r}: shift+arrows select, a label key labels"
+        return f"at {editor.text[start:end]!r}"
 
     def action_move(self, delta: int, extend: bool = False) -> None:
         if self.editor:

@@ -47,9 +47,9 @@ async def test_add_a_span_from_a_selection(db, config):
 
 
 async def test_remove_relabel_and_resize(db, config):
-    # The cursor starts on "Iraq"; tab: "Syrian" (NORP) -> relabel GPE; tab: "Thursday" -> remove;
-    # tab: "Iraq" -> its end one token later ("Iraq during").
-    await run(db, config, ["tab", "5", "tab", "d", "tab", "full_stop", "a"])
+    # The cursor starts on "Iraq" and the first tab visits it; tab: "Syrian" (NORP) -> relabel
+    # GPE; tab: "Thursday" -> remove; tab: "Iraq" -> its end one token later ("Iraq during").
+    await run(db, config, ["tab", "tab", "5", "tab", "d", "tab", "full_stop", "a"])
     spans = answers(db)[0][2]
     syrian, thursday, second_iraq = NEWS.index("Syrian"), NEWS.index("Thursday"), NEWS.index("Iraq during")
     assert Span(syrian, syrian + 6, "GPE") in spans
@@ -170,3 +170,21 @@ async def test_down_moves_the_cursor_one_screen_line_and_skips_blank_lines(db, c
             blank = [y for y, line in enumerate(view.layout_cache.lines) if not line.pieces]
             assert view.scroll_offset.y == 0
     assert lines == [y for y in range(1, 6) if y not in blank][:4]
+
+
+async def test_the_status_says_what_the_cursor_is_on_and_tab_visits_the_first_span(db, config):
+    make_store(db, [NEWS, OTHER])
+    said = []
+    with Store(db) as store:
+        app = annotate_app(store, config, "news", "alice")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            status = app.screen.query_one("#status")
+            said.append(status.message)
+            for key in ("tab", "tab", "a"):
+                await pilot.press(key)
+                said.append(status.message)
+    assert said[0].startswith("on 'Iraq' (GPE) · tab: spans in order")
+    assert said[1].startswith("on 'Iraq' (GPE): ")  # the document opened on the first span: tab stays there
+    assert said[2].startswith("on 'Syrian' (NORP): ")
+    assert said[3].startswith("accepted: 'Iraq sent back") and said[3].endswith("now at 'Officials'")

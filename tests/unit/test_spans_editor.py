@@ -93,6 +93,21 @@ def test_cursor_skips_whitespace_tokens_and_selection_is_trimmed(tokens):
 
 def test_jump_between_spans_wraps(tokens):
     editor = SpanEditor(TEXT, tokens, [span("Iraq", "GPE"), span("Russia", "GPE")])
+    assert editor.jump_span() == span("Iraq", "GPE")  # the document opens on it: the first tab visits it
     assert editor.jump_span() == span("Russia", "GPE")
     assert editor.jump_span() == span("Iraq", "GPE")
     assert editor.jump_span(forward=False) == span("Russia", "GPE")
+
+
+def test_the_first_tab_visits_every_span_in_order_from_the_first(tokens):
+    spans = [span("Iraq", "GPE"), span("Syrian", "NORP"), span("Russia", "GPE")]
+    editor = SpanEditor(TEXT, tokens, spans)
+    assert [editor.jump_span() for _ in spans] == spans
+    moved = SpanEditor(TEXT, tokens, spans)
+    moved.move(1)
+    moved.move(-1)  # back on "Iraq" by hand: tab goes on to the next span
+    assert moved.jump_span() == span("Syrian", "NORP")
+    later = SpanEditor(TEXT, tokens, spans[1:])  # no span under the opening cursor
+    assert later.jump_span() == span("Syrian", "NORP")
+    backward = SpanEditor(TEXT, tokens, spans)
+    assert backward.jump_span(forward=False) == span("Russia", "GPE")

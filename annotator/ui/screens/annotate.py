@@ -56,7 +56,7 @@ class AnnotateScreen(SpanEditing, Screen):
     def on_mount(self) -> None:
         self.show_next()
         if self.current is not None and self.current.previous is None:
-            self.status("tab: next span · shift+arrows: select · label keys: label · a: accept · ?: all keys")
+            self.status(f"{self._cursor_on()} · tab: spans in order · shift+arrows: select · a: accept · ?: all keys")
 
     # -- showing documents ----------------------------------------------------------------
 
@@ -74,7 +74,8 @@ class AnnotateScreen(SpanEditing, Screen):
         self.query_one(ProgressLine).show(source=task.document.source)
         if task.previous is not None:
             message = message or f"you answered {task.previous.answer}; a new answer is added, the old one kept"
-        self.refresh_view(message)
+        # Say where the cursor is: a document that opens on a span is on it already.
+        self.refresh_view(message or self._where())
         # Background work starts once the document is on screen, so it never delays it.
         self.call_after_refresh(self.count_progress)
         if self._preannotate:
@@ -112,7 +113,8 @@ class AnnotateScreen(SpanEditing, Screen):
         self.show_next()
         if self.current is not None and self.current.previous is None:
             done = SKIPPED_AGAIN if kind == "ignore" and second_round else DONE[kind]
-            self.status(SECOND_ROUND if self.session.second_round and not second_round else f"{done}: {title!r}")
+            said = SECOND_ROUND if self.session.second_round and not second_round else f"{done}: {title!r}"
+            self.status(f"{said} · now {self._cursor_on()}")
 
     def action_undo(self) -> None:
         if self.editor is not None and self.editor.undo():
@@ -188,9 +190,9 @@ class AnnotateScreen(SpanEditing, Screen):
         if self.editor is None or self.editor.can_undo:
             return
         task.spans = self.session.suggested(task.document.id)
-        cursor = self.editor.cursor
+        cursor, fresh = self.editor.cursor, self.editor.fresh
         self.editor = SpanEditor(task.document.text, task.tokens, task.spans)
-        self.editor.cursor = cursor
+        self.editor.cursor, self.editor.fresh = cursor, fresh
         self.query_one(SpanText).show(task.document.text, task.tokens, editor=self.editor)
         self.refresh_view("suggestions arrived")
 
