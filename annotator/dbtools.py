@@ -1,6 +1,6 @@
 """Glue for `annotator db`: the pure parts of merging and checking stores.
 
-The SQL lives in ``store.py``; here are the rules it applies: what makes two answers
+The SQL lives in ``annotator.store``; here are the rules it applies: what makes two answers
 the same answer, when two datasets cannot be merged, and what is wrong with stored spans.
 """
 

@@ -1,0 +1,28 @@
+"""The SQLite store: the only module that speaks SQL.
+
+One ``Store`` per thread (SQLite connections are not shared across threads). The
+file is in WAL mode with a busy timeout, so several annotators can write to one
+store at once and wait for each other instead of failing. Answers are an
+append-only log: a changed mind is a new row, and the newest row per (document,
+annotator) is that annotator's answer.
+
+The store is a package so that its modules stay small; SQL lives here and nowhere else:
+``base`` (open, transactions, documents, suggestions, answers, reviews), ``routing`` (leases
+and who gets which document), ``bulk`` (import, stats, agreement and export rows),
+``maintenance`` (merge, backup, check), ``schema`` (migrations), ``rows``.
+"""
+
+from annotator.store.base import NO_STORE_HINT, StoreBase
+from annotator.store.bulk import Bulk
+from annotator.store.connection import BUSY_TIMEOUT_SECONDS, StoreError
+from annotator.store.maintenance import Maintenance
+from annotator.store.routing import LEASE_SECONDS, Routing
+from annotator.store.rows import LATEST_ANSWERS
+from annotator.store.schema import SCHEMA_VERSION
+
+
+class Store(Routing, Bulk, Maintenance, StoreBase):
+    """One store file, opened by one thread (SQLite connections are not shared)."""
+
+
+__all__ = ["BUSY_TIMEOUT_SECONDS", "LATEST_ANSWERS", "LEASE_SECONDS", "NO_STORE_HINT", "SCHEMA_VERSION", "Store", "StoreError"]

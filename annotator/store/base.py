@@ -1,0 +1,279 @@
+"""Opening the store, transactions, and the documents, suggestions, answers and reviews in it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from annotator.core.spans import Span, spans_from_json, spans_to_json
+from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, NewDocument, Review
+from annotator.store.connection import BUSY_TIMEOUT_SECONDS, StoreError, _Database
+from annotator.store.rows import LATEST_ANSWERS, _answer, _document, _review
+from annotator.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+NO_STORE_HINT = "run `annotator` once to import the demo, or `annotator import PATH --dataset NAME`; or give --db"
+
+
+class StoreBase:
+    def __init__(self, path: str | Path, create: bool = True):
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(f"{self.path}: no such store ({NO_STORE_HINT})")
+        try:
+            conn = sqlite3.connect(
+                str(self.path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+            )
+            self.db = _Database(conn)
+            self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self.db.enable_wal()
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path}: not an annotator store ({error})") from None
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> StoreBase:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[_Database]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so that concurrent
+        writers queue on the busy timeout instead of failing on a lock upgrade."""
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield self.db
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.rollback()
+            raise
+        try:
+            self.db.execute("COMMIT")
+        except BaseException:
+            # A failed COMMIT (disk full, I/O error) leaves the transaction open; every later
+            # write() would nest inside it as a savepoint and never be committed.
+            self.db.rollback()
+            raise
+
+    def _migrate(self) -> None:
+        with self.write():
+            version = self.schema_version
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"{self.path}: made by a newer annotator (schema {version} > {SCHEMA_VERSION})")
+            while version < SCHEMA_VERSION:
+                MIGRATIONS[version](self.db)
+                version += 1
+                self.db["schema"].create({"version": int}, if_not_exists=True)
+                self.db.execute("DELETE FROM schema")
+                self.db["schema"].insert({"version": version})
+
+    @property
+    def schema_version(self) -> int:
+        if not self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema'").fetchone():
+            return 0
+        row = self.db.execute("SELECT version FROM schema").fetchone()
+        return row[0] if row else 0
+
+    # -- datasets and documents -------------------------------------------------------
+
+    def ensure_dataset(self, name: str, lang: str, labels: Iterable[str]) -> None:
+        self.db["datasets"].insert(
+            {"name": name, "lang": lang, "labels": json.dumps(sorted(labels)), "created_at": time.time()},
+            ignore=True,
+        )
+
+    def dataset_info(self, name: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM datasets WHERE name = ?", [name]))
+        if not rows:
+            return None
+        return {**rows[0], "labels": json.loads(rows[0]["labels"])}
+
+    def datasets(self) -> list[str]:
+        # One index look-up per dataset (a skip-scan) instead of reading every document's
+        # index entry: 12 ms -> 0.02 ms on 100,000 documents, paid at every annotate start.
+        sql = """WITH RECURSIVE names(name) AS (
+                   SELECT MIN(dataset) FROM documents
+                   UNION ALL SELECT (SELECT MIN(dataset) FROM documents WHERE dataset > name) FROM names WHERE name IS NOT NULL)
+                 SELECT name FROM names WHERE name IS NOT NULL"""
+        return [r[0] for r in self.db.execute(sql)]
+
+    def add_documents(self, dataset: str, documents: Iterable[NewDocument]) -> dict[str, int]:
+        """Add documents not yet in the dataset. Returns {input_hash: id} for all of them,
+        new and already present, so that callers can attach answers and suggestions."""
+        now = time.time()
+        ids: dict[str, int] = {}
+        with self.write():
+            for document in documents:
+                digest = document.input_hash
+                cursor = self.db.execute(
+                    "INSERT OR IGNORE INTO documents (dataset, input_hash, text, meta, tokens, added_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [dataset, digest, document.text, json.dumps(document.meta), json.dumps(document.tokens), now],
+                )
+                if cursor.rowcount:
+                    ids[digest] = cursor.lastrowid
+                else:
+                    ids[digest] = self.db.execute(
+                        "SELECT id FROM documents WHERE dataset = ? AND input_hash = ?", [dataset, digest]
+                    ).fetchone()[0]
+        return ids
+
+    def document(self, document_id: int) -> Document:
+        rows = list(self.db.query("SELECT * FROM documents WHERE id = ?", [document_id]))
+        if not rows:
+            raise StoreError(f"no document {document_id}")
+        return _document(rows[0])
+
+    def documents(self, dataset: str) -> Iterator[Document]:
+        for row in self.db.query("SELECT * FROM documents WHERE dataset = ? ORDER BY id", [dataset]):
+            yield _document(row)
+
+    def count_documents(self, dataset: str | None = None) -> int:
+        if dataset is None:
+            return self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        return self.db.execute("SELECT COUNT(*) FROM documents WHERE dataset = ?", [dataset]).fetchone()[0]
+
+    # -- suggestions ---------------------------------------------------------------------
+
+    def set_suggestions(self, rows: Iterable[tuple[int, str, Iterable[Span]]], replace: bool = True) -> int:
+        """Store (document, source, spans) rows; one row per document and source."""
+        now = time.time()
+        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+        count = 0
+        with self.write():
+            for document, source, spans in rows:
+                self.db.execute(
+                    f"{verb} INTO suggestions (document, source, spans, made_at) VALUES (?, ?, ?, ?)",
+                    [document, source, json.dumps(spans_to_json(spans)), now],
+                )
+                count += 1
+        return count
+
+    def suggestions(self, document_id: int) -> dict[str, tuple[Span, ...]]:
+        rows = self.db.query("SELECT source, spans FROM suggestions WHERE document = ? ORDER BY id", [document_id])
+        return {row["source"]: spans_from_json(json.loads(row["spans"])) for row in rows}
+
+    def documents_without_suggestions(
+        self, dataset: str, source: str, unanswered_only: bool = False, limit: int | None = None
+    ) -> list[int]:
+        sql = (
+            "SELECT id FROM documents d WHERE dataset = ? AND NOT EXISTS "
+            "(SELECT 1 FROM suggestions s WHERE s.document = d.id AND s.source = ?)"
+        )
+        if unanswered_only:
+            sql += " AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id)"
+        sql += " ORDER BY id" + (f" LIMIT {int(limit)}" if limit else "")
+        return [r[0] for r in self.db.execute(sql, [dataset, source])]
+
+    def unanswered_documents(self, dataset: str) -> list[int]:
+        sql = "SELECT id FROM documents d WHERE dataset = ? AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id) ORDER BY id"
+        return [r[0] for r in self.db.execute(sql, [dataset])]
+
+    # -- annotate screen: what the pre-annotation worker prepares next ---------------------
+
+    def documents_lacking_suggestions(self, dataset: str, from_id: int, limit: int) -> list[int]:
+        """Up to ``limit`` documents with id >= ``from_id`` and no suggestions from any source."""
+        sql = (
+            "SELECT id FROM documents d WHERE dataset = ? AND id >= ? AND NOT EXISTS "
+            "(SELECT 1 FROM suggestions s WHERE s.document = d.id) ORDER BY id LIMIT ?"
+        )
+        return [r[0] for r in self.db.execute(sql, [dataset, from_id, int(limit)])]
+
+    # -- answers ---------------------------------------------------------------------------
+
+    def add_answer(
+        self,
+        document: int,
+        annotator: str,
+        answer: str,
+        spans: Iterable[Span],
+        started_at: float,
+        answered_at: float | None = None,
+    ) -> int:
+        """Append one answer and commit it before returning; releases the annotator's lease."""
+        if answer not in (ACCEPT, REJECT, IGNORE):
+            raise ValueError(f"unknown answer {answer!r}")
+        answered_at = time.time() if answered_at is None else answered_at
+        with self.write():
+            cursor = self.db.execute(
+                "INSERT INTO answers (document, annotator, answer, spans, started_at, answered_at, duration) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    document,
+                    annotator,
+                    answer,
+                    json.dumps(spans_to_json(spans)),
+                    started_at,
+                    answered_at,
+                    max(0.0, answered_at - started_at),
+                ],
+            )
+            self.db.execute("DELETE FROM leases WHERE document = ? AND annotator = ?", [document, annotator])
+        return cursor.lastrowid
+
+    def answer_history(self, document: int, annotator: str | None = None) -> list[Answer]:
+        sql, params = "SELECT * FROM answers WHERE document = ?", [document]
+        if annotator is not None:
+            sql, params = sql + " AND annotator = ?", params + [annotator]
+        return [_answer(row) for row in self.db.query(sql + " ORDER BY id", params)]
+
+    def latest_answers(self, dataset: str, annotator: str | None = None) -> list[Answer]:
+        """The answer that counts for each (document, annotator) in the dataset, by document id."""
+        sql = f"SELECT l.* FROM ({LATEST_ANSWERS}) l JOIN documents d ON d.id = l.document WHERE d.dataset = ?"
+        params: list = [dataset]
+        if annotator is not None:
+            sql, params = sql + " AND l.annotator = ?", params + [annotator]
+        return [_answer(row) for row in self.db.query(sql + " ORDER BY l.document, l.annotator", params)]
+
+    def latest_answer(self, document: int, annotator: str) -> Answer | None:
+        rows = list(
+            self.db.query(
+                "SELECT * FROM answers WHERE document = ? AND annotator = ? ORDER BY id DESC LIMIT 1",
+                [document, annotator],
+            )
+        )
+        return _answer(rows[0]) if rows else None
+
+    def answers_by(self, dataset: str, annotator: str) -> list[Answer]:
+        """All of one annotator's answers in the dataset, oldest first (for undo and rates)."""
+        sql = "SELECT a.* FROM answers a JOIN documents d ON d.id = a.document WHERE d.dataset = ? AND a.annotator = ? ORDER BY a.id"
+        return [_answer(row) for row in self.db.query(sql, [dataset, annotator])]
+
+    def annotators(self, dataset: str) -> list[str]:
+        sql = "SELECT DISTINCT a.annotator FROM answers a JOIN documents d ON d.id = a.document WHERE d.dataset = ? ORDER BY 1"
+        return [r[0] for r in self.db.execute(sql, [dataset])]
+
+    # -- reviews -----------------------------------------------------------------------------
+
+    def add_review(
+        self, document: int, reviewer: str, answer: str, spans: Iterable[Span], decided_from: Iterable[int]
+    ) -> int:
+        with self.write():
+            cursor = self.db.execute(
+                "INSERT INTO reviews (document, reviewer, answer, spans, decided_from, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [document, reviewer, answer, json.dumps(spans_to_json(spans)), json.dumps(list(decided_from)), time.time()],
+            )
+        return cursor.lastrowid
+
+    def latest_reviews(self, dataset: str) -> dict[int, Review]:
+        sql = (
+            "SELECT r.* FROM reviews r JOIN documents d ON d.id = r.document WHERE d.dataset = ? "
+            "AND r.id = (SELECT MAX(id) FROM reviews r2 WHERE r2.document = r.document)"
+        )
+        return {row["document"]: _review(row) for row in self.db.query(sql, [dataset])}
+
+    def review_history(self, document: int) -> list[Review]:
+        return [_review(r) for r in self.db.query("SELECT * FROM reviews WHERE document = ? ORDER BY id", [document])]

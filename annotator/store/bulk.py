@@ -1,0 +1,122 @@
+"""Bulk reads and writes: import in one transaction, stats, agreement and export rows."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Iterator
+
+from annotator.core.spans import Span, spans_to_json
+from annotator.store.rows import LATEST_ANSWERS
+
+
+class Bulk:
+    # -- import and stats (bulk writes inside one import transaction; read-only counts) ---
+
+    def insert_documents(self, dataset: str, rows: list[tuple[str, str, str, str]]) -> int:
+        """Bulk-add (input_hash, text, meta JSON, tokens JSON) rows not yet in the dataset;
+        returns how many were new. One executemany: the import's hot path."""
+        before = self.db.conn.total_changes
+        now = time.time()
+        with self.write():
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO documents (dataset, input_hash, text, meta, tokens, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [(dataset, digest, text, meta, tokens, now) for digest, text, meta, tokens in rows],
+            )
+        return self.db.conn.total_changes - before
+
+    def document_ids(self, dataset: str, hashes: Iterable[str]) -> dict[str, int]:
+        """{input_hash: id} for the given hashes that are in the dataset."""
+        hashes, found = list(hashes), {}
+        for at in range(0, len(hashes), 500):  # stay under SQLite's variable limit
+            chunk = hashes[at : at + 500]
+            sql = f"SELECT input_hash, id FROM documents WHERE dataset = ? AND input_hash IN ({','.join('?' * len(chunk))})"
+            found.update(self.db.execute(sql, [dataset, *chunk]).fetchall())
+        return found
+
+    def append_answers(self, rows: Iterable[tuple[int, str, str, Iterable[Span], float, float]]) -> int:
+        """Append imported (document, annotator, answer, spans, started_at, answered_at) rows."""
+        values = [
+            (doc, who, answer, json.dumps(spans_to_json(spans)), started, answered, max(0.0, answered - started))
+            for doc, who, answer, spans, started, answered in rows
+        ]
+        with self.write():
+            self.db.conn.executemany(
+                "INSERT INTO answers (document, annotator, answer, spans, started_at, answered_at, duration) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                values,
+            )
+        return len(values)
+
+    def texts_and_tokens(self, document_ids: list[int]) -> list[tuple[int, str, str]]:
+        """(id, text, tokens JSON) in the order asked, for pre-highlighting."""
+        rows: dict[int, tuple] = {}
+        for at in range(0, len(document_ids), 500):
+            chunk = document_ids[at : at + 500]
+            sql = f"SELECT id, text, tokens FROM documents WHERE id IN ({','.join('?' * len(chunk))})"
+            rows.update((row[0], tuple(row)) for row in self.db.execute(sql, chunk))
+        return [rows[i] for i in document_ids if i in rows]
+
+    def stats(self, dataset: str) -> dict:
+        """Counts for `annotator stats`: documents, suggestions per source, answers per
+        annotator and kind, spans per label (latest accepted answers), answers per day."""
+        in_dataset = "JOIN documents d ON d.id = l.document WHERE d.dataset = :dataset"
+        p = {"dataset": dataset}
+        q = lambda sql: self.db.execute(sql, p).fetchall()  # noqa: E731
+        return {
+            "dataset": dataset,
+            "documents": self.count_documents(dataset),
+            "answered_documents": q(f"SELECT COUNT(DISTINCT l.document) FROM answers l {in_dataset}")[0][0],
+            "reviewed_documents": q(f"SELECT COUNT(DISTINCT l.document) FROM reviews l {in_dataset}")[0][0],
+            "suggestions": dict(q(f"SELECT l.source, COUNT(*) FROM suggestions l {in_dataset} GROUP BY 1 ORDER BY 1")),
+            # span_seconds: first start to last answer, per day, summed (nights are not work time)
+            "answers": [
+                {"annotator": who, "answer": kind, "documents": n, "seconds": secs, "span_seconds": span}
+                for who, kind, n, secs, span in q(
+                    "SELECT who, kind, SUM(n), SUM(secs), SUM(span) FROM (SELECT l.annotator who, l.answer kind, "
+                    "date(l.answered_at, 'unixepoch'), COUNT(*) n, SUM(l.duration) secs, MAX(l.answered_at) - MIN(l.started_at) span "
+                    f"FROM ({LATEST_ANSWERS}) l {in_dataset} GROUP BY 1, 2, 3) GROUP BY 1, 2 ORDER BY 1, 2"
+                )
+            ],
+            "labels": dict(
+                q(
+                    f"SELECT json_extract(j.value, '$.label'), COUNT(*) FROM ({LATEST_ANSWERS}) l "
+                    "JOIN documents d ON d.id = l.document JOIN json_each(l.spans) j "
+                    "WHERE d.dataset = :dataset AND l.answer = 'accept' GROUP BY 1 ORDER BY 2 DESC, 1"
+                )
+            ),
+            "per_day": [
+                {"day": day, "annotator": who, "answers": n, "seconds": secs, "span_seconds": span}
+                for day, who, n, secs, span in q(
+                    "SELECT date(l.answered_at, 'unixepoch'), l.annotator, COUNT(*), SUM(l.duration), "
+                    f"MAX(l.answered_at) - MIN(l.started_at) FROM answers l {in_dataset} GROUP BY 1, 2 ORDER BY 1, 2"
+                )
+            ],
+        }
+
+    # -- agreement --------------------------------------------------------------------
+
+    def latest_answer_rows(self, dataset: str) -> list[tuple[int, str, str, str]]:
+        """(document, annotator, answer, spans JSON) of each (document, annotator)'s answer
+        that counts, by document: the agreement report parses the spans in bulk."""
+        sql = (
+            f"SELECT l.document, l.annotator, l.answer, l.spans FROM ({LATEST_ANSWERS}) l "
+            "JOIN documents d ON d.id = l.document WHERE d.dataset = ? ORDER BY l.document, l.annotator"
+        )
+        return [tuple(row) for row in self.db.execute(sql, [dataset])]
+
+    # -- export ------------------------------------------------------------------------
+
+    def document_hashes(self, dataset: str) -> list[tuple[int, str]]:
+        """(id, input hash) of every document in the dataset, by id: enough to decide what
+        to export and where before reading any text."""
+        sql = "SELECT id, input_hash FROM documents WHERE dataset = ? ORDER BY id"
+        return [(row[0], row[1]) for row in self.db.execute(sql, [dataset])]
+
+    def document_texts(self, dataset: str) -> Iterator[tuple[int, str, str, list[list[int]]]]:
+        """(id, input hash, text, token offsets) of each document, by id, streamed: the
+        export reads every document once and needs no more (no meta, no Document)."""
+        from srsly import ujson  # a third faster than json on these lists of offsets
+
+        sql = "SELECT id, input_hash, text, tokens FROM documents WHERE dataset = ? ORDER BY id"
+        for document, digest, text, tokens in self.db.execute(sql, [dataset]):
+            yield document, digest, text, ujson.loads(tokens)

@@ -1,0 +1,165 @@
+"""annotator db: merge another store in, online backup, check the invariants."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+from annotator.dbtools import answer_key, refuse_incompatible, refuse_retokenized, review_key, stored_span_problems
+from annotator.store.connection import BUSY_TIMEOUT_SECONDS, StoreError
+from annotator.store.schema import SCHEMA_VERSION
+
+
+class Maintenance:
+    # -- merge, backup, check (annotator db) ----------------------------------------------
+
+    def merge_from(self, other_path: str | Path, dataset: str | None = None) -> dict[str, int]:
+        """Bring documents, suggestions, answers and reviews of another store into this one,
+        in one transaction. Documents match by (dataset, input hash); an answer or review
+        already here (same document, person, answer, times and spans) is not added again,
+        so merging the same file twice adds nothing. Leases are not merged."""
+        other_path = Path(other_path)
+        if other_path.exists() and self.path.exists() and other_path.samefile(self.path):
+            raise StoreError(f"{other_path}: is this store; nothing to merge")
+        other = _open_read_only(other_path)
+        counts = dict.fromkeys(("datasets", "documents", "suggestions", "answers", "reviews"), 0)
+        counts.update(documents_present=0, answers_present=0, reviews_present=0)
+        try:
+            other.execute("BEGIN")  # one snapshot of the other store, even if it is being written
+            names = [r[0] for r in other.execute("SELECT name FROM datasets UNION SELECT dataset FROM documents ORDER BY 1")]
+            if dataset is not None:
+                if dataset not in names:
+                    raise StoreError(f"{other_path}: no dataset {dataset!r} (datasets: {', '.join(names) or 'none'})")
+                names = [dataset]
+            with self.write():
+                for name in names:
+                    self._merge_dataset(other, other_path, name, counts)
+        finally:
+            other.close()
+        return counts
+
+    def _merge_dataset(self, other: sqlite3.Connection, other_path: Path, name: str, counts: dict) -> None:
+        there = other.execute("SELECT * FROM datasets WHERE name = ?", [name]).fetchone()
+        here = self.dataset_info(name)
+        if there is not None:
+            there = {**there, "labels": json.loads(there["labels"])}
+            if here is not None:
+                refuse_incompatible(other_path, name, here, there)
+            else:
+                self.db["datasets"].insert({**there, "labels": json.dumps(sorted(there["labels"]))})
+                counts["datasets"] += 1
+        document_ids: dict[int, int] = {}
+        for row in other.execute("SELECT * FROM documents WHERE dataset = ? ORDER BY id", [name]):
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO documents (dataset, input_hash, text, meta, tokens, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [name, row["input_hash"], row["text"], row["meta"], row["tokens"], row["added_at"]],
+            )
+            if cursor.rowcount:
+                document_ids[row["id"]] = cursor.lastrowid
+                counts["documents"] += 1
+                continue
+            mine, tokens = self.db.execute(
+                "SELECT id, tokens FROM documents WHERE dataset = ? AND input_hash = ?", [name, row["input_hash"]]
+            ).fetchone()
+            refuse_retokenized(other_path, name, row["id"], mine, tokens, row["tokens"])
+            document_ids[row["id"]] = mine
+            counts["documents_present"] += 1
+        in_dataset = "document IN (SELECT id FROM documents WHERE dataset = ?)"
+        for row in other.execute(f"SELECT * FROM suggestions WHERE {in_dataset} ORDER BY id", [name]):
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO suggestions (document, source, spans, made_at) VALUES (?, ?, ?, ?)",
+                [document_ids[row["document"]], row["source"], row["spans"], row["made_at"]],
+            )
+            counts["suggestions"] += cursor.rowcount
+        answer_ids = self._merge_log(other, "answers", name, document_ids, counts)
+        self._merge_log(other, "reviews", name, document_ids, counts, answer_ids)
+
+    def _merge_log(
+        self, other, table: str, name: str, document_ids: dict, counts: dict, answer_ids: dict | None = None
+    ) -> dict[int, int]:
+        """Append the other store's answers (or reviews) not already here; {their id: my id}."""
+        key = answer_key if table == "answers" else review_key
+        mine_sql = f"SELECT t.* FROM {table} t JOIN documents d ON d.id = t.document WHERE d.dataset = ?"
+        present = {key(row, row["document"]): row["id"] for row in self.db.query(mine_sql, [name])}
+        ids: dict[int, int] = {}
+        their_sql = f"SELECT * FROM {table} WHERE document IN (SELECT id FROM documents WHERE dataset = ?) ORDER BY id"
+        for row in other.execute(their_sql, [name]):
+            document = document_ids[row["document"]]
+            row_key = key(row, document)
+            if row_key in present:
+                ids[row["id"]] = present[row_key]
+                counts[f"{table}_present"] += 1
+                continue
+            values = {**row, "document": document, "spans": row_key[-1]}
+            del values["id"]
+            if answer_ids is not None:  # reviews name the answers they were decided from
+                values["decided_from"] = json.dumps([answer_ids[a] for a in json.loads(row["decided_from"]) if a in answer_ids])
+            cursor = self.db.execute(
+                f"INSERT INTO {table} ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})", list(values.values())
+            )
+            ids[row["id"]] = present[row_key] = cursor.lastrowid
+            counts[table] += 1
+        return ids
+
+    def backup_to(self, out_path: str | Path, overwrite: bool = False) -> Path:
+        """Copy the store with SQLite's online backup, in one step: a consistent snapshot
+        taken under a read lock, which in WAL mode does not stop annotators writing."""
+        out = Path(out_path)
+        if out.exists():
+            if out.samefile(self.path):
+                raise StoreError(f"{out}: is this store; back up to another file")
+            if not overwrite:
+                raise StoreError(f"{out}: already exists (choose another name, or --force to replace it)")
+        partial = out.with_name(f"{out.name}.partial-{time.time_ns()}")
+        try:
+            target = sqlite3.connect(str(partial))
+            try:
+                self.db.conn.backup(target)
+            finally:
+                target.close()
+            partial.replace(out)  # the backup appears whole or not at all
+        except (sqlite3.Error, OSError) as error:
+            raise StoreError(f"{out}: backup failed ({error})") from None
+        finally:
+            partial.unlink(missing_ok=True)
+        return out
+
+    def check(self) -> list[str]:
+        """What is wrong with the store: SQLite's integrity check, answers or reviews whose
+        document is missing, and stored spans off token boundaries or overlapping."""
+        try:
+            problems = [f"integrity: {r[0]}" for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            for table in ("answers", "reviews", "suggestions"):
+                sql = f"SELECT t.id, t.document FROM {table} t LEFT JOIN documents d ON d.id = t.document WHERE d.id IS NULL"
+                problems += [f"{table[:-1]} {id_}: its document {doc} is missing" for id_, doc in self.db.execute(sql)]
+            rows = self.db.query(
+                """SELECT 'answer' AS kind, a.id AS id, a.annotator AS who, a.answer, a.spans, d.id AS document, d.text, d.tokens
+                   FROM answers a JOIN documents d ON d.id = a.document
+                   UNION ALL
+                   SELECT 'review', r.id, r.reviewer, r.answer, r.spans, d.id, d.text, d.tokens
+                   FROM reviews r JOIN documents d ON d.id = r.document
+                   ORDER BY document, kind, id"""
+            )
+            return problems + stored_span_problems(rows)
+        except sqlite3.DatabaseError as error:
+            return [f"cannot read the store: {error}"]
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """Open another store for reading, refusing files that are not annotator stores."""
+    if not path.is_file():
+        raise StoreError(f"{path}: no such store")
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        version = conn.execute("SELECT version FROM schema").fetchone()[0] if "schema" in tables else 0
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{path}: not an annotator store ({error})") from None
+    if not 1 <= version <= SCHEMA_VERSION:  # versions since 1 add only indexes: rows read alike
+        conn.close()
+        raise StoreError(f"{path}: store schema {version}, this annotator uses {SCHEMA_VERSION}; open it once with this version first")
+    return conn

@@ -1,0 +1,110 @@
+"""Who gets which document: leases, overlap, skipped documents coming back."""
+
+from __future__ import annotations
+
+import time
+
+from annotator.store.rows import LATEST_ANSWERS
+
+LEASE_SECONDS = 30 * 60
+
+
+class Routing:
+    # -- routing: who gets which document ------------------------------------------------
+
+    def next_task(
+        self,
+        dataset: str,
+        annotator: str,
+        overlap: int = 1,
+        lease_seconds: float = LEASE_SECONDS,
+        ignored_before: float | None = None,
+        now: float | None = None,
+    ) -> int | None:
+        """Lease and return the next document for ``annotator``, or None when nothing is left.
+
+        Order: a document this annotator already holds a live lease on (resume after a
+        restart); else the first document that this annotator has not answered and that
+        fewer than ``overlap`` other annotators have answered (ignores do not count) or hold
+        a live lease on; else, when ``ignored_before`` is given, a document this annotator
+        ignored before that time (ignored documents come back after the rest).
+        """
+        now = time.time() if now is None else now
+        params = {"dataset": dataset, "me": annotator, "now": now, "overlap": overlap}
+        needs_more = """
+            (SELECT COUNT(DISTINCT a.annotator) FROM answers a
+              WHERE a.document = d.id AND a.annotator != :me AND a.answer != 'ignore')
+          + (SELECT COUNT(*) FROM leases l
+              WHERE l.document = d.id AND l.annotator != :me AND l.until > :now) < :overlap
+        """
+        queries = [
+            # "+d.dataset" here too: start from the few leases, not from the whole dataset.
+            """SELECT d.id FROM leases l JOIN documents d ON d.id = l.document
+               WHERE +d.dataset = :dataset AND l.annotator = :me AND l.until > :now
+                 AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id AND a.annotator = :me)
+               ORDER BY d.id LIMIT 1""",
+            # "+d.dataset": walk documents in id order and stop at the first match, instead of
+            # taking the (dataset, input_hash) index and sorting the whole dataset (64 ms at 100k).
+            f"""SELECT d.id FROM documents d
+               WHERE +d.dataset = :dataset
+                 AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id AND a.annotator = :me)
+                 AND {needs_more} AND d.id >= :from_id
+               ORDER BY d.id LIMIT 1""",
+        ]
+        if ignored_before is not None:
+            params["ignored_before"] = ignored_before
+            queries.append(
+                f"""SELECT d.id FROM ({LATEST_ANSWERS}) mine JOIN documents d ON d.id = mine.document
+                   WHERE d.dataset = :dataset AND mine.annotator = :me AND mine.answer = 'ignore'
+                     AND mine.answered_at < :ignored_before AND {needs_more}
+                   ORDER BY mine.answered_at LIMIT 1"""
+            )
+        # Search on a read snapshot first (WAL: no lock, others go on writing), then take the
+        # write lock and search again from what was found: the lock is held for the few rows
+        # others took meanwhile, not for a walk past every answered document (annotators
+        # queue on that lock; at 32 of them the walk made commits wait half a second).
+        params["from_id"] = 0
+        query, found = self._first_task(queries, params)
+        if query == 1:
+            params["from_id"] = found
+        with self.write():
+            self.db.execute("DELETE FROM leases WHERE until <= ?", [now])
+            _, found = self._first_task(queries, params)
+            if found is not None:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO leases (document, annotator, until) VALUES (?, ?, ?)",
+                    [found, annotator, now + lease_seconds],
+                )
+            return found
+
+    def _first_task(self, queries: list[str], params: dict) -> tuple[int | None, int | None]:
+        """(which query, document) of the first query in ``queries`` that finds a document."""
+        for index, sql in enumerate(queries):
+            row = self.db.execute(sql, params).fetchone()
+            if row:
+                return index, row[0]
+        return None, None
+
+    def release_lease(self, document: int, annotator: str) -> None:
+        with self.write():
+            self.db.execute("DELETE FROM leases WHERE document = ? AND annotator = ?", [document, annotator])
+
+    def leases(self) -> list[dict]:
+        return list(self.db.query("SELECT * FROM leases ORDER BY document, annotator"))
+
+    def progress(self, dataset: str, annotator: str, overlap: int = 1) -> tuple[int, int]:
+        """(answered, answered + still open) for this annotator; ignored documents are not answered."""
+        done = self.db.execute(
+            f"SELECT COUNT(*) FROM ({LATEST_ANSWERS}) l JOIN documents d ON d.id = l.document "
+            "WHERE d.dataset = ? AND l.annotator = ? AND l.answer != 'ignore'",
+            [dataset, annotator],
+        ).fetchone()[0]
+        open_ = self.db.execute(
+            """SELECT COUNT(*) FROM documents d WHERE d.dataset = :dataset
+               AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id AND a.annotator = :me
+                               AND a.answer != 'ignore')
+               AND (SELECT COUNT(DISTINCT a.annotator) FROM answers a
+                    WHERE a.document = d.id AND a.annotator != :me AND a.answer != 'ignore') < :overlap""",
+            {"dataset": dataset, "me": annotator, "overlap": overlap},
+        ).fetchone()[0]
+        return done, done + open_
