@@ -29,6 +29,8 @@ from annotator.ui.widgets.versions import Versions, key_display
 
 VERSIONS = 9
 FIXED_ROWS = 11  # progress, differences, gold title and border, labels, status, keys
+COMPACT_BELOW = 30  # terminal rows under which the gold's border and the labels' rule go
+COMPACT_SAVES = 3  # ... which gives the versions these rows
 REVIEW_ACTIONS: dict[str, tuple[str, str]] = {
     "accept": ("decide('accept')", "accept the gold version as the document's final spans"),
     "reject": ("decide('reject')", "reject the document (the export leaves it out)"),
@@ -56,6 +58,7 @@ class ReviewScreen(SpanEditing, Screen):
     DEFAULT_CSS = """
     ReviewScreen #gold-title { height: 1; padding: 0 1; background: $primary-darken-2; }
     ReviewScreen #gold { height: 1fr; min-height: 3; border: round $panel-lighten-2; }
+    ReviewScreen.-compact #gold { border: none; }
     """
 
     def __init__(self, session: ReviewSession, back_when_done: bool = False, owns_store: bool = False, **kwargs):
@@ -129,7 +132,12 @@ class ReviewScreen(SpanEditing, Screen):
         self.refresh_view(message)
 
     def on_resize(self) -> None:
-        self.query_one(Versions).share((self.size.height - FIXED_ROWS) * 3 // 4)
+        # A small terminal (80x24) drops three rows of chrome so that each version shows
+        # three lines around the gold's cursor rather than two.
+        compact = self.size.height < COMPACT_BELOW
+        self.set_class(compact, "-compact")
+        fixed = FIXED_ROWS - (COMPACT_SAVES if compact else 0)
+        self.query_one(Versions).share((self.size.height - fixed) * 3 // 4)
 
     def refresh_view(self, message: str | None = None) -> None:
         gold = self.query_one("#gold", VersionText)
