@@ -1,0 +1,53 @@
+"""The `annotator` command: one thin function per sub-command.
+
+Each function parses its options, opens the project, and hands the work to the module
+that owns it. A ``UserError`` anywhere becomes one line on stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+# Importing the command modules registers their commands on `app`, in the order --help lists them.
+# isort: off
+from annotator.cli import screens, reports, data, documents, db  # noqa: F401
+# isort: on
+from annotator.cli.options import app, login_name  # noqa: F401
+from annotator.errors import UserError
+
+
+def usage_error_line(error) -> str:
+    """A Click usage error as one plain line (Typer would draw a boxed panel)."""
+    message = " ".join(error.format_message().split()).rstrip(".")
+    ctx = getattr(error, "ctx", None)
+    return f"{message} (see `{ctx.command_path} --help`)" if ctx is not None else message
+
+
+def main() -> None:
+    try:  # Typer 0.2x carries its own copy of Click; older ones use Click itself
+        from typer._click import exceptions as click_errors
+    except ImportError:
+        from click import exceptions as click_errors
+
+    try:
+        # Not standalone: Click's usage errors come here, to be said in one line.
+        code = app(standalone_mode=False, prog_name="annotator")
+    except click_errors.NoArgsIsHelpError as error:  # `annotator db`: the help, as Click prints it
+        error.show()
+        sys.exit(error.exit_code)
+    except click_errors.ClickException as error:  # bad option values, missing arguments: exit 2 as Click does
+        print(f"annotator: {usage_error_line(error)}", file=sys.stderr)
+        sys.exit(error.exit_code)
+    except typer.Abort:  # Click's own Abort in older Typer
+        print("annotator: aborted", file=sys.stderr)
+        sys.exit(1)
+    except UserError as error:
+        print(f"annotator: {error}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        print("annotator: interrupted", file=sys.stderr)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)  # typer.Exit(n) returns n here
+

@@ -1,0 +1,64 @@
+"""`annotator db`: merge, backup, check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annotator.cli.options import (
+    DEFAULT_DB,
+    DatasetOption,
+    DbOption,
+    db_app,
+)
+
+
+@db_app.command("merge")
+def db_merge(
+    other: Annotated[Path, typer.Argument(help="The store to bring in (e.g. an annotator's offline copy).")],
+    db: DbOption = DEFAULT_DB,
+    dataset: DatasetOption = None,
+) -> None:
+    """Bring documents, suggestions, answers and reviews from OTHER into this store (nothing twice)."""
+    from annotator.store import Store
+
+    with Store(db) as store:
+        counts = store.merge_from(other, dataset)
+    added = ", ".join(f"{counts[k]} {k}" for k in ("documents", "suggestions", "answers", "reviews"))
+    present = ", ".join(f"{counts[k + '_present']} {k}" for k in ("documents", "answers", "reviews"))
+    typer.echo(f"merged {other} into {db}: added {added}; already here: {present}")
+
+
+@db_app.command("backup")
+def db_backup(
+    out: Annotated[Path, typer.Argument(help="Where to write the copy.")],
+    db: DbOption = DEFAULT_DB,
+    force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
+) -> None:
+    """Copy the store with SQLite's online backup (safe while people are annotating)."""
+    from annotator.store import Store
+
+    with Store(db, create=False) as store:
+        store.backup_to(out, overwrite=force)
+    typer.echo(f"backed up {db} to {out}")
+
+
+@db_app.command("check")
+def db_check(db: DbOption = DEFAULT_DB) -> None:
+    """Check the store: SQLite integrity, every answer's document present, spans on token
+    boundaries and not overlapping. Exit status 1 when anything is wrong."""
+    from annotator.store import Store
+
+    with Store(db, create=False) as store:
+        problems = store.check()
+    for problem in problems:
+        typer.echo(f"{db}: {problem}")
+    if problems:
+        typer.echo(f"{db}: {len(problems)} problem{'s' if len(problems) != 1 else ''}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{db}: ok")
+
+
+# -- annotator export, annotator train --------------------------------------------------

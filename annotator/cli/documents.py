@@ -1,0 +1,124 @@
+"""The commands that bring documents in: `init`, `import`, `preannotate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from annotator.cli.options import (
+    DEFAULT_DB,
+    DEFAULT_LABELS,
+    DatasetOption,
+    DbOption,
+    LabelsOption,
+    app,
+)
+from annotator.errors import UserError
+
+FORMAT_HELP = (
+    "auto (from the extension, else the content), text, jsonl (text/meta/id; Prodigy and doccano lines "
+    "are recognised), prodigy, doccano, spacy (.spacy DocBin) or conll (CoNLL-2003 columns or IOB)."
+)
+SPLIT_HELP = "Plain text only: none (a file is a document), paragraph (blank-line separated) or sentence."
+
+
+@app.command("init")
+def init(folder: Annotated[Path, typer.Argument(help="The project folder to make (may exist).")] = Path(".")) -> None:
+    """Make a project folder with a labels.yaml to edit (labels, keys, colours, model, patterns)."""
+    from annotator.project import init_project
+
+    labels = init_project(folder)
+    typer.echo(f"wrote {labels}: edit the labels, then `annotator import PATH --dataset NAME` in {folder}")
+
+
+def _choose_import_dataset(store, dataset: str | None) -> str:
+    if dataset:
+        return dataset
+    from annotator.project import resolve_dataset
+
+    if not store.datasets():
+        raise UserError("give the dataset to import into with --dataset NAME")
+    return resolve_dataset(store, None)
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to import (folders: every file in them).")],
+    db: DbOption = DEFAULT_DB,
+    labels: LabelsOption = DEFAULT_LABELS,
+    dataset: Annotated[Optional[str], typer.Option("--dataset", "-d", help="The dataset to add to (made if new).")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "auto",
+    split: Annotated[str, typer.Option("--split", help=SPLIT_HELP)] = "paragraph",
+    annotator: Annotated[
+        Optional[str],
+        typer.Option("--annotator", help="Whose answers the file's spans are, when a line names nobody (Prodigy "
+                     "lines with an answer but no _annotator_id/_session_id; --as-answers)."),
+    ] = None,
+    as_answers: Annotated[
+        bool, typer.Option("--as-answers", help="Store the file's spans (DocBin, CoNLL, doccano) as accepted answers of --annotator, not as suggestions.")
+    ] = False,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Import the good lines and report each bad one, instead of importing nothing.")
+    ] = False,
+    preannotate: Annotated[
+        bool, typer.Option("--preannotate/--no-preannotate", help="Pre-highlight new documents with labels.yaml's model and patterns.")
+    ] = True,
+) -> None:
+    """Add documents to a dataset (the same text twice is stored once). One transaction:
+    a bad line imports nothing, and the error names the file and line."""
+    from annotator.importer import import_files
+    from annotator.io import FORMATS, expand_paths
+    from annotator.io.text import SPLITS
+    from annotator.project import open_project
+
+    if format not in FORMATS:
+        raise UserError(f"--format must be one of {', '.join(FORMATS)} (not {format!r})")
+    if split not in SPLITS:
+        raise UserError(f"--split must be one of {', '.join(SPLITS)} (not {split!r})")
+    if as_answers and not annotator:
+        raise UserError("--as-answers needs --annotator NAME (whose answers they are)")
+    files = expand_paths(paths)  # a missing file fails before the store is touched
+    store, config = open_project(db, labels)
+    with store:
+        name = _choose_import_dataset(store, dataset)
+        result, highlighted = import_files(
+            store, config, files, name, format, split, annotator, as_answers, skip_invalid, highlight=preannotate
+        )
+    for problem in result.skipped:
+        typer.echo(f"skipped {problem}", err=True)
+    typer.echo(
+        f"{name}: {result.added} new documents, {result.present} already there, {result.answers} answers, "
+        f"{result.suggestions} suggestions from {result.files} file(s); {len(result.skipped)} skipped"
+    )
+    for source, count in highlighted.items():
+        typer.echo(f"{name}: pre-highlighted {count} documents with {source}")
+
+
+@app.command("preannotate")
+def preannotate(
+    db: DbOption = DEFAULT_DB,
+    labels: LabelsOption = DEFAULT_LABELS,
+    dataset: DatasetOption = None,
+    model: Annotated[Optional[str], typer.Option("--model", "-m", help="spaCy pipeline (name or path); default: labels.yaml's model.")] = None,
+    patterns: Annotated[Optional[Path], typer.Option("--patterns", help="EntityRuler patterns JSONL; default: labels.yaml's patterns.")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Redo the suggestions of every document nobody has answered yet.")] = False,
+    n_process: Annotated[int, typer.Option("--n-process", min=1, help="Processes for nlp.pipe (use every core on large corpora).")] = 1,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per nlp.pipe batch.")] = 256,
+) -> None:
+    """Pre-highlight spans with a spaCy pipeline and/or patterns; stored per source
+    ("en_core_web_sm 3.8.0", "patterns"). Fills in documents without suggestions from that source."""
+    from annotator.preannotate import load_highlighters
+    from annotator.preannotate import preannotate as run
+    from annotator.project import open_project, resolve_dataset
+
+    store, config = open_project(db, labels, create=False)
+    with store:
+        name = resolve_dataset(store, dataset)
+        highlighters = load_highlighters(config, model, str(patterns) if patterns else None)
+        if not highlighters:
+            raise UserError(f"{labels}: nothing to pre-highlight with; name a model or patterns (or give --model/--patterns)")
+        done = run(store, config, name, highlighters, replace=replace, n_process=n_process, batch_size=batch_size)
+    for source, count in done.items():
+        typer.echo(f"{name}: pre-highlighted {count} documents with {source}")

@@ -1,0 +1,55 @@
+"""The Typer app, its sub-command groups, and the options every command shares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    help="Accept or correct pre-highlighted named-entity spans; measure agreement; export spaCy data.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+db_app = typer.Typer(help="Look after the store: merge, backup, check.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", envvar="ANNOTATOR_DB", help="The SQLite store (default annotations.db, or $ANNOTATOR_DB)."),
+]
+LabelsOption = Annotated[Path, typer.Option("--labels", help="The project's labels.yaml.")]
+OptionalLabelsOption = Annotated[
+    Optional[Path],
+    typer.Option("--labels", help="The project's labels.yaml, for the label order and language (default: labels.yaml if there is one)."),
+]
+DatasetOption = Annotated[Optional[str], typer.Option("--dataset", "-d", help="The dataset (default: the only one, or 'demo').")]
+AnnotatorOption = Annotated[
+    Optional[str], typer.Option("--annotator", help="Your name in the store (default: your login name).")
+]
+DEFAULT_DB = Path("annotations.db")
+DEFAULT_LABELS = Path("labels.yaml")
+
+
+def optional_labels(labels: Path | None):
+    """labels.yaml for a command that can do without it: the default one only if it is
+    there; one given with --labels must load. A LabelsConfig, or None."""
+    from annotator.labels import load_labels
+
+    if labels is None:
+        if not DEFAULT_LABELS.exists():
+            return None
+        labels = DEFAULT_LABELS
+    return load_labels(labels)
+
+
+def login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "annotator"

@@ -1,0 +1,66 @@
+"""The commands that report: `agreement`, `stats`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from annotator.cli.options import (
+    DEFAULT_DB,
+    DatasetOption,
+    DbOption,
+    OptionalLabelsOption,
+    app,
+    optional_labels,
+)
+
+
+@app.command("agreement")
+def agreement(
+    db: DbOption = DEFAULT_DB,
+    labels: OptionalLabelsOption = None,
+    dataset: DatasetOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")] = False,
+) -> None:
+    """How much the annotators agree: span F1, kappas, alpha, alpha-U, and where they differ."""
+    from rich.console import Console
+
+    from annotator.agreement_report import compute, tables, to_json
+    from annotator.project import resolve_dataset
+    from annotator.store import Store
+
+    config = optional_labels(labels)  # only orders the labels; the report needs no labels.yaml
+    label_order = config.names if config else []
+    with Store(db, create=False) as store:
+        result = compute(store, resolve_dataset(store, dataset), label_order)
+    if json_output:
+        typer.echo(to_json(result))
+    else:
+        Console().print(tables(result))
+
+
+# -- annotator db: merge, backup, check ---------------------------------------------
+
+
+@app.command("stats")
+def stats(
+    db: DbOption = DEFAULT_DB,
+    labels: OptionalLabelsOption = None,
+    dataset: DatasetOption = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Counts per label, annotator and answer; suggestions per source; answers per day and per hour."""
+    import json
+
+    from annotator.project import resolve_dataset
+    from annotator.stats import render, with_rates
+    from annotator.store import Store
+
+    optional_labels(labels)  # not needed; but one given with --labels must be there
+    with Store(db, create=False) as store:
+        figures = with_rates(store.stats(resolve_dataset(store, dataset)))
+    if json_:
+        typer.echo(json.dumps(figures, indent=2))
+    else:
+        render(figures)

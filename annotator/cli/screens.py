@@ -1,0 +1,90 @@
+"""The commands that open a screen: bare `annotator`, `annotate`, `review`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from annotator.cli.options import (
+    DEFAULT_DB,
+    DEFAULT_LABELS,
+    AnnotatorOption,
+    DatasetOption,
+    DbOption,
+    LabelsOption,
+    app,
+    login_name,
+)
+
+
+@app.callback(invoke_without_command=True)
+def default(ctx: typer.Context) -> None:
+    """With no sub-command: open the annotate screen on the project in this folder
+    (importing seeds/ first on a new project)."""
+    if ctx.invoked_subcommand is None:
+        from annotator.project import open_demo
+
+        open_demo(Path(os.environ.get("ANNOTATOR_DB", DEFAULT_DB)), DEFAULT_LABELS)
+
+
+# -- annotator annotate ------------------------------------------------------------------
+
+
+@app.command("annotate")
+def annotate(
+    db: DbOption = DEFAULT_DB,
+    labels: LabelsOption = DEFAULT_LABELS,
+    dataset: DatasetOption = None,
+    annotator: AnnotatorOption = None,
+    overlap: Annotated[int, typer.Option("--overlap", min=1, help="How many different annotators each document needs.")] = 1,
+) -> None:
+    """Accept or correct the pre-highlighted spans, one document at a time (the TUI)."""
+    from annotator.project import open_project, resolve_dataset
+    from annotator.ui.app import run_annotate
+
+    store, config = open_project(db, labels, create=False)
+    with store:
+        name = resolve_dataset(store, dataset)
+    run_annotate(db, config, name, annotator or login_name(), overlap)
+
+
+# -- annotator review --------------------------------------------------------------------
+
+
+@app.command("review")
+def review(
+    db: DbOption = DEFAULT_DB,
+    labels: LabelsOption = DEFAULT_LABELS,
+    dataset: DatasetOption = None,
+    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Your name in the store (default: your login name).")] = None,
+    all_documents: Annotated[bool, typer.Option("--all", help="Every document answered by anyone, not only disagreements.")] = False,
+    min_answers: Annotated[
+        Optional[int], typer.Option("--min-answers", min=1, help="Every document with at least N answers, not only disagreements.")
+    ] = None,
+    again: Annotated[bool, typer.Option("--again", help="Also documents already reviewed (the newest review counts).")] = False,
+    auto_accept: Annotated[
+        bool, typer.Option("--auto-accept", help="Store documents all annotators agree on as gold without showing them.")
+    ] = False,
+) -> None:
+    """Adjudicate: see every annotator's version of a document, settle on the gold version (the TUI)."""
+    from annotator.project import open_project, resolve_dataset
+    from annotator.ui.app import run_review
+
+    store, config = open_project(db, labels, create=False)
+    with store:
+        name = resolve_dataset(store, dataset)
+    if all_documents and min_answers is None:
+        min_answers = 1
+    session = run_review(
+        db, config, name, reviewer or login_name(), min_answers=min_answers, again=again, auto_accept=auto_accept
+    )
+    counts = ", ".join(f"{session.count(kind)} {word}" for kind, word in (("accept", "accepted"), ("reject", "rejected"), ("skip", "skipped")))
+    auto = f"; {session.auto_accepted} unanimous auto-accepted" if auto_accept else ""
+    left = session.total - session.reviewed
+    typer.echo(f"{session.reviewer} reviewed {session.reviewed} of {session.total} in {name!r}: {counts}{auto}; {left} left to review")
+
+
+# -- annotator agreement ------------------------------------------------------------------
