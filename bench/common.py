@@ -56,3 +56,21 @@ def percentile(values: Sequence[float], q: float) -> float:
     if len(values) < 2:
         return float(values[0]) if values else float("nan")
     return statistics.quantiles(values, n=100, method="inclusive")[max(0, min(98, round(q) - 1))]
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory in MB.
+
+    Read from /proc (VmHWM, which a new program starts afresh) rather than ru_maxrss: on
+    Linux ru_maxrss survives fork and exec, so a child started by a large parent (as under
+    `python -m bench`, after the export benchmark) would report the parent's peak."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -14,7 +14,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -22,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import row
+from bench.common import peak_mb, row
 
 N_DOCS = int(os.environ.get("BENCH_EXPORT_DOCS", 100_000))
 TARGET = 1.2
@@ -131,8 +130,7 @@ RUNS = {"export": run_export, "direct-store": run_direct_from_store, "direct-mem
 
 def child(mode: str, db: Path, out: Path) -> None:
     seconds, cpu = RUNS[mode](db, out)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb()}))
 
 
 def measure(db: Path, folder: Path, repeat: int = 3) -> dict[str, dict]:

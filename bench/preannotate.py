@@ -16,14 +16,13 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.common import row
+from bench.common import peak_mb, row
 
 N_DOCS = int(os.environ.get("BENCH_PREANNOTATE_DOCS", 100_000))
 TARGET = 1.1
@@ -69,7 +68,7 @@ def side(kind: str, model: Path, db: Path) -> dict:
             started, cpu_started = time.perf_counter(), cpu_seconds()
             found = sum(preannotate(store, config, "bench", [highlighter]).values())
     seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
-    return {"seconds": seconds, "cpu": cpu, "found": found, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {"seconds": seconds, "cpu": cpu, "found": found, "peak_mb": peak_mb()}
 
 
 def measure(kind: str, model: Path, db: Path) -> dict:
