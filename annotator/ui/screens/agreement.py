@@ -28,12 +28,10 @@ from annotator.agreement_report import (
     overall_table,
     pairs_table,
 )
-from annotator.core.spans import Tokens
 from annotator.errors import UserError
 from annotator.labels import LabelsConfig
 from annotator.store import Store
 from annotator.ui.widgets.layout import visible
-from annotator.ui.widgets.span_text import SpanText
 
 # Binding ids, so that an app keymap can rebind them (labels.yaml knows only its DEFAULT_KEYMAP ids).
 BACK = Binding("escape,q", "back", "back", id="agreement_back")
@@ -118,59 +116,6 @@ class AgreementScreen(Screen[None]):
     def action_refresh(self) -> None:
         self.query_one("#report", Static).update(Text("Recomputing ...", style="dim"))
         self.compute_report()
-
-    def action_back(self) -> None:
-        self.dismiss(None)
-
-
-class DocumentLoaded(Message):
-    def __init__(self, text: str, tokens: list, answers: list[tuple[str, str, tuple]]):
-        super().__init__()
-        self.text, self.tokens, self.answers = text, tokens, answers
-
-
-class DisagreementScreen(Screen[None]):
-    """One document, once per annotator with their own spans (read-only)."""
-
-    BINDINGS = [BACK]
-    DEFAULT_CSS = """
-    DisagreementScreen .who { height: 1; padding: 0 1; background: $boost; }
-    DisagreementScreen SpanText { height: 1fr; min-height: 3; }
-    """
-
-    def __init__(self, store_path: Path, document: int, annotators: list[str], config: LabelsConfig, **kwargs):
-        super().__init__(**kwargs)
-        self.store_path, self.document, self.annotators, self.config = store_path, document, annotators, config
-
-    def compose(self) -> ComposeResult:
-        yield Static(Text(f"Document {self.document}", style="bold"), id="title")
-        yield Vertical(id="versions")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.load_document()
-
-    @work(thread=True, exclusive=True, group="disagreement")
-    def load_document(self) -> None:
-        with Store(self.store_path, create=False) as store:
-            document = store.document(self.document)
-            answers = []
-            for name in self.annotators:
-                answer = store.latest_answer(self.document, name)
-                answers.append((name, answer.answer if answer else "no answer", answer.spans if answer else ()))
-        self.post_message(DocumentLoaded(document.text, document.tokens, answers))
-
-    def on_document_loaded(self, message: DocumentLoaded) -> None:
-        versions = self.query_one("#versions", Vertical)
-        tokens = Tokens(message.tokens, message.text)
-        colors = {label.name: self.config.color(label.name) for label in self.config.labels}
-        widgets = []
-        for name, kind, spans in message.answers:
-            shown = spans if kind == "accept" else ()
-            header = Text.assemble((visible(name), "bold"), f"  {kind}", f", {len(shown)} spans" if kind == "accept" else "")
-            widgets.append(Static(header, classes="who"))
-            widgets.append(SpanText(message.text, tokens, shown, colors, classes="version"))
-        versions.mount_all(widgets)
 
     def action_back(self) -> None:
         self.dismiss(None)
