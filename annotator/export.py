@@ -280,15 +280,3 @@ def print_summary(summary: Summary, console=None) -> None:
         console.print(left)
     for path in summary.files:
         console.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)
-
-
-@contextmanager
-def progress_bar(description: str, total: int) -> Iterator[Callable[[int], None]]:
-    """A Rich progress bar (on stderr, only on a terminal); yields its advance function."""
-    from rich.console import Console
-    from rich.progress import Progress
-
-    console = Console(stderr=True)
-    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
-        task = bar.add_task(description, total=total)
-        yield lambda n: bar.advance(task, n)

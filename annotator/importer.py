@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -24,6 +23,7 @@ from annotator.core.tasks import input_hash
 from annotator.errors import UserError
 from annotator.io import Problem, Record, expand_paths, read_path
 from annotator.labels import LabelsConfig
+from annotator.progress import progress_bar
 from annotator.store import Store
 
 BATCH_SIZE = 2000
@@ -42,34 +42,6 @@ class ImportResult:
     def present(self) -> int:
         """Documents read that the dataset already held (same text)."""
         return self.read - self.added
-
-
-def _count_column(unit: str):
-    """"44/100" when the total is known, else "44" (Rich's own column says "44/?")."""
-    from rich.progress import ProgressColumn
-    from rich.text import Text
-
-    class CountColumn(ProgressColumn):
-        def render(self, task) -> Text:
-            done = int(task.completed)
-            shown = f"{done}/{int(task.total)}" if task.total is not None else str(done)
-            return Text(shown + unit, style="progress.download")
-
-    return CountColumn()
-
-
-@contextmanager
-def progress_bar(description: str, total: int | None = None, unit: str = "") -> Iterator[Callable[..., None]]:
-    """A Rich progress bar on stderr (silent when stderr is not a terminal); yields
-    advance(n, description=None)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    console = Console(stderr=True)
-    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), _count_column(unit), TimeElapsedColumn()]
-    with Progress(*columns, console=console, disable=not console.is_terminal, transient=False) as progress:
-        task = progress.add_task(description, total=total)
-        yield lambda n, description=None: progress.update(task, advance=n, description=description)
 
 
 @lru_cache(maxsize=4)

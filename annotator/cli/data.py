@@ -65,13 +65,14 @@ def export(
     force: ForceOption = False,
 ) -> None:
     """Export a dataset as spaCy training data, or as Prodigy-compatible JSONL (one line per answer)."""
-    from annotator.export import export_spacy, print_summary, progress_bar
+    from annotator.export import export_spacy, print_summary
     from annotator.export_jsonl import export_jsonl
+    from annotator.progress import progress_bar
 
     if format not in ("spacy", "jsonl"):
         raise UserError(f"--format must be spacy or jsonl (not {format!r})")
     store, name, lang = _export_setup(db, labels, dataset, conflicts)
-    with store, progress_bar("exporting", store.count_documents(name)) as advance:
+    with store, progress_bar("exporting", store.count_documents(name), transient=True) as advance:
         if format == "jsonl":
             summary = export_jsonl(store, name, out_dir, force=force, progress=advance)
         else:

@@ -211,7 +211,7 @@ def test_progress_count_column_shows_no_question_mark():
     from rich.console import Console
     from rich.progress import Progress
 
-    from annotator.importer import _count_column
+    from annotator.progress import _count_column
 
     console = Console(record=True, width=60, force_terminal=True)
     with Progress(_count_column(" read"), console=console, auto_refresh=False) as progress:
