@@ -74,3 +74,16 @@ def project(tmp_path) -> Path:
     if (ROOT / "patterns.jsonl").exists():
         shutil.copy(ROOT / "patterns.jsonl", tmp_path / "patterns.jsonl")
     return tmp_path
+
+
+def run_main(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    """Run the real `annotator` entry point in this process: (exit status, stdout, stderr)."""
+    import sys
+
+    from annotator.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["annotator", *args])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    out = capsys.readouterr()
+    return exit_.value.code, out.out, out.err

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
-from annotator.cli import app, main
+from annotator.cli import app
 from annotator.labels import load_labels
-
-
-def cli(monkeypatch, capsys, *args) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["annotator", *args])
-    with pytest.raises(SystemExit) as exit_:
-        main()
-    out = capsys.readouterr()
-    return exit_.value.code, out.out, out.err
+from tests.conftest import run_main as cli
 
 
 def test_init_writes_a_valid_labels_yaml(tmp_path, monkeypatch, capsys):

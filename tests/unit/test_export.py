@@ -3,7 +3,6 @@ conflicts policies, the split, and bad input leaving nothing behind."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.tokens import DocBin
 
-from annotator.cli import main
 from annotator.export import export_spacy, make_doc, words_and_spaces
+from tests.conftest import run_main as run_cli
 from tests.unit import export_fixtures as fx
 
 NLP = spacy.blank("en")
@@ -37,12 +36,6 @@ def read_docs(path: Path) -> list:
     return list(DocBin().from_disk(path).get_docs(NLP.vocab))
 
 
-def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["annotator", *args])
-    with pytest.raises(SystemExit) as exit_:
-        main()
-    out, err = capsys.readouterr()
-    return exit_.value.code, out, err
 
 
 @pytest.fixture

@@ -4,22 +4,15 @@ line, exit status 1, and the store file byte for byte as it was."""
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
-from annotator.cli import main
+from tests.conftest import run_main as cli
 from tests.unit.importing import TEXT_A, TEXT_B, prodigy_line
 
 GOOD = json.dumps({"text": TEXT_B}) + "\n"
 
 
-def cli(monkeypatch, capsys, *args) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["annotator", *args])
-    with pytest.raises(SystemExit) as exit_:
-        main()
-    out = capsys.readouterr()
-    return exit_.value.code, out.out, out.err
 
 
 @pytest.fixture

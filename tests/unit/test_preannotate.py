@@ -4,7 +4,6 @@ path) and with patterns through spaCy's real EntityRuler."""
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
@@ -12,8 +11,9 @@ from annotator.core.spans import Span, Tokens, span_problems
 from annotator.core.suggestions import merge_suggestions
 from annotator.preannotate import load_highlighters, load_model, preannotate, suggest_documents
 from annotator.store import Store
-from tests.unit.test_cli_project import cli
+from tests.conftest import run_main
 from tests.unit.importing import labels_config, run_import, write_jsonl
+from tests.unit.test_cli_project import cli
 
 TEXTS = [
     "Iraq sent soldiers back to Syria.",
@@ -131,16 +131,11 @@ def test_suggest_documents_for_a_worker(store, tmp_path, corpus, tiny_model):
 
 
 def test_preannotate_command_with_model_path(project, tiny_model, monkeypatch, capsys):
-    from annotator.cli import main
-
     monkeypatch.chdir(project)
     (project / "c.jsonl").write_text("".join(json.dumps({"text": t}) + "\n" for t in TEXTS), encoding="utf-8")
-    for args in (["import", "c.jsonl", "-d", "news", "--no-preannotate"], ["preannotate", "-d", "news", "--model", str(tiny_model)]):
-        monkeypatch.setattr(sys, "argv", ["annotator", *args])
-        with pytest.raises(SystemExit) as exit_:
-            main()
-        assert exit_.value.code == 0
-    out = capsys.readouterr().out
+    assert run_main(monkeypatch, capsys, "import", "c.jsonl", "-d", "news", "--no-preannotate")[0] == 0
+    status, out, _ = run_main(monkeypatch, capsys, "preannotate", "-d", "news", "--model", str(tiny_model))
+    assert status == 0
     assert f"news: pre-highlighted {len(TEXTS)} documents with tiny_ner 0.0.1" in out
     assert f"news: pre-highlighted {len(TEXTS)} documents with patterns" in out
 
