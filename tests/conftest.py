@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Programs the tests start (the CLI, the app in tmux) run this checkout's code, not whichever
+# copy of the package happens to be installed.
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 SEEDS = ROOT / "seeds"
 LABELS_YAML = ROOT / "labels.yaml"
 

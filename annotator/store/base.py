@@ -19,19 +19,24 @@ NO_STORE_HINT = "run `annotator` once to import the demo, or `annotator import P
 
 
 class StoreBase:
-    def __init__(self, path: str | Path, create: bool = True):
+    def __init__(
+        self, path: str | Path, create: bool = True, busy_timeout: float = BUSY_TIMEOUT_SECONDS, durable: bool = False
+    ):
+        """``busy_timeout``: how long a statement waits for another writer's lock before
+        ``sqlite3.OperationalError`` ("database is locked"). ``durable``: commits survive a
+        power loss or an OS crash too (``synchronous = FULL``: the WAL is synced at every
+        commit), for answers given on a screen; bulk writers keep NORMAL (durable across a
+        crash of the process, not of the machine)."""
         self.path = Path(path)
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no such store ({NO_STORE_HINT})")
         try:
-            conn = sqlite3.connect(
-                str(self.path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
-            )
+            conn = sqlite3.connect(str(self.path), timeout=busy_timeout, isolation_level=None, check_same_thread=False)
             self.db = _Database(conn)
-            self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 self.db.enable_wal()
-            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.DatabaseError as error:
