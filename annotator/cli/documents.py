@@ -19,7 +19,8 @@ from annotator.errors import UserError
 
 FORMAT_HELP = (
     "auto (from the extension, else the content), text, jsonl (text/meta/id; Prodigy and doccano lines "
-    "are recognised), prodigy, doccano, spacy (.spacy DocBin) or conll (CoNLL-2003 columns or IOB)."
+    "are recognised), prodigy, doccano, spacy (.spacy DocBin), conll (CoNLL-2003 columns or IOB), "
+    "csv or tsv (a header row; the text in --text-column)."
 )
 SPLIT_HELP = "Plain text only: none (a file is a document), paragraph (blank-line separated) or sentence."
 
@@ -62,6 +63,11 @@ def import_(
     skip_invalid: Annotated[
         bool, typer.Option("--skip-invalid", help="Import the good lines and report each bad one, instead of importing nothing.")
     ] = False,
+    text_column: Annotated[
+        Optional[str],
+        typer.Option("--text-column", help="CSV/TSV: the column holding the text (default: the one named text); "
+                     "the other columns go into meta."),
+    ] = None,
     preannotate: Annotated[
         bool, typer.Option("--preannotate/--no-preannotate", help="Pre-highlight new documents with labels.yaml's model and patterns.")
     ] = True,
@@ -84,7 +90,8 @@ def import_(
     with store:
         name = _choose_import_dataset(store, dataset)
         result, highlighted = import_files(
-            store, config, files, name, format, split, annotator, as_answers, skip_invalid, highlight=preannotate
+            store, config, files, name, format, split, annotator, as_answers, skip_invalid, highlight=preannotate,
+            text_column=text_column,
         )
     for problem in result.skipped:
         typer.echo(f"skipped {problem}", err=True)
