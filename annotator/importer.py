@@ -39,7 +39,7 @@ class ImportResult:
     answers: int = 0
     suggestions: int = 0
     skipped: list[Problem] = field(default_factory=list)
-    not_imported: Counter = field(default_factory=Counter)  # "FILE: what" -> how many (NotImported)
+    not_imported: Counter = field(default_factory=Counter)  # (file, what) -> how many (NotImported)
 
     @property
     def present(self) -> int:
@@ -110,7 +110,7 @@ class Importer:
     def _import_batch(self, batch: list[Record | Problem]) -> None:
         for item in batch:
             if isinstance(item, NotImported):
-                self.result.not_imported[item.what] += item.count
+                self.result.not_imported[item.file, item.what] += item.count
         problems = [(at, item) for at, item in enumerate(batch) if isinstance(item, Problem)]
         records = [(at, item) for at, item in enumerate(batch) if isinstance(item, Record)]
         untokenized = [r for _, r in records if r.tokens is None]

@@ -99,6 +99,8 @@ def import_(
         f"{name}: {result.added} new documents, {result.present} already there, {result.answers} answers, "
         f"{result.suggestions} suggestions from {result.files} file(s); {len(result.skipped)} skipped"
     )
+    for (file, what), count in result.not_imported.items():
+        typer.echo(f"{name}: not imported: {file}: {count} {what}")
     for source, count in highlighted.items():
         typer.echo(f"{name}: pre-highlighted {count} documents with {source}")
 

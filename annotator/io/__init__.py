@@ -15,7 +15,7 @@ from annotator.errors import UserError
 from annotator.io.spacy_docs import TAG
 from annotator.io.records import SNIFF_BYTES, Problem, Record, check_not_binary, check_readable
 
-FORMATS = ("auto", "text", "jsonl", "prodigy", "doccano", "spacy", "conll", "csv", "tsv")
+FORMATS = ("auto", "text", "jsonl", "prodigy", "doccano", "spacy", "conll", "csv", "tsv", "label-studio")
 EXTENSIONS = {
     ".txt": "text", ".text": "text", ".md": "text",
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
@@ -57,6 +57,8 @@ def _sniff(path: Path) -> str:
     words = first.split()
     if first.startswith("{"):
         return "jsonl"
+    if first.startswith("["):
+        return "label-studio"
     if first.startswith("-DOCSTART-") or (len(words) >= 2 and TAG.match(words[-1])):
         return "conll"
     if words and all("|" in word and TAG.match(word.rsplit("|", 1)[-1]) for word in words):
@@ -64,7 +66,14 @@ def _sniff(path: Path) -> str:
     return "text"  # binary files are refused when read as text
 
 
+def _first_byte(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(SNIFF_BYTES).removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
+
+
 def detect_format(path: Path) -> str:
+    if path.suffix.lower() == ".json":  # a JSON array is a Label Studio export; objects, one a line, are JSONL
+        return "label-studio" if _first_byte(path) == b"[" else "jsonl"
     return EXTENSIONS.get(path.suffix.lower()) or _sniff(path)
 
 
@@ -72,6 +81,7 @@ def read_path(path: Path, fmt: str = "auto", split: str = "paragraph", lang: str
               text_column: str | None = None, as_answers: bool = False) -> Iterator[Record | Problem]:  # fmt: skip
     """Records (and line problems) from one file; a problem with the whole file raises UserError."""
     from annotator.io.jsonl import read_jsonl
+    from annotator.io.label_studio import read_label_studio
     from annotator.io.spacy_docs import read_conll, read_docbin
     from annotator.io.table import read_table
     from annotator.io.text import read_text
@@ -89,4 +99,6 @@ def read_path(path: Path, fmt: str = "auto", split: str = "paragraph", lang: str
         return read_conll(path)
     if fmt in ("csv", "tsv"):
         return read_table(path, fmt, text_column)
+    if fmt == "label-studio":
+        return read_label_studio(path, text_column)
     raise UserError(f"{path}: unknown format {fmt!r} (choose from {', '.join(FORMATS)})")

@@ -53,7 +53,8 @@ class NotImported:
     """What a file holds that the store has no place for: counted in the import summary,
     never dropped in silence (Label Studio results other than labels, overlapping spans)."""
 
-    what: str  # "FILE: 2 'choices' results (only 'labels' results are spans)"-style, without the count
+    file: str
+    what: str  # "'choices' results (only 'labels' results become spans)": what, without the count
     count: int = 1
 
 
