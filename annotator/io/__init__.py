@@ -89,7 +89,7 @@ def read_path(path: Path, fmt: str = "auto", split: str = "paragraph", lang: str
     check_readable(path)
     fmt = detect_format(path) if fmt == "auto" else fmt
     if fmt == "spacy":
-        return read_docbin(path)
+        return read_docbin(path, as_answers)
     check_not_binary(path)
     if fmt == "text":
         return read_text(path, split, lang)

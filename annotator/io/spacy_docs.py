@@ -1,7 +1,11 @@
 """spaCy inputs: `.spacy` DocBin files and CoNLL / IOB files through spaCy's converters.
 
 Tokens are kept as the file gives them; entities become suggestions, or an accepted
-answer when the importer is given an annotator with ``--as-answers``.
+answer when the importer is given an annotator with ``--as-answers``. A DocBin's
+``doc.spans`` groups (spancat, SpanRuler) become suggestions of source ``spans:KEY``;
+with ``--as-answers`` they join the entities in the one answer. Our spans never overlap,
+so a group's spans that overlap each other (or, as answers, what is already taken) are
+left out and counted in the import summary by group.
 """
 
 from __future__ import annotations
@@ -10,9 +14,11 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from annotator.core.spans import Span
+from collections import Counter
+
+from annotator.core.spans import Span, overlaps
 from annotator.errors import UserError
-from annotator.io.records import Problem, Record, text_lines
+from annotator.io.records import NotImported, Problem, Record, text_lines
 
 # The last column of a CoNLL line is an IOB/BILUO tag.
 TAG = re.compile(r"^(O|[BIELU]-\S+)$")
@@ -40,7 +46,47 @@ def _records(docs: Iterable, path: Path, source: str, first_line: list[int] | No
         yield _record(doc, path, where, index, source)
 
 
-def read_docbin(path: Path) -> Iterator[Record | Problem]:
+def without_overlaps(spans: Iterable[Span], taken: Iterable[Span] = ()) -> tuple[tuple[Span, ...], int]:
+    """The spans that overlap none of the others nor anything ``taken`` (a span equal to a
+    taken one is the same span, not a conflict), and how many were left out."""
+    spans, taken = sorted(set(spans)), tuple(taken)
+    kept = [
+        span for span in spans
+        if span not in taken
+        and not any(overlaps(span, other) for other in spans if other != span)
+        and not any(overlaps(span, other) for other in taken)
+    ]  # fmt: skip
+    left_out = sum(1 for span in spans if span not in kept and span not in taken)
+    return tuple(kept), left_out
+
+
+def _docbin_records(docs: Iterable, path: Path, as_answers: bool) -> Iterator[Record | Problem | NotImported]:
+    left_out: Counter = Counter()
+    for index, doc in enumerate(docs, start=1):
+        record = _record(doc, path, f"{path}: doc {index}", index, "spacy")
+        groups = {key: [Span(s.start_char, s.end_char, s.label_) for s in group] for key, group in doc.spans.items()}
+        if isinstance(record, Problem) or not groups:
+            yield record
+            continue
+        if as_answers:  # one answer: the entities, then each group's spans that fit
+            for key, spans in groups.items():
+                kept, count = without_overlaps(spans, record.spans)
+                left_out[key] += count
+                record.spans = tuple(sorted(record.spans + kept))
+            yield record
+            continue
+        yield record
+        for key, spans in groups.items():
+            kept, count = without_overlaps(spans)
+            left_out[key] += count
+            yield Record(text=record.text, where=f"{record.where} (spans group {key!r})", meta=record.meta, tokens=record.tokens,
+                         spans=kept, source=f"spans:{key}", same_document=True)  # fmt: skip
+    for key, count in left_out.items():
+        if count:
+            yield NotImported(str(path), f"overlapping spans in spans group {key!r}", count)
+
+
+def read_docbin(path: Path, as_answers: bool = False) -> Iterator[Record | Problem | NotImported]:
     from spacy.tokens import DocBin
     from spacy.vocab import Vocab
 
@@ -53,7 +99,7 @@ def read_docbin(path: Path) -> Iterator[Record | Problem]:
         raise UserError(f"{path}: not a spaCy DocBin ({type(error).__name__}: {error})") from None
     if len(doc_bin) == 0:
         raise UserError(f"{path}: the DocBin holds no documents")
-    return _records(doc_bin.get_docs(Vocab()), path, "spacy")
+    return _docbin_records(doc_bin.get_docs(Vocab()), path, as_answers)
 
 
 def _conll_lines(path: Path) -> tuple[str, list[int], list[Problem]]:
