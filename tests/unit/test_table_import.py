@@ -107,3 +107,29 @@ def test_cli_text_column(project, monkeypatch, capsys):
     status, out, err = run_main(monkeypatch, capsys, "import", "pandas.tsv", "--dataset", "news", "--text-column", "body", "--no-preannotate")
     assert status == 0, err
     assert "news: 2 new documents" in out
+
+
+def test_round_trip_csv_import_export_import(project, monkeypatch, capsys):
+    """import the CSV, answer it, export, import the export into a new store: the same texts,
+    the CSV's columns in meta, the same tokens and answers."""
+    from annotator.core.spans import Span
+
+    monkeypatch.chdir(project)
+    shutil.copy(DATA / "excel_utf8.csv", project / "wire.csv")
+    assert run_main(monkeypatch, capsys, "import", "wire.csv", "--dataset", "news", "--no-preannotate")[0] == 0
+    with Store(project / "annotations.db") as store:
+        for doc in store.documents("news"):
+            at = doc.text.find("Damascus")
+            spans = [Span(at, at + 8, "GPE")] if at >= 0 else []
+            store.add_answer(doc.id, "ana", "accept", spans, started_at=1.0)
+    assert run_main(monkeypatch, capsys, "export", "out", "--dataset", "news", "--format", "jsonl")[0] == 0
+    status, out, err = run_main(monkeypatch, capsys, "import", "out/annotations.jsonl", "--dataset", "news", "--db", "again.db", "--no-preannotate")
+    assert status == 0, err
+    with Store(project / "annotations.db") as first, Store(project / "again.db") as second:
+        one, two = list(first.documents("news")), list(second.documents("news"))
+        assert [d.text for d in one] == [d.text for d in two] and len(one) == 3
+        for a, b in zip(one, two):
+            assert {k: b.meta[k] for k in ("id", "source", "published")} == {k: a.meta[k] for k in ("id", "source", "published")}
+            assert a.tokens == b.tokens
+            x, y = first.latest_answer(a.id, "ana"), second.latest_answer(b.id, "ana")
+            assert (x.answer, x.spans, int(x.answered_at)) == (y.answer, y.spans, int(y.answered_at))
