@@ -89,7 +89,8 @@ def _json_error(path: Path, content: str) -> None:
     try:
         json.loads(content)
     except json.JSONDecodeError as error:
-        raise UserError(f"{path}:{error.lineno}: not valid JSON ({error.msg} at column {error.colno})") from None
+        reason = error.msg.removesuffix(" at")  # "Invalid control character at": the place follows
+        raise UserError(f"{path}:{error.lineno}: not valid JSON ({reason} at column {error.colno})") from None
     raise UserError(f"{path}:1: not valid JSON")  # not reached: the array did not parse above
 
 
