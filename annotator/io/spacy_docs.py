@@ -23,6 +23,9 @@ from annotator.io.records import NotImported, Problem, Record, text_lines
 # The last column of a CoNLL line is an IOB/BILUO tag.
 TAG = re.compile(r"^(O|[BIELU]-\S+)$")
 DOC_DELIMITER = "-DOCSTART-"
+# The one form spaCy's conll_ner_to_docs splits documents on; CoNLL-2003 itself writes
+# "-DOCSTART- -X- -X- O" and Label Studio "-DOCSTART- -X- O", so every form is read as this.
+SPACY_DOC_DELIMITER = "-DOCSTART- -X- O O"
 
 
 def _record(doc, path: Path, where: str, index: int, source: str) -> Record | Problem:
@@ -126,7 +129,8 @@ def _conll_lines(path: Path) -> tuple[str, list[int], list[Problem]]:
                 starts.append(number)
         if line or not has_delimiter:
             previous = line
-    return "\n".join(line for _, line in lines), starts, problems
+    text = "\n".join(SPACY_DOC_DELIMITER if line.startswith(DOC_DELIMITER) else line for _, line in lines)
+    return text, starts, problems
 
 
 def read_conll(path: Path) -> Iterator[Record | Problem]:
