@@ -65,8 +65,8 @@ def import_(
     ] = False,
     text_column: Annotated[
         Optional[str],
-        typer.Option("--text-column", help="CSV/TSV: the column holding the text (default: the one named text); "
-                     "the other columns go into meta."),
+        typer.Option("--text-column", help="CSV/TSV: the column holding the text (default: the one named text; "
+                     "the other columns go into meta). Label Studio: the data field holding it."),
     ] = None,
     preannotate: Annotated[
         bool, typer.Option("--preannotate/--no-preannotate", help="Pre-highlight new documents with labels.yaml's model and patterns.")

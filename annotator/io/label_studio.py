@@ -9,7 +9,7 @@ the other ``data`` fields, the task's ``meta`` and its ``id`` go into ``meta``.
   ``updated_at``: accept, or ignore where ``was_cancelled`` (the annotator skipped it);
 - each of ``predictions`` is a suggestion whose source is its ``model_version``;
 - ``labels`` results are the spans (``value.start``/``end``/``labels``; a ``value.text``
-  must match the document there). Results of other types, predictions exported as ids
+  must match the document there; whitespace at a span's ends is trimmed). Results of other types, predictions exported as ids
   only and drafts are counted and reported as not imported, never dropped in silence.
 
 JSON-MIN exports are refused with a line saying why: they keep neither predictions nor
@@ -122,8 +122,18 @@ def _spans(text: str, results, not_imported: Counter) -> tuple[Span, ...]:
             raise BadTask(f"result {index}: a region with {len(labels)} labels ({', '.join(labels)}); one label per span")
         if "text" in value and 0 <= start <= end <= len(text) and text[start:end] != value["text"]:
             raise BadTask(f"span {start}-{end} text {value['text']!r} does not match the text there ({text[start:end]!r})")
-        spans.append(Span(start, end, labels[0]))
+        spans.append(_trimmed(text, Span(start, end, labels[0])))
     return tuple(spans)
+
+
+def _trimmed(text: str, span: Span) -> Span:
+    """The span without the whitespace at its ends: Label Studio selects characters, and a
+    drag often takes the space after a word (ours end on words). Out of range stays as it is."""
+    if not 0 <= span.start < span.end <= len(text) or not text[span.start : span.end].strip():
+        return span
+    piece = text[span.start : span.end]
+    start = span.start + len(piece) - len(piece.lstrip())
+    return Span(start, start + len(piece.strip()), span.label)
 
 
 def _text_key(data: dict, results: list, text_column: str | None) -> str:

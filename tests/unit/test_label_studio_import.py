@@ -178,3 +178,26 @@ def test_cli_reports_what_is_not_imported(project, monkeypatch, capsys):
     assert status == 0, err
     assert "news: 3 new documents, 0 already there, 4 answers, 2 suggestions" in out
     assert "news: not imported: ls.json: 1 'choices' results (only 'labels' results become spans)" in out
+
+
+def test_json_lines_in_a_json_file_are_still_jsonl_and_an_array_without_extension_is_label_studio(store, config, tmp_path):
+    lines = tmp_path / "lines.json"
+    lines.write_text(json.dumps({"text": TEXT_A}) + "\n" + json.dumps({"text": TEXT_B}) + "\n", encoding="utf-8")
+    assert detect_format(lines) == "jsonl"
+    bare = tmp_path / "export"
+    shutil.copy(DATA / "label_studio_oneline.json", bare)
+    assert detect_format(bare) == "label-studio"
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf  \n" + (DATA / "label_studio_oneline.json").read_bytes())
+    assert detect_format(bom) == "label-studio"
+    run_import(store, config, [lines, bom])
+    assert store.count_documents("news") == 3
+
+
+def test_a_selection_with_spaces_around_it_is_trimmed_to_its_words(store, config, tmp_path):
+    """Label Studio selects characters: a drag that takes the space after a word is common."""
+    result = _value(start=32, end=42, text=" Damascus ", labels=["GPE"])
+    path = _write(tmp_path, [_task(TEXT_A, result)])
+    run_import(store, config, [path])
+    doc = next(iter(store.documents("news")))
+    assert store.latest_answer(doc.id, "label-studio-1").spans == (Span(33, 41, "GPE"),)
