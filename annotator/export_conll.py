@@ -61,7 +61,7 @@ def export_conll(
     sides = split(plan.hashes.values(), eval_split, seed)
     summary = Summary(dataset, Path(out_dir), left_out=plan.left_out)
     with output_folder(Path(out_dir), CONLL_FILES, force) as temp:
-        files = {TRAIN: (temp / "train.conll").open("w", encoding="utf-8"), DEV: (temp / "dev.conll").open("w", encoding="utf-8")}
+        files = {side: (temp / f"{side}.conll").open("w", encoding="utf-8") for side in (TRAIN, DEV)}
         try:
             for document, digest, text, tokens in store.document_texts(dataset):
                 if progress is not None:

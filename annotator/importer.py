@@ -100,7 +100,8 @@ class Importer:
         for number, path in enumerate(files, start=1):
             if len(files) > 1:  # the files are the total that is known
                 advance(0, f"importing into {self.dataset}: file {number}/{len(files)}")
-            yield from read_path(path, fmt, split, self.config.lang, text_column=self.text_column, as_answers=self.as_answers)
+            yield from read_path(path, fmt, split, self.config.lang,
+                                 text_column=self.text_column, as_answers=self.as_answers)  # fmt: skip
 
     def _problem(self, problem: Problem) -> None:
         if not self.skip_invalid:
@@ -186,7 +187,8 @@ def import_files(store: Store, config: LabelsConfig, paths: Iterable[Path], data
     highlighters = load_highlighters(config, note=notes.append) if highlight else []
     # The model's tokenizer if there is one, else the patterns' blank(lang) one: same tokens, one load.
     nlp = next((h.nlp for h in highlighters if h.source != "patterns"), highlighters[0].nlp if highlighters else None)
-    result = Importer(store, config, dataset, nlp, annotator, as_answers, skip_invalid, text_column=text_column).run(paths, fmt, split)
+    importer = Importer(store, config, dataset, nlp, annotator, as_answers, skip_invalid, text_column=text_column)
+    result = importer.run(paths, fmt, split)
     for note in notes:
         stderr_note(note)
     return result, preannotate(store, config, dataset, highlighters, n_process=n_process)

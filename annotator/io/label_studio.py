@@ -9,8 +9,9 @@ the other ``data`` fields, the task's ``meta`` and its ``id`` go into ``meta``.
   ``updated_at``: accept, or ignore where ``was_cancelled`` (the annotator skipped it);
 - each of ``predictions`` is a suggestion whose source is its ``model_version``;
 - ``labels`` results are the spans (``value.start``/``end``/``labels``; a ``value.text``
-  must match the document there; whitespace at a span's ends is trimmed). Results of other types, predictions exported as ids
-  only and drafts are counted and reported as not imported, never dropped in silence.
+  must match the document there; whitespace at a span's ends is trimmed). Results of
+  other types, predictions exported as ids only and drafts are counted and reported as
+  not imported, never dropped in silence.
 
 JSON-MIN exports are refused with a line saying why: they keep neither predictions nor
 cancelled annotations, and their spans sit under a key the labeling config chooses.
@@ -119,9 +120,11 @@ def _spans(text: str, results, not_imported: Counter) -> tuple[Span, ...]:
         if not isinstance(labels, list) or not labels or not all(isinstance(label, str) for label in labels):
             raise BadTask(f'result {index} needs "labels": a list with one label')
         if len(labels) > 1:
-            raise BadTask(f"result {index}: a region with {len(labels)} labels ({', '.join(labels)}); one label per span")
+            named = ", ".join(labels)
+            raise BadTask(f"result {index}: a region with {len(labels)} labels ({named}); one label per span")
         if "text" in value and 0 <= start <= end <= len(text) and text[start:end] != value["text"]:
-            raise BadTask(f"span {start}-{end} text {value['text']!r} does not match the text there ({text[start:end]!r})")
+            there = text[start:end]
+            raise BadTask(f"span {start}-{end} text {value['text']!r} does not match the text there ({there!r})")
         spans.append(_trimmed(text, Span(start, end, labels[0])))
     return tuple(spans)
 
@@ -150,7 +153,8 @@ def _text_key(data: dict, results: list, text_column: str | None) -> str:
         return strings[0]
     if not strings:
         raise BadTask(f'no text in "data" (its fields: {", ".join(data) or "none"})')
-    raise BadTask(f'"data" has several text fields ({", ".join(strings)}); name the one to annotate with --text-column NAME')
+    raise BadTask(f'"data" has several text fields ({", ".join(strings)}); '
+                  "name the one to annotate with --text-column NAME")  # fmt: skip
 
 
 def annotator_name(completed_by) -> str | None:
@@ -167,8 +171,9 @@ def annotator_name(completed_by) -> str | None:
 def _time(stamp) -> float | None:
     if not isinstance(stamp, str):
         return None
-    try:  # Python 3.10 reads no "Z"
-        return datetime.fromisoformat(stamp.removesuffix("Z") + ("+00:00" if stamp.endswith("Z") else "")).timestamp()
+    utc = stamp.removesuffix("Z") + "+00:00" if stamp.endswith("Z") else stamp  # Python 3.10 reads no "Z"
+    try:
+        return datetime.fromisoformat(utc).timestamp()
     except ValueError:
         return None
 
@@ -177,53 +182,67 @@ def _is_json_min(task) -> bool:
     return isinstance(task, dict) and "data" not in task and ("annotation_id" in task or "annotator" in task)
 
 
-def _task_records(task, path: Path, line: int, where: str, text_column: str | None,
-                  not_imported: Counter) -> Iterator[Record | Problem]:  # fmt: skip
+def _results(items: list) -> list:
+    return [r for item in items if isinstance(item, dict) and isinstance(item.get("result"), list)
+            for r in item["result"]]  # fmt: skip
+
+
+def _lists(task: dict) -> tuple[list, list]:
+    annotations = task.get("annotations", task.get("completions", []))  # "completions": before Label Studio 1.0
+    predictions = task.get("predictions", [])
+    if not isinstance(annotations, list) or not isinstance(predictions, list):
+        raise BadTask('"annotations" and "predictions" must be lists')
+    return annotations, predictions
+
+
+def _document(task, path: Path, line: int, where: str, text_column: str | None) -> Record:
     if not isinstance(task, dict):
         raise BadTask("must be an object")
     data = task.get("data")
     if not isinstance(data, dict):
         raise BadTask('no "data" object')
-    annotations = task.get("annotations", task.get("completions", []))  # "completions": before Label Studio 1.0
-    predictions = task.get("predictions", [])
-    if not isinstance(annotations, list) or not isinstance(predictions, list):
-        raise BadTask('"annotations" and "predictions" must be lists')
-    results = [r for item in (*annotations, *predictions) if isinstance(item, dict) and isinstance(item.get("result"), list) for r in item["result"]]
-    key = _text_key(data, results, text_column)
-    text = data[key]
+    annotations, predictions = _lists(task)
+    key = _text_key(data, _results([*annotations, *predictions]), text_column)
     meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
     meta = {**meta, **{k: v for k, v in data.items() if k != key}}
     if "id" in task:
         meta["id"] = task["id"]
-    meta.update({"file": str(path), "line": line})
-    yield Record(text=text, where=where, meta=meta, source=SOURCE)
-    for number, annotation in enumerate(annotations, start=1):
-        at = f"{where}, annotation {number}" + (f" (id {annotation['id']})" if isinstance(annotation, dict) and "id" in annotation else "")
-        try:
-            if not isinstance(annotation, dict):
-                raise BadTask("must be an object")
-            spans = _spans(text, annotation.get("result", []), not_imported)
-        except BadTask as error:
-            yield Problem(at, str(error))
-            continue
-        yield Record(
-            text=text, where=at, meta=meta, spans=spans, same_document=True,
-            answer="ignore" if annotation.get("was_cancelled") else "accept",
-            annotator=annotator_name(annotation.get("completed_by")),
-            answered_at=_time(annotation.get("updated_at")) or _time(annotation.get("created_at")),
-        )  # fmt: skip
-    for number, prediction in enumerate(predictions, start=1):
-        if not isinstance(prediction, dict):
-            not_imported["predictions given by id only (export them in full to import them)"] += 1
-            continue
-        at = f"{where}, prediction {number}"
-        try:
-            spans = _spans(text, prediction.get("result", []), not_imported)
-        except BadTask as error:
-            yield Problem(at, str(error))
-            continue
-        source = prediction.get("model_version")
-        yield Record(text=text, where=at, meta=meta, spans=spans, same_document=True, source=str(source) if source else SOURCE)
+    return Record(text=data[key], where=where, meta={**meta, "file": str(path), "line": line}, source=SOURCE)
+
+
+def _answer(document: Record, annotation: dict, spans: tuple[Span, ...], where: str) -> Record:
+    return Record(
+        text=document.text, where=where, meta=document.meta, spans=spans, same_document=True,
+        answer="ignore" if annotation.get("was_cancelled") else "accept",
+        annotator=annotator_name(annotation.get("completed_by")),
+        answered_at=_time(annotation.get("updated_at")) or _time(annotation.get("created_at")),
+    )  # fmt: skip
+
+
+def _suggestion(document: Record, prediction: dict, spans: tuple[Span, ...], where: str) -> Record:
+    source = prediction.get("model_version")
+    return Record(text=document.text, where=where, meta=document.meta, spans=spans, same_document=True,
+                  source=str(source) if source else SOURCE)  # fmt: skip
+
+
+def _task_records(task, path: Path, line: int, where: str, text_column: str | None,
+                  not_imported: Counter) -> Iterator[Record | Problem]:  # fmt: skip
+    document = _document(task, path, line, where, text_column)
+    yield document
+    annotations, predictions = _lists(task)
+    for kind, items, make in (("annotation", annotations, _answer), ("prediction", predictions, _suggestion)):
+        for number, item in enumerate(items, start=1):
+            if kind == "prediction" and not isinstance(item, dict):
+                not_imported["predictions given by id only (export them in full to import them)"] += 1
+                continue
+            named = f" (id {item['id']})" if isinstance(item, dict) and "id" in item else ""
+            at = f"{where}, {kind} {number}{named}"
+            try:
+                if not isinstance(item, dict):
+                    raise BadTask("must be an object")
+                yield make(document, item, _spans(document.text, item.get("result", []), not_imported), at)
+            except BadTask as error:
+                yield Problem(at, str(error))
     drafts = task.get("drafts")
     if isinstance(drafts, list) and drafts:
         not_imported["drafts (annotations not submitted)"] += len(drafts)
@@ -237,7 +256,8 @@ def read_label_studio(path: Path, text_column: str | None = None) -> Iterator[Re
                 f"{path}:{line}: Label Studio's JSON-MIN export, which leaves out predictions, skipped annotations "
                 "and where the spans are; export the project as JSON instead"
             )
-        where = f"{path}:{line}: task {number}" + (f" (id {task['id']})" if isinstance(task, dict) and "id" in task else "")
+        named = f" (id {task['id']})" if isinstance(task, dict) and "id" in task else ""
+        where = f"{path}:{line}: task {number}{named}"
         try:
             yield from _task_records(task, path, line, where, text_column, not_imported)
         except BadTask as error:

@@ -53,13 +53,16 @@ def without_overlaps(spans: Iterable[Span], taken: Iterable[Span] = ()) -> tuple
     """The spans that overlap none of the others nor anything ``taken`` (a span equal to a
     taken one is the same span, not a conflict), and how many were left out."""
     spans, taken = sorted(set(spans)), tuple(taken)
-    kept = [
-        span for span in spans
-        if span not in taken
-        and not any(overlaps(span, other) for other in spans if other != span)
-        and not any(overlaps(span, other) for other in taken)
-    ]  # fmt: skip
-    left_out = sum(1 for span in spans if span not in kept and span not in taken)
+    kept, left_out, reach = [], 0, 0  # reach: the furthest end of the spans before
+    for at, span in enumerate(spans):
+        follows = at + 1 < len(spans) and spans[at + 1].start < span.end  # sorted: the next start is the nearest
+        if span in taken:
+            pass
+        elif span.start < reach or follows or any(overlaps(span, other) for other in taken):
+            left_out += 1
+        else:
+            kept.append(span)
+        reach = max(reach, span.end)
     return tuple(kept), left_out
 
 
@@ -82,8 +85,8 @@ def _docbin_records(docs: Iterable, path: Path, as_answers: bool) -> Iterator[Re
         for key, spans in groups.items():
             kept, count = without_overlaps(spans)
             left_out[key] += count
-            yield Record(text=record.text, where=f"{record.where} (spans group {key!r})", meta=record.meta, tokens=record.tokens,
-                         spans=kept, source=f"spans:{key}", same_document=True)  # fmt: skip
+            yield Record(text=record.text, where=f"{record.where} (spans group {key!r})", meta=record.meta,
+                         tokens=record.tokens, spans=kept, source=f"spans:{key}", same_document=True)  # fmt: skip
     for key, count in left_out.items():
         if count:
             yield NotImported(str(path), f"overlapping spans in spans group {key!r}", count)

@@ -112,7 +112,8 @@ def _rows(path: Path, reader, lines: _Lines, columns: list[str], text_at: int) -
         except StopIteration:
             break
         except csv.Error as error:
-            reason = "a quoted field that is never closed" if "unexpected end of data" in str(error) else f"not CSV ({error})"
+            unclosed = "unexpected end of data" in str(error)
+            reason = "a quoted field that is never closed" if unclosed else f"not CSV ({error})"
             yield Problem(f"{path}:{first_line}", reason)
             break  # the reader cannot find where the next record starts
         if len(lines.bad) > bad_before:

@@ -83,3 +83,19 @@ def test_round_trip_as_answers_through_the_spacy_export(project, monkeypatch, ca
             return {d.text: tuple((d.text[s.start : s.end], s.label) for s in store.latest_answer(d.id, "alice").spans)
                     for d in store.documents("gold")}
         assert answers(first) == answers(second) and len(answers(first)) == 2
+
+
+def test_without_overlaps_against_the_pairwise_definition():
+    import random
+
+    from annotator.core.spans import overlaps
+    from annotator.io.spacy_docs import without_overlaps
+
+    rng = random.Random(0)
+    for _ in range(300):
+        spans = {Span(s, s + rng.randint(1, 6), rng.choice("AB")) for s in (rng.randint(0, 30) for _ in range(rng.randint(0, 8)))}
+        taken = tuple(Span(s, s + 2, "A") for s in range(0, 30, rng.randint(5, 12)))
+        expected = [x for x in sorted(spans) if x not in taken and not any(overlaps(x, y) for y in spans if y != x)
+                    and not any(overlaps(x, t) for t in taken)]  # fmt: skip
+        kept, left_out = without_overlaps(spans, taken)
+        assert list(kept) == expected and left_out == len(spans - set(taken)) - len(expected)
