@@ -201,3 +201,19 @@ def test_a_selection_with_spaces_around_it_is_trimmed_to_its_words(store, config
     run_import(store, config, [path])
     doc = next(iter(store.documents("news")))
     assert store.latest_answer(doc.id, "label-studio-1").spans == (Span(33, 41, "GPE"),)
+
+
+def test_skip_invalid_skips_one_annotation_and_keeps_the_task(store, config, tmp_path):
+    good = _value(start=33, end=41, text="Damascus", labels=["GPE"])
+    bad = _value(start=33, end=41, text="Baghdad", labels=["GPE"])
+    first = _task(TEXT_A, bad)
+    first["annotations"].append({"id": 2, "completed_by": 2, "result": good})
+    only_bad = {**_task(TEXT_B, _value(start=0, end=4, labels=["CITY"])), "id": 2}
+    path = _write(tmp_path, [first, only_bad])
+    result = run_import(store, config, [path], skip_invalid=True)
+    a, b = store.documents("news")
+    assert (a.text, b.text) == (TEXT_A, TEXT_B) and (result.read, result.added, result.present) == (2, 2, 0)
+    assert store.latest_answer(a.id, "label-studio-1") is None and store.latest_answer(a.id, "label-studio-2").spans == (Span(33, 41, "GPE"),)
+    assert store.latest_answer(b.id, "label-studio-1") is None  # its one annotation was bad: the document alone
+    assert [p.reason.split(":")[0] for p in result.skipped] == ["span 33-41 text 'Baghdad' does not match the text there ('Damascus')",
+                                                              "label 'CITY' is not in labels.yaml"]
