@@ -66,14 +66,11 @@ def _sniff(path: Path) -> str:
     return "text"  # binary files are refused when read as text
 
 
-def _first_byte(path: Path) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(SNIFF_BYTES).removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
-
-
 def detect_format(path: Path) -> str:
-    if path.suffix.lower() == ".json":  # a JSON array is a Label Studio export; objects, one a line, are JSONL
-        return "label-studio" if _first_byte(path) == b"[" else "jsonl"
+    from annotator.io.label_studio import is_label_studio
+
+    if path.suffix.lower() == ".json":  # Label Studio's tasks, else JSON lines
+        return "label-studio" if is_label_studio(path) else "jsonl"
     return EXTENSIONS.get(path.suffix.lower()) or _sniff(path)
 
 

@@ -1,4 +1,5 @@
-"""Label Studio's JSON export: a JSON array of tasks (labelstud.io/guide/export).
+"""Label Studio's JSON export: a JSON array of tasks (labelstud.io/guide/export), or one
+task in a file (as a target cloud storage keeps them).
 
 Each task is one document: its text is the ``data`` field that ``--text-column`` names,
 else the one the results' ``to_name`` names, else ``text``, else the only string field;
@@ -34,6 +35,28 @@ SOURCE = "label-studio"  # the suggestion source of a prediction without a model
 WHITESPACE = " \t\n\r"
 
 
+def is_label_studio(path: Path) -> bool:
+    """Whether a ``.json`` file is Label Studio's: an array of tasks (the export), or one
+    task (a target cloud storage keeps one per file), indented or on one line. A first
+    line that is a whole object without a ``data`` field is JSON lines instead."""
+    with path.open("rb") as handle:
+        for raw in handle:
+            first = raw.removeprefix(b"\xef\xbb\xbf").strip()
+            if first:
+                break
+        else:
+            return False
+    if first.startswith(b"["):
+        return True
+    if not first.startswith(b"{"):
+        return False
+    try:
+        line = json.loads(first)
+    except ValueError:
+        return True  # an object over several lines: one task
+    return isinstance(line, dict) and "data" in line and "text" not in line
+
+
 class BadTask(ValueError):
     """Why a task (or one of its annotations) cannot be read."""
 
@@ -63,8 +86,14 @@ def _tasks(path: Path) -> Iterator[tuple[int, object]]:
     at = skip(0)
     if at == len(content):
         raise UserError(f"{path}:1: empty file (a Label Studio export is a JSON array of tasks)")
+    if content[at] == "{":  # one task in the file
+        try:
+            yield line_of(at), json.loads(content)
+        except json.JSONDecodeError:
+            _json_error(path, content)
+        return
     if content[at] != "[":
-        raise UserError(f"{path}:{line_of(at)}: not a Label Studio JSON export (a JSON array of tasks)")
+        raise UserError(f"{path}:{line_of(at)}: not a Label Studio JSON export (a JSON array of tasks, or one task)")
     at = skip(at + 1)
     if content.startswith("]", at):
         raise UserError(f"{path}:{line_of(at)}: no tasks (an empty JSON array)")

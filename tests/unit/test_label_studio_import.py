@@ -217,3 +217,17 @@ def test_skip_invalid_skips_one_annotation_and_keeps_the_task(store, config, tmp
     assert store.latest_answer(b.id, "label-studio-1") is None  # its one annotation was bad: the document alone
     assert [p.reason.split(":")[0] for p in result.skipped] == ["span 33-41 text 'Baghdad' does not match the text there ('Damascus')",
                                                               "label 'CITY' is not in labels.yaml"]
+
+
+def test_one_task_per_file_as_cloud_storage_keeps_them(store, config, tmp_path):
+    path = DATA / "label_studio_task_102.json"
+    assert detect_format(path) == "label-studio"  # an indented object: one task, not JSON lines
+    compact = tmp_path / "103.json"
+    compact.write_text(json.dumps(_task(TEXT_C, _value(start=24, end=30, text="Russia", labels=["GPE"]))), encoding="utf-8")
+    assert detect_format(compact) == "label-studio"  # one line, but a task ("data", no "text")
+    result = run_import(store, config, [path, compact])
+    b, c = store.documents("news")
+    assert (b.text, c.text, result.read, result.answers) == (TEXT_B, TEXT_C, 2, 3)
+    assert b.meta["line"] == 1 and b.meta["id"] == 102
+    assert store.latest_answer(b.id, "label-studio-2").answer == "ignore"
+    assert store.latest_answer(c.id, "label-studio-1").spans == (Span(24, 30, "GPE"),)
