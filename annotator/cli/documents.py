@@ -20,7 +20,8 @@ from annotator.errors import UserError
 FORMAT_HELP = (
     "auto (from the extension, else the content), text, jsonl (text/meta/id; Prodigy and doccano lines "
     "are recognised), prodigy, doccano, spacy (.spacy DocBin), conll (CoNLL-2003 columns or IOB), "
-    "csv or tsv (a header row; the text in --text-column), label-studio (its JSON export: a .json holding an array)."
+    "csv or tsv (a header row; the text in --text-column), "
+    "label-studio (its JSON export: a .json holding an array of tasks, or one task)."
 )
 SPLIT_HELP = "Plain text only: none (a file is a document), paragraph (blank-line separated) or sentence."
 
