@@ -10,6 +10,7 @@ rolls the whole import back, so the store is exactly as before, unless
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,6 +23,7 @@ from annotator.core.spans import Span, Tokens, span_problems
 from annotator.core.tasks import input_hash
 from annotator.errors import UserError
 from annotator.io import Problem, Record, expand_paths, read_path
+from annotator.io.records import NotImported
 from annotator.labels import LabelsConfig
 from annotator.progress import progress_bar
 from annotator.store import Store
@@ -37,6 +39,7 @@ class ImportResult:
     answers: int = 0
     suggestions: int = 0
     skipped: list[Problem] = field(default_factory=list)
+    not_imported: Counter = field(default_factory=Counter)  # (file, what) -> how many (NotImported)
 
     @property
     def present(self) -> int:
@@ -69,8 +72,10 @@ class Importer:
     """One import into one dataset; ``run`` does it all in one transaction."""
 
     def __init__(self, store: Store, config: LabelsConfig, dataset: str, nlp=None, annotator: str | None = None,
-                 as_answers: bool = False, skip_invalid: bool = False, batch_size: int = BATCH_SIZE):  # fmt: skip
+                 as_answers: bool = False, skip_invalid: bool = False, batch_size: int = BATCH_SIZE,
+                 text_column: str | None = None):  # fmt: skip
         self.store, self.config, self.dataset = store, config, dataset
+        self.text_column = text_column
         self.nlp = nlp if nlp is not None else blank_tokenizer(config.lang)
         self.annotator, self.as_answers, self.skip_invalid = annotator, as_answers, skip_invalid
         self.batch_size = batch_size
@@ -95,7 +100,8 @@ class Importer:
         for number, path in enumerate(files, start=1):
             if len(files) > 1:  # the files are the total that is known
                 advance(0, f"importing into {self.dataset}: file {number}/{len(files)}")
-            yield from read_path(path, fmt, split, self.config.lang)
+            yield from read_path(path, fmt, split, self.config.lang,
+                                 text_column=self.text_column, as_answers=self.as_answers)  # fmt: skip
 
     def _problem(self, problem: Problem) -> None:
         if not self.skip_invalid:
@@ -103,6 +109,9 @@ class Importer:
         self.result.skipped.append(problem)
 
     def _import_batch(self, batch: list[Record | Problem]) -> None:
+        for item in batch:
+            if isinstance(item, NotImported):
+                self.result.not_imported[item.file, item.what] += item.count
         problems = [(at, item) for at, item in enumerate(batch) if isinstance(item, Problem)]
         records = [(at, item) for at, item in enumerate(batch) if isinstance(item, Record)]
         untokenized = [r for _, r in records if r.tokens is None]
@@ -117,7 +126,7 @@ class Importer:
                 good.append((record, input_hash(record.text), checked))
         for _, problem in sorted(problems, key=lambda item: item[0]):  # in file order
             self._problem(problem)
-        self.result.read += len(good)
+        self.result.read += sum(not r.same_document for r, _, _ in good)
         self.result.added += self.store.insert_documents(
             self.dataset, [(digest, r.text, dumps(r.meta), dumps(r.tokens)) for r, digest, _ in good]
         )
@@ -167,7 +176,8 @@ class Importer:
 
 def import_files(store: Store, config: LabelsConfig, paths: Iterable[Path], dataset: str, fmt: str = "auto",
                  split: str = "paragraph", annotator: str | None = None, as_answers: bool = False,
-                 skip_invalid: bool = False, highlight: bool = True, n_process: int = 1) -> tuple[ImportResult, dict[str, int]]:  # fmt: skip
+                 skip_invalid: bool = False, highlight: bool = True, n_process: int = 1,
+                 text_column: str | None = None) -> tuple[ImportResult, dict[str, int]]:  # fmt: skip
     """Import, then pre-highlight the dataset's new documents with labels.yaml's model and
     patterns. The pipelines load first, so a broken patterns file fails before any write;
     the model's tokenizer (when installed) tokenizes the import."""
@@ -177,7 +187,8 @@ def import_files(store: Store, config: LabelsConfig, paths: Iterable[Path], data
     highlighters = load_highlighters(config, note=notes.append) if highlight else []
     # The model's tokenizer if there is one, else the patterns' blank(lang) one: same tokens, one load.
     nlp = next((h.nlp for h in highlighters if h.source != "patterns"), highlighters[0].nlp if highlighters else None)
-    result = Importer(store, config, dataset, nlp, annotator, as_answers, skip_invalid).run(paths, fmt, split)
+    importer = Importer(store, config, dataset, nlp, annotator, as_answers, skip_invalid, text_column=text_column)
+    result = importer.run(paths, fmt, split)
     for note in notes:
         stderr_note(note)
     return result, preannotate(store, config, dataset, highlighters, n_process=n_process)

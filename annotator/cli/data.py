@@ -53,28 +53,36 @@ def _export_setup(db: Path, labels: Path | None, dataset: str | None, conflicts:
 @app.command("export")
 def export(
     out_dir: Annotated[
-        Path, typer.Argument(help="Folder for train.spacy, dev.spacy and config.cfg (or annotations.jsonl).")
+        Path, typer.Argument(help="Folder for train.spacy, dev.spacy and config.cfg (or annotations.jsonl, or train.conll and dev.conll).")
     ] = DEFAULT_EXPORTS,
     db: DbOption = DEFAULT_DB,
     labels: OptionalLabelsOption = None,
     dataset: DatasetOption = None,
     eval_split: EvalSplitOption = 0.2,
     seed: SeedOption = 0,
-    format: Annotated[str, typer.Option("--format", help="spacy (DocBin + config.cfg) or jsonl (Prodigy-compatible).")] = "spacy",
+    format: Annotated[
+        str, typer.Option("--format", help="spacy (DocBin + config.cfg), jsonl (Prodigy-compatible) or conll (CoNLL-2003, IOB tags).")
+    ] = "spacy",
     conflicts: ConflictsOption = "review",
     force: ForceOption = False,
 ) -> None:
-    """Export a dataset as spaCy training data, or as Prodigy-compatible JSONL (one line per answer)."""
+    """Export a dataset as spaCy training data, as Prodigy-compatible JSONL (one line per answer),
+    or as CoNLL-2003 train/dev files."""
     from annotator.export import export_spacy, print_summary
+    from annotator.export_conll import export_conll
     from annotator.export_jsonl import export_jsonl
     from annotator.progress import progress_bar
 
-    if format not in ("spacy", "jsonl"):
-        raise UserError(f"--format must be spacy or jsonl (not {format!r})")
+    if format not in ("spacy", "jsonl", "conll"):
+        raise UserError(f"--format must be spacy, jsonl or conll (not {format!r})")
     store, name, lang = _export_setup(db, labels, dataset, conflicts)
     with store, progress_bar("exporting", store.count_documents(name), transient=True) as advance:
         if format == "jsonl":
             summary = export_jsonl(store, name, out_dir, force=force, progress=advance)
+        elif format == "conll":
+            summary = export_conll(
+                store, name, out_dir, eval_split=eval_split, seed=seed, conflicts=conflicts, force=force, progress=advance
+            )
         else:
             summary = export_spacy(
                 store, name, out_dir, eval_split=eval_split, seed=seed, conflicts=conflicts, force=force, lang=lang,

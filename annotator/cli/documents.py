@@ -19,7 +19,9 @@ from annotator.errors import UserError
 
 FORMAT_HELP = (
     "auto (from the extension, else the content), text, jsonl (text/meta/id; Prodigy and doccano lines "
-    "are recognised), prodigy, doccano, spacy (.spacy DocBin) or conll (CoNLL-2003 columns or IOB)."
+    "are recognised), prodigy, doccano, spacy (.spacy DocBin), conll (CoNLL-2003 columns or IOB), "
+    "csv or tsv (a header row; the text in --text-column), "
+    "label-studio (its JSON export: a .json holding an array of tasks, or one task)."
 )
 SPLIT_HELP = "Plain text only: none (a file is a document), paragraph (blank-line separated) or sentence."
 
@@ -62,6 +64,11 @@ def import_(
     skip_invalid: Annotated[
         bool, typer.Option("--skip-invalid", help="Import the good lines and report each bad one, instead of importing nothing.")
     ] = False,
+    text_column: Annotated[
+        Optional[str],
+        typer.Option("--text-column", help="CSV/TSV: the column holding the text (default: the one named text; "
+                     "the other columns go into meta). Label Studio: the data field holding it."),
+    ] = None,
     preannotate: Annotated[
         bool, typer.Option("--preannotate/--no-preannotate", help="Pre-highlight new documents with labels.yaml's model and patterns.")
     ] = True,
@@ -84,7 +91,8 @@ def import_(
     with store:
         name = _choose_import_dataset(store, dataset)
         result, highlighted = import_files(
-            store, config, files, name, format, split, annotator, as_answers, skip_invalid, highlight=preannotate
+            store, config, files, name, format, split, annotator, as_answers, skip_invalid, highlight=preannotate,
+            text_column=text_column,
         )
     for problem in result.skipped:
         typer.echo(f"skipped {problem}", err=True)
@@ -92,6 +100,8 @@ def import_(
         f"{name}: {result.added} new documents, {result.present} already there, {result.answers} answers, "
         f"{result.suggestions} suggestions from {result.files} file(s); {len(result.skipped)} skipped"
     )
+    for (file, what), count in result.not_imported.items():
+        typer.echo(f"{name}: not imported: {file}: {count} {what}")
     for source, count in highlighted.items():
         typer.echo(f"{name}: pre-highlighted {count} documents with {source}")
 

@@ -15,12 +15,13 @@ from annotator.errors import UserError
 from annotator.io.spacy_docs import TAG
 from annotator.io.records import SNIFF_BYTES, Problem, Record, check_not_binary, check_readable
 
-FORMATS = ("auto", "text", "jsonl", "prodigy", "doccano", "spacy", "conll")
+FORMATS = ("auto", "text", "jsonl", "prodigy", "doccano", "spacy", "conll", "csv", "tsv", "label-studio")
 EXTENSIONS = {
     ".txt": "text", ".text": "text", ".md": "text",
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
     ".spacy": "spacy", ".docbin": "spacy",
     ".conll": "conll", ".conll03": "conll", ".iob": "conll", ".bio": "conll", ".ner": "conll",
+    ".csv": "csv", ".tsv": "tsv",
 }  # fmt: skip
 
 __all__ = ["FORMATS", "Problem", "Record", "detect_format", "expand_paths", "read_path"]
@@ -56,6 +57,8 @@ def _sniff(path: Path) -> str:
     words = first.split()
     if first.startswith("{"):
         return "jsonl"
+    if first.startswith("["):
+        return "label-studio"
     if first.startswith("-DOCSTART-") or (len(words) >= 2 and TAG.match(words[-1])):
         return "conll"
     if words and all("|" in word and TAG.match(word.rsplit("|", 1)[-1]) for word in words):
@@ -64,19 +67,26 @@ def _sniff(path: Path) -> str:
 
 
 def detect_format(path: Path) -> str:
+    from annotator.io.label_studio import is_label_studio
+
+    if path.suffix.lower() == ".json":  # Label Studio's tasks, else JSON lines
+        return "label-studio" if is_label_studio(path) else "jsonl"
     return EXTENSIONS.get(path.suffix.lower()) or _sniff(path)
 
 
-def read_path(path: Path, fmt: str = "auto", split: str = "paragraph", lang: str = "en") -> Iterator[Record | Problem]:
+def read_path(path: Path, fmt: str = "auto", split: str = "paragraph", lang: str = "en", *,
+              text_column: str | None = None, as_answers: bool = False) -> Iterator[Record | Problem]:  # fmt: skip
     """Records (and line problems) from one file; a problem with the whole file raises UserError."""
     from annotator.io.jsonl import read_jsonl
+    from annotator.io.label_studio import read_label_studio
     from annotator.io.spacy_docs import read_conll, read_docbin
+    from annotator.io.table import read_table
     from annotator.io.text import read_text
 
     check_readable(path)
     fmt = detect_format(path) if fmt == "auto" else fmt
     if fmt == "spacy":
-        return read_docbin(path)
+        return read_docbin(path, as_answers)
     check_not_binary(path)
     if fmt == "text":
         return read_text(path, split, lang)
@@ -84,4 +94,8 @@ def read_path(path: Path, fmt: str = "auto", split: str = "paragraph", lang: str
         return read_jsonl(path, "auto" if fmt == "jsonl" else fmt)
     if fmt == "conll":
         return read_conll(path)
+    if fmt in ("csv", "tsv"):
+        return read_table(path, fmt, text_column)
+    if fmt == "label-studio":
+        return read_label_studio(path, text_column)
     raise UserError(f"{path}: unknown format {fmt!r} (choose from {', '.join(FORMATS)})")

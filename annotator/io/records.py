@@ -32,6 +32,9 @@ class Record:
     annotator: str | None = None
     answered_at: float | None = None
     source: str = "import"  # suggestion source when the spans are not an answer
+    # Another answer or suggestion source for the document yielded just before (one Label
+    # Studio task, one DocBin doc's spans groups): stored, but not counted as read again.
+    same_document: bool = False
 
 
 @dataclass
@@ -43,6 +46,16 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
+
+
+@dataclass
+class NotImported:
+    """What a file holds that the store has no place for: counted in the import summary,
+    never dropped in silence (Label Studio results other than labels, overlapping spans)."""
+
+    file: str
+    what: str  # "'choices' results (only 'labels' results become spans)": what, without the count
+    count: int = 1
 
 
 def check_readable(path: Path) -> None:

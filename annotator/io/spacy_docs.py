@@ -1,7 +1,11 @@
 """spaCy inputs: `.spacy` DocBin files and CoNLL / IOB files through spaCy's converters.
 
 Tokens are kept as the file gives them; entities become suggestions, or an accepted
-answer when the importer is given an annotator with ``--as-answers``.
+answer when the importer is given an annotator with ``--as-answers``. A DocBin's
+``doc.spans`` groups (spancat, SpanRuler) become suggestions of source ``spans:KEY``;
+with ``--as-answers`` they join the entities in the one answer. Our spans never overlap,
+so a group's spans that overlap each other (or, as answers, what is already taken) are
+left out and counted in the import summary by group.
 """
 
 from __future__ import annotations
@@ -10,13 +14,18 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from annotator.core.spans import Span
+from collections import Counter
+
+from annotator.core.spans import Span, overlaps
 from annotator.errors import UserError
-from annotator.io.records import Problem, Record, text_lines
+from annotator.io.records import NotImported, Problem, Record, text_lines
 
 # The last column of a CoNLL line is an IOB/BILUO tag.
 TAG = re.compile(r"^(O|[BIELU]-\S+)$")
 DOC_DELIMITER = "-DOCSTART-"
+# The one form spaCy's conll_ner_to_docs splits documents on; CoNLL-2003 itself writes
+# "-DOCSTART- -X- -X- O" and Label Studio "-DOCSTART- -X- O", so every form is read as this.
+SPACY_DOC_DELIMITER = "-DOCSTART- -X- O O"
 
 
 def _record(doc, path: Path, where: str, index: int, source: str) -> Record | Problem:
@@ -40,7 +49,50 @@ def _records(docs: Iterable, path: Path, source: str, first_line: list[int] | No
         yield _record(doc, path, where, index, source)
 
 
-def read_docbin(path: Path) -> Iterator[Record | Problem]:
+def without_overlaps(spans: Iterable[Span], taken: Iterable[Span] = ()) -> tuple[tuple[Span, ...], int]:
+    """The spans that overlap none of the others nor anything ``taken`` (a span equal to a
+    taken one is the same span, not a conflict), and how many were left out."""
+    spans, taken = sorted(set(spans)), tuple(taken)
+    kept, left_out, reach = [], 0, 0  # reach: the furthest end of the spans before
+    for at, span in enumerate(spans):
+        follows = at + 1 < len(spans) and spans[at + 1].start < span.end  # sorted: the next start is the nearest
+        if span in taken:
+            pass
+        elif span.start < reach or follows or any(overlaps(span, other) for other in taken):
+            left_out += 1
+        else:
+            kept.append(span)
+        reach = max(reach, span.end)
+    return tuple(kept), left_out
+
+
+def _docbin_records(docs: Iterable, path: Path, as_answers: bool) -> Iterator[Record | Problem | NotImported]:
+    left_out: Counter = Counter()
+    for index, doc in enumerate(docs, start=1):
+        record = _record(doc, path, f"{path}: doc {index}", index, "spacy")
+        groups = {key: [Span(s.start_char, s.end_char, s.label_) for s in group] for key, group in doc.spans.items()}
+        if isinstance(record, Problem) or not groups:
+            yield record
+            continue
+        if as_answers:  # one answer: the entities, then each group's spans that fit
+            for key, spans in groups.items():
+                kept, count = without_overlaps(spans, record.spans)
+                left_out[key] += count
+                record.spans = tuple(sorted(record.spans + kept))
+            yield record
+            continue
+        yield record
+        for key, spans in groups.items():
+            kept, count = without_overlaps(spans)
+            left_out[key] += count
+            yield Record(text=record.text, where=f"{record.where} (spans group {key!r})", meta=record.meta,
+                         tokens=record.tokens, spans=kept, source=f"spans:{key}", same_document=True)  # fmt: skip
+    for key, count in left_out.items():
+        if count:
+            yield NotImported(str(path), f"overlapping spans in spans group {key!r}", count)
+
+
+def read_docbin(path: Path, as_answers: bool = False) -> Iterator[Record | Problem | NotImported]:
     from spacy.tokens import DocBin
     from spacy.vocab import Vocab
 
@@ -53,7 +105,7 @@ def read_docbin(path: Path) -> Iterator[Record | Problem]:
         raise UserError(f"{path}: not a spaCy DocBin ({type(error).__name__}: {error})") from None
     if len(doc_bin) == 0:
         raise UserError(f"{path}: the DocBin holds no documents")
-    return _records(doc_bin.get_docs(Vocab()), path, "spacy")
+    return _docbin_records(doc_bin.get_docs(Vocab()), path, as_answers)
 
 
 def _conll_lines(path: Path) -> tuple[str, list[int], list[Problem]]:
@@ -80,7 +132,8 @@ def _conll_lines(path: Path) -> tuple[str, list[int], list[Problem]]:
                 starts.append(number)
         if line or not has_delimiter:
             previous = line
-    return "\n".join(line for _, line in lines), starts, problems
+    text = "\n".join(SPACY_DOC_DELIMITER if line.startswith(DOC_DELIMITER) else line for _, line in lines)
+    return text, starts, problems
 
 
 def read_conll(path: Path) -> Iterator[Record | Problem]:
