@@ -11,7 +11,8 @@ from pathlib import Path
 
 from annotator.core.spans import Span, spans_from_json, spans_to_json
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, NewDocument, Review
-from annotator.store.connection import BUSY_TIMEOUT_SECONDS, StoreError, _Database
+from annotator.store.connection import BUSY_TIMEOUT_SECONDS, _Database
+from annotator.store.errors import StoreError, translated
 from annotator.store.rows import LATEST_ANSWERS, _answer, _document, _review
 from annotator.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -28,6 +29,7 @@ class StoreBase:
         commit), for answers given on a screen; bulk writers keep NORMAL (durable across a
         crash of the process, not of the machine)."""
         self.path = Path(path)
+        self.busy_timeout = busy_timeout
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no such store ({NO_STORE_HINT})")
         try:
@@ -40,7 +42,9 @@ class StoreBase:
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.DatabaseError as error:
-            raise StoreError(f"{self.path}: not an annotator store ({error})") from None
+            raise translated(self.path, error, busy_timeout) or StoreError(
+                f"{self.path}: not an annotator store ({error})"
+            ) from None
 
     def close(self) -> None:
         self.db.conn.close()
@@ -56,22 +60,35 @@ class StoreBase:
         """One write transaction, taken at once (BEGIN IMMEDIATE) so that concurrent
         writers queue on the busy timeout instead of failing on a lock upgrade."""
         if self.db.conn.in_transaction:
-            with self.db.atomic():
+            with self.sqlite_errors(), self.db.atomic():
                 yield self.db
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        with self.sqlite_errors():
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.rollback()
+                raise
+            try:
+                self.db.execute("COMMIT")
+            except BaseException:
+                # A failed COMMIT (disk full, I/O error) leaves the transaction open; every later
+                # write() would nest inside it as a savepoint and never be committed.
+                self.db.rollback()
+                raise
+
+    @contextmanager
+    def sqlite_errors(self) -> Iterator[None]:
+        """A held lock, a file that may not be written or a full disk as StoreBusy,
+        StoreReadOnly or StoreFull naming this store; other sqlite3 errors pass unchanged."""
         try:
-            yield self.db
-        except BaseException:
-            self.db.rollback()
-            raise
-        try:
-            self.db.execute("COMMIT")
-        except BaseException:
-            # A failed COMMIT (disk full, I/O error) leaves the transaction open; every later
-            # write() would nest inside it as a savepoint and never be committed.
-            self.db.rollback()
-            raise
+            yield
+        except sqlite3.Error as error:
+            mapped = translated(self.path, error, self.busy_timeout)
+            if mapped is None:
+                raise
+            raise mapped from None
 
     def _migrate(self) -> None:
         with self.write():

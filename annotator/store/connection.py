@@ -6,7 +6,7 @@ import sqlite3
 import sys
 from collections.abc import Iterator
 
-from annotator.errors import UserError
+from annotator.store.errors import StoreError  # noqa: F401  (re-exported: its old home)
 
 BUSY_TIMEOUT_SECONDS = 60.0
 
@@ -61,9 +61,3 @@ class _Database:
     def __getitem__(self, table: str):
         return self.database[table]
 
-
-
-
-
-class StoreError(UserError):
-    """A problem with the store a user can act on (shown as one line)."""
