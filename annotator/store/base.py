@@ -12,36 +12,74 @@ from pathlib import Path
 from annotator.core.spans import Span, spans_from_json, spans_to_json
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, NewDocument, Review
 from annotator.store.connection import BUSY_TIMEOUT_SECONDS, _Database
-from annotator.store.errors import StoreError, translated
+from annotator.store.errors import StoreError, StoreReadOnly, error_code, translated
+from annotator.store.opening import check_store, connect_read_only, create_aside, refuse_unreadable_version
 from annotator.store.rows import LATEST_ANSWERS, _answer, _document, _review
 from annotator.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 NO_STORE_HINT = "run `annotator` once to import the demo, or `annotator import PATH --dataset NAME`; or give --db"
 
 
+def _upgrade(db: _Database, version: int) -> None:
+    """Run the forward migrations from ``version`` (inside the caller's transaction)."""
+    while version < SCHEMA_VERSION:
+        MIGRATIONS[version](db)
+        version += 1
+        db["schema"].create({"version": int}, if_not_exists=True)
+        db.execute("DELETE FROM schema")
+        db["schema"].insert({"version": version})
+
+
+def _make_new_store(conn: sqlite3.Connection) -> None:
+    db = _Database(conn)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("BEGIN IMMEDIATE")
+    _upgrade(db, 0)
+    db.execute("COMMIT")
+
+
 class StoreBase:
     def __init__(
-        self, path: str | Path, create: bool = True, busy_timeout: float = BUSY_TIMEOUT_SECONDS, durable: bool = False
+        self,
+        path: str | Path,
+        create: bool = True,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+        durable: bool = False,
+        read_only: bool = False,
     ):
-        """``busy_timeout``: how long a statement waits for another writer's lock before
-        ``sqlite3.OperationalError`` ("database is locked"). ``durable``: commits survive a
-        power loss or an OS crash too (``synchronous = FULL``: the WAL is synced at every
-        commit), for answers given on a screen; bulk writers keep NORMAL (durable across a
-        crash of the process, not of the machine)."""
+        """``create``: a path that does not exist becomes a new store (a file that exists is
+        never made into one). ``read_only``: never write, migrate or switch the journal
+        mode (reports, export, the source of a backup or merge); works on read-only media.
+        ``busy_timeout``: how long a statement waits for another writer's lock before
+        StoreBusy. ``durable``: commits survive a power loss or an OS crash too
+        (``synchronous = FULL``: the WAL is synced at every commit), for answers given on a
+        screen; bulk writers keep NORMAL (durable across a crash of the process, not of the
+        machine)."""
         self.path = Path(path)
         self.busy_timeout = busy_timeout
-        if not create and not self.path.exists():
-            raise StoreError(f"{self.path}: no such store ({NO_STORE_HINT})")
+        self.read_only = read_only
+        if not self.path.exists():
+            if read_only or not create:
+                raise StoreError(f"{self.path}: no such store ({NO_STORE_HINT})")
+            create_aside(self.path, _make_new_store)
+        version = check_store(self.path, busy_timeout)  # read-only: nothing is written into a foreign file
+        if read_only:
+            refuse_unreadable_version(self.path, version)
+            with self.sqlite_errors():
+                self.db = _Database(connect_read_only(self.path, busy_timeout))
+            return
         try:
             conn = sqlite3.connect(str(self.path), timeout=busy_timeout, isolation_level=None, check_same_thread=False)
             self.db = _Database(conn)
             self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                self.db.enable_wal()
+                self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.DatabaseError as error:
+            if error_code(error) == sqlite3.SQLITE_CANTOPEN:  # it was read a moment ago: it is the writing that fails
+                raise StoreReadOnly(f"{self.path}: read-only ({error}); check the file's and its folder's permissions") from None
             raise translated(self.path, error, busy_timeout) or StoreError(
                 f"{self.path}: not an annotator store ({error})"
             ) from None
@@ -94,13 +132,10 @@ class StoreBase:
         with self.write():
             version = self.schema_version
             if version > SCHEMA_VERSION:
-                raise StoreError(f"{self.path}: made by a newer annotator (schema {version} > {SCHEMA_VERSION})")
-            while version < SCHEMA_VERSION:
-                MIGRATIONS[version](self.db)
-                version += 1
-                self.db["schema"].create({"version": int}, if_not_exists=True)
-                self.db.execute("DELETE FROM schema")
-                self.db["schema"].insert({"version": version})
+                raise StoreError(f"{self.path}: made by a newer annotator (schema {version} > {SCHEMA_VERSION}); upgrade annotator")
+            if version == 0:  # checked a moment ago; replaced since by a file that is not a store
+                raise StoreError(f"{self.path}: not an annotator store (no schema table)")
+            _upgrade(self.db, version)
 
     @property
     def schema_version(self) -> int:

@@ -10,6 +10,11 @@ if TYPE_CHECKING:
 
 
 SCHEMA_VERSION = 2
+# A read-only command reads stores from this version on as they are, without migrating them
+# (so far migrations only add indexes); raise it when a migration adds what reads need.
+OLDEST_READABLE = 1
+# The tables every store has since version 1: a file without them is not a store.
+STORE_TABLES = ("schema", "datasets", "documents", "suggestions", "answers", "reviews", "leases")
 
 
 def _migrate_to_1(db: Database) -> None:
