@@ -13,7 +13,7 @@ from annotator.core.spans import Span, spans_from_json, spans_to_json
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, NewDocument, Review
 from annotator.store.connection import BUSY_TIMEOUT_SECONDS, _Database
 from annotator.store.errors import StoreError, StoreReadOnly, error_code, translated
-from annotator.store.opening import check_store, connect_read_only, create_aside, refuse_unreadable_version
+from annotator.store.opening import check_store, connect_read_only, create_aside, refuse_unreadable_version, refuse_unwritable
 from annotator.store.rows import LATEST_ANSWERS, _answer, _document, _review
 from annotator.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -68,6 +68,7 @@ class StoreBase:
             with self.sqlite_errors():
                 self.db = _Database(connect_read_only(self.path, busy_timeout))
             return
+        refuse_unwritable(self.path)
         try:
             conn = sqlite3.connect(str(self.path), timeout=busy_timeout, isolation_level=None, check_same_thread=False)
             self.db = _Database(conn)

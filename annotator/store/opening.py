@@ -88,6 +88,14 @@ def check_store(path: Path, busy_timeout: float) -> int:
     return version
 
 
+def refuse_unwritable(path: Path) -> None:
+    """SQLite opens a file it may not write read-only without a word, and a WAL store's
+    BEGIN IMMEDIATE even succeeds; the first insert would fail, on a screen already open."""
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and not os.access(file, os.W_OK):
+            raise StoreReadOnly(f"{path}: read-only ({file.name} may not be written); check the file's and its folder's permissions")
+
+
 def refuse_unreadable_version(path: Path, version: int) -> None:
     """A read-only command reads an older store as it is, when its rows read alike."""
     if version < OLDEST_READABLE:
