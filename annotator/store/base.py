@@ -11,7 +11,7 @@ from pathlib import Path
 
 from annotator.core.spans import Span, spans_from_json, spans_to_json
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, NewDocument, Review
-from annotator.store.connection import BUSY_TIMEOUT_SECONDS, _Database
+from annotator.store.connection import _Database, default_busy_timeout
 from annotator.store.errors import StoreError, StoreReadOnly, error_code, translated
 from annotator.store.opening import check_store, connect_read_only, create_aside, refuse_unreadable_version, refuse_unwritable
 from annotator.store.rows import LATEST_ANSWERS, _answer, _document, _review
@@ -43,7 +43,7 @@ class StoreBase:
         self,
         path: str | Path,
         create: bool = True,
-        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+        busy_timeout: float | None = None,
         durable: bool = False,
         read_only: bool = False,
     ):
@@ -51,12 +51,12 @@ class StoreBase:
         never made into one). ``read_only``: never write, migrate or switch the journal
         mode (reports, export, the source of a backup or merge); works on read-only media.
         ``busy_timeout``: how long a statement waits for another writer's lock before
-        StoreBusy. ``durable``: commits survive a power loss or an OS crash too
-        (``synchronous = FULL``: the WAL is synced at every commit), for answers given on a
-        screen; bulk writers keep NORMAL (durable across a crash of the process, not of the
-        machine)."""
+        StoreBusy (default: $ANNOTATOR_BUSY_TIMEOUT, else 60 s). ``durable``: commits survive
+        a power loss or an OS crash too (``synchronous = FULL``: the WAL is synced at every
+        commit), for answers given on a screen; bulk writers keep NORMAL (durable across a
+        crash of the process, not of the machine)."""
         self.path = Path(path)
-        self.busy_timeout = busy_timeout
+        self.busy_timeout = busy_timeout = default_busy_timeout() if busy_timeout is None else busy_timeout
         self.read_only = read_only
         if not self.path.exists():
             if read_only or not create:

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 from annotator.dbtools import answer_key, refuse_incompatible, refuse_retokenized, review_key, stored_span_problems
-from annotator.store.connection import BUSY_TIMEOUT_SECONDS
 from annotator.store.errors import StoreError, translated
 from annotator.store.opening import check_store, connect_read_only, refuse_unreadable_version
 
@@ -24,7 +23,7 @@ class Maintenance:
         other_path = Path(other_path)
         if other_path.exists() and self.path.exists() and other_path.samefile(self.path):
             raise StoreError(f"{other_path}: is this store; nothing to merge")
-        other = _open_read_only(other_path)
+        other = _open_read_only(other_path, self.busy_timeout)
         counts = dict.fromkeys(("datasets", "documents", "suggestions", "answers", "reviews"), 0)
         counts.update(documents_present=0, answers_present=0, reviews_present=0)
         try:
@@ -148,15 +147,15 @@ class Maintenance:
             return [f"cannot read the store: {error}"]
 
 
-def _open_read_only(path: Path) -> sqlite3.Connection:
+def _open_read_only(path: Path, busy_timeout: float) -> sqlite3.Connection:
     """Open another store for reading (never writing into it), refusing files that are not
     annotator stores or whose rows this version cannot read as they are."""
     if not path.exists():
         raise StoreError(f"{path}: no such store")
-    refuse_unreadable_version(path, check_store(path, BUSY_TIMEOUT_SECONDS))
+    refuse_unreadable_version(path, check_store(path, busy_timeout))
     try:
-        conn = connect_read_only(path, BUSY_TIMEOUT_SECONDS)
+        conn = connect_read_only(path, busy_timeout)
     except sqlite3.DatabaseError as error:
-        raise translated(path, error, BUSY_TIMEOUT_SECONDS) or StoreError(f"{path}: cannot be read ({error})") from None
+        raise translated(path, error, busy_timeout) or StoreError(f"{path}: cannot be read ({error})") from None
     conn.row_factory = sqlite3.Row
     return conn
