@@ -260,8 +260,10 @@ class StoreBase:
         spans: Iterable[Span],
         started_at: float,
         answered_at: float | None = None,
+        session: str | None = None,
     ) -> int:
-        """Append one answer and commit it before returning; releases the annotator's lease."""
+        """Append one answer and commit it before returning; releases the lease of
+        ``session`` on the document (without a session: the annotator's)."""
         if answer not in (ACCEPT, REJECT, IGNORE):
             raise ValueError(f"unknown answer {answer!r}")
         answered_at = time.time() if answered_at is None else answered_at
@@ -279,8 +281,15 @@ class StoreBase:
                     max(0.0, answered_at - started_at),
                 ],
             )
-            self.db.execute("DELETE FROM leases WHERE document = ? AND annotator = ?", [document, annotator])
+            self._release(document, annotator, session)
         return cursor.lastrowid
+
+    def _release(self, document: int, annotator: str, session: str | None) -> None:
+        sql = "DELETE FROM leases WHERE document = ? AND annotator = ?"
+        if session is None:
+            self.db.execute(sql, [document, annotator])
+        else:  # a lease from before sessions is the name's, so this session's too
+            self.db.execute(sql + " AND (session = ? OR session IS NULL)", [document, annotator, session])
 
     def answer_history(self, document: int, annotator: str | None = None) -> list[Answer]:
         sql, params = "SELECT * FROM answers WHERE document = ?", [document]
