@@ -13,7 +13,13 @@ from annotator.core.spans import Span, spans_from_json, spans_to_json
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, NewDocument, Review
 from annotator.store.connection import _Database, default_busy_timeout
 from annotator.store.errors import StoreError, StoreReadOnly, error_code, translated
-from annotator.store.opening import check_store, connect_read_only, create_aside, refuse_unreadable_version, refuse_unwritable
+from annotator.store.opening import (
+    check_store,
+    connect_read_only,
+    create_aside,
+    refuse_unreadable_version,
+    refuse_unwritable,
+)
 from annotator.store.rows import LATEST_ANSWERS, _answer, _document, _review
 from annotator.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -65,10 +71,13 @@ class StoreBase:
         version = check_store(self.path, busy_timeout)  # read-only: nothing is written into a foreign file
         if read_only:
             refuse_unreadable_version(self.path, version)
-            with self.sqlite_errors():
+            try:
                 self.db = _Database(connect_read_only(self.path, busy_timeout))
+            except sqlite3.DatabaseError as error:
+                raise translated(self.path, error, busy_timeout) or StoreError(f"{self.path}: cannot be read ({error})") from None
             return
         refuse_unwritable(self.path)
+        conn = None
         try:
             conn = sqlite3.connect(str(self.path), timeout=busy_timeout, isolation_level=None, check_same_thread=False)
             self.db = _Database(conn)
@@ -78,7 +87,11 @@ class StoreBase:
             self.db.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
-        except sqlite3.DatabaseError as error:
+        except BaseException as error:
+            if conn is not None:
+                conn.close()
+            if not isinstance(error, sqlite3.DatabaseError):
+                raise
             if error_code(error) == sqlite3.SQLITE_CANTOPEN:  # it was read a moment ago: it is the writing that fails
                 raise StoreReadOnly(f"{self.path}: read-only ({error}); check the file's and its folder's permissions") from None
             raise translated(self.path, error, busy_timeout) or StoreError(
@@ -148,10 +161,11 @@ class StoreBase:
     # -- datasets and documents -------------------------------------------------------
 
     def ensure_dataset(self, name: str, lang: str, labels: Iterable[str]) -> None:
-        self.db["datasets"].insert(
-            {"name": name, "lang": lang, "labels": json.dumps(sorted(labels)), "created_at": time.time()},
-            ignore=True,
-        )
+        with self.write():
+            self.db["datasets"].insert(
+                {"name": name, "lang": lang, "labels": json.dumps(sorted(labels)), "created_at": time.time()},
+                ignore=True,
+            )
 
     def dataset_info(self, name: str) -> dict | None:
         rows = list(self.db.query("SELECT * FROM datasets WHERE name = ?", [name]))

@@ -117,10 +117,15 @@ def create_aside(path: Path, make) -> None:
         finally:
             conn.close()  # the last connection: the -wal is checkpointed and removed
         try:
-            os.link(partial, path)
+            os.link(partial, path)  # fails if the name was taken meanwhile: that file is left alone
         except FileExistsError:
             pass
+        except OSError:  # no hard links here (FAT, some network file systems): a rename, if still free
+            if not path.exists():
+                os.replace(partial, path)
     except sqlite3.Error as error:
+        if path.parent.is_dir() and not os.access(path.parent, os.W_OK):
+            raise StoreReadOnly(f"{path}: read-only folder; cannot make a store there") from None
         raise translated(path, error, 0) or StoreError(f"{path}: cannot make a store there ({error})") from None
     except OSError as error:
         if isinstance(error, PermissionError) or error.errno == errno.EROFS:

@@ -135,3 +135,12 @@ def test_the_store_api_opens_read_only_media_read_only(media):
         assert store.count_documents("d") == 2
         assert len(store.latest_answers("d")) == 2
         assert store.check() == []
+
+
+def test_a_new_store_in_a_read_only_folder_is_one_line(cli, media):
+    folder, work = media
+    before = _listing(folder)
+    status, out, err = cli.run(work, "import", "corpus.txt", "--db", str(folder / "new.db"), "--labels", "labels.yaml", "--dataset", "d")
+    assert status == 1, (out, err)
+    assert err.strip().splitlines() == [f"annotator: {folder / 'new.db'}: read-only folder; cannot make a store there"]
+    assert _listing(folder) == before
