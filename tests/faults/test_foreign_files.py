@@ -130,3 +130,37 @@ def test_reading_commands_never_create_a_store(cli, folder, command):
     status, _, err = cli.run(folder, *command.format(db="missing.db").split())
     assert status == 1 and "missing.db: no such store" in err
     assert not list(folder.glob("missing.db*"))
+
+
+def _older_store(path: Path) -> None:
+    """A store as schema 1 left it, in rollback-journal mode, holding two answers."""
+    from annotator.core.spans import Span
+
+    store, ids = make_store(path, ["Iraq sent troops", "Bob met Syria"])
+    for who in ("ana", "ben"):
+        store.add_answer(ids[0], who, "accept", [Span(0, 4, "GPE")], started_at=0.0)
+        store.add_answer(ids[1], who, "accept", [Span(8, 13, "GPE")], started_at=0.0)
+    store.close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE leases")  # schema 1's leases, before sessions
+    conn.execute("CREATE TABLE leases (document INTEGER, annotator TEXT, until FLOAT, PRIMARY KEY (document, annotator))")
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%answer_annotator'").fetchall():
+        conn.execute(f"DROP INDEX {name}")  # schema 2's index
+    conn.execute("UPDATE schema SET version = 1")
+    conn.commit()
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+
+
+@pytest.mark.parametrize("command", ["stats", "agreement", "export", "db check", "db backup (source)", "db merge (source)"])
+def test_reading_commands_read_an_older_store_without_migrating_it(cli, folder, command):
+    _older_store(folder / FOREIGN)
+    before = fingerprint(folder)[FOREIGN]
+    status, out, err = cli.run(folder, *COMMANDS[command].format(db=FOREIGN).split())
+    assert status == 0, err
+    assert fingerprint(folder)[FOREIGN] == before
+    assert not list(folder.glob(f"{FOREIGN}-*"))
+    conn = sqlite3.connect(folder / FOREIGN)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert conn.execute("SELECT version FROM schema").fetchone()[0] == 1
+    conn.close()
