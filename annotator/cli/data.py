@@ -40,7 +40,7 @@ def _export_setup(db: Path, labels: Path | None, dataset: str | None, conflicts:
         raise UserError(f"--conflicts must be one of {', '.join(POLICIES)} (not {conflicts!r})")
     config = optional_labels(labels)  # before the store opens: a broken labels.yaml leaves it untouched
     lang = config.lang if config else None
-    store = Store(db, create=False)
+    store = Store(db, read_only=True)
     try:
         name = resolve_dataset(store, dataset)
     except UserError:

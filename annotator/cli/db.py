@@ -40,7 +40,7 @@ def db_backup(
     """Copy the store with SQLite's online backup (safe while people are annotating)."""
     from annotator.store import Store
 
-    with Store(db, create=False) as store:
+    with Store(db, read_only=True) as store:
         store.backup_to(out, overwrite=force)
     typer.echo(f"backed up {db} to {out}")
 
@@ -51,7 +51,7 @@ def db_check(db: DbOption = DEFAULT_DB) -> None:
     boundaries and not overlapping. Exit status 1 when anything is wrong."""
     from annotator.store import Store
 
-    with Store(db, create=False) as store:
+    with Store(db, read_only=True) as store:
         problems = store.check()
     for problem in problems:
         typer.echo(f"{db}: {problem}")

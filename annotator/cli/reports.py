@@ -32,7 +32,7 @@ def agreement(
 
     config = optional_labels(labels)  # only orders the labels; the report needs no labels.yaml
     label_order = config.names if config else []
-    with Store(db, create=False) as store:
+    with Store(db, read_only=True) as store:
         result = compute(store, resolve_dataset(store, dataset), label_order)
     if json_output:
         typer.echo(to_json(result))
@@ -58,7 +58,7 @@ def stats(
     from annotator.store import Store
 
     optional_labels(labels)  # not needed; but one given with --labels must be there
-    with Store(db, create=False) as store:
+    with Store(db, read_only=True) as store:
         figures = with_rates(store.stats(resolve_dataset(store, dataset)))
     if json_:
         typer.echo(json.dumps(figures, indent=2))

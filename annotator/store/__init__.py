@@ -14,15 +14,17 @@ and who gets which document), ``bulk`` (import, stats, agreement and export rows
 
 from annotator.store.base import NO_STORE_HINT, StoreBase
 from annotator.store.bulk import Bulk
-from annotator.store.connection import BUSY_TIMEOUT_SECONDS, StoreError
+from annotator.store.connection import BUSY_TIMEOUT_SECONDS
+from annotator.store.errors import StoreBusy, StoreError, StoreFull, StoreReadOnly
 from annotator.store.maintenance import Maintenance
 from annotator.store.routing import LEASE_SECONDS, Routing
 from annotator.store.rows import LATEST_ANSWERS
 from annotator.store.schema import SCHEMA_VERSION
+from annotator.store.sessions import new_session_id
 
 
 class Store(Routing, Bulk, Maintenance, StoreBase):
     """One store file, opened by one thread (SQLite connections are not shared)."""
 
 
-__all__ = ["BUSY_TIMEOUT_SECONDS", "LATEST_ANSWERS", "LEASE_SECONDS", "NO_STORE_HINT", "SCHEMA_VERSION", "Store", "StoreError"]
+__all__ = ["BUSY_TIMEOUT_SECONDS", "LATEST_ANSWERS", "LEASE_SECONDS", "NO_STORE_HINT", "SCHEMA_VERSION", "Store", "StoreBusy", "StoreError", "StoreFull", "StoreReadOnly", "new_session_id"]

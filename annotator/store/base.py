@@ -11,36 +11,92 @@ from pathlib import Path
 
 from annotator.core.spans import Span, spans_from_json, spans_to_json
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, NewDocument, Review
-from annotator.store.connection import BUSY_TIMEOUT_SECONDS, StoreError, _Database
+from annotator.store.connection import _Database, default_busy_timeout
+from annotator.store.errors import StoreError, StoreReadOnly, error_code, translated
+from annotator.store.opening import (
+    check_store,
+    connect_read_only,
+    create_aside,
+    refuse_unreadable_version,
+    refuse_unwritable,
+)
 from annotator.store.rows import LATEST_ANSWERS, _answer, _document, _review
 from annotator.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 NO_STORE_HINT = "run `annotator` once to import the demo, or `annotator import PATH --dataset NAME`; or give --db"
 
 
+def _upgrade(db: _Database, version: int) -> None:
+    """Run the forward migrations from ``version`` (inside the caller's transaction)."""
+    while version < SCHEMA_VERSION:
+        MIGRATIONS[version](db)
+        version += 1
+        db["schema"].create({"version": int}, if_not_exists=True)
+        db.execute("DELETE FROM schema")
+        db["schema"].insert({"version": version})
+
+
+def _make_new_store(conn: sqlite3.Connection) -> None:
+    db = _Database(conn)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("BEGIN IMMEDIATE")
+    _upgrade(db, 0)
+    db.execute("COMMIT")
+
+
 class StoreBase:
     def __init__(
-        self, path: str | Path, create: bool = True, busy_timeout: float = BUSY_TIMEOUT_SECONDS, durable: bool = False
+        self,
+        path: str | Path,
+        create: bool = True,
+        busy_timeout: float | None = None,
+        durable: bool = False,
+        read_only: bool = False,
     ):
-        """``busy_timeout``: how long a statement waits for another writer's lock before
-        ``sqlite3.OperationalError`` ("database is locked"). ``durable``: commits survive a
-        power loss or an OS crash too (``synchronous = FULL``: the WAL is synced at every
+        """``create``: a path that does not exist becomes a new store (a file that exists is
+        never made into one). ``read_only``: never write, migrate or switch the journal
+        mode (reports, export, the source of a backup or merge); works on read-only media.
+        ``busy_timeout``: how long a statement waits for another writer's lock before
+        StoreBusy (default: $ANNOTATOR_BUSY_TIMEOUT, else 60 s). ``durable``: commits survive
+        a power loss or an OS crash too (``synchronous = FULL``: the WAL is synced at every
         commit), for answers given on a screen; bulk writers keep NORMAL (durable across a
         crash of the process, not of the machine)."""
         self.path = Path(path)
-        if not create and not self.path.exists():
-            raise StoreError(f"{self.path}: no such store ({NO_STORE_HINT})")
+        self.busy_timeout = busy_timeout = default_busy_timeout() if busy_timeout is None else busy_timeout
+        self.read_only = read_only
+        if not self.path.exists():
+            if read_only or not create:
+                raise StoreError(f"{self.path}: no such store ({NO_STORE_HINT})")
+            create_aside(self.path, _make_new_store)
+        version = check_store(self.path, busy_timeout)  # read-only: nothing is written into a foreign file
+        if read_only:
+            refuse_unreadable_version(self.path, version)
+            try:
+                self.db = _Database(connect_read_only(self.path, busy_timeout))
+            except sqlite3.DatabaseError as error:
+                raise translated(self.path, error, busy_timeout) or StoreError(f"{self.path}: cannot be read ({error})") from None
+            return
+        refuse_unwritable(self.path)
+        conn = None
         try:
             conn = sqlite3.connect(str(self.path), timeout=busy_timeout, isolation_level=None, check_same_thread=False)
             self.db = _Database(conn)
             self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                self.db.enable_wal()
+                self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
-        except sqlite3.DatabaseError as error:
-            raise StoreError(f"{self.path}: not an annotator store ({error})") from None
+        except BaseException as error:
+            if conn is not None:
+                conn.close()
+            if not isinstance(error, sqlite3.DatabaseError):
+                raise
+            if error_code(error) == sqlite3.SQLITE_CANTOPEN:  # it was read a moment ago: it is the writing that fails
+                raise StoreReadOnly(f"{self.path}: read-only ({error}); check the file's and its folder's permissions") from None
+            raise translated(self.path, error, busy_timeout) or StoreError(
+                f"{self.path}: not an annotator store ({error})"
+            ) from None
 
     def close(self) -> None:
         self.db.conn.close()
@@ -56,34 +112,44 @@ class StoreBase:
         """One write transaction, taken at once (BEGIN IMMEDIATE) so that concurrent
         writers queue on the busy timeout instead of failing on a lock upgrade."""
         if self.db.conn.in_transaction:
-            with self.db.atomic():
+            with self.sqlite_errors(), self.db.atomic():
                 yield self.db
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        with self.sqlite_errors():
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.rollback()
+                raise
+            try:
+                self.db.execute("COMMIT")
+            except BaseException:
+                # A failed COMMIT (disk full, I/O error) leaves the transaction open; every later
+                # write() would nest inside it as a savepoint and never be committed.
+                self.db.rollback()
+                raise
+
+    @contextmanager
+    def sqlite_errors(self) -> Iterator[None]:
+        """A held lock, a file that may not be written or a full disk as StoreBusy,
+        StoreReadOnly or StoreFull naming this store; other sqlite3 errors pass unchanged."""
         try:
-            yield self.db
-        except BaseException:
-            self.db.rollback()
-            raise
-        try:
-            self.db.execute("COMMIT")
-        except BaseException:
-            # A failed COMMIT (disk full, I/O error) leaves the transaction open; every later
-            # write() would nest inside it as a savepoint and never be committed.
-            self.db.rollback()
-            raise
+            yield
+        except sqlite3.Error as error:
+            mapped = translated(self.path, error, self.busy_timeout)
+            if mapped is None:
+                raise
+            raise mapped from None
 
     def _migrate(self) -> None:
         with self.write():
             version = self.schema_version
             if version > SCHEMA_VERSION:
-                raise StoreError(f"{self.path}: made by a newer annotator (schema {version} > {SCHEMA_VERSION})")
-            while version < SCHEMA_VERSION:
-                MIGRATIONS[version](self.db)
-                version += 1
-                self.db["schema"].create({"version": int}, if_not_exists=True)
-                self.db.execute("DELETE FROM schema")
-                self.db["schema"].insert({"version": version})
+                raise StoreError(f"{self.path}: made by a newer annotator (schema {version} > {SCHEMA_VERSION}); upgrade annotator")
+            if version == 0:  # checked a moment ago; replaced since by a file that is not a store
+                raise StoreError(f"{self.path}: not an annotator store (no schema table)")
+            _upgrade(self.db, version)
 
     @property
     def schema_version(self) -> int:
@@ -95,10 +161,11 @@ class StoreBase:
     # -- datasets and documents -------------------------------------------------------
 
     def ensure_dataset(self, name: str, lang: str, labels: Iterable[str]) -> None:
-        self.db["datasets"].insert(
-            {"name": name, "lang": lang, "labels": json.dumps(sorted(labels)), "created_at": time.time()},
-            ignore=True,
-        )
+        with self.write():
+            self.db["datasets"].insert(
+                {"name": name, "lang": lang, "labels": json.dumps(sorted(labels)), "created_at": time.time()},
+                ignore=True,
+            )
 
     def dataset_info(self, name: str) -> dict | None:
         rows = list(self.db.query("SELECT * FROM datasets WHERE name = ?", [name]))
@@ -207,8 +274,10 @@ class StoreBase:
         spans: Iterable[Span],
         started_at: float,
         answered_at: float | None = None,
+        session: str | None = None,
     ) -> int:
-        """Append one answer and commit it before returning; releases the annotator's lease."""
+        """Append one answer and commit it before returning; releases the lease of
+        ``session`` on the document (without a session: the annotator's)."""
         if answer not in (ACCEPT, REJECT, IGNORE):
             raise ValueError(f"unknown answer {answer!r}")
         answered_at = time.time() if answered_at is None else answered_at
@@ -226,8 +295,15 @@ class StoreBase:
                     max(0.0, answered_at - started_at),
                 ],
             )
-            self.db.execute("DELETE FROM leases WHERE document = ? AND annotator = ?", [document, annotator])
+            self._release(document, annotator, session)
         return cursor.lastrowid
+
+    def _release(self, document: int, annotator: str, session: str | None) -> None:
+        sql = "DELETE FROM leases WHERE document = ? AND annotator = ?"
+        if session is None:
+            self.db.execute(sql, [document, annotator])
+        else:  # a lease from before sessions is the name's, so this session's too
+            self.db.execute(sql + " AND (session = ? OR session IS NULL)", [document, annotator, session])
 
     def answer_history(self, document: int, annotator: str | None = None) -> list[Answer]:
         sql, params = "SELECT * FROM answers WHERE document = ?", [document]

@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from collections.abc import Iterator
 
 from annotator.errors import UserError
+from annotator.store.errors import StoreError  # noqa: F401  (re-exported: its old home)
 
 BUSY_TIMEOUT_SECONDS = 60.0
+
+
+def default_busy_timeout() -> float:
+    """How long a statement waits for another writer's lock: $ANNOTATOR_BUSY_TIMEOUT
+    seconds, else BUSY_TIMEOUT_SECONDS."""
+    value = os.environ.get("ANNOTATOR_BUSY_TIMEOUT")
+    if value is None:
+        return BUSY_TIMEOUT_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise UserError(f"ANNOTATOR_BUSY_TIMEOUT: a number of seconds, not {value!r}")
+    return seconds
 
 
 def _import_sqlite_utils():
@@ -61,9 +78,3 @@ class _Database:
     def __getitem__(self, table: str):
         return self.database[table]
 
-
-
-
-
-class StoreError(UserError):
-    """A problem with the store a user can act on (shown as one line)."""

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 from annotator.dbtools import answer_key, refuse_incompatible, refuse_retokenized, review_key, stored_span_problems
-from annotator.store.connection import BUSY_TIMEOUT_SECONDS, StoreError
-from annotator.store.schema import SCHEMA_VERSION
+from annotator.store.errors import StoreError, translated
+from annotator.store.opening import check_store, connect_read_only, refuse_unreadable_version
 
 
 class Maintenance:
@@ -23,7 +23,7 @@ class Maintenance:
         other_path = Path(other_path)
         if other_path.exists() and self.path.exists() and other_path.samefile(self.path):
             raise StoreError(f"{other_path}: is this store; nothing to merge")
-        other = _open_read_only(other_path)
+        other = _open_read_only(other_path, self.busy_timeout)
         counts = dict.fromkeys(("datasets", "documents", "suggestions", "answers", "reviews"), 0)
         counts.update(documents_present=0, answers_present=0, reviews_present=0)
         try:
@@ -147,19 +147,15 @@ class Maintenance:
             return [f"cannot read the store: {error}"]
 
 
-def _open_read_only(path: Path) -> sqlite3.Connection:
-    """Open another store for reading, refusing files that are not annotator stores."""
-    if not path.is_file():
+def _open_read_only(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    """Open another store for reading (never writing into it), refusing files that are not
+    annotator stores or whose rows this version cannot read as they are."""
+    if not path.exists():
         raise StoreError(f"{path}: no such store")
+    refuse_unreadable_version(path, check_store(path, busy_timeout))
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
-        conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        version = conn.execute("SELECT version FROM schema").fetchone()[0] if "schema" in tables else 0
+        conn = connect_read_only(path, busy_timeout)
     except sqlite3.DatabaseError as error:
-        raise StoreError(f"{path}: not an annotator store ({error})") from None
-    if not 1 <= version <= SCHEMA_VERSION:  # versions since 1 add only indexes: rows read alike
-        conn.close()
-        raise StoreError(f"{path}: store schema {version}, this annotator uses {SCHEMA_VERSION}; open it once with this version first")
+        raise translated(path, error, busy_timeout) or StoreError(f"{path}: cannot be read ({error})") from None
+    conn.row_factory = sqlite3.Row
     return conn

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 from annotator.store.rows import LATEST_ANSWERS
+from annotator.store.sessions import process_gone, this_host
 
 LEASE_SECONDS = 30 * 60
 
@@ -20,17 +22,28 @@ class Routing:
         lease_seconds: float = LEASE_SECONDS,
         ignored_before: float | None = None,
         now: float | None = None,
+        session: str | None = None,
     ) -> int | None:
         """Lease and return the next document for ``annotator``, or None when nothing is left.
 
-        Order: a document this annotator already holds a live lease on (resume after a
-        restart); else the first document that this annotator has not answered and that
-        fewer than ``overlap`` other annotators have answered (ignores do not count) or hold
-        a live lease on; else, when ``ignored_before`` is given, a document this annotator
-        ignored before that time (ignored documents come back after the rest).
+        Order: a document this session already holds a live lease on (resume after a
+        restart); else the first document that this annotator has not answered, that no
+        other session of this annotator holds, and that fewer than ``overlap`` other
+        annotators have answered (ignores do not count) or hold a live lease on; else, when
+        ``ignored_before`` is given, a document this annotator ignored before that time
+        (ignored documents come back after the rest).
+
+        ``session``: the screen asking (see ``sessions.new_session_id``). It first takes over
+        the annotator's leases whose process is gone, so a restart resumes. Without a session
+        every lease of the annotator counts as its own (one session per name).
         """
         now = time.time() if now is None else now
-        params = {"dataset": dataset, "me": annotator, "now": now, "overlap": overlap}
+        params = {"dataset": dataset, "me": annotator, "now": now, "overlap": overlap, "session": session}
+        # Not a document another session of mine holds: the same person never gets it twice.
+        not_mine_elsewhere = """
+            NOT EXISTS (SELECT 1 FROM leases l WHERE l.document = d.id AND l.annotator = :me
+                        AND :session IS NOT NULL AND l.session IS NOT :session AND l.until > :now)
+        """
         needs_more = """
             (SELECT COUNT(DISTINCT a.annotator) FROM answers a
               WHERE a.document = d.id AND a.annotator != :me AND a.answer != 'ignore')
@@ -41,6 +54,7 @@ class Routing:
             # "+d.dataset" here too: start from the few leases, not from the whole dataset.
             """SELECT d.id FROM leases l JOIN documents d ON d.id = l.document
                WHERE +d.dataset = :dataset AND l.annotator = :me AND l.until > :now
+                 AND (:session IS NULL OR l.session IS :session)
                  AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id AND a.annotator = :me)
                ORDER BY d.id LIMIT 1""",
             # "+d.dataset": walk documents in id order and stop at the first match, instead of
@@ -48,7 +62,7 @@ class Routing:
             f"""SELECT d.id FROM documents d
                WHERE +d.dataset = :dataset
                  AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id AND a.annotator = :me)
-                 AND {needs_more} AND d.id >= :from_id
+                 AND {needs_more} AND {not_mine_elsewhere} AND d.id >= :from_id
                ORDER BY d.id LIMIT 1""",
         ]
         if ignored_before is not None:
@@ -56,7 +70,7 @@ class Routing:
             queries.append(
                 f"""SELECT d.id FROM ({LATEST_ANSWERS}) mine JOIN documents d ON d.id = mine.document
                    WHERE d.dataset = :dataset AND mine.annotator = :me AND mine.answer = 'ignore'
-                     AND mine.answered_at < :ignored_before AND {needs_more}
+                     AND mine.answered_at < :ignored_before AND {needs_more} AND {not_mine_elsewhere}
                    ORDER BY mine.answered_at LIMIT 1"""
             )
         # Search on a read snapshot first (WAL: no lock, others go on writing), then take the
@@ -69,13 +83,28 @@ class Routing:
             params["from_id"] = found
         with self.write():
             self.db.execute("DELETE FROM leases WHERE until <= ?", [now])
+            if session is not None:
+                self._take_over_leases_of_gone_sessions(annotator, session, now)
             _, found = self._first_task(queries, params)
             if found is not None:
                 self.db.execute(
-                    "INSERT OR REPLACE INTO leases (document, annotator, until) VALUES (?, ?, ?)",
-                    [found, annotator, now + lease_seconds],
+                    "INSERT OR REPLACE INTO leases (document, annotator, until, session, host, pid) VALUES (?, ?, ?, ?, ?, ?)",
+                    [found, annotator, now + lease_seconds, session, this_host(), os.getpid()],
                 )
             return found
+
+    def _take_over_leases_of_gone_sessions(self, annotator: str, session: str, now: float) -> None:
+        """Make the annotator's leases whose process has ended this session's (inside the lock)."""
+        rows = self.db.execute(
+            "SELECT document, host, pid FROM leases WHERE annotator = ? AND session IS NOT ? AND until > ?",
+            [annotator, session, now],
+        ).fetchall()
+        for document, host, pid in rows:
+            if process_gone(host, pid):
+                self.db.execute(
+                    "UPDATE leases SET session = ?, host = ?, pid = ? WHERE document = ? AND annotator = ?",
+                    [session, this_host(), os.getpid(), document, annotator],
+                )
 
     def _first_task(self, queries: list[str], params: dict) -> tuple[int | None, int | None]:
         """(which query, document) of the first query in ``queries`` that finds a document."""
@@ -85,9 +114,10 @@ class Routing:
                 return index, row[0]
         return None, None
 
-    def release_lease(self, document: int, annotator: str) -> None:
+    def release_lease(self, document: int, annotator: str, session: str | None = None) -> None:
+        """Give a document back: this session's lease on it (without a session: the annotator's)."""
         with self.write():
-            self.db.execute("DELETE FROM leases WHERE document = ? AND annotator = ?", [document, annotator])
+            self._release(document, annotator, session)
 
     def leases(self) -> list[dict]:
         return list(self.db.query("SELECT * FROM leases ORDER BY document, annotator"))

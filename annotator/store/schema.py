@@ -9,7 +9,12 @@ if TYPE_CHECKING:
 
 
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+# A read-only command reads stores from this version on as they are, without migrating them
+# (so far migrations only add indexes); raise it when a migration adds what reads need.
+OLDEST_READABLE = 1
+# The tables every store has since version 1: a file without them is not a store.
+STORE_TABLES = ("schema", "datasets", "documents", "suggestions", "answers", "reviews", "leases")
 
 
 def _migrate_to_1(db: Database) -> None:
@@ -82,5 +87,13 @@ def _migrate_to_2(db: Database) -> None:
     db["answers"].create_index(["document", "answer", "annotator"], if_not_exists=True)
 
 
+def _leases_by_session(db: Database) -> None:
+    # A lease belongs to a session (one screen), in a process on a host, not only to a name:
+    # the same annotator in two terminals gets different documents, and a restart takes over
+    # the leases of the session whose process is gone. Old leases have none (taken over).
+    for column, kind in (("session", "TEXT"), ("host", "TEXT"), ("pid", "INTEGER")):
+        db.execute(f"ALTER TABLE leases ADD COLUMN {column} {kind}")
+
+
 # Forward migrations: MIGRATIONS[n] takes a store at version n to version n + 1.
-MIGRATIONS = {0: _migrate_to_1, 1: _migrate_to_2}
+MIGRATIONS = {0: _migrate_to_1, 1: _migrate_to_2, 2: _leases_by_session}

@@ -15,7 +15,7 @@ from annotator.core.spans import Span, Tokens
 from annotator.core.suggestions import merge_suggestions
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document
 from annotator.labels import LabelsConfig
-from annotator.store import LEASE_SECONDS, Store
+from annotator.store import LEASE_SECONDS, Store, new_session_id
 
 
 @dataclass
@@ -50,6 +50,7 @@ class AnnotateSession:
         self.store, self.config, self.dataset = store, config, dataset
         self.annotator, self.overlap, self.lease_seconds = annotator, overlap, lease_seconds
         self.clock = clock
+        self.session = new_session_id()  # leases are this screen's, not every screen of the name
         self.started_at = clock()
         # Documents ignored before this time are handed out after the fresh ones. It moves
         # to "now" once, when nothing fresh is left, so the documents skipped during this
@@ -85,6 +86,7 @@ class AnnotateSession:
             overlap=self.overlap,
             lease_seconds=self.lease_seconds,
             ignored_before=self.ignored_before,
+            session=self.session,
         )
 
     def suggested(self, document_id: int) -> tuple[Span, ...]:
@@ -95,7 +97,9 @@ class AnnotateSession:
         """Commit the answer for the document on screen (a new row, never an update)."""
         assert self.task is not None and kind in (ACCEPT, REJECT, IGNORE)
         document_id = self.task.document.id
-        row = self.store.add_answer(document_id, self.annotator, kind, spans, started_at=self.task.shown_at)
+        row = self.store.add_answer(
+            document_id, self.annotator, kind, spans, started_at=self.task.shown_at, session=self.session
+        )
         self._leased.discard(document_id)
         self.answered_here += 1
         back = self._history()
@@ -137,7 +141,7 @@ class AnnotateSession:
     def close(self) -> None:
         """Give back the documents leased and not answered, for others to take now."""
         for document_id in sorted(self._leased):
-            self.store.release_lease(document_id, self.annotator)
+            self.store.release_lease(document_id, self.annotator, session=self.session)
         self._leased.clear()
 
     # -- numbers for the progress bar and the finished screen ------------------------

@@ -76,3 +76,25 @@ async def test_an_expired_lease_is_handed_out_again(db, config):
             async with bob.run_test(size=SIZE) as b:
                 await b.pause()
                 assert on_screen(bob) == ids[0]
+
+
+async def test_the_same_annotator_in_two_terminals_gets_different_documents(db, config):
+    ids = make_store(db, [NEWS, OTHER, THIRD])
+    with Store(db) as left_store, Store(db) as right_store:
+        left = annotate_app(left_store, config, "news", "alice", overlap=1)
+        right = annotate_app(right_store, config, "news", "alice", overlap=1)
+        async with left.run_test(size=SIZE) as a, right.run_test(size=SIZE) as b:
+            await a.pause()
+            await b.pause()
+            first = (on_screen(left), on_screen(right))
+            await b.press("a")
+            await b.pause()
+            await a.press("a")
+            await a.pause()
+            second = (on_screen(left), on_screen(right))
+    assert first == (ids[0], ids[1])
+    assert second == (None, ids[2]) or second == (ids[2], None)
+    with Store(db) as store:
+        history = [(x.document, x.annotator) for d in ids for x in store.answer_history(d)]
+        assert store.leases() == []
+    assert sorted(history) == [(ids[0], "alice"), (ids[1], "alice")]  # one answer each, none overwritten

@@ -28,19 +28,50 @@ def test_wal_and_busy_timeout(tmp_path):
         assert store.schema_version == SCHEMA_VERSION
 
 
+def _store_of_version_1(path):
+    """A store as the first schema made it (rollback journal, no later indexes)."""
+    from annotator.store.connection import _Database
+    from annotator.store.schema import MIGRATIONS
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    MIGRATIONS[0](_Database(conn))
+    conn.execute("CREATE TABLE schema (version INTEGER)")
+    conn.execute("INSERT INTO schema VALUES (1)")
+    conn.close()
+
+
 def test_migrates_an_old_store_forward_and_keeps_its_rows(tmp_path):
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE schema (version INTEGER)")
-    conn.execute("INSERT INTO schema VALUES (0)")
-    conn.commit()
-    conn.close()
+    _store_of_version_1(path)
     with Store(path) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert {"documents", "suggestions", "answers", "reviews", "leases"} <= set(store.db.table_names())
         store.add_documents("d", [_doc("Iraq sent troops")])
     with Store(path) as store:  # opening again migrates nothing and loses nothing
         assert store.count_documents("d") == 1 and store.schema_version == SCHEMA_VERSION
+
+
+def test_a_reading_command_reads_an_older_store_without_migrating_it(tmp_path):
+    path = tmp_path / "old.db"
+    _store_of_version_1(path)
+    before = path.read_bytes()
+    with Store(path, read_only=True) as store:
+        assert store.schema_version == 1 and store.count_documents() == 0 and store.datasets() == []
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.db"]
+
+
+def test_a_schema_table_alone_is_not_a_store(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema (version INTEGER)")
+    conn.execute("INSERT INTO schema VALUES (0)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not an annotator store"):
+        Store(path)
+    assert path.read_bytes() == before
 
 
 def test_refuses_a_store_from_a_newer_version(tmp_path):

@@ -1,0 +1,47 @@
+"""The store's errors, one class per thing a user (or a screen) does differently about it.
+
+SQLite reports a held lock, a file it may not write and a full disk as the same
+``sqlite3.OperationalError``; ``translated`` tells them apart by SQLite's own error code
+and words each as one line naming the file."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from annotator.errors import UserError
+
+
+class StoreError(UserError):
+    """A problem with the store a user can act on (shown as one line)."""
+
+
+class StoreBusy(StoreError):
+    """Another program held the write lock for longer than the busy timeout: try again."""
+
+
+class StoreReadOnly(StoreError):
+    """The store cannot be written (file or folder permissions, read-only media)."""
+
+
+class StoreFull(StoreError):
+    """The disk (or the store's size limit) is full; nothing of the failed write was kept."""
+
+
+def error_code(error: sqlite3.Error) -> int | None:
+    """SQLite's primary result code (SQLITE_BUSY, ...) of an error, without the extended bits."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def translated(path: Path, error: sqlite3.Error, waited: float) -> StoreError | None:
+    """The store error that says what ``error`` means for the file at ``path``, or None
+    when it is not one of those (a bug or a constraint, to be raised as it is)."""
+    code = error_code(error)
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return StoreBusy(f"{path}: busy: another program holds the write lock (waited {waited:g} s); try again")
+    if code == sqlite3.SQLITE_READONLY:
+        return StoreReadOnly(f"{path}: read-only ({error}); check the file's and its folder's permissions")
+    if code == sqlite3.SQLITE_FULL:
+        return StoreFull(f"{path}: full ({error}); nothing of the last change was saved; free some space and try again")
+    return None
