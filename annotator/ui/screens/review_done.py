@@ -17,6 +17,10 @@ from annotator.ui.widgets.layout import visible
 class ReviewDoneScreen(FinishedScreen):
     """Dismissed with True to go back to the last document (undo), else quits."""
 
+    @property
+    def who(self) -> str:
+        return self.session.reviewer  # a review session has a reviewer, not an annotator
+
     def compose(self) -> ComposeResult:
         session = self.session
         table = Table(box=None, show_header=False, title=Text("Nothing left to review", style="bold"))
