@@ -25,7 +25,8 @@ def usage_error_line(error) -> str:
     """A Click usage error as one plain line (Typer would draw a boxed panel)."""
     message = " ".join(error.format_message().split()).rstrip(".")
     ctx = getattr(error, "ctx", None)
-    return f"{message} (see `{ctx.command_path} --help`)" if ctx is not None else message
+    line = f"{message} (see `{ctx.command_path} --help`)" if ctx is not None else message
+    return visible(line)  # Click quotes the bad option or value as typed
 
 
 def main() -> None:

@@ -17,11 +17,28 @@ text (Rich ``Text``, never markup).
 
 from __future__ import annotations
 
+import json
+import re
+
 BIDIRECTIONAL = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
 SHOWN_AS: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}
 SHOWN_AS |= {code: f"<U+{code:04X}>" for code in (*range(0x80, 0xA0), *BIDIRECTIONAL)}
+# What json.dumps(ensure_ascii=False) leaves raw: DEL, C1 and the bidirectional controls.
+_RAW_IN_JSON = re.compile("[" + "".join(chr(c) for c in SHOWN_AS if c >= 0x7F) + "]")
 
 
 def visible(text: str) -> str:
     """``text`` with every character that could steer a terminal shown as a visible symbol."""
     return text.translate(SHOWN_AS)
+
+
+def visible_lines(text: str) -> str:
+    """``visible`` line by line: the newlines stay newlines (for another program's output)."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
+def json_for_terminal(value, **options) -> str:
+    """``json.dumps(value, ensure_ascii=False)`` with the characters of ``visible`` written
+    as ``\\uXXXX`` escapes: the same JSON value, and no raw byte that steers a terminal."""
+    dumped = json.dumps(value, ensure_ascii=False, **options)  # C0 is escaped by JSON itself
+    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)

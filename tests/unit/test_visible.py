@@ -37,3 +37,14 @@ def test_nothing_that_steers_a_terminal_is_left():
 def test_ordinary_text_is_unchanged():
     text = "Zoë met 李 in Kraków [bold]now[/] — ok ☃ \u200d"
     assert visible(text) == text
+
+
+def test_json_for_terminal_is_the_same_value_without_a_raw_control():
+    import json
+
+    from annotator.core.visible import json_for_terminal
+
+    value = {"name\u202e": ["\x1b]0;t\x07", "\x9b2J\x7f", "Zoë 李", "\u2066"]}
+    dumped = json_for_terminal(value, indent=2)
+    assert json.loads(dumped) == value
+    assert steering(dumped.replace("\n", "")) == [] and "Zoë 李" in dumped
