@@ -24,6 +24,7 @@ from annotator.core.consensus import final_spans
 from annotator.core.spans import Span, spans_from_json
 from annotator.core.tasks import ACCEPT, Answer
 from annotator.core.split import DEV, TRAIN, split
+from annotator.core.visible import visible
 from annotator.errors import UserError
 from annotator.store import Store
 
@@ -262,8 +263,6 @@ def print_summary(summary: Summary, console=None) -> None:
     order = [TRAIN, DEV, "accept", "reject", "ignore"]
     columns = sorted(summary.documents, key=lambda c: (order.index(c) if c in order else len(order), c))
     from rich.text import Text
-
-    from annotator.core.visible import visible
 
     table = Table(title=Text(visible(f"export of '{summary.dataset}' to {summary.out_dir}")), title_justify="left")
     table.add_column("")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import srsly
 
-from annotator.core.visible import visible_lines
+from annotator.core.visible import visible, visible_lines
 from annotator.errors import UserError
 from annotator.export import Summary, export_spacy
 
@@ -190,8 +190,6 @@ def print_scores(result: TrainResult, console=None) -> None:
 
     console = console or Console()
     from rich.text import Text
-
-    from annotator.core.visible import visible
 
     table = Table(title=Text(visible(f"dev scores of {result.model}")), title_justify="left")
     for column, justify in (("label", "left"), ("precision", "right"), ("recall", "right"), ("F", "right")):

@@ -14,7 +14,7 @@ from textual.widgets import Static
 from annotator.ui.keys import ANNOTATE_ACTIONS, bindings, describe
 from annotator.ui.session import AnnotateSession
 from annotator.ui.widgets.keys_line import KeysLine
-from annotator.ui.widgets.layout import visible
+from annotator.core.visible import visible
 
 
 FINISHED_ACTIONS = {key: ANNOTATE_ACTIONS[key] for key in ("undo", "agreement", "help", "quit")}

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from annotator.ui.screens.finished import FinishedScreen
 from annotator.ui.widgets.keys_line import KeysLine
-from annotator.ui.widgets.layout import visible
+from annotator.core.visible import visible
 
 
 class ReviewDoneScreen(FinishedScreen):

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from rich.cells import cell_len
 
 from annotator.core.spans import Span
-from annotator.core.visible import visible  # noqa: F401 (the screens import it from here too)
+from annotator.core.visible import visible
 
 CHUNK = re.compile(r"\S+|\s+")
 

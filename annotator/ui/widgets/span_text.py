@@ -22,7 +22,8 @@ from textual.strip import Strip
 
 from annotator.core.editor import SpanEditor
 from annotator.core.spans import Span, Tokens
-from annotator.ui.widgets.layout import Layout, badge_text, visible
+from annotator.core.visible import visible
+from annotator.ui.widgets.layout import Layout, badge_text
 
 SELECTION = Style(bgcolor="#2f5f9f", color="#ffffff", underline=True)
 CURSOR = Style(reverse=True, bold=True, underline=True)
