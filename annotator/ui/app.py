@@ -11,6 +11,7 @@ from pathlib import Path
 
 from textual.app import App
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
 from annotator.crash import Crash, write_report
 from annotator.errors import ScreenCrashed
@@ -48,11 +49,11 @@ class AnnotatorApp(App):
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual's hook for any error in a screen, widget, timer or worker: it exits the app
-        # with return code 1. The traceback goes to a report file instead of the terminal;
-        # the command that ran the app says so in one line (``raise_if_crashed``).
+        # with return code 1 and prints the traceback it keeps in _exit_renderables (Textual
+        # 8.2). The traceback goes to a report file instead; the command that ran the app
+        # says so in one line (``raise_if_crashed``).
         if self.crash is None:
-            cause = getattr(error, "error", None) if type(error).__name__ == "WorkerFailed" else None
-            cause = cause if isinstance(cause, BaseException) else error
+            cause = error.error if isinstance(error, WorkerFailed) and isinstance(error.error, BaseException) else error
             self.crash = Crash(cause, write_report(cause))
         super()._handle_exception(error)
         self._exit_renderables.clear()

@@ -65,6 +65,33 @@ async def test_an_error_in_a_screen_is_written_to_a_report_and_the_app_exits_1(t
         assert [a.answer for a in store.answers_by("news", "alice")] == ["accept"]
 
 
+@pytest.mark.anyio
+async def test_an_error_in_a_screens_worker_is_reported_as_itself(tmp_path, state, monkeypatch):
+    from textual.worker import WorkerFailed
+
+    from annotator.ui.screens import agreement
+    from tests.ui.review_fixtures import disagreeing_store
+
+    config = write_labels(tmp_path)
+    db = tmp_path / "annotations.db"
+    disagreeing_store(db)  # alice answered everything: the finished screen, where g computes agreement
+
+    def broken(*args, **kwargs):
+        raise KeyError("injected fault")
+
+    monkeypatch.setattr(agreement, "compute", broken)
+    with Store(db) as store:
+        app = annotate_app(store, config, "news", "alice")
+        with pytest.raises(WorkerFailed):
+            async with app.run_test(size=(100, 30)) as pilot:
+                await pilot.pause()
+                await pilot.press("g")
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+    assert app.return_code == 1 and isinstance(app.crash.error, KeyError)
+    assert "KeyError: 'injected fault'" in app.crash.report.read_text(encoding="utf-8")
+
+
 def run_faulty(folder: Path, fault: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "ANNOTATOR_FAULT": fault}
     return subprocess.run([sys.executable, str(FAULTY), *args], cwd=folder, env=env, capture_output=True, timeout=120)
