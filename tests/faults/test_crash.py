@@ -159,3 +159,17 @@ def test_the_report_folder_falls_back_to_the_temp_folder(tmp_path, monkeypatch):
 @pytest.fixture
 def anyio_backend():
     return "asyncio"
+
+
+def test_output_to_a_closed_pipe_is_not_a_crash(tmp_path, state):
+    """`annotator db check | head -0`: the reader went away; no report, no traceback, exit 1."""
+    db = tmp_path / "annotations.db"
+    make_store(db, [NEWS])
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run([sys.executable, "-m", "annotator.cli", "db", "check", "--db", str(db)], cwd=tmp_path,
+                              stdout=write, stderr=subprocess.PIPE, timeout=120)  # fmt: skip
+    finally:
+        os.close(write)
+    assert done.returncode == 1 and done.stderr == b"" and reports(state) == []
