@@ -61,7 +61,7 @@ async def test_the_annotate_screens_paint_no_raw_control(hostile):
     with Store(folder / "annotations.db") as store:
         app = annotate_app(store, config, DATASET, "cy" + EVIL, overlap=3)
         seen = Seen(app)
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
             shown = await seen.look(pilot, AnnotateScreen)
             assert visible(EVIL) in shown and visible("cy" + EVIL) in shown and "[bold]b[/]" in shown
             assert visible(LABELS[0]) in shown
@@ -86,7 +86,7 @@ async def test_the_review_screens_paint_no_raw_control(hostile):
     with Store(folder / "annotations.db") as store:
         app, _ = review_app(store, config, DATASET, "rev" + EVIL)
         seen = Seen(app)
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
             shown = await seen.look(pilot, ReviewScreen)
             assert visible(ANNOTATORS[1]) in shown and visible(LABELS[1]) in shown
             await pilot.press("question_mark")
@@ -97,3 +97,24 @@ async def test_the_review_screens_paint_no_raw_control(hostile):
             await pilot.press("g")
             await seen.look(pilot, AgreementScreen)
     assert seen.leaks == {}
+
+
+async def test_a_pre_highlighting_failure_naming_a_hostile_file_is_shown_visibly(hostile):
+    from textual.widgets._toast import Toast
+
+    from tests.faults.hostile import labels_yaml
+
+    folder, _ = hostile
+    (folder / f"broken{FILE}.jsonl").write_text("{broken\n", encoding="utf-8")
+    (folder / "broken.yaml").write_text(labels_yaml(patterns=f"broken{FILE}.jsonl"), encoding="utf-8")
+    config = load_labels(folder / "broken.yaml")
+    with Store(folder / "annotations.db") as store:
+        app = annotate_app(store, config, DATASET, "cy" + EVIL, overlap=3)
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.3)  # the notification's toast is mounted and painted
+            toasts = [str(toast.render()) for toast in app.screen.query(Toast)]
+            shown = painted(app)
+    assert len(toasts) == 1 and "brokenf␛]0;PWNED" in toasts[0]  # it says which file, visibly
+    assert raw_controls(toasts[0]) == [] and raw_controls(shown) == []
