@@ -21,6 +21,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.skipif(shutil.which("tmux") is None, 
 # What Textual itself writes that a data leak could look like: the mouse pointer's shape (OSC 22 ... BEL).
 POINTER_SHAPE = re.compile(rb"\x1b\]22;[a-z-]*\x07")
 C1_IN_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+LEAVE_SCREEN = b"\x1b[?1049l"  # Textual's last words: back from the alternate screen
 
 
 def leaks(raw: bytes) -> list[str]:
@@ -46,13 +47,15 @@ class Recorded(Terminal):
         self.raw = folder / f"raw-{self.name}.bin"
         subprocess.run([*self.tmux, "pipe-pane", "-o", "-t", self.name, f"cat >> {shlex.quote(str(self.raw))}"], check=True)
 
-    def finish(self, folder) -> tuple[str, bytes]:
-        deadline = time.monotonic() + 20
-        while not (folder / "exit-status").exists() and time.monotonic() < deadline:
+    def finish(self, folder, last: bytes) -> tuple[str, bytes]:
+        """The exit status, and the raw output once it holds ``last`` (the pipe lags the pane)."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if (folder / "exit-status").exists() and self.raw.exists() and last in self.raw.read_bytes():
+                break
             time.sleep(0.1)
-        time.sleep(0.3)  # the last bytes reach the pipe
-        status = (folder / "exit-status").read_text().strip()
-        (folder / "exit-status").unlink()
+        status = (folder / "exit-status").read_text().strip() if (folder / "exit-status").exists() else "never exited"
+        (folder / "exit-status").unlink(missing_ok=True)
         return status, self.raw.read_bytes()
 
 
@@ -79,7 +82,7 @@ def test_annotate_and_review_write_no_raw_control_from_the_data(hostile):
         terminal.press("g", expect="Worst documents")
         terminal.press("Escape")
         terminal.press("q")
-        status, annotate = terminal.finish(hostile)
+        status, annotate = terminal.finish(hostile, LEAVE_SCREEN)
     finally:
         terminal.close()
     assert status == "0"
@@ -95,7 +98,7 @@ def test_annotate_and_review_write_no_raw_control_from_the_data(hostile):
         terminal.press("g", expect="Worst documents")
         terminal.press("Escape")
         terminal.press("q")
-        status, review = terminal.finish(hostile)
+        status, review = terminal.finish(hostile, b" left to review")
     finally:
         terminal.close()
     assert status == "0"
