@@ -47,6 +47,16 @@ class Recorded(Terminal):
         self.raw = folder / f"raw-{self.name}.bin"
         subprocess.run([*self.tmux, "pipe-pane", "-o", "-t", self.name, f"cat >> {shlex.quote(str(self.raw))}"], check=True)
 
+    def close_screen(self, shown: str, timeout: float = 60) -> None:
+        """Escape, and wait until ``shown`` is gone: a key sent sooner could reach the program
+        together with the ESC byte and read as alt+key."""
+        self.press("Escape")
+        deadline = time.monotonic() + timeout
+        while shown in self.screen():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{shown!r} stayed after Escape; the screen:\n{self.screen()}")
+            time.sleep(0.1)
+
     def finish(self, folder, last: bytes) -> tuple[str, bytes]:
         """The exit status, and the raw output once it holds ``last`` (the pipe lags the pane)."""
         deadline = time.monotonic() + 60
@@ -73,14 +83,14 @@ def test_annotate_and_review_write_no_raw_control_from_the_data(hostile):
     try:
         terminal.wait_for("0/3", timeout=60)
         terminal.press("?", expect="remove_span")
-        terminal.press("Escape")
+        terminal.close_screen("remove_span")
         terminal.press("g", expect="Worst documents")
-        terminal.press("Escape")
+        terminal.close_screen("Worst documents")
         terminal.press("a", expect="1/3")
         terminal.press("a", expect="2/3")
         terminal.press("a", expect="Nothing left to annotate")
         terminal.press("g", expect="Worst documents")
-        terminal.press("Escape")
+        terminal.close_screen("Worst documents")
         terminal.press("q")
         status, annotate = terminal.finish(hostile, LEAVE_SCREEN)
     finally:
@@ -91,12 +101,12 @@ def test_annotate_and_review_write_no_raw_control_from_the_data(hostile):
     try:
         terminal.wait_for("reviewed 0/3", timeout=60)
         terminal.press("?", expect="take_version_1")
-        terminal.press("Escape")
+        terminal.close_screen("take_version_1")
         terminal.press("Space")
         terminal.press("Space")
         terminal.press("Space", expect="Nothing left to review")
         terminal.press("g", expect="Worst documents")
-        terminal.press("Escape")
+        terminal.close_screen("Worst documents")
         terminal.press("q")
         status, review = terminal.finish(hostile, b" left to review")
     finally:
