@@ -20,6 +20,7 @@ from rich.text import Text
 from annotator.core.agreement import agreement, coverage
 from annotator.core.study import Accepted, OverlappingSpans, build_study
 from annotator.core.tasks import ACCEPT, ANSWERS
+from annotator.core.visible import json_for_terminal, visible
 from annotator.errors import UserError
 from annotator.store import Store
 
@@ -88,7 +89,7 @@ def _described(document) -> dict:
 
 
 def to_json(result: AgreementResult) -> str:
-    return json.dumps(result.report, indent=2, ensure_ascii=False)
+    return json_for_terminal(result.report, indent=2)
 
 
 # -- Rich tables ---------------------------------------------------------------------------
@@ -105,7 +106,7 @@ def _value(value: float | None) -> Text:
 def overall_table(result: AgreementResult) -> Table:
     report, cover = result.report, result.coverage
     raters = len(report["annotators"])
-    title = f"Agreement on {report['dataset']!r}: {_count(report['documents'], 'document')} accepted by two or more"
+    title = f"Agreement on '{visible(report['dataset'])}': {_count(report['documents'], 'document')} accepted by two or more"
     table = Table(title=Text(title), title_justify="left")
     table.add_column("statistic")
     table.add_column("value", justify="right")
@@ -121,7 +122,7 @@ def overall_table(result: AgreementResult) -> Table:
     ]
     for key, name, over in rows:
         reason = report["undefined"].get(key)
-        table.add_row(name, _value(report[key]), Text(f"undefined: {reason}", style="yellow") if reason else over)
+        table.add_row(name, _value(report[key]), Text(f"undefined: {visible(reason)}", style="yellow") if reason else over)
     return table
 
 
@@ -130,7 +131,7 @@ def annotators_table(result: AgreementResult) -> Table:
     for name in ("annotator", "accepted", "rejected", "ignored"):
         table.add_column(name, justify="left" if name == "annotator" else "right")
     for entry in result.report["annotators"]:
-        table.add_row(Text(entry["name"]), str(entry["accept"]), str(entry["reject"]), str(entry["ignore"]))
+        table.add_row(Text(visible(entry["name"])), str(entry["accept"]), str(entry["reject"]), str(entry["ignore"]))
     return table
 
 
@@ -143,8 +144,8 @@ def pairs_table(result: AgreementResult) -> Table:
         path = f"pairs.{pair['a']}/{pair['b']}"
         reasons = {report["undefined"][f"{path}.{k}"] for k in ("f1_exact", "cohen_kappa") if f"{path}.{k}" in report["undefined"]}
         table.add_row(
-            Text(pair["a"]), Text(pair["b"]), str(pair["documents"]), _value(pair["f1_exact"]),
-            _value(pair["f1_overlap"]), _value(pair["cohen_kappa"]), Text("; ".join(sorted(reasons)), style="dim"),
+            Text(visible(pair["a"])), Text(visible(pair["b"])), str(pair["documents"]), _value(pair["f1_exact"]),
+            _value(pair["f1_overlap"]), _value(pair["cohen_kappa"]), Text(visible("; ".join(sorted(reasons))), style="dim"),
         )  # fmt: skip
     return table
 
@@ -157,8 +158,8 @@ def labels_table(result: AgreementResult) -> Table:
     for label, entry in report["per_label"].items():
         reasons = sorted({report["undefined"][p] for k in ("f1_exact", "alpha_u") if (p := f"per_label.{label}.{k}") in report["undefined"]})
         table.add_row(
-            Text(label), str(entry["count"]), _value(entry["f1_exact"]), _value(entry["f1_overlap"]),
-            _value(entry["alpha_u"]), Text("; ".join(reasons), style="dim"),
+            Text(visible(label)), str(entry["count"]), _value(entry["f1_exact"]), _value(entry["f1_overlap"]),
+            _value(entry["alpha_u"]), Text(visible("; ".join(reasons)), style="dim"),
         )  # fmt: skip
     return table
 
@@ -179,11 +180,11 @@ def worst_table(result: AgreementResult) -> Table:
     table = Table(title="Worst documents, most disagreement first (F1 exact over all pairs)", title_justify="left")
     table.add_column("document", justify="right")
     table.add_column("F1 exact", justify="right")
-    widest = max((len(entry["source"]) for entry in result.report["worst_documents"]), default=0)
+    widest = max((len(visible(entry["source"] or "")) for entry in result.report["worst_documents"]), default=0)
     table.add_column("source", overflow="fold", min_width=min(widest, 40))  # the text gives way first
     table.add_column("text", style="dim", no_wrap=True, overflow="ellipsis")  # one line per document
     for entry in result.report["worst_documents"]:
-        table.add_row(str(entry["id"]), _value(entry["f1_exact"]), Text(entry["source"]), Text(entry["text"]))
+        table.add_row(str(entry["id"]), _value(entry["f1_exact"]), Text(visible(entry["source"] or "")), Text(visible(entry["text"])))
     if not result.report["worst_documents"]:
         table.add_row("—", Text("no disagreement", style="dim"), "", "")
     return table

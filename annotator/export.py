@@ -24,6 +24,7 @@ from annotator.core.consensus import final_spans
 from annotator.core.spans import Span, spans_from_json
 from annotator.core.tasks import ACCEPT, Answer
 from annotator.core.split import DEV, TRAIN, split
+from annotator.core.visible import visible
 from annotator.errors import UserError
 from annotator.store import Store
 
@@ -261,22 +262,24 @@ def print_summary(summary: Summary, console=None) -> None:
     console = console or Console()
     order = [TRAIN, DEV, "accept", "reject", "ignore"]
     columns = sorted(summary.documents, key=lambda c: (order.index(c) if c in order else len(order), c))
-    table = Table(title=f"export of {summary.dataset!r} to {summary.out_dir}", title_justify="left")
+    from rich.text import Text
+
+    table = Table(title=Text(visible(f"export of '{summary.dataset}' to {summary.out_dir}")), title_justify="left")
     table.add_column("")
     for column in columns:
-        table.add_column(column, justify="right")
+        table.add_column(Text(visible(column)), justify="right")
     table.add_column("total", justify="right")
     table.add_row("documents", *(str(summary.documents[c]) for c in columns), str(sum(summary.documents.values())))
     for label in sorted(summary.spans):
         counts = summary.spans[label]
-        table.add_row(label, *(str(counts[c]) for c in columns), str(sum(counts.values())))
+        table.add_row(Text(visible(label)), *(str(counts[c]) for c in columns), str(sum(counts.values())))
     console.print(table)
     if summary.left_out:
         left = Table(title="left out", title_justify="left")
         left.add_column("why")
         left.add_column("documents", justify="right")
         for reason, count in summary.left_out.most_common():
-            left.add_row(reason, str(count))
+            left.add_row(Text(visible(reason)), str(count))
         console.print(left)
     for path in summary.files:
-        console.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)
+        console.print(visible(f"wrote {path}"), markup=False, highlight=False, soft_wrap=True)

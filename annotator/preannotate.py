@@ -19,6 +19,7 @@ import srsly
 
 from annotator.core.spans import Span, Tokens
 from annotator.core.suggestions import merge_suggestions
+from annotator.core.visible import visible
 from annotator.errors import UserError
 from annotator.io.records import json_error
 from annotator.labels import LabelsConfig
@@ -30,7 +31,7 @@ ENTITY_SETTERS = ("ner", "entity_ruler", "beam_ner")
 
 
 def stderr_note(message: str) -> None:
-    print(f"annotator: {message}", file=sys.stderr)
+    print(visible(f"annotator: {message}"), file=sys.stderr)
 
 
 @dataclass

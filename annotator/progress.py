@@ -29,8 +29,14 @@ def progress_bar(
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from annotator.core.visible import visible
+
     console = Console(stderr=True)
-    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), _count_column(unit), TimeElapsedColumn()]
+    # The description names a dataset or a source: shown literally (no markup), controls visible.
+    text = TextColumn("{task.description}", markup=False)
+    columns = [SpinnerColumn(), text, BarColumn(), _count_column(unit), TimeElapsedColumn()]
     with Progress(*columns, console=console, disable=not console.is_terminal, transient=transient) as progress:
-        task = progress.add_task(description, total=total)
-        yield lambda n, description=None: progress.update(task, advance=n, description=description)
+        task = progress.add_task(visible(description), total=total)
+        yield lambda n, description=None: progress.update(
+            task, advance=n, description=None if description is None else visible(description)
+        )

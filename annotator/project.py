@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from annotator.core.visible import visible
 from annotator.errors import UserError
 from annotator.labels import LabelsConfig, load_labels
 from annotator.store import Store
@@ -62,7 +63,7 @@ def open_demo(db: Path, labels: Path) -> None:
                 raise UserError(f"{store.path}: no documents yet; run `annotator import PATH --dataset NAME`")
             result, highlighted = import_files(store, config, [seeds], DEMO_DATASET, split="paragraph")
             done = ", ".join(f"{source}: {n}" for source, n in highlighted.items()) or "no model or patterns"
-            print(f"annotator: imported {result.added} paragraphs of {seeds} into {DEMO_DATASET!r}; pre-highlighted ({done})")
+            print(visible(f"annotator: imported {result.added} paragraphs of {seeds} into {DEMO_DATASET!r}; pre-highlighted ({done})"))
         names = store.datasets()
         dataset = DEMO_DATASET if DEMO_DATASET in names else resolve_dataset(store, None)
     try:

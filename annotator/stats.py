@@ -6,6 +6,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from annotator.core.visible import visible
+
 
 # Fewer answers, or a shorter span, say nothing about speed (1 reject in 0.26 s is not 13,689 an hour).
 MIN_ANSWERS = 3
@@ -32,14 +34,14 @@ def _table(title: str, columns: list[str], rows: list[list]) -> Table:
     for index, column in enumerate(columns):
         table.add_column(column, justify="left" if index == 0 else "right")
     for row in rows:
-        table.add_row(*(Text("–" if value is None else str(value)) for value in row))  # literal, never markup
+        table.add_row(*(Text("–" if value is None else visible(str(value))) for value in row))  # literal, never markup
     return table
 
 
 def render(stats: dict, console: Console | None = None) -> None:
     console = console or Console()
     console.print(
-        Text(f"{stats['dataset']}: ", style="bold")
+        Text(f"{visible(stats['dataset'])}: ", style="bold")
         + Text(f"{stats['documents']} documents, {stats['answered_documents']} answered, {stats['reviewed_documents']} reviewed")
     )
     if stats["suggestions"]:

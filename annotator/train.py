@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from collections.abc import Callable
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import srsly
 
+from annotator.core.visible import visible, visible_lines
 from annotator.errors import UserError
 from annotator.export import Summary, export_spacy
 
@@ -138,13 +141,40 @@ def name_pipelines(model_dir: Path, dataset: str) -> None:
         srsly.write_json(meta_path, {**meta, "name": name})
 
 
+# wasabi's colours in spaCy's output: dropped, as they would show as ␛[..m once visible.
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class _VisibleWriter:
+    """A text stream that writes through ``visible_lines`` to the one it wraps."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(visible_lines(_COLOUR.sub("", text)))
+        return len(text)
+
+    def __getattr__(self, name):  # flush, isatty, encoding, ...
+        return getattr(self.stream, name)
+
+
+@contextmanager
+def spacy_output_visible():
+    """spaCy prints our paths and labels (``Saved pipeline to OUT_DIR``) as they are: its
+    output goes through ``visible`` too."""
+    with redirect_stdout(_VisibleWriter(sys.stdout)):
+        yield
+
+
 def run_spacy_train(config_path: Path, model_dir: Path, overrides: dict) -> None:
     from confection import ConfigValidationError
     from spacy.cli.train import train as spacy_train
 
     kept = f"; the export in {config_path.parent} is complete"
     try:
-        spacy_train(config_path, model_dir, use_gpu=-1, overrides=overrides)
+        with spacy_output_visible():
+            spacy_train(config_path, model_dir, use_gpu=-1, overrides=overrides)
     except ConfigValidationError as error:
         shutil.rmtree(model_dir, ignore_errors=True)
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors) or str(error.title)
@@ -159,7 +189,9 @@ def print_scores(result: TrainResult, console=None) -> None:
     from rich.table import Table
 
     console = console or Console()
-    table = Table(title=f"dev scores of {result.model}", title_justify="left")
+    from rich.text import Text
+
+    table = Table(title=Text(visible(f"dev scores of {result.model}")), title_justify="left")
     for column, justify in (("label", "left"), ("precision", "right"), ("recall", "right"), ("F", "right")):
         table.add_column(column, justify=justify)
 
@@ -168,12 +200,12 @@ def print_scores(result: TrainResult, console=None) -> None:
 
     for label in sorted(result.per_label):
         scores = result.per_label[label]
-        table.add_row(label, cell(scores.get("p")), cell(scores.get("r")), cell(scores.get("f")))
+        table.add_row(Text(visible(label)), cell(scores.get("p")), cell(scores.get("r")), cell(scores.get("f")))
     scores = result.scores
     table.add_row("all", cell(scores.get("ents_p")), cell(scores.get("ents_r")), cell(scores.get("ents_f")), style="bold")
     console.print(table)
     console.print(
-        f"pre-highlight new documents with it: annotator preannotate --model {result.model} --replace",
+        visible(f"pre-highlight new documents with it: annotator preannotate --model {result.model} --replace"),
         markup=False,
         highlight=False,
         soft_wrap=True,

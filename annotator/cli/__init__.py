@@ -1,7 +1,8 @@
 """The `annotator` command: one thin function per sub-command.
 
 Each function parses its options, opens the project, and hands the work to the module
-that owns it. A ``UserError`` anywhere becomes one line on stderr and exit status 1.
+that owns it. A ``UserError`` anywhere becomes one line on stderr and exit status 1; so
+does any other error, with the traceback written to a report file (``annotator.crash``).
 """
 
 from __future__ import annotations
@@ -15,14 +16,17 @@ import typer
 from annotator.cli import screens, reports, data, documents, db  # noqa: F401
 # isort: on
 from annotator.cli.options import app, login_name  # noqa: F401
-from annotator.errors import UserError
+from annotator.core.visible import visible
+from annotator.crash import Crash, crash_line, write_report
+from annotator.errors import ScreenCrashed, UserError
 
 
 def usage_error_line(error) -> str:
     """A Click usage error as one plain line (Typer would draw a boxed panel)."""
     message = " ".join(error.format_message().split()).rstrip(".")
     ctx = getattr(error, "ctx", None)
-    return f"{message} (see `{ctx.command_path} --help`)" if ctx is not None else message
+    line = f"{message} (see `{ctx.command_path} --help`)" if ctx is not None else message
+    return visible(line)  # Click quotes the bad option or value as typed
 
 
 def main() -> None:
@@ -44,10 +48,16 @@ def main() -> None:
         print("annotator: aborted", file=sys.stderr)
         sys.exit(1)
     except UserError as error:
-        print(f"annotator: {error}", file=sys.stderr)
+        print(f"annotator: {visible(str(error))}", file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:
         print("annotator: interrupted", file=sys.stderr)
         sys.exit(130)
+    except ScreenCrashed as error:  # the app already wrote the report
+        print(crash_line(error.crash, answers_kept=True), file=sys.stderr)
+        sys.exit(1)
+    except Exception as error:  # a bug: the report to a file, one line to the user, never exit 0
+        print(crash_line(Crash(error, write_report(error))), file=sys.stderr)
+        sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)  # typer.Exit(n) returns n here
 

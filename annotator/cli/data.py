@@ -15,6 +15,7 @@ from annotator.cli.options import (
     app,
     optional_labels,
 )
+from annotator.core.visible import visible
 from annotator.errors import UserError
 
 EvalSplitOption = Annotated[float, typer.Option("--eval-split", help="Share of documents for the dev set (0..1).")]
@@ -90,10 +91,11 @@ def export(
             )
     print_summary(summary)
     if format == "spacy":
-        typer.echo(
-            f"train with: python -m spacy train {out_dir / 'config.cfg'} --output {out_dir / 'model'} "
+        command = (
+            f"python -m spacy train {out_dir / 'config.cfg'} --output {out_dir / 'model'} "
             f"--paths.train {out_dir / 'train.spacy'} --paths.dev {out_dir / 'dev.spacy'}"  # without --output nothing is saved
         )
+        typer.echo(visible(f"train with: {command}"))
 
 
 @app.command(

@@ -13,6 +13,7 @@ from annotator.cli.options import (
     DbOption,
     db_app,
 )
+from annotator.core.visible import visible
 
 
 @db_app.command("merge")
@@ -28,7 +29,7 @@ def db_merge(
         counts = store.merge_from(other, dataset)
     added = ", ".join(f"{counts[k]} {k}" for k in ("documents", "suggestions", "answers", "reviews"))
     present = ", ".join(f"{counts[k + '_present']} {k}" for k in ("documents", "answers", "reviews"))
-    typer.echo(f"merged {other} into {db}: added {added}; already here: {present}")
+    typer.echo(visible(f"merged {other} into {db}: added {added}; already here: {present}"))
 
 
 @db_app.command("backup")
@@ -42,7 +43,7 @@ def db_backup(
 
     with Store(db, read_only=True) as store:
         store.backup_to(out, overwrite=force)
-    typer.echo(f"backed up {db} to {out}")
+    typer.echo(visible(f"backed up {db} to {out}"))
 
 
 @db_app.command("check")
@@ -54,11 +55,11 @@ def db_check(db: DbOption = DEFAULT_DB) -> None:
     with Store(db, read_only=True) as store:
         problems = store.check()
     for problem in problems:
-        typer.echo(f"{db}: {problem}")
+        typer.echo(visible(f"{db}: {problem}"))
     if problems:
-        typer.echo(f"{db}: {len(problems)} problem{'s' if len(problems) != 1 else ''}", err=True)
+        typer.echo(visible(f"{db}: {len(problems)} problem{'s' if len(problems) != 1 else ''}"), err=True)
         raise typer.Exit(1)
-    typer.echo(f"{db}: ok")
+    typer.echo(visible(f"{db}: ok"))
 
 
 # -- annotator export, annotator train --------------------------------------------------

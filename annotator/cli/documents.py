@@ -15,6 +15,7 @@ from annotator.cli.options import (
     LabelsOption,
     app,
 )
+from annotator.core.visible import visible
 from annotator.errors import UserError
 
 FORMAT_HELP = (
@@ -32,7 +33,7 @@ def init(folder: Annotated[Path, typer.Argument(help="The project folder to make
     from annotator.project import init_project
 
     labels = init_project(folder)
-    typer.echo(f"wrote {labels}: edit the labels, then `annotator import PATH --dataset NAME` in {folder}")
+    typer.echo(visible(f"wrote {labels}: edit the labels, then `annotator import PATH --dataset NAME` in {folder}"))
 
 
 def _choose_import_dataset(store, dataset: str | None) -> str:
@@ -95,15 +96,16 @@ def import_(
             text_column=text_column,
         )
     for problem in result.skipped:
-        typer.echo(f"skipped {problem}", err=True)
-    typer.echo(
-        f"{name}: {result.added} new documents, {result.present} already there, {result.answers} answers, "
+        typer.echo(visible(f"skipped {problem}"), err=True)
+    counts = (
+        f"{result.added} new documents, {result.present} already there, {result.answers} answers, "
         f"{result.suggestions} suggestions from {result.files} file(s); {len(result.skipped)} skipped"
     )
+    typer.echo(visible(f"{name}: {counts}"))
     for (file, what), count in result.not_imported.items():
-        typer.echo(f"{name}: not imported: {file}: {count} {what}")
+        typer.echo(visible(f"{name}: not imported: {file}: {count} {what}"))
     for source, count in highlighted.items():
-        typer.echo(f"{name}: pre-highlighted {count} documents with {source}")
+        typer.echo(visible(f"{name}: pre-highlighted {count} documents with {source}"))
 
 
 @app.command("preannotate")
@@ -131,4 +133,4 @@ def preannotate(
             raise UserError(f"{labels}: nothing to pre-highlight with; name a model or patterns (or give --model/--patterns)")
         done = run(store, config, name, highlighters, replace=replace, n_process=n_process, batch_size=batch_size)
     for source, count in done.items():
-        typer.echo(f"{name}: pre-highlighted {count} documents with {source}")
+        typer.echo(visible(f"{name}: pre-highlighted {count} documents with {source}"))

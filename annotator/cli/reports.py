@@ -51,8 +51,7 @@ def stats(
     json_: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Counts per label, annotator and answer; suggestions per source; answers per day and per hour."""
-    import json
-
+    from annotator.core.visible import json_for_terminal
     from annotator.project import resolve_dataset
     from annotator.stats import render, with_rates
     from annotator.store import Store
@@ -61,6 +60,6 @@ def stats(
     with Store(db, read_only=True) as store:
         figures = with_rates(store.stats(resolve_dataset(store, dataset)))
     if json_:
-        typer.echo(json.dumps(figures, indent=2))
+        typer.echo(json_for_terminal(figures, indent=2))
     else:
         render(figures)

@@ -18,6 +18,7 @@ from annotator.cli.options import (
     app,
     login_name,
 )
+from annotator.core.visible import visible
 
 
 @app.callback(invoke_without_command=True)
@@ -84,7 +85,8 @@ def review(
     counts = ", ".join(f"{session.count(kind)} {word}" for kind, word in (("accept", "accepted"), ("reject", "rejected"), ("skip", "skipped")))
     auto = f"; {session.auto_accepted} unanimous auto-accepted" if auto_accept else ""
     left = session.total - session.reviewed
-    typer.echo(f"{session.reviewer} reviewed {session.reviewed} of {session.total} in {name!r}: {counts}{auto}; {left} left to review")
+    done = f"reviewed {session.reviewed} of {session.total} in '{name}': {counts}{auto}; {left} left to review"
+    typer.echo(visible(f"{session.reviewer} {done}"))
 
 
 # -- annotator agreement ------------------------------------------------------------------

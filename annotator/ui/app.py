@@ -11,7 +11,10 @@ from pathlib import Path
 
 from textual.app import App
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
+from annotator.crash import Crash, write_report
+from annotator.errors import ScreenCrashed
 from annotator.labels import LabelsConfig
 from annotator.store import LEASE_SECONDS, Store
 
@@ -26,6 +29,7 @@ class AnnotatorApp(App):
         self.config = config
         self._first_screen = first_screen
         self._on_exit = on_exit
+        self.crash: Crash | None = None  # the first unexpected error, once it is written to a report
         self.set_keymap(config.bindings())
 
     def get_default_screen(self) -> Screen:
@@ -43,6 +47,22 @@ class AnnotatorApp(App):
         if self._on_exit is not None:
             self._on_exit()
 
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's hook for any error in a screen, widget, timer or worker: it exits the app
+        # with return code 1 and prints the traceback it keeps in _exit_renderables (Textual
+        # 8.2). The traceback goes to a report file instead; the command that ran the app
+        # says so in one line (``raise_if_crashed``).
+        if self.crash is None:
+            cause = error.error if isinstance(error, WorkerFailed) and isinstance(error.error, BaseException) else error
+            self.crash = Crash(cause, write_report(cause))
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
+
+    def raise_if_crashed(self) -> None:
+        """After ``run()``: a crash becomes ``ScreenCrashed`` for the command to report."""
+        if self.crash is not None:
+            raise ScreenCrashed(self.crash)
+
 
 def annotate_app(
     store: Store, config: LabelsConfig, dataset: str, annotator: str, overlap: int = 1, lease_seconds: float = LEASE_SECONDS
@@ -57,7 +77,9 @@ def annotate_app(
 
 def run_annotate(db_path: Path, config: LabelsConfig, dataset: str, annotator: str, overlap: int = 1) -> None:
     with Store(db_path) as store:
-        annotate_app(store, config, dataset, annotator, overlap).run()
+        app = annotate_app(store, config, dataset, annotator, overlap)
+        app.run()
+    app.raise_if_crashed()
 
 
 def review_app(store: Store, config: LabelsConfig, dataset: str, reviewer: str | None = None, auto_accept: bool = False, **selection):
@@ -78,4 +100,5 @@ def run_review(db_path: Path, config: LabelsConfig, dataset: str, reviewer: str 
     with Store(db_path) as store:
         app, session = review_app(store, config, dataset, reviewer, **options)
         app.run()
+    app.raise_if_crashed()
     return session

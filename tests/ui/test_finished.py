@@ -58,3 +58,31 @@ async def test_a_review_from_the_agreement_screen_is_saved_as_the_sessions_annot
     with Store(db) as store:
         assert chosen in ids.values()
         assert [r.reviewer for r in store.review_history(chosen)] == ["alice"]
+
+
+async def test_g_on_the_review_end_screen_opens_the_agreement_report_reviewing_as_the_reviewer(db, config):
+    from annotator.ui.app import review_app
+    from annotator.ui.screens.review_done import ReviewDoneScreen
+
+    ids = disagreeing_store(db)
+    with Store(db) as store:
+        app, _ = review_app(store, config, "news", "rita")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("space", "space")  # skip both disagreements: nothing left to review
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewDoneScreen) and "g agreement" in screen_text(app)
+            await pilot.press("g")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, AgreementScreen) and app.screen.result is not None
+            worst = app.screen.query_one("#worst", DataTable)
+            chosen = int(worst.coordinate_to_cell_key((0, 0)).row_key.value)
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("x")
+            await pilot.pause()
+        assert app.crash is None
+    with Store(db) as store:
+        assert chosen in ids.values()
+        assert [(r.reviewer, r.answer) for r in store.review_history(chosen)] == [("rita", "reject")]

@@ -31,7 +31,7 @@ from annotator.agreement_report import (
 from annotator.errors import UserError
 from annotator.labels import LabelsConfig
 from annotator.store import Store
-from annotator.ui.widgets.layout import visible
+from annotator.core.visible import visible
 
 # Binding ids, so that an app keymap can rebind them (labels.yaml knows only its DEFAULT_KEYMAP ids).
 BACK = Binding("escape,q", "back", "back", id="agreement_back")
@@ -70,7 +70,7 @@ class AgreementScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal():
             with VerticalScroll(id="tables"):
-                yield Static(Text(f"Computing agreement on {visible(self.dataset)!r} ...", style="dim"), id="report")
+                yield Static(Text(f"Computing agreement on '{visible(self.dataset)}' ...", style="dim"), id="report")
             with Vertical(id="worst-side"):
                 yield Static(Text("Worst documents\nenter: review it", style="bold"), id="worst-title")
                 table = DataTable(id="worst", cursor_type="row", zebra_stripes=True)
@@ -98,13 +98,14 @@ class AgreementScreen(Screen[None]):
         worst = self.query_one("#worst", DataTable)
         worst.clear()
         for entry in message.result.report["worst_documents"]:
-            worst.add_row(str(entry["id"]), f"{entry['f1_exact']:.3f}", Text(entry["source"]), Text(entry["text"]), key=str(entry["id"]))
+            source, text = Text(visible(entry["source"] or "")), Text(visible(entry["text"]))
+            worst.add_row(str(entry["id"]), f"{entry['f1_exact']:.3f}", source, text, key=str(entry["id"]))
         if not message.result.report["worst_documents"]:
             self.query_one("#worst-title", Static).update(Text("No document with disagreement", style="dim"))
         worst.focus()
 
     def on_agreement_failed(self, message: AgreementFailed) -> None:
-        self.query_one("#report", Static).update(Text(message.reason, style="red"))
+        self.query_one("#report", Static).update(Text(visible(message.reason), style="red"))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if self.result is not None and event.row_key.value is not None:

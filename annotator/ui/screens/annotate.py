@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from annotator.core.editor import SpanEditor
+from annotator.core.visible import visible
 from annotator.errors import UserError
 from annotator.store import Store
 from annotator.ui.editing import SpanEditing
@@ -198,4 +199,4 @@ class AnnotateScreen(SpanEditing, Screen):
 
     def on_preannotate_unavailable(self, message: PreannotateUnavailable) -> None:
         self._preannotate = False  # say it once, not for every document
-        self.notify(message.reason, severity="warning", markup=False, timeout=8)
+        self.notify(visible(message.reason), severity="warning", markup=False, timeout=8)  # names files

@@ -14,7 +14,7 @@ from textual.widgets import Static
 from annotator.ui.keys import ANNOTATE_ACTIONS, bindings, describe
 from annotator.ui.session import AnnotateSession
 from annotator.ui.widgets.keys_line import KeysLine
-from annotator.ui.widgets.layout import visible
+from annotator.core.visible import visible
 
 
 FINISHED_ACTIONS = {key: ANNOTATE_ACTIONS[key] for key in ("undo", "agreement", "help", "quit")}
@@ -60,11 +60,16 @@ class FinishedScreen(Screen[bool]):
     def action_undo(self) -> None:
         self.dismiss(True)
 
+    @property
+    def who(self) -> str:
+        """Whose session this is: a review opened from the agreement report is saved as them."""
+        return self.session.annotator
+
     def action_agreement(self) -> None:
         from annotator.ui.screens.agreement import AgreementScreen
 
         session = self.session
-        self.app.push_screen(AgreementScreen(session.store.path, session.dataset, session.config, reviewer=session.annotator))
+        self.app.push_screen(AgreementScreen(session.store.path, session.dataset, session.config, reviewer=self.who))
 
     def action_help(self) -> None:
         from annotator.ui.screens.help import HelpScreen

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from annotator.ui.widgets.layout import visible
+from annotator.core.visible import visible
 
 
 class HelpScreen(ModalScreen[None]):

@@ -11,11 +11,15 @@ from textual.widgets import Static
 
 from annotator.ui.screens.finished import FinishedScreen
 from annotator.ui.widgets.keys_line import KeysLine
-from annotator.ui.widgets.layout import visible
+from annotator.core.visible import visible
 
 
 class ReviewDoneScreen(FinishedScreen):
     """Dismissed with True to go back to the last document (undo), else quits."""
+
+    @property
+    def who(self) -> str:
+        return self.session.reviewer  # a review session has a reviewer, not an annotator
 
     def compose(self) -> ComposeResult:
         session = self.session

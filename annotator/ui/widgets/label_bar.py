@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from annotator.labels import LabelsConfig
-from annotator.ui.widgets.layout import visible
+from annotator.core.visible import visible
 
 
 class LabelBar(Widget):

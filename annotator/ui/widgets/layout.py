@@ -17,16 +17,9 @@ from typing import NamedTuple
 from rich.cells import cell_len
 
 from annotator.core.spans import Span
+from annotator.core.visible import visible
 
-# Control characters are drawn as their Unicode "control picture" (one cell each), so a
-# document never moves the terminal's cursor or rings its bell, and offsets stay 1:1.
-VISIBLE = {code: 0x2400 + code for code in range(32)} | {0x7F: 0x2421}
-VISIBLE |= {code: 0xFFFD for code in range(0x80, 0xA0)}
 CHUNK = re.compile(r"\S+|\s+")
-
-
-def visible(text: str) -> str:
-    return text.translate(VISIBLE)
 
 
 class Piece(NamedTuple):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from annotator.ui.widgets.layout import visible
+from annotator.core.visible import visible
 
 
 def _duration(seconds: float | None) -> str:

@@ -22,7 +22,8 @@ from textual.strip import Strip
 
 from annotator.core.editor import SpanEditor
 from annotator.core.spans import Span, Tokens
-from annotator.ui.widgets.layout import Layout, badge_text, visible
+from annotator.core.visible import visible
+from annotator.ui.widgets.layout import Layout, badge_text
 
 SELECTION = Style(bgcolor="#2f5f9f", color="#ffffff", underline=True)
 CURSOR = Style(reverse=True, bold=True, underline=True)
@@ -227,6 +228,12 @@ class SpanText(ScrollView, can_focus=False, inherit_bindings=False):
         return strip
 
     def _text_segments(self, start: int, end: int, cursor, selection) -> list[Segment]:
+        # Styles are decided on character ranges; only then is each range made visible
+        # (one character may become several cells: "<U+009B>").
+        return [Segment(visible(self.text[a:b]), style) for a, b, style in self._styled_ranges(start, end, cursor, selection)]
+
+    def _styled_ranges(self, start: int, end: int, cursor, selection) -> list[tuple[int, int, Style]]:
+        """``text[start:end]`` cut at span, cursor and selection edges: (a, b, style) each."""
         cuts = {start, end}
         spans = self.spans
         first = max(0, bisect_right(self._span_starts, start) - 1)
@@ -238,7 +245,7 @@ class SpanText(ScrollView, can_focus=False, inherit_bindings=False):
             if mark is not None:
                 cuts.update(mark)
         points = sorted(c for c in cuts if start <= c <= end)
-        segments = []
+        ranges = []
         for a, b in zip(points, points[1:]):
             style = Style()
             for span in nearby:
@@ -249,8 +256,8 @@ class SpanText(ScrollView, can_focus=False, inherit_bindings=False):
                 style += SELECTION
             if cursor is not None and cursor[0] <= a < cursor[1]:
                 style += CURSOR
-            segments.append(Segment(visible(self.text[a:b]), style))
-        return segments
+            ranges.append((a, b, style))
+        return ranges
 
     def _label_styles(self, label: str) -> tuple[Style, Style]:
         styles = self._styles.get(label)

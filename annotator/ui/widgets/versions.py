@@ -14,7 +14,7 @@ from textual.widgets import Static
 from annotator.core.tasks import ACCEPT
 from annotator.labels import LabelsConfig
 from annotator.ui.review_session import Case
-from annotator.ui.widgets.layout import visible
+from annotator.core.visible import visible
 from annotator.ui.widgets.version_text import VersionText
 
 
