@@ -1,0 +1,258 @@
+"""Writes from a screen that never block it and never lose what was given.
+
+An answer (or a review decision, or the lease of the next document) is written by a thread
+worker through a store connection of the screen's own, with a short busy timeout, and
+retried until it succeeds: a lock held by another writer for minutes, a full disk or a
+read-only file only make it wait, and the screen says so. The worker only posts messages
+(``Saved``, ``StillWaiting``); the screen keeps the document, holds the keys typed for the
+next document until the write is confirmed, and asks before quitting with it unsaved.
+
+``Saving`` is the mixin both screens use; ``Saver`` owns the connection and the retry loop.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from textual import events
+from textual.message import Message
+from textual.worker import get_current_worker
+
+from annotator.store import Store
+from annotator.store.errors import BUSY, DISK_ERROR, FULL, READ_ONLY, classify
+
+SAVE_WAIT = 0.5  # busy timeout of one attempt: short, so the screen hears back twice a second
+RETRY_AFTER = (0.2, 0.5, 1.0, 2.0)  # pause between attempts that fail at once (full, read-only)
+FREE_ACTIONS = {"help", "quit", "agreement"}  # keys that work while a write waits
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why the write has not gone through yet, and since when (time.monotonic())."""
+
+    kind: str  # busy | full | read-only | disk error | error
+    detail: str
+    since: float
+
+    def describe(self, now: float | None = None) -> str:
+        seconds = int((time.monotonic() if now is None else now) - self.since)
+        if self.kind == BUSY:
+            return f"waiting for the store: another writer has held it for {seconds} s"
+        what = {
+            FULL: "the disk is full: free some space",
+            READ_ONLY: "the store is read-only: make it writable",
+            DISK_ERROR: f"the disk reported an error ({self.detail})",
+        }.get(self.kind, f"the store failed ({self.detail})")
+        return f"not saved for {seconds} s: {what}"
+
+
+class Saved(Message):
+    """The write went through; ``result`` is what it returned."""
+
+    def __init__(self, result: Any):
+        super().__init__()
+        self.result = result
+
+
+class StillWaiting(Message):
+    def __init__(self, problem: Problem):
+        super().__init__()
+        self.problem = problem
+
+
+@dataclass
+class Pending:
+    what: str | None  # "answer", "decision": what would be lost; None: nothing (a lease)
+    write: Callable[[Store], Any]  # must be safe to call again after it raised
+    then: Callable[[Any], None]  # on the screen's thread, with write's result
+    problem: Problem | None = None
+    held: list[events.Key] = field(default_factory=list)
+
+
+class Saver:
+    """The store connection a screen writes through (opened on first need) and its retry loop."""
+
+    def __init__(self, open_store: Callable[[], Store]):
+        self._open = open_store
+        self.store: Store | None = None
+        self.pending: Pending | None = None
+        self._closing = False
+
+    @classmethod
+    def on(cls, path: Path) -> Saver:
+        return cls(lambda: Store(path, busy_timeout=SAVE_WAIT, durable=True))
+
+    def now(self, write: Callable[[Store], Any]) -> Any:
+        """One attempt, on the caller's thread (raises what the store raised)."""
+        if self.store is None:
+            self.store = self._open()
+        return write(self.store)
+
+    def retry(self, pending: Pending, post: Callable[[Message], Any]) -> None:
+        """The worker: attempt until it succeeds or the worker is cancelled (the app quits)."""
+        worker = get_current_worker()
+        since, failures = time.monotonic(), 0
+        try:
+            while not worker.is_cancelled:
+                try:
+                    result = self.now(pending.write)
+                except Exception as error:
+                    kind = classify(error)
+                    if kind is None and not _store_failure(error):
+                        raise  # a bug, not the store's state: the crash handler reports it
+                    post(StillWaiting(Problem(kind or "error", str(error), since)))
+                    if kind != BUSY:  # busy already waited SAVE_WAIT inside SQLite
+                        _sleep(RETRY_AFTER[min(failures, len(RETRY_AFTER) - 1)], worker)
+                    failures += 1
+                    continue
+                post(Saved(result))
+                return
+        finally:
+            if self._closing:
+                self._close_store()
+
+    def close(self) -> None:
+        """Close the connection now, or when the write in progress gives up."""
+        if self.pending is not None:
+            self._closing = True
+        else:
+            self._close_store()
+
+    def _close_store(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+
+def _store_failure(error: Exception) -> bool:
+    from annotator.store import StoreError
+
+    return isinstance(error, StoreError)
+
+
+def _sleep(seconds: float, worker) -> None:
+    deadline = time.monotonic() + seconds
+    while not worker.is_cancelled and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+class Saving:
+    """Mixin for a screen that saves through ``self.saver``: ``save()`` starts a write,
+    the status line (``self.status(message)``) says why it waits, the keys bound on this
+    screen (other than help, quit, agreement) are held while it is on its way and run in
+    order once it is saved (typing ahead), or refused once the screen has said it waits."""
+
+    saver: Saver
+
+    @property
+    def saving(self) -> bool:
+        return self.saver.pending is not None
+
+    def save(self, what: str, write: Callable[[Store], Any], then: Callable[[Any], None]) -> None:
+        pending = Pending(what, write, then)
+        self.saver.pending = pending
+        self.run_worker(lambda: self.saver.retry(pending, self.post_message), thread=True, group="save")
+
+    def save_or_wait(self, what: str, write: Callable[[Store], Any], then: Callable[[Any], None]) -> None:
+        """Try once here (opening a screen: no key waits on it), else save in the worker."""
+        try:
+            result = self.saver.now(write)
+        except Exception as error:
+            if classify(error) is None and not _store_failure(error):
+                raise
+            self.save(what, write, then)
+            return
+        then(result)
+
+    async def on_saved(self, message: Saved) -> None:
+        message.stop()
+        pending, self.saver.pending = self.saver.pending, None
+        self._stop_telling()
+        pending.then(message.result)
+        if getattr(self, "_quit_when_saved", False):
+            self._quit_now()
+            return
+        for index, key in enumerate(pending.held):  # the keys typed meanwhile, in order
+            if self.saver.pending is not None:  # one of them started the next save
+                self.saver.pending.held.extend(pending.held[index:])
+                break
+            if self.app.screen is not self:
+                break
+            action = self._screen_action(key.key)
+            if action is not None:
+                await self.app.run_action(action, self)
+
+    def on_still_waiting(self, message: StillWaiting) -> None:
+        message.stop()
+        if self.saver.pending is None:
+            return
+        self.saver.pending.problem = message.problem
+        self._tell_waiting()
+        if getattr(self, "_telling", None) is None:
+            self._telling = self.set_interval(1.0, self._tell_waiting)
+
+    def _tell_waiting(self) -> None:
+        pending = self.saver.pending
+        if pending is not None and pending.problem is not None:
+            then = f"your {pending.what} is kept and saved when it can be" if pending.what else "the document comes when it can"
+            self.status(f"{pending.problem.describe()} · {then}")
+
+    def _stop_telling(self) -> None:
+        if getattr(self, "_telling", None) is not None:
+            self._telling.stop()
+            self._telling = None
+
+    def on_key(self, event: events.Key) -> None:
+        pending = self.saver.pending
+        if pending is None:
+            return
+        action = self._screen_action(event.key)
+        if action is None or action.split("(")[0] in FREE_ACTIONS:
+            return
+        event.stop()
+        event.prevent_default()
+        if pending.problem is None:
+            pending.held.append(event)  # typed ahead: it acts once the write is confirmed
+        else:
+            what = f"your {pending.what} is not saved yet" if pending.what else "no document yet"
+            self.status(f"{what} ({pending.problem.describe()}): the next document comes once it can")
+
+    def _screen_action(self, key: str) -> str | None:
+        for namespace, bindings in self._binding_chain:
+            if namespace is self:
+                for binding in bindings.key_to_bindings.get(key, ()):
+                    return binding.action
+        return None
+
+    # -- quitting with a write on its way ------------------------------------------------
+
+    def quit_or_ask(self) -> None:
+        pending = self.saver.pending
+        if pending is None or pending.what is None:
+            self._quit_now()
+            return
+        from annotator.ui.screens.unsaved import UnsavedScreen
+
+        why = pending.problem.describe() if pending.problem is not None else "it is being saved"
+        self._quit_when_saved = True
+        self.app.push_screen(UnsavedScreen(f"1 {pending.what} not yet saved ({why})."), self._after_asked)
+
+    def _after_asked(self, lose: bool | None) -> None:
+        if lose:
+            self._quit_now()
+        else:
+            self._quit_when_saved = False
+            self._tell_waiting()
+
+    def _quit_now(self) -> None:
+        if self.app.screen is not self and getattr(self.app.screen, "asks_before_quitting", False):
+            self.app.pop_screen()
+        self.leave()
+
+    def leave(self) -> None:
+        """Give back what is held and exit (each screen says what that is)."""
+        self.app.exit()
