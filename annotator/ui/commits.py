@@ -12,6 +12,7 @@ next document until the write is confirmed, and asks before quitting with it uns
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from annotator.store import Store
 from annotator.store.errors import BUSY, DISK_ERROR, FULL, READ_ONLY, classify
 
 SAVE_WAIT = 0.5  # busy timeout of one attempt: short, so the screen hears back twice a second
+QUICK = 0.1  # a write done within this shows its result before the next key is read
 RETRY_AFTER = (0.2, 0.5, 1.0, 2.0)  # pause between attempts that fail at once (full, read-only)
 FREE_ACTIONS = {"help", "quit", "agreement"}  # keys that work while a write waits
 
@@ -51,11 +53,11 @@ class Problem:
 
 
 class Saved(Message):
-    """The write went through; ``result`` is what it returned."""
+    """The write went through (its result is on ``pending``)."""
 
-    def __init__(self, result: Any):
+    def __init__(self, pending: Pending):
         super().__init__()
-        self.result = result
+        self.pending = pending
 
 
 class StillWaiting(Message):
@@ -71,6 +73,9 @@ class Pending:
     then: Callable[[Any], None]  # on the screen's thread, with write's result
     problem: Problem | None = None
     held: list[events.Key] = field(default_factory=list)
+    finished: bool = False  # set by the worker once the write went through
+    abandoned: bool = False  # the user quit without it: no more attempts
+    result: Any = None
 
 
 class Saver:
@@ -97,7 +102,7 @@ class Saver:
         worker = get_current_worker()
         since, failures = time.monotonic(), 0
         try:
-            while not worker.is_cancelled:
+            while not (worker.is_cancelled or pending.abandoned):
                 try:
                     result = self.now(pending.write)
                 except Exception as error:
@@ -109,7 +114,8 @@ class Saver:
                         _sleep(RETRY_AFTER[min(failures, len(RETRY_AFTER) - 1)], worker)
                     failures += 1
                     continue
-                post(Saved(result))
+                pending.result, pending.finished = result, True
+                post(Saved(pending))
                 return
         finally:
             if self._closing:
@@ -152,10 +158,23 @@ class Saving:
     def saving(self) -> bool:
         return self.saver.pending is not None
 
-    def save(self, what: str, write: Callable[[Store], Any], then: Callable[[Any], None]) -> None:
+    def save(self, what: str | None, write: Callable[[Store], Any], then: Callable[[Any], None]) -> Pending:
+        """Start the write in the worker; ``then(result)`` runs here once it went through."""
         pending = Pending(what, write, then)
         self.saver.pending = pending
         self.run_worker(lambda: self.saver.retry(pending, self.post_message), thread=True, group="save")
+        return pending
+
+    async def save_soon(self, what: str | None, write: Callable[[Store], Any], then: Callable[[Any], None]) -> None:
+        """``save``, and if the store takes it within QUICK (the usual case), finish before
+        the next key is read, as if the write had been made here; else it goes on in the
+        worker while the screen stays usable."""
+        pending = self.save(what, write, then)
+        deadline = time.monotonic() + QUICK
+        while not pending.finished and time.monotonic() < deadline:
+            await asyncio.sleep(0.002)
+        if pending.finished:
+            await self._finish(pending)
 
     def save_or_wait(self, what: str, write: Callable[[Store], Any], then: Callable[[Any], None]) -> None:
         """Try once here (opening a screen: no key waits on it), else save in the worker."""
@@ -170,9 +189,14 @@ class Saving:
 
     async def on_saved(self, message: Saved) -> None:
         message.stop()
-        pending, self.saver.pending = self.saver.pending, None
+        await self._finish(message.pending)
+
+    async def _finish(self, pending: Pending) -> None:
+        if self.saver.pending is not pending:  # finished already (by save_soon)
+            return
+        self.saver.pending = None
         self._stop_telling()
-        pending.then(message.result)
+        pending.then(pending.result)
         if getattr(self, "_quit_when_saved", False):
             self._quit_now()
             return
@@ -243,6 +267,8 @@ class Saving:
 
     def _after_asked(self, lose: bool | None) -> None:
         if lose:
+            if self.saver.pending is not None:
+                self.saver.pending.abandoned = True
             self._quit_now()
         else:
             self._quit_when_saved = False

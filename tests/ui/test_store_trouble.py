@@ -169,3 +169,109 @@ async def test_read_only_store_the_screen_keeps_the_answer_and_saves_it_once_wri
             writer.db.execute("PRAGMA query_only = OFF")
             await until(pilot, lambda: screen.current is not None and screen.current.document.id == ids[1], what="saved")
     assert rows(db) == [(ids[0], "reject")]
+
+
+def reviews(db: Path) -> list[tuple[int, str]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT document, answer FROM reviews ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+async def test_busy_store_the_review_screen_waits_and_saves_the_decision_once_free(db, config):
+    from tests.ui.review_fixtures import disagreeing_store
+
+    ids = disagreeing_store(db)
+    with Store(db) as store:
+        app, session = review_app(store, config, "news", "rita")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            first = screen.case.document.id
+            holder = Holder(db)
+            try:
+                await pilot.press("x")
+                await until(pilot, lambda: "another writer has held it for" in status(app), what="waiting")
+                assert screen.case.document.id == first and reviews(db) == []
+                assert "your decision is kept" in status(app)
+                await pilot.press("question_mark")
+                assert isinstance(app.screen, HelpScreen)
+                await pilot.press("escape")
+            finally:
+                holder.release()
+            await until(pilot, lambda: screen.case is not None and screen.case.document.id != first, what="next document")
+    assert reviews(db) == [(first, "reject")]
+    assert first in ids.values()
+
+
+async def test_quitting_with_an_answer_unsaved_asks_and_keeps_waiting_or_loses_it(db, config):
+    from annotator.ui.screens.unsaved import UnsavedScreen
+
+    ids = make_store(db, [NEWS, OTHER])
+    with Store(db) as store:
+        app = annotate_app(store, config, "news", "alice")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            holder = Holder(db)
+            await pilot.press("a")
+            await until(pilot, lambda: "another writer" in status(app), what="waiting")
+            await pilot.press("q")
+            assert isinstance(app.screen, UnsavedScreen)
+            said = str(app.screen.query_one("#unsaved").render())
+            assert re.match(r"1 answer not yet saved \(waiting for the store: another writer has held it for \d+ s\)", said), said
+            await pilot.press("w")  # keep waiting
+            assert app.screen is screen and screen.current.document.id == ids[0]
+            await pilot.press("q")
+            await pilot.click("#lose")
+            await until(pilot, lambda: app.return_code is not None, what="quit")
+            await pilot.pause(1.0)  # past the attempt in flight (that one could still land: saved, not lost)
+            holder.release()  # the answer given up on must not be written after all
+            await pilot.pause(1.0)
+    assert rows(db) == []
+
+
+async def test_an_answer_saved_while_the_quit_question_shows_then_quits(db, config):
+    from annotator.ui.screens.unsaved import UnsavedScreen
+
+    ids = make_store(db, [NEWS, OTHER])
+    with Store(db) as store:
+        app = annotate_app(store, config, "news", "alice")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            holder = Holder(db)
+            try:
+                await pilot.press("a")
+                await until(pilot, lambda: "another writer" in status(app), what="waiting")
+                await pilot.press("q")
+                assert isinstance(app.screen, UnsavedScreen)
+            finally:
+                holder.release()
+            await until(pilot, lambda: app.return_code is not None, what="quit once saved")
+    assert rows(db) == [(ids[0], "accept")]
+    with Store(db) as check:
+        assert check.leases() == []  # the next document, leased with the answer, given back
+
+
+async def test_the_screens_write_durably(db, config):
+    """Answers and decisions survive a power loss: synchronous = FULL (2) on the store the
+    program opens and on the connection the screens write through."""
+    from annotator.ui.app import annotate_program, review_program
+
+    from tests.ui.review_fixtures import disagreeing_store
+
+    disagreeing_store(db)
+    with annotate_program(db, config, "news", "dana", overlap=4) as app:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert app.screen.session.store.db.execute("PRAGMA synchronous").fetchone()[0] == 2
+            assert app.screen.saver.store.db.execute("PRAGMA synchronous").fetchone()[0] == 2
+    with review_program(db, config, "news", "rita") as (app, _session):
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert app.screen.session.store.db.execute("PRAGMA synchronous").fetchone()[0] == 2
+            await pilot.press("x")
+            await pilot.pause()
+            assert app.screen.saver.store.db.execute("PRAGMA synchronous").fetchone()[0] == 2
+    assert reviews(db)[0][1] == "reject"

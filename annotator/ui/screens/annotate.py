@@ -117,7 +117,7 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
 
     # -- answers -------------------------------------------------------------------------
 
-    def action_answer(self, kind: str) -> None:
+    async def action_answer(self, kind: str) -> None:
         if self.current is None or self.editor is None or self.saving:
             return
         session = self.session
@@ -133,7 +133,7 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
                 said = SECOND_ROUND if session.second_round and not second_round else f"{done}: {title!r}"
                 self.status(f"{said} · now {self._cursor_on()}")
 
-        self.save("answer", lambda store: session.save(given, store), saved)
+        await self.save_soon("answer", lambda store: session.save(given, store), saved)
 
     def action_undo(self) -> None:
         if self.editor is not None and self.editor.undo():
