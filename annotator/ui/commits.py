@@ -45,8 +45,8 @@ class Problem:
         if self.kind == BUSY:
             return f"waiting for the store: another writer has held it for {seconds} s"
         what = {
-            FULL: "the disk is full: free some space",
-            READ_ONLY: "the store is read-only: make it writable",
+            FULL: "the disk is full (free some space)",
+            READ_ONLY: "the store is read-only (make it writable)",
             DISK_ERROR: f"the disk reported an error ({self.detail})",
         }.get(self.kind, f"the store failed ({self.detail})")
         return f"not saved for {seconds} s: {what}"
