@@ -33,7 +33,7 @@ class Task:
 @dataclass
 class Given:
     """An answer given on screen, on its way to the store (the screen's saver retries
-    ``AnnotateSession.save`` with it until the store takes it)."""
+    ``AnnotateSession.store_answer`` with it until the store takes it)."""
 
     document: int
     kind: str
@@ -114,7 +114,8 @@ class AnnotateSession:
         return given.row
 
     # An answer in three steps, so that the screen can write it in a worker and retry:
-    # give (the key press), save (the store, any thread, again after a failure), saved.
+    # give (the key press), store_answer (any thread, again after a failure; then the
+    # screen leases the next document with next_task), saved (the store has it).
 
     def give(self, kind: str, spans: tuple[Span, ...]) -> Given:
         assert self.task is not None and kind in (ACCEPT, REJECT, IGNORE)
@@ -125,11 +126,6 @@ class AnnotateSession:
             given.row = store.add_answer(
                 given.document, self.annotator, given.kind, given.spans, started_at=given.started_at, answered_at=given.answered_at
             )
-
-    def save(self, given: Given, store: Store) -> Task | None:
-        """Store the answer (once, however often this is called) and lease the next document."""
-        self.store_answer(given, store)
-        return self.next_task(store)
 
     def saved(self, given: Given) -> None:
         """The store has the answer: count it and remember it for going back."""

@@ -275,3 +275,23 @@ async def test_the_screens_write_durably(db, config):
             await pilot.pause()
             assert app.screen.saver.store.db.execute("PRAGMA synchronous").fetchone()[0] == 2
     assert reviews(db)[0][1] == "reject"
+
+
+async def test_a_store_busy_when_the_screen_opens_brings_the_first_document_once_free(db, config):
+    ids = make_store(db, [NEWS, OTHER])
+    with Store(db) as store:
+        holder = Holder(db)
+        try:
+            app = annotate_app(store, config, "news", "alice")
+            async with app.run_test(size=SIZE) as pilot:
+                await until(pilot, lambda: "another writer has held it for" in status(app), what="waiting")
+                assert app.screen.current is None and "the document comes when it can" in status(app)
+                holder.release()
+                holder = None
+                await until(pilot, lambda: app.screen.current is not None, what="first document")
+                assert app.screen.current.document.id == ids[0]
+                await pilot.press("a")
+                await until(pilot, lambda: rows(db) == [(ids[0], "accept")], what="answer")
+        finally:
+            if holder is not None:
+                holder.release()

@@ -133,7 +133,12 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
                 said = SECOND_ROUND if session.second_round and not second_round else f"{done}: {title!r}"
                 self.status(f"{said} · now {self._cursor_on()}")
 
-        await self.save_soon("answer", lambda store: session.save(given, store), saved)
+        def write(store: Store) -> Task | None:
+            session.store_answer(given, store)
+            self.saver.pending.what = None  # stored: only the next document's lease is left
+            return session.next_task(store)
+
+        await self.save_soon("answer", write, saved)
 
     def action_undo(self) -> None:
         if self.editor is not None and self.editor.undo():
