@@ -30,6 +30,10 @@ SAVE_WAIT = 0.5  # busy timeout of one attempt: short, so the screen hears back 
 QUICK = 0.1  # a write done within this shows its result before the next key is read
 RETRY_AFTER = (0.2, 0.5, 1.0, 2.0)  # pause between attempts that fail at once (full, read-only)
 FREE_ACTIONS = {"help", "quit", "agreement"}  # keys that work while a write waits
+# Keys typed while a write waits less than this act on the next document once it is saved
+# (typing ahead through a hiccup of a loaded machine); after it, they are refused, so that a
+# key pressed again during a long wait does not answer a document nobody has seen.
+HOLD_KEYS_FOR = 2.0
 
 
 @dataclass(frozen=True)
@@ -150,7 +154,7 @@ class Saving:
     """Mixin for a screen that saves through ``self.saver``: ``save()`` starts a write,
     the status line (``self.status(message)``) says why it waits, the keys bound on this
     screen (other than help, quit, agreement) are held while it is on its way and run in
-    order once it is saved (typing ahead), or refused once the screen has said it waits."""
+    order once it is saved (typing ahead), or refused once it has waited HOLD_KEYS_FOR."""
 
     saver: Saver
 
@@ -239,7 +243,7 @@ class Saving:
             return
         event.stop()
         event.prevent_default()
-        if pending.problem is None:
+        if pending.problem is None or time.monotonic() - pending.problem.since < HOLD_KEYS_FOR:
             pending.held.append(event)  # typed ahead: it acts once the write is confirmed
         else:
             what = f"your {pending.what} is not saved yet" if pending.what else "no document yet"
