@@ -10,7 +10,6 @@ refused while the store's files are open for writing).
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import subprocess
