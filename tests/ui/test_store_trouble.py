@@ -294,3 +294,25 @@ async def test_a_store_busy_when_the_screen_opens_brings_the_first_document_once
         finally:
             if holder is not None:
                 holder.release()
+
+
+async def test_read_only_store_the_review_screen_keeps_the_decision_and_saves_it_once_writable(db, config):
+    from tests.ui.review_fixtures import disagreeing_store
+
+    disagreeing_store(db)
+    with Store(db) as store:
+        app, _session = review_app(store, config, "news", "rita")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            first = screen.case.document.id
+            writer = screen.saver.now(lambda store: store)  # the connection decisions are written through
+            writer.db.execute("PRAGMA query_only = ON")
+            await pilot.press("a")
+            await until(pilot, lambda: "the store is read-only" in status(app), what="read-only")
+            assert "your decision is kept" in status(app)
+            await pilot.pause(1.0)
+            assert screen.case.document.id == first and reviews(db) == []
+            writer.db.execute("PRAGMA query_only = OFF")
+            await until(pilot, lambda: screen.case is None or screen.case.document.id != first, what="saved")
+    assert reviews(db) == [(first, "accept")]
