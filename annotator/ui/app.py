@@ -67,6 +67,8 @@ def annotate_program(db_path: Path, config: LabelsConfig, dataset: str, annotato
 def run_annotate(db_path: Path, config: LabelsConfig, dataset: str, annotator: str, overlap: int = 1) -> None:
     with annotate_program(db_path, config, dataset, annotator, overlap) as app:
         app.run()
+    if app.return_code:  # quit with an answer unsaved (the app printed which)
+        raise SystemExit(app.return_code)
 
 
 def review_app(store: Store, config: LabelsConfig, dataset: str, reviewer: str | None = None, auto_accept: bool = False, **selection):
@@ -94,4 +96,6 @@ def run_review(db_path: Path, config: LabelsConfig, dataset: str, reviewer: str 
     """Review in the terminal; returns the session (what was decided) for the command to report."""
     with review_program(db_path, config, dataset, reviewer, **options) as (app, session):
         app.run()
+    if app.return_code:  # quit with a decision unsaved (the app printed which)
+        raise SystemExit(app.return_code)
     return session

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from rich.text import Text
 from textual import events
 
 from annotator.store import Store
@@ -154,9 +155,12 @@ class Saving:
         self.app.push_screen(UnsavedScreen(f"1 {pending.what} not yet saved ({why})."), self._after_asked)
 
     def _after_asked(self, lose: bool | None) -> None:
+        pending = self.saver.pending
         if lose:
-            if self.saver.pending is not None:
-                self.saver.pending.abandoned = True
+            if pending is not None and pending.what is not None:
+                pending.abandoned = True
+                why = pending.problem.describe() if pending.problem is not None else "it was being saved"
+                self.lost = f"not saved: 1 {pending.what} ({why})"
             self._quit_now()
         else:
             self._quit_when_saved = False
@@ -167,6 +171,15 @@ class Saving:
             self.app.pop_screen()
         self.leave()
 
+    lost: str | None = None  # what quitting gave up, in words
+
     def leave(self) -> None:
         """Give back what is held and exit (each screen says what that is)."""
-        self.app.exit()
+        self.exit_app()
+
+    def exit_app(self) -> None:
+        """Exit; having given up an answer is a failed run, said in one line after the screen."""
+        if self.lost is not None:
+            self.app.exit(return_code=1, message=Text(self.lost))
+        else:
+            self.app.exit()

@@ -84,3 +84,48 @@ def test_a_lock_held_for_minutes_leaves_the_screen_alive_and_loses_no_answer(tmp
             holder.close()
         program.kill()
     assert stored(db) == [("doc-0001", "accept"), ("doc-0002", "reject")]
+
+
+def test_quitting_while_the_lock_is_held_asks_then_says_what_was_lost(tmp_path):
+    import shlex
+    import subprocess
+    import uuid
+
+    make_project(tmp_path, ROOT / "labels.yaml")
+    db = tmp_path / "store.db"
+    name = f"annotator-lock-{uuid.uuid4().hex[:8]}"
+    tmux = ["tmux", "-L", name]
+    command = f"annotator annotate --db store.db --labels labels.yaml --dataset {DATASET} --annotator {ANNOTATOR}"
+    script = f"cd {shlex.quote(str(tmp_path))} && {command}; echo $? > exit-status; sleep 30"
+    subprocess.run([*tmux, "new-session", "-d", "-s", name, "-x", "110", "-y", "30", script], check=True)
+
+    def screen() -> str:
+        return subprocess.run([*tmux, "capture-pane", "-p", "-t", name], capture_output=True, text=True).stdout
+
+    def until(text: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while text not in screen():
+            assert time.monotonic() < deadline, f"{text!r} never appeared:\n{screen()}"
+            time.sleep(0.1)
+        return screen()
+
+    holder = sqlite3.connect(db, isolation_level=None)
+    try:
+        until("doc-0001")
+        holder.execute("BEGIN IMMEDIATE")
+        for key in ("a", "q"):
+            subprocess.run([*tmux, "send-keys", "-t", name, key], check=True)
+            until("another writer has held it for" if key == "a" else "1 answer not yet saved")
+        for key in ("Tab", "Enter"):  # to "Quit and lose it"
+            subprocess.run([*tmux, "send-keys", "-t", name, key], check=True)
+            time.sleep(0.3)
+        until("not saved: 1 answer (waiting for the store")
+        deadline = time.monotonic() + 20
+        while not (tmp_path / "exit-status").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert (tmp_path / "exit-status").read_text().strip() == "1"
+        assert "Traceback" not in screen()
+    finally:
+        holder.close()
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+    assert stored(db) == []

@@ -225,6 +225,8 @@ async def test_quitting_with_an_answer_unsaved_asks_and_keeps_waiting_or_loses_i
             await pilot.press("q")
             await pilot.click("#lose")
             await until(pilot, lambda: app.return_code is not None, what="quit")
+            assert app.return_code == 1  # a lost answer is a failed run, and the line printed says so
+            assert any("not saved: 1 answer" in str(note) for note in app._exit_renderables), app._exit_renderables
             await pilot.pause(1.0)  # past the attempt in flight (that one could still land: saved, not lost)
             holder.release()  # the answer given up on must not be written after all
             await pilot.pause(1.0)

@@ -176,7 +176,7 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
         except Exception as error:
             if classify(error) is None:
                 raise
-        self.app.exit()
+        self.exit_app()
 
     # -- background work: progress counts and suggestions ahead ------------------------
 

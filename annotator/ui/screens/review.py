@@ -284,4 +284,4 @@ class ReviewScreen(Saving, SpanEditing, Screen):
         if self.back_when_done and self.app.screen is self:
             self.dismiss()
         else:
-            self.app.exit()
+            self.exit_app()
