@@ -45,3 +45,42 @@ def translated(path: Path, error: sqlite3.Error, waited: float) -> StoreError | 
     if code == sqlite3.SQLITE_FULL:
         return StoreFull(f"{path}: full ({error}); nothing of the last change was saved; free some space and try again")
     return None
+
+
+# -- for the screens: what kept the store from writing, without importing sqlite3 -----------
+
+BUSY, FULL, READ_ONLY, DISK_ERROR = "busy", "full", "read-only", "disk error"
+
+_BY_CLASS = ((StoreBusy, BUSY), (StoreFull, FULL), (StoreReadOnly, READ_ONLY))
+_BY_CODE = {
+    sqlite3.SQLITE_BUSY: BUSY,
+    sqlite3.SQLITE_LOCKED: BUSY,
+    sqlite3.SQLITE_FULL: FULL,
+    sqlite3.SQLITE_READONLY: READ_ONLY,
+    sqlite3.SQLITE_IOERR: DISK_ERROR,
+}
+
+
+def classify(error: BaseException | None) -> str | None:
+    """``busy``, ``full``, ``read-only`` or ``disk error`` when ``error`` (a store error
+    above, or SQLite's own, or what it was raised from) is one of those conditions, which go
+    away by themselves or by the user's hand; None for anything else."""
+    seen = 0
+    while error is not None and seen < 5:
+        for cls, kind in _BY_CLASS:
+            if isinstance(error, cls):
+                return kind
+        if isinstance(error, sqlite3.Error):
+            code = error_code(error)
+            return _BY_CODE.get(code) if code is not None else _by_message(str(error))
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return None
+
+
+def _by_message(message: str) -> str | None:
+    # Errors raised without a code (the sqlite3 module's own): SQLite's wording.
+    for words, kind in (("locked", BUSY), ("disk is full", FULL), ("readonly", READ_ONLY), ("disk I/O", DISK_ERROR)):
+        if words in message:
+            return kind
+    return None

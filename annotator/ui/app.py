@@ -6,7 +6,8 @@ points (a review screen, say) build their first screen and hand it over.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from textual.app import App
@@ -75,11 +76,20 @@ def annotate_app(
     return AnnotatorApp(config, lambda: AnnotateScreen(session), on_exit=session.close)
 
 
+@contextmanager
+def annotate_program(db_path: Path, config: LabelsConfig, dataset: str, annotator: str, overlap: int = 1) -> Iterator[AnnotatorApp]:
+    """The annotate app as the command runs it: on a store whose commits survive a power
+    loss (synchronous = FULL; the screen's own writing connection is durable too)."""
+    with Store(db_path, durable=True) as store:
+        yield annotate_app(store, config, dataset, annotator, overlap)
+
+
 def run_annotate(db_path: Path, config: LabelsConfig, dataset: str, annotator: str, overlap: int = 1) -> None:
-    with Store(db_path) as store:
-        app = annotate_app(store, config, dataset, annotator, overlap)
+    with annotate_program(db_path, config, dataset, annotator, overlap) as app:
         app.run()
     app.raise_if_crashed()
+    if app.return_code:  # quit with an answer unsaved (the app printed which)
+        raise SystemExit(app.return_code)
 
 
 def review_app(store: Store, config: LabelsConfig, dataset: str, reviewer: str | None = None, auto_accept: bool = False, **selection):
@@ -95,10 +105,19 @@ def review_app(store: Store, config: LabelsConfig, dataset: str, reviewer: str |
     return AnnotatorApp(config, lambda: ReviewScreen(session)), session
 
 
+@contextmanager
+def review_program(db_path: Path, config: LabelsConfig, dataset: str, reviewer: str | None = None, **options):
+    """(app, session) of the review as the command runs it, on a durable store (see
+    ``annotate_program``)."""
+    with Store(db_path, durable=True) as store:
+        yield review_app(store, config, dataset, reviewer, **options)
+
+
 def run_review(db_path: Path, config: LabelsConfig, dataset: str, reviewer: str | None = None, **options):
     """Review in the terminal; returns the session (what was decided) for the command to report."""
-    with Store(db_path) as store:
-        app, session = review_app(store, config, dataset, reviewer, **options)
+    with review_program(db_path, config, dataset, reviewer, **options) as (app, session):
         app.run()
     app.raise_if_crashed()
+    if app.return_code:  # quit with a decision unsaved (the app printed which)
+        raise SystemExit(app.return_code)
     return session

@@ -91,6 +91,17 @@ class Case:
         return tuple(version.id for version in self.versions)
 
 
+@dataclass
+class Decision:
+    """A decision given on screen, on its way to the store."""
+
+    document: int
+    kind: str
+    spans: tuple[Span, ...]
+    decided_from: tuple[int, ...]
+    row: int | None = None  # set once stored, so that a retry never stores it twice
+
+
 def needs_review(answers: Sequence[Answer], min_answers: int | None) -> bool:
     if min_answers is not None:
         return len(answers) >= min_answers
@@ -227,11 +238,27 @@ class ReviewSession:
 
     def decide(self, kind: str, spans: Sequence[Span]) -> int:
         """Commit the decision on the document on screen (a new row, the newest counts)."""
+        decision = self.decision(kind, spans)
+        self.store_decision(decision, self.store)
+        self.decided(decision)
+        return decision.row
+
+    # A decision in three steps, so that the screen can write it in a worker and retry:
+    # decision (the key press), store_decision (any thread, again after a failure), decided.
+
+    def decision(self, kind: str, spans: Sequence[Span]) -> Decision:
         assert self.case is not None and kind in (ACCEPT, REJECT)
         case = self.case
-        row = self.store.add_review(case.document.id, self.reviewer, kind, spans if kind == ACCEPT else (), case.answer_ids)
-        self._leave(case.document.id, kind, row)
-        return row
+        return Decision(case.document.id, kind, tuple(spans) if kind == ACCEPT else (), case.answer_ids)
+
+    def store_decision(self, decision: Decision, store: Store) -> int:
+        if decision.row is None:
+            decision.row = store.add_review(decision.document, self.reviewer, decision.kind, decision.spans, decision.decided_from)
+        return decision.row
+
+    def decided(self, decision: Decision) -> None:
+        """The store has the decision: the document is done here."""
+        self._leave(decision.document, decision.kind, decision.row)
 
     def skip(self) -> None:
         """Leave the document undecided (it is due again next session)."""

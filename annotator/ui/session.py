@@ -31,6 +31,19 @@ class Task:
 
 
 @dataclass
+class Given:
+    """An answer given on screen, on its way to the store (the screen's saver retries
+    ``AnnotateSession.store_answer`` with it until the store takes it)."""
+
+    document: int
+    kind: str
+    spans: tuple[Span, ...]
+    started_at: float
+    answered_at: float  # when the key was pressed, not when the store took it
+    row: int | None = None  # set once stored, so that a retry never stores it twice
+
+
+@dataclass
 class Summary:
     answers: Counter = field(default_factory=Counter)
     labels: Counter = field(default_factory=Counter)
@@ -64,23 +77,25 @@ class AnnotateSession:
 
     # -- moving through documents -----------------------------------------------------
 
-    def next_task(self) -> Task | None:
-        """Lease the next document and open it with its suggestions (None: all done)."""
-        document_id = self._lease_next()
+    def next_task(self, store: Store | None = None) -> Task | None:
+        """Lease the next document and open it with its suggestions (None: all done).
+        ``store``: the connection to write through (the screen's saver), else the session's."""
+        store = store or self.store
+        document_id = self._lease_next(store)
         if document_id is None and not self.second_round:
             self.second_round = True
             self.ignored_before = self.clock()
-            document_id = self._lease_next()
+            document_id = self._lease_next(store)
         if document_id is None:
             self.task = None
             return None
         self._leased.add(document_id)
-        document = self.store.document(document_id)
-        self.task = Task(document, _tokens(document), self.suggested(document_id), self.clock())
+        document = store.document(document_id)
+        self.task = Task(document, _tokens(document), self.suggested(document_id, store), self.clock())
         return self.task
 
-    def _lease_next(self) -> int | None:
-        return self.store.next_task(
+    def _lease_next(self, store: Store) -> int | None:
+        return store.next_task(
             self.dataset,
             self.annotator,
             overlap=self.overlap,
@@ -89,24 +104,41 @@ class AnnotateSession:
             session=self.session,
         )
 
-    def suggested(self, document_id: int) -> tuple[Span, ...]:
+    def suggested(self, document_id: int, store: Store | None = None) -> tuple[Span, ...]:
         known = set(self.config.names)
-        return tuple(s for s in merge_suggestions(self.store.suggestions(document_id)) if s.label in known)
+        return tuple(s for s in merge_suggestions((store or self.store).suggestions(document_id)) if s.label in known)
 
     def answer(self, kind: str, spans: tuple[Span, ...]) -> int:
         """Commit the answer for the document on screen (a new row, never an update)."""
+        given = self.give(kind, spans)
+        self.store_answer(given, self.store)
+        self.saved(given)
+        return given.row
+
+    # An answer in three steps, so that the screen can write it in a worker and retry:
+    # give (the key press), store_answer (any thread, again after a failure; then the
+    # screen leases the next document with next_task), saved (the store has it).
+
+    def give(self, kind: str, spans: tuple[Span, ...]) -> Given:
         assert self.task is not None and kind in (ACCEPT, REJECT, IGNORE)
-        document_id = self.task.document.id
-        row = self.store.add_answer(
-            document_id, self.annotator, kind, spans, started_at=self.task.shown_at, session=self.session
-        )
+        return Given(self.task.document.id, kind, tuple(spans), self.task.shown_at, self.clock())
+
+    def store_answer(self, given: Given, store: Store) -> None:
+        if given.row is None:
+            given.row = store.add_answer(
+                given.document, self.annotator, given.kind, given.spans, started_at=given.started_at, answered_at=given.answered_at,
+                session=self.session,
+            )
+
+    def saved(self, given: Given) -> None:
+        """The store has the answer: count it and remember it for going back."""
+        document_id = given.document
         self._leased.discard(document_id)
         self.answered_here += 1
         back = self._history()
         if document_id in back:
             back.remove(document_id)
         back.append(document_id)
-        return row
 
     def can_go_back(self) -> bool:
         current = self.task.document.id if self.task else None
@@ -138,11 +170,12 @@ class AnnotateSession:
             self._back = list(seen)
         return self._back
 
-    def close(self) -> None:
-        """Give back the documents leased and not answered, for others to take now."""
-        for document_id in sorted(self._leased):
-            self.store.release_lease(document_id, self.annotator, session=self.session)
-        self._leased.clear()
+    def close(self, store: Store | None = None) -> None:
+        """Give back the documents leased and not answered, for others to take now (once:
+        if the store cannot take it, the leases run out by themselves)."""
+        leased, self._leased = sorted(self._leased), set()
+        for document_id in leased:
+            (store or self.store).release_lease(document_id, self.annotator, session=self.session)
 
     # -- numbers for the progress bar and the finished screen ------------------------
 

@@ -3,8 +3,10 @@
 Keys drive ``core.editor.SpanEditor`` (span rules live there; the span keys are the
 ``ui.editing.SpanEditing`` mixin, shared with the review screen) and ``AnnotateSession``
 (what is stored and which document comes next). Each answer is committed before the
-next document is shown. Suggestions for documents ahead are made by a thread worker
-that only posts messages; a key press never waits for spaCy.
+next document is shown, by a thread worker that retries while the store is busy, full or
+read-only (``ui.commits``); the screen keeps the document and says why it waits.
+Suggestions for documents ahead are made by a thread worker that only posts messages;
+a key press never waits for spaCy or for the store.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from annotator.core.editor import SpanEditor
 from annotator.core.visible import visible
 from annotator.errors import UserError
 from annotator.store import Store
+from annotator.store.errors import classify
+from annotator.ui.commits import SAVE_WAIT, Saver, Saving
 from annotator.ui.editing import SpanEditing
 from annotator.ui.keys import ANNOTATE_ACTIONS, add_label_bindings, bindings, describe
 from annotator.ui.messages import PreannotateUnavailable, ProgressCounted, SuggestionsReady
@@ -35,12 +39,13 @@ SKIPPED_AGAIN = "skipped again (it comes back next session)"
 SECOND_ROUND = "nothing new left: the documents you skipped come back now (skipped again, they wait for the next session)"
 
 
-class AnnotateScreen(SpanEditing, Screen):
+class AnnotateScreen(Saving, SpanEditing, Screen):
     BINDINGS = bindings(ANNOTATE_ACTIONS)
 
-    def __init__(self, session: AnnotateSession, **kwargs):
+    def __init__(self, session: AnnotateSession, saver: Saver | None = None, **kwargs):
         super().__init__(**kwargs)
         self.session = session
+        self.saver = saver or Saver.on(session.store.path)
         self.config = session.config
         add_label_bindings(self._bindings, self.config)
         self.editor: SpanEditor | None = None
@@ -55,14 +60,22 @@ class AnnotateScreen(SpanEditing, Screen):
         yield KeysLine()
 
     def on_mount(self) -> None:
-        self.show_next()
+        # Leasing the first document writes too: if the store cannot take it now, the
+        # screen opens empty, says why, and the worker brings the document when it can.
+        self.save_or_wait(None, self.session.next_task, self._first_shown)
+
+    def _first_shown(self, task: Task | None) -> None:
+        self.show_next(task)
         if self.current is not None and self.current.previous is None:
             self.status(f"{self._cursor_on()} · tab: spans in order · shift+arrows: select · a: accept · ?: all keys")
 
+    def on_unmount(self) -> None:
+        self.saver.close()
+
     # -- showing documents ----------------------------------------------------------------
 
-    def show_next(self) -> None:
-        task = self.session.next_task()
+    def show_next(self, task: Task | None) -> None:
+        """Show ``task`` (leased by the saver), or the finished screen when it is None."""
         if task is None:
             self.finish()
             return
@@ -100,22 +113,33 @@ class AnnotateScreen(SpanEditing, Screen):
     def _after_finished(self, go_back: bool | None) -> None:
         if go_back:
             self.action_undo()
-        else:
-            self.show_next()  # new work may have arrived (a lease ran out, an import)
+        else:  # new work may have arrived (a lease ran out, an import)
+            self.save(None, self.session.next_task, self.show_next)
 
     # -- answers -------------------------------------------------------------------------
 
-    def action_answer(self, kind: str) -> None:
-        if self.current is None or self.editor is None:
+    async def action_answer(self, kind: str) -> None:
+        if self.current is None or self.editor is None or self.saving:
             return
-        second_round = self.session.second_round
-        self.session.answer(kind, self.editor.spans)
+        session = self.session
+        second_round = session.second_round
+        given = session.give(kind, self.editor.spans)
         title = self.current.document.text[:30].replace("\n", " ")
-        self.show_next()
-        if self.current is not None and self.current.previous is None:
-            done = SKIPPED_AGAIN if kind == "ignore" and second_round else DONE[kind]
-            said = SECOND_ROUND if self.session.second_round and not second_round else f"{done}: {title!r}"
-            self.status(f"{said} · now {self._cursor_on()}")
+
+        def saved(task: Task | None) -> None:
+            session.saved(given)
+            self.show_next(task)
+            if self.current is not None and self.current.previous is None:
+                done = SKIPPED_AGAIN if kind == "ignore" and second_round else DONE[kind]
+                said = SECOND_ROUND if session.second_round and not second_round else f"{done}: {title!r}"
+                self.status(f"{said} · now {self._cursor_on()}")
+
+        def write(store: Store) -> Task | None:
+            session.store_answer(given, store)
+            self.saver.pending.what = None  # stored: only the next document's lease is left
+            return session.next_task(store)
+
+        await self.save_soon("answer", write, saved)
 
     def action_undo(self) -> None:
         if self.editor is not None and self.editor.undo():
@@ -145,16 +169,28 @@ class AnnotateScreen(SpanEditing, Screen):
         self.app.push_screen(AgreementScreen(self.session.store.path, self.session.dataset, self.config, reviewer=self.session.annotator))
 
     def action_quit(self) -> None:
-        self.session.close()
-        self.app.exit()
+        self.quit_or_ask()
+
+    def leave(self) -> None:
+        try:  # give back the documents held; if the store cannot take it now, leases run out
+            self.session.close(self.saver.store)
+        except Exception as error:
+            if classify(error) is None:
+                raise
+        self.exit_app()
 
     # -- background work: progress counts and suggestions ahead ------------------------
 
     @work(thread=True, exclusive=True, group="progress")
     def count_progress(self) -> None:
         session = self.session
-        with Store(session.store.path) as store:
-            done, total = store.progress(session.dataset, session.annotator, session.overlap)
+        try:  # a short wait: a busy store only delays the count to the next document
+            with Store(session.store.path, busy_timeout=SAVE_WAIT) as store:
+                done, total = store.progress(session.dataset, session.annotator, session.overlap)
+        except Exception as error:
+            if classify(error) is None:
+                raise
+            return
         self.post_message(ProgressCounted(done, total))
 
     def on_progress_counted(self, message: ProgressCounted) -> None:
@@ -170,18 +206,24 @@ class AnnotateScreen(SpanEditing, Screen):
             self.post_message(PreannotateUnavailable(f"pre-annotation is not available ({error})"))
             return
         worker = get_current_worker()
-        with Store(self.session.store.path) as store:
-            ids = store.documents_lacking_suggestions(self.session.dataset, from_document, RUN_AHEAD)
-            for start in range(0, len(ids), BATCH):
-                if worker.is_cancelled:
-                    return
-                batch = ids[start : start + BATCH]
-                try:
-                    suggest_documents(store, self.config, batch)
-                except UserError as error:
-                    self.post_message(PreannotateUnavailable(str(error)))
-                    return
-                self.post_message(SuggestionsReady(batch))
+        try:  # a busy, full or read-only store: no suggestions now, another try at the next document
+            with Store(self.session.store.path, busy_timeout=SAVE_WAIT) as store:
+                ids = store.documents_lacking_suggestions(self.session.dataset, from_document, RUN_AHEAD)
+                for start in range(0, len(ids), BATCH):
+                    if worker.is_cancelled:
+                        return
+                    batch = ids[start : start + BATCH]
+                    try:
+                        suggest_documents(store, self.config, batch)
+                    except UserError as error:
+                        if classify(error) is not None:
+                            raise
+                        self.post_message(PreannotateUnavailable(str(error)))
+                        return
+                    self.post_message(SuggestionsReady(batch))
+        except Exception as error:
+            if classify(error) is None:
+                raise
 
     def on_suggestions_ready(self, message: SuggestionsReady) -> None:
         task = self.current

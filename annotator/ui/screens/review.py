@@ -3,7 +3,8 @@
 The versions are read-only; spans that not every accepted version has are underlined.
 The gold version opens as the most common version and is edited with the annotate
 screen's span keys (``ui.editing.SpanEditing`` drives the same ``SpanEditor``). Each
-decision is committed by ``ReviewSession`` before the next document shows.
+decision is committed before the next document shows, by a thread worker that retries
+while the store is busy, full or read-only (``ui.commits``, as on the annotate screen).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from textual.widgets import Static
 
 from annotator.core.editor import SpanEditor
 from annotator.core.tasks import ACCEPT, REJECT
+from annotator.ui.commits import Saver, Saving
 from annotator.ui.editing import SpanEditing
 from annotator.ui.keys import EDITING_ACTIONS, add_label_bindings, bindings, describe
 from annotator.ui.review_session import Case, ReviewSession
@@ -52,7 +54,7 @@ class ReviewProgress(ProgressLine):
         return Text.assemble(("reviewed ", "dim"), super().render())
 
 
-class ReviewScreen(SpanEditing, Screen):
+class ReviewScreen(Saving, SpanEditing, Screen):
     EDIT_VIEW = "#gold"
     BINDINGS = bindings(REVIEW_ACTIONS)
     DEFAULT_CSS = """
@@ -67,6 +69,7 @@ class ReviewScreen(SpanEditing, Screen):
         ``owns_store``: close the session's store when the screen goes."""
         super().__init__(**kwargs)
         self.session, self.back_when_done, self.owns_store = session, back_when_done, owns_store
+        self.saver = Saver.on(session.store.path)
         self.config = session.config
         add_label_bindings(self._bindings, self.config)
         self.editor: SpanEditor | None = None
@@ -81,6 +84,7 @@ class ReviewScreen(SpanEditing, Screen):
         return cls(ReviewSession(Store(store_path), config, dataset, reviewer, documents=documents), back_when_done=True, owns_store=True)
 
     def on_unmount(self) -> None:
+        self.saver.close()
         if self.owns_store:
             self.session.store.close()
 
@@ -150,6 +154,9 @@ class ReviewScreen(SpanEditing, Screen):
         if message is not None:
             self.query_one(StatusLine).say(message)
 
+    def status(self, message: str) -> None:
+        self.query_one(StatusLine).say(message)
+
     def _title_gold(self) -> None:
         case, spans = self.case, set(self.editor.spans)
         same = [(n, v.annotator) for n, v in enumerate(case.versions, 1) if v.answer == ACCEPT and set(v.spans) == spans]
@@ -187,12 +194,18 @@ class ReviewScreen(SpanEditing, Screen):
 
     # -- decisions ------------------------------------------------------------------------
 
-    def action_decide(self, kind: str) -> None:
-        if self.case is None or self.editor is None:
+    async def action_decide(self, kind: str) -> None:
+        if self.case is None or self.editor is None or self.saving:
             return
-        self.session.decide(kind, self.editor.spans)
+        session = self.session
+        decision = session.decision(kind, self.editor.spans)
         done = "accepted the gold version of" if kind == ACCEPT else "rejected"
-        self.show_next(f"{done} document {self.case.document.id}; saved")
+
+        def saved(_row: int) -> None:
+            session.decided(decision)
+            self.show_next(f"{done} document {decision.document}; saved")
+
+        await self.save_soon("decision", lambda store: session.store_decision(decision, store), saved)
 
     def action_skip(self) -> None:
         if self.case is None:
@@ -265,7 +278,10 @@ class ReviewScreen(SpanEditing, Screen):
         self.app.push_screen(HelpScreen(rows))
 
     def action_quit(self) -> None:
+        self.quit_or_ask()
+
+    def leave(self) -> None:
         if self.back_when_done and self.app.screen is self:
             self.dismiss()
         else:
-            self.app.exit()
+            self.exit_app()
