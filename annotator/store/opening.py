@@ -17,21 +17,18 @@ from pathlib import Path
 from annotator.store.errors import StoreError, StoreReadOnly, error_code, translated
 from annotator.store.schema import OLDEST_READABLE, SCHEMA_VERSION, STORE_TABLES
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-HEADER_WAL = 2  # header bytes 18-19 (write/read format version): 2 means WAL
 
 
 def connect_read_only(path: Path, busy_timeout: float, *, probe: bool = False) -> sqlite3.Connection:
     """A connection that cannot write: ``mode=ro``, or ``immutable=1`` where the -shm that
     ``mode=ro`` needs for a WAL file cannot be made (a read-only folder or medium).
 
-    ``probe``: only to see what the file is. A WAL database without a -wal file beside it is
-    then read immutable, because ``mode=ro`` would leave a -wal and a -shm next to a file that
-    may be another program's; without a -wal the main file holds every commit."""
+    ``probe``: only to see what the file is. A file without a -wal (or a rollback -journal)
+    beside it holds every commit in itself, and is then read immutable, because ``mode=ro``
+    would leave a -wal and a -shm next to a WAL file that may be another program's."""
     uri = path.resolve().as_uri()
-    header = _header(path)
-    wal_file = path.with_name(path.name + "-wal")
-    if probe and header[18:20] == bytes([HEADER_WAL, HEADER_WAL]) and not wal_file.exists():
+    sidecars = (path.with_name(path.name + suffix) for suffix in ("-wal", "-journal"))
+    if probe and not any(file.exists() for file in sidecars):
         return _connect(f"{uri}?immutable=1", busy_timeout)
     try:
         conn = _connect(f"{uri}?mode=ro", busy_timeout)
@@ -50,24 +47,21 @@ def _connect(uri: str, busy_timeout: float) -> sqlite3.Connection:
     return conn
 
 
-def _header(path: Path) -> bytes:
-    try:
-        with open(path, "rb") as file:
-            return file.read(100)
-    except OSError as error:
-        raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
-
-
 def check_store(path: Path, busy_timeout: float) -> int:
     """The schema version of the store at ``path`` (which exists), read without writing a
-    byte; StoreError when it is not an annotator store or is one of a newer version."""
+    byte; StoreError when it is not an annotator store or is one of a newer version.
+
+    Only SQLite opens the file: POSIX locks belong to the process, and closing a plain
+    descriptor of the file (to read its header, say) drops every lock this process's other
+    connections hold on it. Another program closing its connection then takes itself for the
+    last one and deletes the -wal, and our next commits go into a deleted file."""
     if not path.is_file():
         raise StoreError(f"{path}: not an annotator store (not a file)")
-    header = _header(path)
-    if not header:
-        raise StoreError(f"{path}: not an annotator store (an empty file; remove it to start a new store there)")
-    if not header.startswith(SQLITE_MAGIC):
-        raise StoreError(f"{path}: not an annotator store (not an SQLite database)")
+    try:
+        if path.stat().st_size == 0:
+            raise StoreError(f"{path}: not an annotator store (an empty file; remove it to start a new store there)")
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be read ({error.strerror or error})") from None
     try:
         conn = connect_read_only(path, busy_timeout, probe=True)
         try:
@@ -76,6 +70,8 @@ def check_store(path: Path, busy_timeout: float) -> int:
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
+        if error_code(error) == sqlite3.SQLITE_NOTADB:
+            raise StoreError(f"{path}: not an annotator store (not an SQLite database)") from None
         raise translated(path, error, busy_timeout) or StoreError(f"{path}: not an annotator store ({error})") from None
     versions = [row[0] for row in rows]
     if len(versions) != 1 or not isinstance(versions[0], int) or versions[0] < 1:
