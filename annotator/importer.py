@@ -1,10 +1,15 @@
-"""Import: read files, tokenize, validate and store, all in one store transaction.
+"""Import: read files, tokenize, validate and store; all of it or none, never blocking others.
 
 Records stream from the readers in batches; each batch is tokenized with
 ``nlp.tokenizer.pipe`` (the model's tokenizer when one is configured and installed,
-else ``spacy.blank(lang)``), checked, and written with ``executemany``. Any bad line
-rolls the whole import back, so the store is exactly as before, unless
-``skip_invalid`` is set: then bad lines are reported and the rest is imported.
+else ``spacy.blank(lang)``) and checked without holding the store's write lock, then
+written with ``executemany`` in a short transaction of its own. A file of one batch is
+one transaction, as it always was. A longer one is a pending import of the store
+(annotator/store/imports.py): its rows stay hidden from every reader until the last
+transaction makes them visible together, and a failure or a kill undoes them. So any
+bad line leaves the store as before (byte for byte when it is in the first two batches,
+which are checked before anything is written), unless ``skip_invalid`` is set: then bad
+lines are reported and the rest is imported.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
+from itertools import chain
 from pathlib import Path
 
 from srsly import json_dumps as dumps  # ujson: the import's JSON is on the hot path
@@ -24,9 +29,13 @@ from annotator.errors import UserError
 from annotator.io import Problem, Record, expand_paths, read_path
 from annotator.labels import LabelsConfig
 from annotator.progress import progress_bar
-from annotator.store import Store
+from annotator.store import ImportBusy, Store
 
 BATCH_SIZE = 2000
+# A batch's text is written in one transaction: long documents make shorter batches, so
+# that no transaction holds the write lock (and the annotators waiting for it) for long.
+BATCH_CHARACTERS = 2_000_000
+WAIT_SECONDS = 0.5  # between looks at another import this one waits for
 
 
 @dataclass
@@ -59,14 +68,30 @@ def token_offsets(doc) -> list[tuple[int, int]]:
     return [(token.idx, token.idx + len(token)) for token in doc]
 
 
-def _batches(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
+def _batches(items: Iterable[Record | Problem], size: int, characters: int = BATCH_CHARACTERS) -> Iterator[list]:
+    """Lists of up to ``size`` items holding up to about ``characters`` of text."""
+    batch: list = []
+    held = 0
+    for item in items:
+        batch.append(item)
+        held += len(item.text) if isinstance(item, Record) else 0
+        if len(batch) >= size or held >= characters:
+            yield batch
+            batch, held = [], 0
+    if batch:
         yield batch
 
 
+@dataclass
+class _Prepared:
+    """One batch, tokenized and checked: what its transaction writes."""
+
+    good: list[tuple[Record, str, str | None]]  # (record, input hash, whose answer or None)
+    size: int  # items read, problems included (the progress bar counts them)
+
+
 class Importer:
-    """One import into one dataset; ``run`` does it all in one transaction."""
+    """One import into one dataset; ``run`` stores all of it or none."""
 
     def __init__(self, store: Store, config: LabelsConfig, dataset: str, nlp=None, annotator: str | None = None,
                  as_answers: bool = False, skip_invalid: bool = False, batch_size: int = BATCH_SIZE):  # fmt: skip
@@ -83,13 +108,55 @@ class Importer:
         self.result.files = len(files)
         # The total is not known without reading everything: the bar counts what was read
         # (duplicates too: "44 read" for 43 new documents and one already there).
-        with self.store.write(), progress_bar(f"importing into {self.dataset}", unit=" read") as advance:
-            self.store.ensure_dataset(self.dataset, self.config.lang, self.config.names)
+        with progress_bar(f"importing into {self.dataset}", unit=" read") as advance:
             records = self._records(files, fmt, split, advance)
-            for batch in _batches(records, self.batch_size):
-                self._import_batch(batch)
-                advance(len(batch))
+            prepared = (self._prepare(batch) for batch in _batches(records, self.batch_size))
+            # Two batches are checked before the first write: a file of one batch is one
+            # transaction, as small imports always were.
+            first, second = next(prepared, None), next(prepared, None)
+            if second is None:
+                with self.store.write():
+                    self.store.ensure_dataset(self.dataset, self.config.lang, self.config.names)
+                    if first is not None:
+                        self._write(first, None)
+                advance(first.size if first else 0)
+            else:
+                self._run_pending([first, second], prepared, advance)
         return self.result
+
+    def _run_pending(self, ready: list[_Prepared], rest: Iterator[_Prepared], advance: Callable[..., None]) -> None:
+        """A transaction per batch, hidden from readers until the last one; undone on failure."""
+        import_id = self._start_import()
+        try:
+            for batch in chain(ready, rest):
+                with self.store.write():
+                    self.store.keep_import_alive(import_id)
+                    self._write(batch, import_id)
+                advance(batch.size)
+            with self.store.write():
+                self.store.ensure_dataset(self.dataset, self.config.lang, self.config.names)
+                self.store.finish_import(import_id)
+        except BaseException:
+            self.store.undo_import(import_id)  # if this fails too (or is killed), the next open does it
+            raise
+        self.store.forget_import(import_id)
+
+    def _start_import(self) -> int:
+        """Register this import; while another one runs in this store, wait for it."""
+        said = False
+        while True:
+            try:
+                with self.store.write():
+                    return self.store.start_import(self.dataset)
+            except ImportBusy as busy:
+                if self.store.clean_up_imports():  # it was a dead one, now undone
+                    continue
+                if not said:
+                    from annotator.preannotate import stderr_note
+
+                    stderr_note(f"waiting for {busy.running} to finish")
+                    said = True
+                time.sleep(WAIT_SECONDS)
 
     def _records(self, files: list[Path], fmt: str, split: str, advance: Callable[..., None]) -> Iterator[Record | Problem]:
         for number, path in enumerate(files, start=1):
@@ -102,7 +169,9 @@ class Importer:
             raise UserError(f"{problem} (nothing was imported; --skip-invalid imports the other lines)")
         self.result.skipped.append(problem)
 
-    def _import_batch(self, batch: list[Record | Problem]) -> None:
+    def _prepare(self, batch: list[Record | Problem]) -> _Prepared:
+        """Tokenize and check a batch (no store access): its problems stop the import here,
+        before its transaction, unless ``skip_invalid``."""
         problems = [(at, item) for at, item in enumerate(batch) if isinstance(item, Problem)]
         records = [(at, item) for at, item in enumerate(batch) if isinstance(item, Record)]
         untokenized = [r for _, r in records if r.tokens is None]
@@ -117,13 +186,18 @@ class Importer:
                 good.append((record, input_hash(record.text), checked))
         for _, problem in sorted(problems, key=lambda item: item[0]):  # in file order
             self._problem(problem)
+        return _Prepared(good, len(batch))
+
+    def _write(self, batch: _Prepared, import_id: int | None) -> None:
+        """Write a prepared batch (inside the caller's transaction)."""
+        good = batch.good
         self.result.read += len(good)
         self.result.added += self.store.insert_documents(
-            self.dataset, [(digest, r.text, dumps(r.meta), dumps(r.tokens)) for r, digest, _ in good]
+            self.dataset, [(digest, r.text, dumps(r.meta), dumps(r.tokens)) for r, digest, _ in good], import_id
         )
         with_spans = [(r, digest, who) for r, digest, who in good if r.spans is not None or r.answer]
         if with_spans:
-            self._store_spans(with_spans)
+            self._store_spans(with_spans, import_id)
 
     def _check(self, record: Record) -> Problem | str | None:
         """A Problem, or who the record's answer belongs to (None: spans are suggestions)."""
@@ -143,7 +217,7 @@ class Importer:
             return Problem(record.where, "an answer with no annotator (no _annotator_id or _session_id); give --annotator NAME")
         return who if record.answer else None
 
-    def _store_spans(self, items: list[tuple[Record, str, str | None]]) -> None:
+    def _store_spans(self, items: list[tuple[Record, str, str | None]], import_id: int | None) -> None:
         ids = self.store.document_ids(self.dataset, {digest for _, digest, _ in items})
         suggestions, answers = [], []
         for record, digest, who in items:
@@ -160,9 +234,9 @@ class Importer:
                 answers.append((doc_id, who, record.answer, spans, answered_at, answered_at))
                 self._answered[key] = value
         if suggestions:
-            self.result.suggestions += self.store.set_suggestions(suggestions, replace=False)
+            self.result.suggestions += self.store.add_suggestions(suggestions, import_id)
         if answers:
-            self.result.answers += self.store.append_answers(answers)
+            self.result.answers += self.store.append_answers(answers, import_id)
 
 
 def import_files(store: Store, config: LabelsConfig, paths: Iterable[Path], dataset: str, fmt: str = "auto",

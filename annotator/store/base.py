@@ -12,7 +12,7 @@ from pathlib import Path
 from annotator.core.spans import Span, spans_from_json, spans_to_json
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, NewDocument, Review
 from annotator.store.connection import BUSY_TIMEOUT_SECONDS, StoreError, _Database
-from annotator.store.rows import LATEST_ANSWERS, _answer, _document, _review
+from annotator.store.rows import LATEST_ANSWERS, _answer, _document, _review, visible
 from annotator.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 NO_STORE_HINT = "run `annotator` once to import the demo, or `annotator import PATH --dataset NAME`; or give --db"
@@ -109,9 +109,11 @@ class StoreBase:
     def datasets(self) -> list[str]:
         # One index look-up per dataset (a skip-scan) instead of reading every document's
         # index entry: 12 ms -> 0.02 ms on 100,000 documents, paid at every annotate start.
-        sql = """WITH RECURSIVE names(name) AS (
-                   SELECT MIN(dataset) FROM documents
-                   UNION ALL SELECT (SELECT MIN(dataset) FROM documents WHERE dataset > name) FROM names WHERE name IS NOT NULL)
+        # A dataset with no visible document (one an import is still filling) is not listed.
+        first = f"SELECT dataset FROM documents d WHERE dataset {{}} AND {visible()} ORDER BY dataset LIMIT 1"
+        sql = f"""WITH RECURSIVE names(name) AS (
+                   SELECT ({first.format(">= ''")})
+                   UNION ALL SELECT ({first.format("> name")}) FROM names WHERE name IS NOT NULL)
                  SELECT name FROM names WHERE name IS NOT NULL"""
         return [r[0] for r in self.db.execute(sql)]
 
@@ -143,13 +145,13 @@ class StoreBase:
         return _document(rows[0])
 
     def documents(self, dataset: str) -> Iterator[Document]:
-        for row in self.db.query("SELECT * FROM documents WHERE dataset = ? ORDER BY id", [dataset]):
+        for row in self.db.query(f"SELECT * FROM documents d WHERE dataset = ? AND {visible()} ORDER BY id", [dataset]):
             yield _document(row)
 
     def count_documents(self, dataset: str | None = None) -> int:
         if dataset is None:
-            return self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-        return self.db.execute("SELECT COUNT(*) FROM documents WHERE dataset = ?", [dataset]).fetchone()[0]
+            return self.db.execute(f"SELECT COUNT(*) FROM documents d WHERE {visible()}").fetchone()[0]
+        return self.db.execute(f"SELECT COUNT(*) FROM documents d WHERE dataset = ? AND {visible()}", [dataset]).fetchone()[0]
 
     # -- suggestions ---------------------------------------------------------------------
 
@@ -175,7 +177,7 @@ class StoreBase:
         self, dataset: str, source: str, unanswered_only: bool = False, limit: int | None = None
     ) -> list[int]:
         sql = (
-            "SELECT id FROM documents d WHERE dataset = ? AND NOT EXISTS "
+            f"SELECT id FROM documents d WHERE dataset = ? AND {visible()} AND NOT EXISTS "
             "(SELECT 1 FROM suggestions s WHERE s.document = d.id AND s.source = ?)"
         )
         if unanswered_only:
@@ -184,7 +186,7 @@ class StoreBase:
         return [r[0] for r in self.db.execute(sql, [dataset, source])]
 
     def unanswered_documents(self, dataset: str) -> list[int]:
-        sql = "SELECT id FROM documents d WHERE dataset = ? AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id) ORDER BY id"
+        sql = f"SELECT id FROM documents d WHERE dataset = ? AND {visible()} AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id) ORDER BY id"
         return [r[0] for r in self.db.execute(sql, [dataset])]
 
     # -- annotate screen: what the pre-annotation worker prepares next ---------------------
@@ -192,7 +194,7 @@ class StoreBase:
     def documents_lacking_suggestions(self, dataset: str, from_id: int, limit: int) -> list[int]:
         """Up to ``limit`` documents with id >= ``from_id`` and no suggestions from any source."""
         sql = (
-            "SELECT id FROM documents d WHERE dataset = ? AND id >= ? AND NOT EXISTS "
+            f"SELECT id FROM documents d WHERE dataset = ? AND id >= ? AND {visible()} AND NOT EXISTS "
             "(SELECT 1 FROM suggestions s WHERE s.document = d.id) ORDER BY id LIMIT ?"
         )
         return [r[0] for r in self.db.execute(sql, [dataset, from_id, int(limit)])]
@@ -237,7 +239,7 @@ class StoreBase:
 
     def latest_answers(self, dataset: str, annotator: str | None = None) -> list[Answer]:
         """The answer that counts for each (document, annotator) in the dataset, by document id."""
-        sql = f"SELECT l.* FROM ({LATEST_ANSWERS}) l JOIN documents d ON d.id = l.document WHERE d.dataset = ?"
+        sql = f"SELECT l.* FROM ({LATEST_ANSWERS}) l JOIN documents d ON d.id = l.document WHERE d.dataset = ? AND {visible()}"
         params: list = [dataset]
         if annotator is not None:
             sql, params = sql + " AND l.annotator = ?", params + [annotator]
@@ -254,11 +256,11 @@ class StoreBase:
 
     def answers_by(self, dataset: str, annotator: str) -> list[Answer]:
         """All of one annotator's answers in the dataset, oldest first (for undo and rates)."""
-        sql = "SELECT a.* FROM answers a JOIN documents d ON d.id = a.document WHERE d.dataset = ? AND a.annotator = ? ORDER BY a.id"
+        sql = f"SELECT a.* FROM answers a JOIN documents d ON d.id = a.document WHERE d.dataset = ? AND {visible()} AND a.annotator = ? ORDER BY a.id"
         return [_answer(row) for row in self.db.query(sql, [dataset, annotator])]
 
     def annotators(self, dataset: str) -> list[str]:
-        sql = "SELECT DISTINCT a.annotator FROM answers a JOIN documents d ON d.id = a.document WHERE d.dataset = ? ORDER BY 1"
+        sql = f"SELECT DISTINCT a.annotator FROM answers a JOIN documents d ON d.id = a.document WHERE d.dataset = ? AND {visible()} ORDER BY 1"
         return [r[0] for r in self.db.execute(sql, [dataset])]
 
     # -- reviews -----------------------------------------------------------------------------
@@ -275,7 +277,7 @@ class StoreBase:
 
     def latest_reviews(self, dataset: str) -> dict[int, Review]:
         sql = (
-            "SELECT r.* FROM reviews r JOIN documents d ON d.id = r.document WHERE d.dataset = ? "
+            f"SELECT r.* FROM reviews r JOIN documents d ON d.id = r.document WHERE d.dataset = ? AND {visible()} "
             "AND r.id = (SELECT MAX(id) FROM reviews r2 WHERE r2.document = r.document)"
         )
         return {row["document"]: _review(row) for row in self.db.query(sql, [dataset])}

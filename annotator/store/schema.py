@@ -7,9 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from annotator.store.connection import _Database as Database
 
-
-
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _migrate_to_1(db: Database) -> None:
@@ -82,5 +80,36 @@ def _migrate_to_2(db: Database) -> None:
     db["answers"].create_index(["document", "answer", "annotator"], if_not_exists=True)
 
 
+def _migrate_to_pending_imports(db: Database) -> None:
+    # A long import commits in short batches yet appears all at once: its documents are
+    # marked in import_documents (a narrow table: the readers' check is one key look-up,
+    # never a read of the document row) and hidden until one short transaction sets the
+    # import's state to done. Its answers and suggestions on documents already visible wait in
+    # import_answers / import_suggestions and move in that same transaction. A killed
+    # import's rows are deleted on the next open (annotator/store/imports.py).
+    db["imports"].create(
+        {"id": int, "dataset": str, "state": str, "pid": int, "host": str, "started_at": float, "heartbeat_at": float},
+        pk="id",
+        not_null={"dataset", "state"},
+        if_not_exists=True,
+    )
+    db.execute("CREATE TABLE IF NOT EXISTS import_documents (document INTEGER PRIMARY KEY, import INTEGER NOT NULL)")
+    db["import_answers"].create(
+        {"import": int, "document": int, "annotator": str, "answer": str, "spans": str,
+         "started_at": float, "answered_at": float, "duration": float},  # fmt: skip
+        if_not_exists=True,
+    )
+    db["import_suggestions"].create(
+        {"import": int, "document": int, "source": str, "spans": str, "made_at": float}, if_not_exists=True
+    )
+    for table in ("import_answers", "import_suggestions"):
+        db[table].create_index(["import"], if_not_exists=True)
+    # Which import wrote an answer or suggestion: a killed import deletes its own rows on
+    # its documents, not rows someone else attached to them meanwhile.
+    for table in ("answers", "suggestions"):
+        if "import_id" not in db[table].columns_dict:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN import_id INTEGER")
+
+
 # Forward migrations: MIGRATIONS[n] takes a store at version n to version n + 1.
-MIGRATIONS = {0: _migrate_to_1, 1: _migrate_to_2}
+MIGRATIONS = {0: _migrate_to_1, 1: _migrate_to_2, 2: _migrate_to_pending_imports}
