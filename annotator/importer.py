@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
+from typing import TypeVar
 
 from srsly import json_dumps as dumps  # ujson: the import's JSON is on the hot path
 
@@ -36,6 +37,7 @@ BATCH_SIZE = 2000
 # that no transaction holds the write lock (and the annotators waiting for it) for long.
 BATCH_CHARACTERS = 2_000_000
 WAIT_SECONDS = 0.5  # between looks at another import this one waits for
+T = TypeVar("T")
 
 
 @dataclass
@@ -115,18 +117,21 @@ class Importer:
             # transaction, as small imports always were.
             first, second = next(prepared, None), next(prepared, None)
             if second is None:
-                with self.store.write():
-                    self.store.ensure_dataset(self.dataset, self.config.lang, self.config.names)
-                    if first is not None:
-                        self._write(first, None)
+                self._when_no_other_import(lambda: self._write_at_once(first))
                 advance(first.size if first else 0)
             else:
                 self._run_pending([first, second], prepared, advance)
         return self.result
 
+    def _write_at_once(self, batch: _Prepared | None) -> None:
+        self.store.refuse_while_importing()  # its hidden documents are not there to share
+        self.store.ensure_dataset(self.dataset, self.config.lang, self.config.names)
+        if batch is not None:
+            self._write(batch, None)
+
     def _run_pending(self, ready: list[_Prepared], rest: Iterator[_Prepared], advance: Callable[..., None]) -> None:
         """A transaction per batch, hidden from readers until the last one; undone on failure."""
-        import_id = self._start_import()
+        import_id = self._when_no_other_import(lambda: self.store.start_import(self.dataset))
         try:
             for batch in chain(ready, rest):
                 with self.store.write():
@@ -141,13 +146,14 @@ class Importer:
             raise
         self.store.forget_import(import_id)
 
-    def _start_import(self) -> int:
-        """Register this import; while another one runs in this store, wait for it."""
+    def _when_no_other_import(self, write: Callable[[], T]) -> T:
+        """``write()`` in a transaction once no other import runs in this store: one at a
+        time, or one could take the other's hidden documents for present."""
         said = False
         while True:
             try:
                 with self.store.write():
-                    return self.store.start_import(self.dataset)
+                    return write()
             except ImportBusy as busy:
                 if self.store.clean_up_imports():  # it was a dead one, now undone
                     continue

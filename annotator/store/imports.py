@@ -77,15 +77,20 @@ def _gone(pid: int | None, host: str | None, heartbeat_at: float | None, now: fl
 class Imports:
     # -- the import's side (each call inside the caller's write transaction) -----------------
 
-    def start_import(self, dataset: str) -> int:
-        """Register a pending import into ``dataset``; raises ``ImportBusy`` while another
-        live import is registered (imports run one at a time: two at once could each
-        take the other's hidden documents for their own). Call inside ``write()``."""
-        now = time.time()
-        # Also when that one is dead: the caller cleans it up (outside this transaction) and tries again.
+    def refuse_while_importing(self) -> None:
+        """Raise ``ImportBusy`` while an import is registered and not done (imports run one
+        at a time: two at once could each take the other's hidden documents for present;
+        also when that one is dead: the caller cleans it up, outside this transaction, and
+        tries again). Call inside ``write()``."""
         running = self.db.execute("SELECT id, dataset, pid, host FROM imports WHERE state != 'done' LIMIT 1").fetchone()
         if running:
             raise ImportBusy(RunningImport(*running))
+
+    def start_import(self, dataset: str) -> int:
+        """Register a pending import into ``dataset`` (``refuse_while_importing`` first).
+        Call inside ``write()``."""
+        now = time.time()
+        self.refuse_while_importing()
         cursor = self.db.execute(
             "INSERT INTO imports (dataset, state, pid, host, started_at, heartbeat_at) VALUES (?, 'pending', ?, ?, ?, ?)",
             [dataset, os.getpid(), _host(), now, now],

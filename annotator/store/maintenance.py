@@ -169,7 +169,7 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
         version = conn.execute("SELECT version FROM schema").fetchone()[0] if "schema" in tables else 0
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path}: not an annotator store ({error})") from None
-    if not 1 <= version <= SCHEMA_VERSION:  # versions since 1 add only indexes: rows read alike
+    if not 1 <= version <= SCHEMA_VERSION:  # rows read alike since 1 (later: indexes; import bookkeeping, see _visible_in)
         conn.close()
         raise StoreError(f"{path}: store schema {version}, this annotator uses {SCHEMA_VERSION}; open it once with this version first")
     return conn

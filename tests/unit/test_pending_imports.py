@@ -190,7 +190,8 @@ def test_a_long_import_leaves_no_bookkeeping_behind(tmp_path, config):
         assert store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
 
 
-def test_two_imports_at_once_run_one_after_the_other(tmp_path, config, capsys):
+@pytest.mark.parametrize("batch_size", [4, 2000], ids=["in batches", "in one transaction"])
+def test_two_imports_at_once_run_one_after_the_other(tmp_path, config, capsys, batch_size):
     store, _ = make_store(tmp_path / "s.db", VISIBLE)
     first_id, _ = pending_import(store)  # this process's, so alive: the second waits for it
     path = write_jsonl(tmp_path / "ok.jsonl", [{"text": f"Document {n} about Iraq."} for n in range(20)])
@@ -198,7 +199,7 @@ def test_two_imports_at_once_run_one_after_the_other(tmp_path, config, capsys):
 
     def second_import():
         with Store(tmp_path / "s.db") as mine:
-            run_import(mine, config, [path], dataset="d", batch_size=4)
+            run_import(mine, config, [path], dataset="d", batch_size=batch_size)
         finished["second"] = time.monotonic()
 
     thread = threading.Thread(target=second_import)
