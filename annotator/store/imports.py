@@ -9,8 +9,8 @@ already visible wait in ``import_answers`` / ``import_suggestions``. One short t
 moves the waiting rows and sets the state to ``done``: everything appears at once. The
 marks are then deleted in batches.
 
-An import whose process is gone (not alive on this host, or no heartbeat for
-``STALE_SECONDS``) is marked ``abandoned`` on the next open of the store and its rows are
+An import whose process is gone (on this host: no such process; from another host: no
+heartbeat for ``STALE_SECONDS``) is marked ``abandoned`` on the next open of the store and its rows are
 deleted in batches; until the last batch they stay hidden. Imports into one store run one
 at a time: a second one waits for the first (``ImportBusy``).
 """
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from annotator.errors import UserError
 
-STALE_SECONDS = 120.0  # an import commits every batch (well under a second): silence this long means it is gone
+STALE_SECONDS = 120.0  # an import beats at every batch (well under a second apart): this long silent, it is gone
 CLEANUP_BATCH = 2000  # documents deleted (or unmarked) per transaction while cleaning up
 
 
@@ -67,10 +67,10 @@ def _process_alive(pid: int) -> bool:
 
 
 def _gone(pid: int | None, host: str | None, heartbeat_at: float | None, now: float) -> bool:
-    if pid == os.getpid() and host == _host():
-        return False
-    if host == _host() and pid is not None and not _process_alive(pid):
-        return True
+    """On this host the process tells (a slow import is not a dead one); from another
+    host (a shared file system) only the heartbeat can."""
+    if host == _host() and pid is not None:
+        return pid != os.getpid() and not _process_alive(pid)
     return heartbeat_at is None or now - heartbeat_at > STALE_SECONDS
 
 
@@ -105,7 +105,7 @@ class Imports:
         )
         if cursor.rowcount != 1:
             raise ImportAbandoned(
-                f"the import was taken for abandoned (no heartbeat for {STALE_SECONDS:.0f} s) and undone; run it again"
+                "the import was taken for abandoned and undone meanwhile (nothing of it was kept); run it again"
             )
 
     def mark_documents(self, import_id: int, after_id: int) -> None:
