@@ -3,13 +3,13 @@
 Records stream from the readers in batches; each batch is tokenized with
 ``nlp.tokenizer.pipe`` (the model's tokenizer when one is configured and installed,
 else ``spacy.blank(lang)``) and checked without holding the store's write lock, then
-written with ``executemany`` in a short transaction of its own. A file of one batch is
-one transaction, as it always was. A longer one is a pending import of the store
+written with ``executemany`` in a short transaction of its own. A file of up to
+READ_AHEAD batches is one transaction, as it always was. A longer one is a pending import of the store
 (annotator/store/imports.py): its rows stay hidden from every reader until the last
 transaction makes them visible together, and a failure or a kill undoes them. So any
-bad line leaves the store as before (byte for byte when it is in the first two batches,
-which are checked before anything is written), unless ``skip_invalid`` is set: then bad
-lines are reported and the rest is imported.
+bad line leaves the store as before (byte for byte when it is in the first READ_AHEAD
+batches, which are checked before anything is written), unless ``skip_invalid`` is set:
+then bad lines are reported and the rest is imported.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import TypeVar
 
@@ -32,10 +32,13 @@ from annotator.labels import LabelsConfig
 from annotator.progress import progress_bar
 from annotator.store import ImportBusy, Store
 
-BATCH_SIZE = 2000
-# A batch's text is written in one transaction: long documents make shorter batches, so
-# that no transaction holds the write lock (and the annotators waiting for it) for long.
-BATCH_CHARACTERS = 2_000_000
+# Each batch is written in one transaction, right after it is tokenized: small ones hold
+# the write lock a few milliseconds, and tokenizing the next leaves it free for long
+# enough that annotators waiting for it get in at once (back-to-back transactions would
+# not: SQLite's busy handler sleeps, and the lock is taken again before it wakes).
+BATCH_SIZE = 500
+BATCH_CHARACTERS = 500_000  # long documents make shorter batches
+READ_AHEAD = 8  # batches checked before the first write: a file of up to 4,000 lines is one transaction
 WAIT_SECONDS = 0.5  # between looks at another import this one waits for
 T = TypeVar("T")
 
@@ -96,11 +99,12 @@ class Importer:
     """One import into one dataset; ``run`` stores all of it or none."""
 
     def __init__(self, store: Store, config: LabelsConfig, dataset: str, nlp=None, annotator: str | None = None,
-                 as_answers: bool = False, skip_invalid: bool = False, batch_size: int = BATCH_SIZE):  # fmt: skip
+                 as_answers: bool = False, skip_invalid: bool = False, batch_size: int = BATCH_SIZE,
+                 read_ahead: int = READ_AHEAD):  # fmt: skip
         self.store, self.config, self.dataset = store, config, dataset
         self.nlp = nlp if nlp is not None else blank_tokenizer(config.lang)
         self.annotator, self.as_answers, self.skip_invalid = annotator, as_answers, skip_invalid
-        self.batch_size = batch_size
+        self.batch_size, self.read_ahead = batch_size, read_ahead
         self.result = ImportResult()
         self.labels = set(config.names)
         self._answered: dict[tuple[int, str], tuple[str, tuple[Span, ...]]] = {}
@@ -113,20 +117,20 @@ class Importer:
         with progress_bar(f"importing into {self.dataset}", unit=" read") as advance:
             records = self._records(files, fmt, split, advance)
             prepared = (self._prepare(batch) for batch in _batches(records, self.batch_size))
-            # Two batches are checked before the first write: a file of one batch is one
-            # transaction, as small imports always were.
-            first, second = next(prepared, None), next(prepared, None)
-            if second is None:
-                self._when_no_other_import(lambda: self._write_at_once(first))
-                advance(first.size if first else 0)
+            # The first batches are checked before anything is written: a file of no more
+            # is one transaction, as small imports always were.
+            ready = list(islice(prepared, self.read_ahead + 1))
+            if len(ready) <= self.read_ahead:
+                self._when_no_other_import(lambda: self._write_at_once(ready))
+                advance(sum(batch.size for batch in ready))
             else:
-                self._run_pending([first, second], prepared, advance)
+                self._run_pending(ready, prepared, advance)
         return self.result
 
-    def _write_at_once(self, batch: _Prepared | None) -> None:
+    def _write_at_once(self, batches: list[_Prepared]) -> None:
         self.store.refuse_while_importing()  # its hidden documents are not there to share
         self.store.ensure_dataset(self.dataset, self.config.lang, self.config.names)
-        if batch is not None:
+        for batch in batches:
             self._write(batch, None)
 
     def _run_pending(self, ready: list[_Prepared], rest: Iterator[_Prepared], advance: Callable[..., None]) -> None:

@@ -145,7 +145,7 @@ def test_broken_patterns_json_says_what_and_where(tmp_path):
 
 
 def test_bad_line_deep_in_a_long_file_leaves_every_row_as_it_was(project, monkeypatch, capsys):
-    """Past the first two batches the import has committed hidden batches: the error undoes
+    """Past the batches read ahead the import has committed hidden batches: the error undoes
     them. Every row is as before (the file's pages were written, so not its bytes)."""
     from tests.unit.stores import dump
 

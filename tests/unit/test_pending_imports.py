@@ -161,7 +161,7 @@ def test_a_bad_line_after_batches_were_committed_leaves_nothing(tmp_path, config
     lines[16] = {"text": ""}
     path = write_jsonl(tmp_path / "bad.jsonl", lines)
     with pytest.raises(UserError, match=r"bad.jsonl:17: empty text \(nothing was imported"):
-        run_import(store, config, [path], dataset="d", batch_size=4)
+        run_import(store, config, [path], dataset="d", batch_size=4, read_ahead=2)
     assert dump(tmp_path / "s.db") == before  # every row as before (the file's pages were written)
 
 
@@ -169,7 +169,7 @@ def store_bytes(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("s.db*")) if p.stat().st_size}
 
 
-def test_a_bad_line_in_the_first_two_batches_leaves_the_file_byte_for_byte(tmp_path, config):
+def test_a_bad_line_in_the_batches_read_ahead_leaves_the_file_byte_for_byte(tmp_path, config):
     make_store(tmp_path / "s.db", VISIBLE)[0].close()
     store = Store(tmp_path / "s.db")
     before = store_bytes(tmp_path)
@@ -177,14 +177,14 @@ def test_a_bad_line_in_the_first_two_batches_leaves_the_file_byte_for_byte(tmp_p
     lines[6] = {"text": ""}
     path = write_jsonl(tmp_path / "bad.jsonl", lines)
     with pytest.raises(UserError, match="bad.jsonl:7"):
-        run_import(store, config, [path], dataset="d", batch_size=4)
+        run_import(store, config, [path], dataset="d", batch_size=4, read_ahead=2)
     assert store_bytes(tmp_path) == before
 
 
 def test_a_long_import_leaves_no_bookkeeping_behind(tmp_path, config):
     store, _ = make_store(tmp_path / "s.db", VISIBLE)
     lines = [{"text": f"Document {n} about Iraq."} for n in range(20)] + [{"text": VISIBLE[0]}]
-    result = run_import(store, config, [write_jsonl(tmp_path / "ok.jsonl", lines)], dataset="d", batch_size=4)
+    result = run_import(store, config, [write_jsonl(tmp_path / "ok.jsonl", lines)], dataset="d", batch_size=4, read_ahead=2)
     assert (result.added, result.present) == (20, 1) and store.count_documents("d") == 22
     for table in ("imports", "import_documents", "import_answers", "import_suggestions"):
         assert store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
@@ -199,7 +199,7 @@ def test_two_imports_at_once_run_one_after_the_other(tmp_path, config, capsys, b
 
     def second_import():
         with Store(tmp_path / "s.db") as mine:
-            run_import(mine, config, [path], dataset="d", batch_size=batch_size)
+            run_import(mine, config, [path], dataset="d", batch_size=batch_size, read_ahead=2)
         finished["second"] = time.monotonic()
 
     thread = threading.Thread(target=second_import)
@@ -220,7 +220,7 @@ def test_merge_does_not_carry_another_stores_import_ids(tmp_path, config):
     lines = [{"text": TEXT_A, "spans": [], "answer": "accept", "_annotator_id": "ann"}] + [
         {"text": f"Document {n} about Iraq."} for n in range(10)
     ]
-    run_import(other, config, [write_jsonl(tmp_path / "a.jsonl", lines)], dataset="d", batch_size=4)
+    run_import(other, config, [write_jsonl(tmp_path / "a.jsonl", lines)], dataset="d", batch_size=4, read_ahead=2)
     assert other.db.execute("SELECT COUNT(*) FROM answers WHERE import_id IS NOT NULL").fetchone()[0] == 1
     here, _ = make_store(tmp_path / "here.db", [])
     assert here.merge_from(tmp_path / "other.db")["answers"] == 1
