@@ -20,13 +20,13 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from annotator.errors import UserError
 
 STALE_SECONDS = 120.0  # an import beats at every batch (well under a second apart): this long silent, it is gone
-CLEANUP_BATCH = 2000  # documents deleted (or unmarked) per transaction while cleaning up
+CLEANUP_BATCH = 1000  # documents deleted per transaction while cleaning up (five times as many marks of a done one)
 
 
 @dataclass(frozen=True)
@@ -146,10 +146,25 @@ class Imports:
 
     def forget_import(self, import_id: int) -> None:
         """Remove a done import's marks, a batch per transaction, then its row."""
-        while self._unmark_batch(import_id):
-            pass
+        self._in_turns(lambda: self.db.execute(
+            "DELETE FROM import_documents WHERE document IN (SELECT document FROM import_documents WHERE import = ? LIMIT ?)",
+            [import_id, CLEANUP_BATCH * 5],
+        ).rowcount)  # fmt: skip
         with self.write():
             self.db.execute("DELETE FROM imports WHERE id = ? AND state = 'done'", [import_id])
+
+    def _in_turns(self, step: Callable[[], int]) -> None:
+        """Run ``step`` (which returns how many rows it did) in a transaction of its own
+        until it does none, resting between: the lock is free two thirds of the time, so
+        writers asleep in SQLite's busy handler find it free when they wake (back-to-back
+        transactions would keep it taken for the whole cleanup)."""
+        while True:
+            started = time.perf_counter()
+            with self.write():
+                done = step()
+            if not done:
+                return
+            time.sleep(max(0.005, 2 * (time.perf_counter() - started)))
 
     def undo_import(self, import_id: int) -> None:
         """Delete a failed import's rows (never visible), a batch per transaction."""
@@ -182,45 +197,36 @@ class Imports:
         return undone
 
     def _delete_import(self, import_id: int) -> None:
-        while True:
-            with self.write():
-                batch = [r[0] for r in self.db.execute(
-                    "SELECT document FROM import_documents WHERE import = ? LIMIT ?", [import_id, CLEANUP_BATCH]
-                )]  # fmt: skip
-                if not batch:
-                    break
-                marks = f"({','.join('?' * len(batch))})"
-                for table in ("answers", "suggestions"):
-                    self.db.execute(f"DELETE FROM {table} WHERE import_id = ? AND document IN {marks}", [import_id, *batch])
-                # A document someone else gave an answer, suggestion or review meanwhile (a
-                # merge of the same text) is theirs too: it stays, unmarked.
-                self.db.execute(
-                    f"DELETE FROM documents WHERE id IN {marks}"
-                    " AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = documents.id)"
-                    " AND NOT EXISTS (SELECT 1 FROM suggestions s WHERE s.document = documents.id)"
-                    " AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.document = documents.id)",
-                    batch,
-                )
-                self.db.execute(f"DELETE FROM import_documents WHERE document IN {marks}", batch)
+        self._in_turns(lambda: self._delete_batch(import_id))
         for table in ("import_answers", "import_suggestions"):
-            while True:
-                with self.write():
-                    cursor = self.db.execute(
-                        f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE import = ? LIMIT ?)",
-                        [import_id, CLEANUP_BATCH * 5],
-                    )
-                if not cursor.rowcount:
-                    break
+            self._in_turns(lambda: self.db.execute(
+                f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE import = ? LIMIT ?)",
+                [import_id, CLEANUP_BATCH],
+            ).rowcount)  # fmt: skip
         with self.write():
             self.db.execute("DELETE FROM imports WHERE id = ?", [import_id])
 
-    def _unmark_batch(self, import_id: int) -> int:
-        with self.write():
-            cursor = self.db.execute(
-                "DELETE FROM import_documents WHERE document IN (SELECT document FROM import_documents WHERE import = ? LIMIT ?)",
-                [import_id, CLEANUP_BATCH * 10],
-            )
-        return cursor.rowcount
+    def _delete_batch(self, import_id: int) -> int:
+        """Delete a batch of an undone import's documents and their rows; how many."""
+        batch = [r[0] for r in self.db.execute(
+            "SELECT document FROM import_documents WHERE import = ? LIMIT ?", [import_id, CLEANUP_BATCH]
+        )]  # fmt: skip
+        if not batch:
+            return 0
+        marks = f"({','.join('?' * len(batch))})"
+        for table in ("answers", "suggestions"):
+            self.db.execute(f"DELETE FROM {table} WHERE import_id = ? AND document IN {marks}", [import_id, *batch])
+        # A document someone else gave an answer, suggestion or review meanwhile (a merge
+        # of the same text) is theirs too: it stays, unmarked.
+        self.db.execute(
+            f"DELETE FROM documents WHERE id IN {marks}"
+            " AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = documents.id)"
+            " AND NOT EXISTS (SELECT 1 FROM suggestions s WHERE s.document = documents.id)"
+            " AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.document = documents.id)",
+            batch,
+        )
+        self.db.execute(f"DELETE FROM import_documents WHERE document IN {marks}", batch)
+        return len(batch)
 
     def import_rows(self, import_id: int) -> int:
         """Rows of import ``import_id`` still in the store (its registration, documents
