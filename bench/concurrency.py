@@ -219,8 +219,9 @@ def run(count: int = 100, import_lines: int = IMPORT_LINES) -> list[dict]:
     during = measure_during_import(import_lines)
     if during["problems"]:
         raise AssertionError("during an import: " + "; ".join(during["problems"][:5]))
-    rows.append(row(f"8 annotator processes each answering every {PACE_SECONDS} s while a {import_lines:,}-line import "
-                    "runs: p99 commit + next task, s", during["p99_step"], P99_STEP_LIMIT))  # fmt: skip
+    while_importing = f"8 annotator processes each answering every {PACE_SECONDS} s while a {import_lines:,}-line import runs"
+    rows.append(row(f"{while_importing}: p99 commit, s", during["p99_commit"], P99_STEP_LIMIT))
+    rows.append(row(f"{while_importing}: p99 commit + next task, s", during["p99_step"], P99_STEP_LIMIT))
     return rows
 
 
