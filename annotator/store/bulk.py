@@ -15,7 +15,9 @@ from annotator.store.rows import LATEST_ANSWERS, visible
 class Bulk:
     # -- import (bulk writes in the import's transactions) and stats (read-only counts) ---
 
-    def insert_documents(self, dataset: str, rows: list[tuple[str, str, str, str]], import_id: int | None = None) -> int:
+    def insert_documents(
+        self, dataset: str, rows: list[tuple[str, str, str, str]], import_id: int | None = None
+    ) -> int:
         """Bulk-add (input_hash, text, meta JSON, tokens JSON) rows not yet in the dataset;
         returns how many were new. One executemany: the import's hot path. With
         ``import_id`` the new documents are that pending import's (hidden until it is done)."""
@@ -42,7 +44,9 @@ class Bulk:
             found.update(self.db.execute(sql, [dataset, *chunk]).fetchall())
         return found
 
-    def append_answers(self, rows: Iterable[tuple[int, str, str, Iterable[Span], float, float]], import_id: int | None = None) -> int:
+    def append_answers(
+        self, rows: Iterable[tuple[int, str, str, Iterable[Span], float, float]], import_id: int | None = None
+    ) -> int:
         """Append imported (document, annotator, answer, spans, started_at, answered_at) rows.
         With ``import_id``: on the import's own documents they are written tagged; on
         documents others can see they wait in import_answers until the import is done."""
@@ -54,7 +58,8 @@ class Bulk:
         with self.write():
             direct, waiting = self._split_by_visibility(import_id, values)
             self.db.conn.executemany(
-                f"INSERT INTO answers ({columns}, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(*v, import_id) for v in direct]
+                f"INSERT INTO answers ({columns}, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*v, import_id) for v in direct],
             )
             self.db.conn.executemany(
                 f"INSERT INTO import_answers ({columns}, import) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(*v, import_id) for v in waiting]
