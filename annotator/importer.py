@@ -1,10 +1,15 @@
-"""Import: read files, tokenize, validate and store, all in one store transaction.
+"""Import: read files, tokenize, validate and store; all of it or none, never blocking others.
 
 Records stream from the readers in batches; each batch is tokenized with
 ``nlp.tokenizer.pipe`` (the model's tokenizer when one is configured and installed,
-else ``spacy.blank(lang)``), checked, and written with ``executemany``. Any bad line
-rolls the whole import back, so the store is exactly as before, unless
-``skip_invalid`` is set: then bad lines are reported and the rest is imported.
+else ``spacy.blank(lang)``) and checked without holding the store's write lock, then
+written with ``executemany`` in a short transaction of its own. A file of up to
+READ_AHEAD batches is one transaction, as it always was. A longer one is a pending import of the store
+(annotator/store/imports.py): its rows stay hidden from every reader until the last
+transaction makes them visible together, and a failure or a kill undoes them. So any
+bad line leaves the store as before (byte for byte when it is in the first READ_AHEAD
+batches, which are checked before anything is written), unless ``skip_invalid`` is set:
+then bad lines are reported and the rest is imported.
 """
 
 from __future__ import annotations
@@ -14,8 +19,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
+from typing import TypeVar
 
 from srsly import json_dumps as dumps  # ujson: the import's JSON is on the hot path
 
@@ -26,9 +32,17 @@ from annotator.io import Problem, Record, expand_paths, read_path
 from annotator.io.records import NotImported
 from annotator.labels import LabelsConfig
 from annotator.progress import progress_bar
-from annotator.store import Store
+from annotator.store import ImportBusy, Store
 
-BATCH_SIZE = 2000
+# Each batch is written in one transaction, right after it is tokenized: small ones hold
+# the write lock a few milliseconds, and tokenizing the next leaves it free for long
+# enough that annotators waiting for it get in at once (back-to-back transactions would
+# not: SQLite's busy handler sleeps, and the lock is taken again before it wakes).
+BATCH_SIZE = 500
+BATCH_CHARACTERS = 500_000  # long documents make shorter batches
+READ_AHEAD = 8  # batches checked before the first write: a file of up to 4,000 lines is one transaction
+WAIT_SECONDS = 0.5  # between looks at another import this one waits for
+T = TypeVar("T")
 
 
 @dataclass
@@ -62,23 +76,39 @@ def token_offsets(doc) -> list[tuple[int, int]]:
     return [(token.idx, token.idx + len(token)) for token in doc]
 
 
-def _batches(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
+def _batches(items: Iterable[Record | Problem], size: int, characters: int = BATCH_CHARACTERS) -> Iterator[list]:
+    """Lists of up to ``size`` items holding up to about ``characters`` of text."""
+    batch: list = []
+    held = 0
+    for item in items:
+        batch.append(item)
+        held += len(item.text) if isinstance(item, Record) else 0
+        if len(batch) >= size or held >= characters:
+            yield batch
+            batch, held = [], 0
+    if batch:
         yield batch
 
 
+@dataclass
+class _Prepared:
+    """One batch, tokenized and checked: what its transaction writes."""
+
+    good: list[tuple[Record, str, str | None]]  # (record, input hash, whose answer or None)
+    size: int  # items read, problems included (the progress bar counts them)
+
+
 class Importer:
-    """One import into one dataset; ``run`` does it all in one transaction."""
+    """One import into one dataset; ``run`` stores all of it or none."""
 
     def __init__(self, store: Store, config: LabelsConfig, dataset: str, nlp=None, annotator: str | None = None,
                  as_answers: bool = False, skip_invalid: bool = False, batch_size: int = BATCH_SIZE,
-                 text_column: str | None = None):  # fmt: skip
+                 text_column: str | None = None, read_ahead: int = READ_AHEAD):  # fmt: skip
         self.store, self.config, self.dataset = store, config, dataset
         self.text_column = text_column
         self.nlp = nlp if nlp is not None else blank_tokenizer(config.lang)
         self.annotator, self.as_answers, self.skip_invalid = annotator, as_answers, skip_invalid
-        self.batch_size = batch_size
+        self.batch_size, self.read_ahead = batch_size, read_ahead
         self.result = ImportResult()
         self.labels = set(config.names)
         self._answered: dict[tuple[int, str], tuple[str, tuple[Span, ...]]] = {}
@@ -88,13 +118,59 @@ class Importer:
         self.result.files = len(files)
         # The total is not known without reading everything: the bar counts what was read
         # (duplicates too: "44 read" for 43 new documents and one already there).
-        with self.store.write(), progress_bar(f"importing into {self.dataset}", unit=" read") as advance:
-            self.store.ensure_dataset(self.dataset, self.config.lang, self.config.names)
+        with progress_bar(f"importing into {self.dataset}", unit=" read") as advance:
             records = self._records(files, fmt, split, advance)
-            for batch in _batches(records, self.batch_size):
-                self._import_batch(batch)
-                advance(len(batch))
+            prepared = (self._prepare(batch) for batch in _batches(records, self.batch_size))
+            # The first batches are checked before anything is written: a file of no more
+            # is one transaction, as small imports always were.
+            ready = list(islice(prepared, self.read_ahead + 1))
+            if len(ready) <= self.read_ahead:
+                self._when_no_other_import(lambda: self._write_at_once(ready))
+                advance(sum(batch.size for batch in ready))
+            else:
+                self._run_pending(ready, prepared, advance)
         return self.result
+
+    def _write_at_once(self, batches: list[_Prepared]) -> None:
+        self.store.refuse_while_importing()  # its hidden documents are not there to share
+        self.store.ensure_dataset(self.dataset, self.config.lang, self.config.names)
+        for batch in batches:
+            self._write(batch, None)
+
+    def _run_pending(self, ready: list[_Prepared], rest: Iterator[_Prepared], advance: Callable[..., None]) -> None:
+        """A transaction per batch, hidden from readers until the last one; undone on failure."""
+        import_id = self._when_no_other_import(lambda: self.store.start_import(self.dataset))
+        try:
+            for batch in chain(ready, rest):
+                with self.store.write():
+                    self.store.keep_import_alive(import_id)
+                    self._write(batch, import_id)
+                advance(batch.size)
+            with self.store.write():
+                self.store.ensure_dataset(self.dataset, self.config.lang, self.config.names)
+                self.store.finish_import(import_id)
+        except BaseException:
+            self.store.undo_import(import_id)  # if this fails too (or is killed), the next open does it
+            raise
+        self.store.forget_import(import_id)
+
+    def _when_no_other_import(self, write: Callable[[], T]) -> T:
+        """``write()`` in a transaction once no other import runs in this store: one at a
+        time, or one could take the other's hidden documents for present."""
+        said = False
+        while True:
+            try:
+                with self.store.write():
+                    return write()
+            except ImportBusy as busy:
+                if self.store.clean_up_imports():  # it was a dead one, now undone
+                    continue
+                if not said:
+                    from annotator.preannotate import stderr_note
+
+                    stderr_note(f"waiting for {busy.running} to finish")
+                    said = True
+                time.sleep(WAIT_SECONDS)
 
     def _records(self, files: list[Path], fmt: str, split: str, advance: Callable[..., None]) -> Iterator[Record | Problem]:
         for number, path in enumerate(files, start=1):
@@ -108,7 +184,9 @@ class Importer:
             raise UserError(f"{problem} (nothing was imported; --skip-invalid imports the other lines)")
         self.result.skipped.append(problem)
 
-    def _import_batch(self, batch: list[Record | Problem]) -> None:
+    def _prepare(self, batch: list[Record | Problem]) -> _Prepared:
+        """Tokenize and check a batch (no store access): its problems stop the import here,
+        before its transaction, unless ``skip_invalid``."""
         for item in batch:
             if isinstance(item, NotImported):
                 self.result.not_imported[item.file, item.what] += item.count
@@ -126,13 +204,18 @@ class Importer:
                 good.append((record, input_hash(record.text), checked))
         for _, problem in sorted(problems, key=lambda item: item[0]):  # in file order
             self._problem(problem)
+        return _Prepared(good, len(batch))
+
+    def _write(self, batch: _Prepared, import_id: int | None) -> None:
+        """Write a prepared batch (inside the caller's transaction)."""
+        good = batch.good
         self.result.read += sum(not r.same_document for r, _, _ in good)
         self.result.added += self.store.insert_documents(
-            self.dataset, [(digest, r.text, dumps(r.meta), dumps(r.tokens)) for r, digest, _ in good]
+            self.dataset, [(digest, r.text, dumps(r.meta), dumps(r.tokens)) for r, digest, _ in good], import_id
         )
         with_spans = [(r, digest, who) for r, digest, who in good if r.spans is not None or r.answer]
         if with_spans:
-            self._store_spans(with_spans)
+            self._store_spans(with_spans, import_id)
 
     def _check(self, record: Record) -> Problem | str | None:
         """A Problem, or who the record's answer belongs to (None: spans are suggestions)."""
@@ -152,7 +235,7 @@ class Importer:
             return Problem(record.where, "an answer with no annotator (no _annotator_id or _session_id); give --annotator NAME")
         return who if record.answer else None
 
-    def _store_spans(self, items: list[tuple[Record, str, str | None]]) -> None:
+    def _store_spans(self, items: list[tuple[Record, str, str | None]], import_id: int | None) -> None:
         ids = self.store.document_ids(self.dataset, {digest for _, digest, _ in items})
         suggestions, answers = [], []
         for record, digest, who in items:
@@ -169,9 +252,9 @@ class Importer:
                 answers.append((doc_id, who, record.answer, spans, answered_at, answered_at))
                 self._answered[key] = value
         if suggestions:
-            self.result.suggestions += self.store.set_suggestions(suggestions, replace=False)
+            self.result.suggestions += self.store.add_suggestions(suggestions, import_id)
         if answers:
-            self.result.answers += self.store.append_answers(answers)
+            self.result.answers += self.store.append_answers(answers, import_id)
 
 
 def import_files(store: Store, config: LabelsConfig, paths: Iterable[Path], dataset: str, fmt: str = "auto",

@@ -9,13 +9,17 @@ annotator) is that annotator's answer.
 The store is a package so that its modules stay small; SQL lives here and nowhere else:
 ``base`` (open, transactions, documents, suggestions, answers, reviews), ``routing`` (leases
 and who gets which document), ``bulk`` (import, stats, agreement and export rows),
-``maintenance`` (merge, backup, check), ``schema`` (migrations), ``rows``.
+``imports`` (long imports in short batches, visible at once), ``maintenance`` (merge,
+backup, check), ``schema`` (migrations), ``rows``.
 """
+
+import sqlite3
 
 from annotator.store.base import NO_STORE_HINT, StoreBase
 from annotator.store.bulk import Bulk
 from annotator.store.connection import BUSY_TIMEOUT_SECONDS
 from annotator.store.errors import StoreBusy, StoreError, StoreFull, StoreReadOnly
+from annotator.store.imports import ImportBusy, Imports
 from annotator.store.maintenance import Maintenance
 from annotator.store.routing import LEASE_SECONDS, Routing
 from annotator.store.rows import LATEST_ANSWERS
@@ -23,8 +27,18 @@ from annotator.store.schema import SCHEMA_VERSION
 from annotator.store.sessions import new_session_id
 
 
-class Store(Routing, Bulk, Maintenance, StoreBase):
+class Store(Routing, Bulk, Imports, Maintenance, StoreBase):
     """One store file, opened by one thread (SQLite connections are not shared)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.read_only:  # a reader changes nothing; the next writer cleans up
+            return
+        try:
+            self.clean_up_imports()  # a killed import's rows (never visible) go on the next open
+        except sqlite3.DatabaseError as error:
+            self.close()
+            raise StoreError(f"{self.path}: cannot clean up an interrupted import ({error})") from None
 
-__all__ = ["BUSY_TIMEOUT_SECONDS", "LATEST_ANSWERS", "LEASE_SECONDS", "NO_STORE_HINT", "SCHEMA_VERSION", "Store", "StoreBusy", "StoreError", "StoreFull", "StoreReadOnly", "new_session_id"]
+
+__all__ = ["BUSY_TIMEOUT_SECONDS", "ImportBusy", "LATEST_ANSWERS", "LEASE_SECONDS", "NO_STORE_HINT", "SCHEMA_VERSION", "Store", "StoreBusy", "StoreError", "StoreFull", "StoreReadOnly", "new_session_id"]

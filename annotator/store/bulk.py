@@ -1,4 +1,6 @@
-"""Bulk reads and writes: import in one transaction, stats, agreement and export rows."""
+"""Bulk reads and writes: the import's inserts, stats, agreement and export rows.
+
+Every read hides the documents of an import not finished yet (``visible``)."""
 
 from __future__ import annotations
 
@@ -7,26 +9,34 @@ import time
 from collections.abc import Iterable, Iterator
 
 from annotator.core.spans import Span, spans_to_json
-from annotator.store.rows import LATEST_ANSWERS
+from annotator.store.rows import LATEST_ANSWERS, visible
 
 
 class Bulk:
-    # -- import and stats (bulk writes inside one import transaction; read-only counts) ---
+    # -- import (bulk writes in the import's transactions) and stats (read-only counts) ---
 
-    def insert_documents(self, dataset: str, rows: list[tuple[str, str, str, str]]) -> int:
+    def insert_documents(
+        self, dataset: str, rows: list[tuple[str, str, str, str]], import_id: int | None = None
+    ) -> int:
         """Bulk-add (input_hash, text, meta JSON, tokens JSON) rows not yet in the dataset;
-        returns how many were new. One executemany: the import's hot path."""
+        returns how many were new. One executemany: the import's hot path. With
+        ``import_id`` the new documents are that pending import's (hidden until it is done)."""
         before = self.db.conn.total_changes
         now = time.time()
         with self.write():
+            last_id = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM documents").fetchone()[0]
             self.db.conn.executemany(
                 "INSERT OR IGNORE INTO documents (dataset, input_hash, text, meta, tokens, added_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [(dataset, digest, text, meta, tokens, now) for digest, text, meta, tokens in rows],
             )
-        return self.db.conn.total_changes - before
+            added = self.db.conn.total_changes - before
+            if import_id is not None and added:
+                self.mark_documents(import_id, last_id)
+        return added
 
     def document_ids(self, dataset: str, hashes: Iterable[str]) -> dict[str, int]:
-        """{input_hash: id} for the given hashes that are in the dataset."""
+        """{input_hash: id} for the given hashes that are in the dataset (an import's own
+        hidden documents too: the import attaches its answers and suggestions to them)."""
         hashes, found = list(hashes), {}
         for at in range(0, len(hashes), 500):  # stay under SQLite's variable limit
             chunk = hashes[at : at + 500]
@@ -34,18 +44,51 @@ class Bulk:
             found.update(self.db.execute(sql, [dataset, *chunk]).fetchall())
         return found
 
-    def append_answers(self, rows: Iterable[tuple[int, str, str, Iterable[Span], float, float]]) -> int:
-        """Append imported (document, annotator, answer, spans, started_at, answered_at) rows."""
+    def append_answers(
+        self, rows: Iterable[tuple[int, str, str, Iterable[Span], float, float]], import_id: int | None = None
+    ) -> int:
+        """Append imported (document, annotator, answer, spans, started_at, answered_at) rows.
+        With ``import_id``: on the import's own documents they are written tagged; on
+        documents others can see they wait in import_answers until the import is done."""
         values = [
             (doc, who, answer, json.dumps(spans_to_json(spans)), started, answered, max(0.0, answered - started))
             for doc, who, answer, spans, started, answered in rows
         ]
+        columns = "document, annotator, answer, spans, started_at, answered_at, duration"
         with self.write():
+            direct, waiting = self._split_by_visibility(import_id, values)
             self.db.conn.executemany(
-                "INSERT INTO answers (document, annotator, answer, spans, started_at, answered_at, duration) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                values,
+                f"INSERT INTO answers ({columns}, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*v, import_id) for v in direct],
+            )
+            self.db.conn.executemany(
+                f"INSERT INTO import_answers ({columns}, import) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(*v, import_id) for v in waiting]
             )
         return len(values)
+
+    def add_suggestions(self, rows: Iterable[tuple[int, str, Iterable[Span]]], import_id: int | None = None) -> int:
+        """Imported (document, source, spans) rows, where the document has none from that
+        source yet; kept back like ``append_answers``' for documents others can see."""
+        now = time.time()
+        values = [(doc, source, json.dumps(spans_to_json(spans)), now) for doc, source, spans in rows]
+        with self.write():
+            direct, waiting = self._split_by_visibility(import_id, values)
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO suggestions (document, source, spans, made_at, import_id) VALUES (?, ?, ?, ?, ?)",
+                [(*v, import_id) for v in direct],
+            )
+            self.db.conn.executemany(
+                "INSERT INTO import_suggestions (document, source, spans, made_at, import) VALUES (?, ?, ?, ?, ?)",
+                [(*v, import_id) for v in waiting],
+            )
+        return len(values)
+
+    def _split_by_visibility(self, import_id: int | None, values: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+        """(rows on documents of import ``import_id`` or with no import, rows that must wait)."""
+        if import_id is None:
+            return values, []
+        own = self.own_documents(import_id, {v[0] for v in values})
+        return [v for v in values if v[0] in own], [v for v in values if v[0] not in own]
 
     def texts_and_tokens(self, document_ids: list[int]) -> list[tuple[int, str, str]]:
         """(id, text, tokens JSON) in the order asked, for pre-highlighting."""
@@ -59,7 +102,7 @@ class Bulk:
     def stats(self, dataset: str) -> dict:
         """Counts for `annotator stats`: documents, suggestions per source, answers per
         annotator and kind, spans per label (latest accepted answers), answers per day."""
-        in_dataset = "JOIN documents d ON d.id = l.document WHERE d.dataset = :dataset"
+        in_dataset = f"JOIN documents d ON d.id = l.document WHERE d.dataset = :dataset AND {visible()}"
         p = {"dataset": dataset}
         q = lambda sql: self.db.execute(sql, p).fetchall()  # noqa: E731
         return {
@@ -81,7 +124,7 @@ class Bulk:
                 q(
                     f"SELECT json_extract(j.value, '$.label'), COUNT(*) FROM ({LATEST_ANSWERS}) l "
                     "JOIN documents d ON d.id = l.document JOIN json_each(l.spans) j "
-                    "WHERE d.dataset = :dataset AND l.answer = 'accept' GROUP BY 1 ORDER BY 2 DESC, 1"
+                    f"WHERE d.dataset = :dataset AND {visible()} AND l.answer = 'accept' GROUP BY 1 ORDER BY 2 DESC, 1"
                 )
             ),
             "per_day": [
@@ -100,7 +143,7 @@ class Bulk:
         that counts, by document: the agreement report parses the spans in bulk."""
         sql = (
             f"SELECT l.document, l.annotator, l.answer, l.spans FROM ({LATEST_ANSWERS}) l "
-            "JOIN documents d ON d.id = l.document WHERE d.dataset = ? ORDER BY l.document, l.annotator"
+            f"JOIN documents d ON d.id = l.document WHERE d.dataset = ? AND {visible()} ORDER BY l.document, l.annotator"
         )
         return [tuple(row) for row in self.db.execute(sql, [dataset])]
 
@@ -109,7 +152,7 @@ class Bulk:
     def document_hashes(self, dataset: str) -> list[tuple[int, str]]:
         """(id, input hash) of every document in the dataset, by id: enough to decide what
         to export and where before reading any text."""
-        sql = "SELECT id, input_hash FROM documents WHERE dataset = ? ORDER BY id"
+        sql = f"SELECT id, input_hash FROM documents d WHERE dataset = ? AND {visible()} ORDER BY id"
         return [(row[0], row[1]) for row in self.db.execute(sql, [dataset])]
 
     def document_texts(self, dataset: str) -> Iterator[tuple[int, str, str, list[list[int]]]]:
@@ -117,6 +160,6 @@ class Bulk:
         export reads every document once and needs no more (no meta, no Document)."""
         from srsly import ujson  # a third faster than json on these lists of offsets
 
-        sql = "SELECT id, input_hash, text, tokens FROM documents WHERE dataset = ? ORDER BY id"
+        sql = f"SELECT id, input_hash, text, tokens FROM documents d WHERE dataset = ? AND {visible()} ORDER BY id"
         for document, digest, text, tokens in self.db.execute(sql, [dataset]):
             yield document, digest, text, ujson.loads(tokens)

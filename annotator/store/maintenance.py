@@ -10,6 +10,7 @@ from pathlib import Path
 from annotator.dbtools import answer_key, refuse_incompatible, refuse_retokenized, review_key, stored_span_problems
 from annotator.store.errors import StoreError, translated
 from annotator.store.opening import check_store, connect_read_only, refuse_unreadable_version
+from annotator.store.rows import visible
 
 
 class Maintenance:
@@ -28,19 +29,21 @@ class Maintenance:
         counts.update(documents_present=0, answers_present=0, reviews_present=0)
         try:
             other.execute("BEGIN")  # one snapshot of the other store, even if it is being written
-            names = [r[0] for r in other.execute("SELECT name FROM datasets UNION SELECT dataset FROM documents ORDER BY 1")]
+            shown = _visible_in(other)
+            names = [r[0] for r in other.execute(f"SELECT name FROM datasets UNION SELECT dataset FROM documents d WHERE {shown} ORDER BY 1")]
             if dataset is not None:
                 if dataset not in names:
                     raise StoreError(f"{other_path}: no dataset {dataset!r} (datasets: {', '.join(names) or 'none'})")
                 names = [dataset]
             with self.write():
                 for name in names:
-                    self._merge_dataset(other, other_path, name, counts)
+                    self._merge_dataset(other, other_path, name, counts, shown)
         finally:
             other.close()
         return counts
 
-    def _merge_dataset(self, other: sqlite3.Connection, other_path: Path, name: str, counts: dict) -> None:
+    def _merge_dataset(self, other: sqlite3.Connection, other_path: Path, name: str, counts: dict, shown: str) -> None:
+        """``shown``: the SQL that hides the other store's documents of an unfinished import."""
         there = other.execute("SELECT * FROM datasets WHERE name = ?", [name]).fetchone()
         here = self.dataset_info(name)
         if there is not None:
@@ -51,7 +54,7 @@ class Maintenance:
                 self.db["datasets"].insert({**there, "labels": json.dumps(sorted(there["labels"]))})
                 counts["datasets"] += 1
         document_ids: dict[int, int] = {}
-        for row in other.execute("SELECT * FROM documents WHERE dataset = ? ORDER BY id", [name]):
+        for row in other.execute(f"SELECT * FROM documents d WHERE dataset = ? AND {shown} ORDER BY id", [name]):
             cursor = self.db.execute(
                 "INSERT OR IGNORE INTO documents (dataset, input_hash, text, meta, tokens, added_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [name, row["input_hash"], row["text"], row["meta"], row["tokens"], row["added_at"]],
@@ -66,25 +69,25 @@ class Maintenance:
             refuse_retokenized(other_path, name, row["id"], mine, tokens, row["tokens"])
             document_ids[row["id"]] = mine
             counts["documents_present"] += 1
-        in_dataset = "document IN (SELECT id FROM documents WHERE dataset = ?)"
+        in_dataset = f"document IN (SELECT id FROM documents d WHERE dataset = ? AND {shown})"
         for row in other.execute(f"SELECT * FROM suggestions WHERE {in_dataset} ORDER BY id", [name]):
             cursor = self.db.execute(
                 "INSERT OR IGNORE INTO suggestions (document, source, spans, made_at) VALUES (?, ?, ?, ?)",
                 [document_ids[row["document"]], row["source"], row["spans"], row["made_at"]],
             )
             counts["suggestions"] += cursor.rowcount
-        answer_ids = self._merge_log(other, "answers", name, document_ids, counts)
-        self._merge_log(other, "reviews", name, document_ids, counts, answer_ids)
+        answer_ids = self._merge_log(other, "answers", name, document_ids, counts, in_dataset)
+        self._merge_log(other, "reviews", name, document_ids, counts, in_dataset, answer_ids)
 
     def _merge_log(
-        self, other, table: str, name: str, document_ids: dict, counts: dict, answer_ids: dict | None = None
+        self, other, table: str, name: str, document_ids: dict, counts: dict, in_dataset: str, answer_ids: dict | None = None
     ) -> dict[int, int]:
         """Append the other store's answers (or reviews) not already here; {their id: my id}."""
         key = answer_key if table == "answers" else review_key
         mine_sql = f"SELECT t.* FROM {table} t JOIN documents d ON d.id = t.document WHERE d.dataset = ?"
         present = {key(row, row["document"]): row["id"] for row in self.db.query(mine_sql, [name])}
         ids: dict[int, int] = {}
-        their_sql = f"SELECT * FROM {table} WHERE document IN (SELECT id FROM documents WHERE dataset = ?) ORDER BY id"
+        their_sql = f"SELECT * FROM {table} WHERE {in_dataset} ORDER BY id"
         for row in other.execute(their_sql, [name]):
             document = document_ids[row["document"]]
             row_key = key(row, document)
@@ -94,6 +97,7 @@ class Maintenance:
                 continue
             values = {**row, "document": document, "spans": row_key[-1]}
             del values["id"]
+            values.pop("import_id", None)  # the other store's import ids mean nothing here
             if answer_ids is not None:  # reviews name the answers they were decided from
                 values["decided_from"] = json.dumps([answer_ids[a] for a in json.loads(row["decided_from"]) if a in answer_ids])
             cursor = self.db.execute(
@@ -135,16 +139,22 @@ class Maintenance:
                 sql = f"SELECT t.id, t.document FROM {table} t LEFT JOIN documents d ON d.id = t.document WHERE d.id IS NULL"
                 problems += [f"{table[:-1]} {id_}: its document {doc} is missing" for id_, doc in self.db.execute(sql)]
             rows = self.db.query(
-                """SELECT 'answer' AS kind, a.id AS id, a.annotator AS who, a.answer, a.spans, d.id AS document, d.text, d.tokens
-                   FROM answers a JOIN documents d ON d.id = a.document
+                f"""SELECT 'answer' AS kind, a.id AS id, a.annotator AS who, a.answer, a.spans, d.id AS document, d.text, d.tokens
+                   FROM answers a JOIN documents d ON d.id = a.document WHERE {visible()}
                    UNION ALL
                    SELECT 'review', r.id, r.reviewer, r.answer, r.spans, d.id, d.text, d.tokens
-                   FROM reviews r JOIN documents d ON d.id = r.document
+                   FROM reviews r JOIN documents d ON d.id = r.document WHERE {visible()}
                    ORDER BY document, kind, id"""
             )
             return problems + stored_span_problems(rows)
         except sqlite3.DatabaseError as error:
             return [f"cannot read the store: {error}"]
+
+
+def _visible_in(other: sqlite3.Connection) -> str:
+    """SQL hiding the other store's unfinished imports (a store before schema 4 has none)."""
+    tables = {r[0] for r in other.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return visible() if "import_documents" in tables else "1"
 
 
 def _open_read_only(path: Path, busy_timeout: float) -> sqlite3.Connection:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from annotator.store.rows import LATEST_ANSWERS
+from annotator.store.rows import LATEST_ANSWERS, visible
 from annotator.store.sessions import process_gone, this_host
 
 LEASE_SECONDS = 30 * 60
@@ -52,8 +52,8 @@ class Routing:
         """
         queries = [
             # "+d.dataset" here too: start from the few leases, not from the whole dataset.
-            """SELECT d.id FROM leases l JOIN documents d ON d.id = l.document
-               WHERE +d.dataset = :dataset AND l.annotator = :me AND l.until > :now
+            f"""SELECT d.id FROM leases l JOIN documents d ON d.id = l.document
+               WHERE +d.dataset = :dataset AND l.annotator = :me AND l.until > :now AND {visible()}
                  AND (:session IS NULL OR l.session IS :session)
                  AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id AND a.annotator = :me)
                ORDER BY d.id LIMIT 1""",
@@ -62,14 +62,14 @@ class Routing:
             f"""SELECT d.id FROM documents d
                WHERE +d.dataset = :dataset
                  AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id AND a.annotator = :me)
-                 AND {needs_more} AND {not_mine_elsewhere} AND d.id >= :from_id
+                 AND {needs_more} AND {not_mine_elsewhere} AND d.id >= :from_id AND {visible()}
                ORDER BY d.id LIMIT 1""",
         ]
         if ignored_before is not None:
             params["ignored_before"] = ignored_before
             queries.append(
                 f"""SELECT d.id FROM ({LATEST_ANSWERS}) mine JOIN documents d ON d.id = mine.document
-                   WHERE d.dataset = :dataset AND mine.annotator = :me AND mine.answer = 'ignore'
+                   WHERE d.dataset = :dataset AND {visible()} AND mine.annotator = :me AND mine.answer = 'ignore'
                      AND mine.answered_at < :ignored_before AND {needs_more} AND {not_mine_elsewhere}
                    ORDER BY mine.answered_at LIMIT 1"""
             )
@@ -126,11 +126,11 @@ class Routing:
         """(answered, answered + still open) for this annotator; ignored documents are not answered."""
         done = self.db.execute(
             f"SELECT COUNT(*) FROM ({LATEST_ANSWERS}) l JOIN documents d ON d.id = l.document "
-            "WHERE d.dataset = ? AND l.annotator = ? AND l.answer != 'ignore'",
+            f"WHERE d.dataset = ? AND {visible()} AND l.annotator = ? AND l.answer != 'ignore'",
             [dataset, annotator],
         ).fetchone()[0]
         open_ = self.db.execute(
-            """SELECT COUNT(*) FROM documents d WHERE d.dataset = :dataset
+            f"""SELECT COUNT(*) FROM documents d WHERE d.dataset = :dataset AND {visible()}
                AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id AND a.annotator = :me
                                AND a.answer != 'ignore')
                AND (SELECT COUNT(DISTINCT a.annotator) FROM answers a

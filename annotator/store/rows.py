@@ -43,6 +43,17 @@ def _document(row: dict) -> Document:
     )
 
 
+def visible(alias: str = "d") -> str:
+    """SQL: the document ``alias`` is not one of an unfinished import's. An import marks
+    its documents in import_documents; they appear together when its state becomes done
+    (a mark whose import is gone or not done hides, so a half-cleaned import stays hidden).
+    One primary-key probe per document: the marks table is empty but during imports."""
+    return (
+        f"NOT EXISTS (SELECT 1 FROM import_documents p WHERE p.document = {alias}.id"
+        " AND p.import NOT IN (SELECT id FROM imports WHERE state = 'done'))"
+    )
+
+
 # The newest answer of each (document, annotator): the one that counts.
 LATEST_ANSWERS = """
     SELECT a.* FROM answers a

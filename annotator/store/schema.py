@@ -9,9 +9,10 @@ if TYPE_CHECKING:
 
 
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # A read-only command reads stores from this version on as they are, without migrating them
-# (so far migrations only add indexes); raise it when a migration adds what reads need.
+# (migrations up to 3 only add indexes and lease columns; a store before 4 has no pending
+# imports, and its reader is given empty ones: see ``PENDING_IMPORT_TABLES``).
 OLDEST_READABLE = 1
 # The tables every store has since version 1: a file without them is not a store.
 STORE_TABLES = ("schema", "datasets", "documents", "suggestions", "answers", "reviews", "leases")
@@ -95,5 +96,45 @@ def _leases_by_session(db: Database) -> None:
         db.execute(f"ALTER TABLE leases ADD COLUMN {column} {kind}")
 
 
+
+def _migrate_to_pending_imports(db: Database) -> None:
+    # A long import commits in short batches yet appears all at once: its documents are
+    # marked in import_documents (a narrow table: the readers' check is one key look-up,
+    # never a read of the document row) and hidden until one short transaction sets the
+    # import's state to done. Its answers and suggestions on documents already visible wait in
+    # import_answers / import_suggestions and move in that same transaction. A killed
+    # import's rows are deleted on the next open (annotator/store/imports.py).
+    db["imports"].create(
+        {"id": int, "dataset": str, "state": str, "pid": int, "host": str, "started_at": float, "heartbeat_at": float},
+        pk="id",
+        not_null={"dataset", "state"},
+        if_not_exists=True,
+    )
+    db.execute("CREATE TABLE IF NOT EXISTS import_documents (document INTEGER PRIMARY KEY, import INTEGER NOT NULL)")
+    db["import_answers"].create(
+        {"import": int, "document": int, "annotator": str, "answer": str, "spans": str,
+         "started_at": float, "answered_at": float, "duration": float},  # fmt: skip
+        if_not_exists=True,
+    )
+    db["import_suggestions"].create(
+        {"import": int, "document": int, "source": str, "spans": str, "made_at": float}, if_not_exists=True
+    )
+    for table in ("import_answers", "import_suggestions"):
+        db[table].create_index(["import"], if_not_exists=True)
+    # Which import wrote an answer or suggestion: a killed import deletes its own rows on
+    # its documents, not rows someone else attached to them meanwhile.
+    for table in ("answers", "suggestions"):
+        if "import_id" not in db[table].columns_dict:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN import_id INTEGER")
+
+
+# What the readers look at to hide pending imports, as a store before version 4 is read
+# (read-only, unmigrated): empty, so nothing is hidden.
+PENDING_IMPORT_TABLES = (
+    "CREATE TEMP TABLE imports (id INTEGER PRIMARY KEY, state TEXT)",
+    "CREATE TEMP TABLE import_documents (document INTEGER PRIMARY KEY, import INTEGER NOT NULL)",
+)
+PENDING_IMPORTS_SINCE = 4
+
 # Forward migrations: MIGRATIONS[n] takes a store at version n to version n + 1.
-MIGRATIONS = {0: _migrate_to_1, 1: _migrate_to_2, 2: _leases_by_session}
+MIGRATIONS = {0: _migrate_to_1, 1: _migrate_to_2, 2: _leases_by_session, 3: _migrate_to_pending_imports}

@@ -142,3 +142,17 @@ def test_broken_patterns_json_says_what_and_where(tmp_path):
     (tmp_path / "p.jsonl").write_text('{"label": "GPE", "pattern": "Iraq"}\n{"label": "GPE" "pattern": "Syria"}\n', encoding="utf-8")
     with pytest.raises(UserError, match=r"p.jsonl:2: not valid JSON \(Expecting ',' delimiter at column 17\)"):
         read_patterns(tmp_path / "p.jsonl")
+
+
+def test_bad_line_deep_in_a_long_file_leaves_every_row_as_it_was(project, monkeypatch, capsys):
+    """Past the batches read ahead the import has committed hidden batches: the error undoes
+    them. Every row is as before (the file's pages were written, so not its bytes)."""
+    from tests.unit.stores import dump
+
+    lines = [json.dumps({"text": f"Document {n} about Iraq."}) for n in range(9000)]
+    lines[8500] = json.dumps({"text": "  "})
+    (project / "long.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = dump(project / "annotations.db")
+    status, out, err = cli(monkeypatch, capsys, "import", "long.jsonl", "--dataset", "news")
+    assert status == 1 and err.strip() == "annotator: long.jsonl:8501: empty text (nothing was imported; --skip-invalid imports the other lines)", err
+    assert dump(project / "annotations.db") == before
