@@ -52,6 +52,19 @@ DEFAULT_KEYMAP |= {"next_difference": "right_square_bracket", "previous_differen
 DEFAULT_COLORS = ["#e5c07b", "#61afef", "#98c379", "#c678dd", "#e06c75", "#56b6c2", "#d19a66", "#abb2bf"]
 
 
+def typeable(key: str) -> bool:
+    """One key a keyboard sends, as Textual names it: a printable character ("p", "!"), a
+    character's name ("exclamation_mark") or a key Textual knows ("f5", "ctrl+p", "enter")."""
+    if len(key) == 1:
+        return key.isprintable() and not key.isspace()
+    from textual.keys import REPLACED_KEYS, Keys, key_to_character  # only for key names: rarely needed
+
+    if key in {k.value for k in Keys} and not key.startswith("<"):
+        return True
+    character = key_to_character(REPLACED_KEYS.get(key, key))  # "at" is Textual's "commercial_at"
+    return character is not None and len(character) == 1 and character.isprintable() and not character.isspace()
+
+
 class LabelsError(UserError):
     """labels.yaml is broken; the message is the one line to show."""
 
@@ -82,6 +95,8 @@ class Label(BaseModel):
     def _key(cls, value: str | None) -> str | None:
         if value is not None and (not value or value.strip() != value or "," in value):
             raise ValueError(f"{value!r} is not a key (one key name, such as \"1\" or \"p\")")
+        if value is not None and not typeable(value):
+            raise ValueError(f"{value!r} is not a key a keyboard can type (one character, such as \"p\", or a key name such as \"f5\")")
         return value
 
     @field_validator("color")
@@ -118,10 +133,13 @@ class LabelsConfig(BaseModel):
     @field_validator("keymap")
     @classmethod
     def _keymap(cls, value: dict[str, str]) -> dict[str, str]:
-        for binding_id in value:
+        for binding_id, keys in value.items():
             if binding_id not in DEFAULT_KEYMAP:
                 known = ", ".join(sorted(DEFAULT_KEYMAP))
                 raise ValueError(f"unknown binding id {binding_id!r} (known: {known})")
+            for key in keys.split(","):
+                if not typeable(key.strip()):
+                    raise ValueError(f"{binding_id}: {key.strip()!r} is not a key a keyboard can type (a character, or a key name such as \"enter\" or \"f5\")")
         return value
 
     @model_validator(mode="after")
@@ -216,10 +234,14 @@ def _line_of(loader: _LineLoader, data, loc: tuple) -> tuple[int | None, str]:
 
 def load_labels(path: str | Path) -> LabelsConfig:
     path = Path(path)
+    if path.is_dir():
+        raise LabelsError(f"{path}: is a folder, not a labels.yaml file")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise LabelsError(f"{path}: no such file (run `annotator init` to make one)") from None
+    except OSError as error:
+        raise LabelsError(f"{path}: cannot be read ({error.strerror})") from None
     except UnicodeDecodeError as error:
         line = path.read_bytes().count(b"\n", 0, error.start) + 1
         raise LabelsError(f"{path}:{line}: not UTF-8 text ({error.reason} at byte {error.start})") from None

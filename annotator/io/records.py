@@ -7,6 +7,8 @@ with a whole file (missing, binary, not a DocBin) raises ``UserError`` at once.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +34,7 @@ class Record:
     annotator: str | None = None
     answered_at: float | None = None
     source: str = "import"  # suggestion source when the spans are not an answer
+    resplit: str = "split it into several documents"  # what to do when it is too long
 
 
 @dataclass
@@ -45,12 +48,28 @@ class Problem:
         return f"{self.where}: {self.reason}"
 
 
+NOT_REGULAR = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device"}
+
+
 def check_readable(path: Path) -> None:
-    """A clear error for a missing file or a folder where a file was expected."""
-    if not path.exists():
-        raise UserError(f"{path}: no such file")
-    if path.is_dir():
+    """A clear error for a file that is missing, a folder, not a regular file (a FIFO would
+    block the import forever, holding the write lock) or not readable; checked before the
+    store is opened for writing. Nothing is read: a FIFO is never opened."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise UserError(f"{path}: a broken symbolic link" if os.path.islink(path) else f"{path}: no such file") from None
+    except OSError as error:
+        raise UserError(f"{path}: cannot be read ({error.strerror})") from None
+    if stat.S_ISDIR(mode):
         raise UserError(f"{path}: is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        kind = NOT_REGULAR.get(stat.S_IFMT(mode), "a special file")
+        raise UserError(f"{path}: not a regular file ({kind}); give a file or a folder")
+    try:
+        os.close(os.open(path, os.O_RDONLY))
+    except OSError as error:
+        raise UserError(f"{path}: cannot be read ({error.strerror})") from None
 
 
 def check_not_binary(path: Path) -> None:
