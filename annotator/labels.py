@@ -65,6 +65,16 @@ def typeable(key: str) -> bool:
     return character is not None and len(character) == 1 and character.isprintable() and not character.isspace()
 
 
+def key_name(key: str) -> str:
+    """The key as Textual binds it: "?" is "question_mark", so a label key "?" would take the
+    help key. Letters and digits are their own names (no Textual import for them)."""
+    if len(key) != 1 or key.isalnum():
+        return key
+    from textual.keys import _character_to_key  # the conversion Textual's own bindings use
+
+    return _character_to_key(key)
+
+
 class LabelsError(UserError):
     """labels.yaml is broken; the message is the one line to show."""
 
@@ -152,7 +162,7 @@ class LabelsConfig(BaseModel):
     def duplicate(self) -> tuple[tuple, str] | None:
         """The first duplicate label name or key, as (location, message)."""
         seen_names: set[str] = set()
-        action_keys = {k for keys in self.bindings().values() for k in keys.split(",")}
+        action_keys = {key_name(k.strip()) for keys in self.bindings().values() for k in keys.split(",")}
         seen_keys: dict[str, str] = {}
         for index, label in enumerate(self.labels):
             if label.name in seen_names:
@@ -160,11 +170,12 @@ class LabelsConfig(BaseModel):
             seen_names.add(label.name)
             if label.key is None:
                 continue
-            if label.key in seen_keys:
-                return ("labels", index, "key"), f"key {label.key!r} is used by both {seen_keys[label.key]} and {label.name}"
-            if label.key in action_keys:
+            name = key_name(label.key)
+            if name in seen_keys:
+                return ("labels", index, "key"), f"key {label.key!r} is used by both {seen_keys[name]} and {label.name}"
+            if key_name(label.key) in action_keys:
                 return ("labels", index, "key"), f"key {label.key!r} of {label.name} is already bound to an action"
-            seen_keys[label.key] = label.name
+            seen_keys[name] = label.name
         return None
 
     @property
