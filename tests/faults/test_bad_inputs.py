@@ -96,6 +96,8 @@ GENERATED = {  # the corpus files too big, too binary or too special for git
     "long_document.jsonl": lambda p: p.write_text(json.dumps(GOOD[0]) + "\n" + json.dumps({"text": LONG}) + "\n", encoding="utf-8"),
     "long_document.txt": lambda p: p.write_text(LONG, encoding="utf-8"),
     "long_paragraph.txt": lambda p: p.write_text(TEXT + "\n\n" + LONG + "\n", encoding="utf-8"),
+    "long_sentence.txt": lambda p: p.write_text(TEXT + "\n\n" + LONG.replace(".", ",") + "\n", encoding="utf-8"),
+    "huge_paragraph.txt": lambda p: p.write_text(TEXT + "\n\n" + "Iraq sent troops. " * 566_666 + "Iraq sent 2.\n", encoding="utf-8"),
     "many_tokens.jsonl": lambda p: p.write_text(json.dumps(GOOD[0]) + "\n" + json.dumps({"text": MANY_TOKENS}) + "\n", encoding="utf-8"),
     "many_tokens.txt": lambda p: p.write_text(MANY_TOKENS, encoding="utf-8"),
     "good.jsonl": lambda p: None,  # the project's own good file: the case is in the command line

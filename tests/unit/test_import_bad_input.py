@@ -205,3 +205,23 @@ def test_a_key_as_its_character_and_as_its_name_is_one_key(project):
     labels.write_text(text.replace('key: "8"', 'key: "~"').replace('key: "9"', 'key: "tilde"'), encoding="utf-8")
     with pytest.raises(LabelsError, match=r"labels.8.key: key 'tilde' is used by both DATE and CARDINAL"):
         load_labels(labels)
+
+
+def test_a_paragraph_over_spacys_max_length_is_cut_into_sentences(project, monkeypatch, capsys):
+    """Before: spaCy's E088 traceback (nlp.max_length) from the sentencizer."""
+    from annotator.io.checks import MAX_CHARS
+
+    sentence = "Iraq sent back nearly 2,000 Syrian soldiers on Thursday. "
+    (project / "long.txt").write_text(sentence * (MAX_CHARS // len(sentence) + 100), encoding="utf-8")
+    status, out, err = cli(monkeypatch, capsys, "import", "long.txt", "--dataset", "long", "--split", "sentence")
+    assert status == 0 and "1 new documents" in out and "already there" in out, (out, err)  # the same sentence, stored once
+
+
+def test_sentences_keep_their_line_in_the_file(project, monkeypatch, capsys):
+    (project / "s.txt").write_text("First one.\nSecond one. Third\none.\n\nNew one.\n", encoding="utf-8")
+    assert cli(monkeypatch, capsys, "import", "s.txt", "--dataset", "s", "--split", "sentence")[0] == 0
+    from annotator.store import Store
+
+    with Store(project / "annotations.db") as store:
+        assert [(d.text, d.meta["line"]) for d in store.documents("s")] == [
+            ("First one.", 1), ("Second one.", 2), ("Third\none.", 2), ("New one.", 5)]
