@@ -247,6 +247,10 @@ def load_labels(path: str | Path) -> LabelsConfig:
     path = Path(path)
     if path.is_dir():
         raise LabelsError(f"{path}: is a folder, not a labels.yaml file")
+    if path.exists():
+        from annotator.io.records import check_readable
+
+        check_readable(path)  # a FIFO would be waited on forever; an unreadable file said so
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

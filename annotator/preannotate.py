@@ -20,7 +20,7 @@ import srsly
 from annotator.core.spans import Span, Tokens
 from annotator.core.suggestions import merge_suggestions
 from annotator.errors import UserError
-from annotator.io.records import json_error
+from annotator.io.records import check_readable, json_error
 from annotator.labels import LabelsConfig
 from annotator.store import Store
 
@@ -125,6 +125,7 @@ def read_patterns(path: Path) -> list[tuple[int, dict]]:
         raise UserError(f"{path}: no such patterns file")
     if path.is_dir():
         raise UserError(f"{path}: is a folder, not a patterns file (a JSONL file, one pattern a line)")
+    check_readable(path)  # a FIFO would be waited on forever
     try:
         data = path.read_bytes()
     except OSError as error:

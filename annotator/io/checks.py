@@ -9,6 +9,7 @@ pre-highlighting with a pipeline fails.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -78,3 +79,15 @@ def lone_surrogate(value) -> str | None:
     else:
         return None
     return next((found for item in items if (found := lone_surrogate(item))), None)
+
+
+def infinite_number(value) -> bool:
+    """Whether a JSON value holds a number that read as infinity (1e999): it cannot be
+    written back as JSON (the store keeps meta as JSON; export would fail)."""
+    if isinstance(value, float):
+        return math.isinf(value)
+    if isinstance(value, dict):
+        return any(infinite_number(item) for item in value.values())
+    if isinstance(value, list):
+        return any(infinite_number(item) for item in value)
+    return False

@@ -19,13 +19,15 @@ import srsly
 
 from annotator.core.spans import Span
 from annotator.core.tasks import ANSWERS
-from annotator.io.checks import MAX_TIMESTAMP, empty_text, lone_surrogate, uncovered
+from annotator.io.checks import MAX_TIMESTAMP, empty_text, infinite_number, lone_surrogate, uncovered
 from annotator.io.records import Problem, Record, json_error, text_lines
 
 FLAVOURS = ("jsonl", "prodigy", "doccano")
 PRODIGY_KEYS = ("spans", "tokens", "answer", "_input_hash", "_task_hash", "_annotator_id", "_session_id")
 # A "\ud800".."\udfff" escape: only such a line can hold a lone surrogate (checked in full then).
 SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+# An exponent of three digits or a number of 309 digits: only such a line can hold an infinity.
+HUGE_NUMBER = re.compile(r"[eE]\+?\d{3}|\d{309}")
 JSON_KINDS = {dict: "an object", list: "a list", bool: "true or false", float: "a number"}
 
 
@@ -159,6 +161,13 @@ def parse_line(data, where: str, flavour: str) -> Record:
     return record
 
 
+def _infinities(line: str, data: dict) -> None:
+    if HUGE_NUMBER.search(line):
+        for key, value in data.items():
+            if infinite_number(value):
+                raise BadLine(f'"{key}" holds a number too big to store (1e999 reads as infinity)')
+
+
 def read_jsonl(path: Path, flavour: str = "auto") -> Iterator[Record | Problem]:
     empty = True
     for number, line in text_lines(path):
@@ -176,7 +185,9 @@ def read_jsonl(path: Path, flavour: str = "auto") -> Iterator[Record | Problem]:
             continue
         try:
             _surrogates(line, data)
-            yield parse_line(data, where, flavour_of(data) if flavour in ("auto", None) else flavour)
+            record = parse_line(data, where, flavour_of(data) if flavour in ("auto", None) else flavour)
+            _infinities(line, data)  # after parse_line: "_timestamp": 1e999 has its own message
+            yield record
         except BadLine as error:
             yield Problem(where, str(error))
     if empty:

@@ -88,6 +88,8 @@ GENERATED = {  # the corpus files too big, too binary or too special for git
     "docbin_truncated.spacy": lambda p: p.write_bytes(_docbin([TEXT] * 50)[:200]),
     "long_document.spacy": lambda p: p.write_bytes(_docbin(["Iraq sent troops.", MANY_TOKENS])),
     "fifo.jsonl": os.mkfifo,
+    "labels_fifo.yaml": os.mkfifo,
+    "patterns_fifo.jsonl": os.mkfifo,
     "folder_with_fifo": lambda p: _folder(p, **{"pipe.txt": os.mkfifo}),
     "folder_with_broken_link": lambda p: _folder(p, **{"gone.txt": lambda link: link.symlink_to(p / "nowhere.txt")}),
     "unreadable.jsonl": _unreadable,
