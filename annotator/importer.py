@@ -29,6 +29,7 @@ from annotator.core.spans import Span, Tokens, span_problems
 from annotator.core.tasks import input_hash
 from annotator.errors import UserError
 from annotator.io import Problem, Record, expand_paths, read_path
+from annotator.io.checks import empty_text, too_long
 from annotator.io.records import NotImported
 from annotator.labels import LabelsConfig
 from annotator.progress import progress_bar
@@ -219,8 +220,9 @@ class Importer:
 
     def _check(self, record: Record) -> Problem | str | None:
         """A Problem, or who the record's answer belongs to (None: spans are suggestions)."""
-        if not record.text.strip():
-            return Problem(record.where, "empty text")
+        problem = empty_text(record.text) or too_long(len(record.text), len(record.tokens), record.resplit)
+        if problem:
+            return Problem(record.where, problem)
         if record.spans is not None:
             mapped = tuple(Span(s.start, s.end, self.config.label_map.get(s.label, s.label)) for s in record.spans)
             problems = span_problems(record.text, Tokens(record.tokens, record.text), mapped, self.labels)

@@ -52,6 +52,29 @@ DEFAULT_KEYMAP |= {"next_difference": "right_square_bracket", "previous_differen
 DEFAULT_COLORS = ["#e5c07b", "#61afef", "#98c379", "#c678dd", "#e06c75", "#56b6c2", "#d19a66", "#abb2bf"]
 
 
+def typeable(key: str) -> bool:
+    """One key a keyboard sends, as Textual names it: a printable character ("p", "!"), a
+    character's name ("exclamation_mark") or a key Textual knows ("f5", "ctrl+p", "enter")."""
+    if len(key) == 1:
+        return key.isprintable() and not key.isspace()
+    from textual.keys import REPLACED_KEYS, Keys, key_to_character  # only for key names: rarely needed
+
+    if key in {k.value for k in Keys} and not key.startswith("<"):
+        return True
+    character = key_to_character(REPLACED_KEYS.get(key, key))  # "at" is Textual's "commercial_at"
+    return character is not None and len(character) == 1 and character.isprintable() and not character.isspace()
+
+
+def key_name(key: str) -> str:
+    """The key as Textual binds it: "?" is "question_mark", so a label key "?" would take the
+    help key. Letters and digits are their own names (no Textual import for them)."""
+    if len(key) != 1 or key.isalnum():
+        return key
+    from textual.keys import _character_to_key  # the conversion Textual's own bindings use
+
+    return _character_to_key(key)
+
+
 class LabelsError(UserError):
     """labels.yaml is broken; the message is the one line to show."""
 
@@ -82,6 +105,8 @@ class Label(BaseModel):
     def _key(cls, value: str | None) -> str | None:
         if value is not None and (not value or value.strip() != value or "," in value):
             raise ValueError(f"{value!r} is not a key (one key name, such as \"1\" or \"p\")")
+        if value is not None and not typeable(value):
+            raise ValueError(f"{value!r} is not a key a keyboard can type (one character, such as \"p\", or a key name such as \"f5\")")
         return value
 
     @field_validator("color")
@@ -118,10 +143,13 @@ class LabelsConfig(BaseModel):
     @field_validator("keymap")
     @classmethod
     def _keymap(cls, value: dict[str, str]) -> dict[str, str]:
-        for binding_id in value:
+        for binding_id, keys in value.items():
             if binding_id not in DEFAULT_KEYMAP:
                 known = ", ".join(sorted(DEFAULT_KEYMAP))
                 raise ValueError(f"unknown binding id {binding_id!r} (known: {known})")
+            for key in keys.split(","):
+                if not typeable(key.strip()):
+                    raise ValueError(f"{binding_id}: {key.strip()!r} is not a key a keyboard can type (a character, or a key name such as \"enter\" or \"f5\")")
         return value
 
     @model_validator(mode="after")
@@ -134,7 +162,7 @@ class LabelsConfig(BaseModel):
     def duplicate(self) -> tuple[tuple, str] | None:
         """The first duplicate label name or key, as (location, message)."""
         seen_names: set[str] = set()
-        action_keys = {k for keys in self.bindings().values() for k in keys.split(",")}
+        action_keys = {key_name(k.strip()) for keys in self.bindings().values() for k in keys.split(",")}
         seen_keys: dict[str, str] = {}
         for index, label in enumerate(self.labels):
             if label.name in seen_names:
@@ -142,11 +170,12 @@ class LabelsConfig(BaseModel):
             seen_names.add(label.name)
             if label.key is None:
                 continue
-            if label.key in seen_keys:
-                return ("labels", index, "key"), f"key {label.key!r} is used by both {seen_keys[label.key]} and {label.name}"
-            if label.key in action_keys:
+            name = key_name(label.key)
+            if name in seen_keys:
+                return ("labels", index, "key"), f"key {label.key!r} is used by both {seen_keys[name]} and {label.name}"
+            if key_name(label.key) in action_keys:
                 return ("labels", index, "key"), f"key {label.key!r} of {label.name} is already bound to an action"
-            seen_keys[label.key] = label.name
+            seen_keys[name] = label.name
         return None
 
     @property
@@ -216,10 +245,18 @@ def _line_of(loader: _LineLoader, data, loc: tuple) -> tuple[int | None, str]:
 
 def load_labels(path: str | Path) -> LabelsConfig:
     path = Path(path)
+    if path.is_dir():
+        raise LabelsError(f"{path}: is a folder, not a labels.yaml file")
+    if path.exists():
+        from annotator.io.records import check_readable
+
+        check_readable(path)  # a FIFO would be waited on forever; an unreadable file said so
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise LabelsError(f"{path}: no such file (run `annotator init` to make one)") from None
+    except OSError as error:
+        raise LabelsError(f"{path}: cannot be read ({error.strerror})") from None
     except UnicodeDecodeError as error:
         line = path.read_bytes().count(b"\n", 0, error.start) + 1
         raise LabelsError(f"{path}:{line}: not UTF-8 text ({error.reason} at byte {error.start})") from None

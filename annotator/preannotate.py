@@ -21,7 +21,7 @@ from annotator.core.spans import Span, Tokens
 from annotator.core.suggestions import merge_suggestions
 from annotator.core.visible import visible
 from annotator.errors import UserError
-from annotator.io.records import json_error
+from annotator.io.records import check_readable, json_error
 from annotator.labels import LabelsConfig
 from annotator.store import Store
 
@@ -103,12 +103,36 @@ def load_model(model: str, note: Callable[[str], None] = stderr_note, required: 
     return Highlighter(_source_name(nlp, model), nlp)
 
 
-def read_patterns(path: Path) -> list[dict]:
-    """Patterns JSONL (spaCy EntityRuler / Prodigy format), checked line by line."""
+def _regex_problem(value) -> str | None:
+    """A REGEX in a token pattern that Python's re cannot compile (spaCy compiles it only
+    when matching starts, with a traceback), as the reason; or None."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "REGEX" and isinstance(item, str):
+                try:
+                    re.compile(item)
+                except re.error as error:
+                    return f"REGEX {item!r} is not a regular expression ({error})"
+            elif problem := _regex_problem(item):
+                return problem
+    elif isinstance(value, list):
+        return next((problem for item in value if (problem := _regex_problem(item))), None)
+    return None
+
+
+def read_patterns(path: Path) -> list[tuple[int, dict]]:
+    """Patterns JSONL (spaCy EntityRuler / Prodigy format), checked line by line: (line, pattern)."""
     if not path.exists():
         raise UserError(f"{path}: no such patterns file")
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder, not a patterns file (a JSONL file, one pattern a line)")
+    check_readable(path)  # a FIFO would be waited on forever
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UserError(f"{path}: cannot be read ({error.strerror})") from None
     patterns = []
-    for number, line in enumerate(path.read_bytes().splitlines(), start=1):
+    for number, line in enumerate(data.splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -117,23 +141,39 @@ def read_patterns(path: Path) -> list[dict]:
             raise UserError(f"{path}:{number}: not valid JSON ({json_error(line, error)})") from None
         if not isinstance(item, dict) or not isinstance(item.get("label"), str) or not isinstance(item.get("pattern"), (str, list)):
             raise UserError(f'{path}:{number}: a pattern needs "label" and "pattern" (a string or a list of token patterns)')
-        patterns.append(item)
+        problem = _regex_problem(item["pattern"])
+        if problem:
+            raise UserError(f"{path}:{number}: {problem}")
+        patterns.append((number, item))
     return patterns
+
+
+def _first_bad_pattern(patterns: list[tuple[int, dict]], lang: str) -> tuple[int | None, str]:
+    """The line of the first pattern spaCy's schema refuses, and why (to explain an error)."""
+    import spacy
+
+    ruler = spacy.blank(lang).add_pipe("entity_ruler", config={"validate": True})
+    for number, pattern in patterns:
+        try:
+            ruler.add_patterns([pattern])
+        except (ValueError, KeyError, TypeError, re.error) as error:  # MatchPatternError is a ValueError
+            return number, " ".join(str(error).split())[:300]
+    return None, "spaCy refused the patterns together"
 
 
 def load_patterns(path: Path, lang: str) -> Highlighter:
     import spacy
 
     patterns = read_patterns(path)
-    for validate in (False, True):  # schema validation is slow: only to explain an error
-        nlp = spacy.blank(lang)
-        ruler = nlp.add_pipe("entity_ruler", config={"validate": validate})
-        try:
-            ruler.add_patterns(patterns)
-            return Highlighter(PATTERNS_SOURCE, nlp)
-        except (ValueError, KeyError) as error:  # MatchPatternError is a ValueError
-            message = " ".join(str(error).split())[:300]
-    raise UserError(f"{path}: a pattern is not valid ({message})")
+    nlp = spacy.blank(lang)
+    ruler = nlp.add_pipe("entity_ruler")  # schema validation is slow: only to explain an error
+    try:
+        ruler.add_patterns([pattern for _, pattern in patterns])
+        return Highlighter(PATTERNS_SOURCE, nlp)
+    except (ValueError, KeyError, TypeError, re.error):
+        number, message = _first_bad_pattern(patterns, lang)
+    where = f"{path}:{number}" if number else str(path)
+    raise UserError(f"{where}: a pattern is not valid ({message})")
 
 
 def load_highlighters(config: LabelsConfig, model: str | None = None, patterns: str | None = None,

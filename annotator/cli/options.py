@@ -26,7 +26,20 @@ OptionalLabelsOption = Annotated[
     Optional[Path],
     typer.Option("--labels", help="The project's labels.yaml, for the label order and language (default: labels.yaml if there is one)."),
 ]
-DatasetOption = Annotated[Optional[str], typer.Option("--dataset", "-d", help="The dataset (default: the only one, or 'demo').")]
+
+
+def dataset_name(value: str | None) -> str | None:
+    """--dataset: a name. An empty one used to mean "the default" and silently chose another dataset."""
+    from annotator.errors import UserError
+
+    if value is not None and (not value.strip() or value != value.strip()):
+        raise UserError(f"--dataset {value!r}: a dataset name cannot be empty or start or end with spaces")
+    return value
+
+
+DatasetOption = Annotated[
+    Optional[str], typer.Option("--dataset", "-d", callback=dataset_name, help="The dataset (default: the only one, or 'demo').")
+]
 AnnotatorOption = Annotated[
     Optional[str], typer.Option("--annotator", help="Your name in the store (default: your login name).")
 ]

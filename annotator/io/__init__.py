@@ -7,11 +7,13 @@ Prodigy, doccano) one line at a time.
 
 from __future__ import annotations
 
+import os
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annotator.errors import UserError
+from annotator.io.checks import SPLIT_FURTHER, too_long
 from annotator.io.spacy_docs import TAG
 from annotator.io.records import SNIFF_BYTES, Problem, Record, check_not_binary, check_readable
 
@@ -27,20 +29,31 @@ EXTENSIONS = {
 __all__ = ["FORMATS", "Problem", "Record", "detect_format", "expand_paths", "read_path"]
 
 
+def _folder_files(folder: Path) -> list[Path]:
+    """Every file under a folder, hidden ones left out; a subfolder that cannot be read is
+    an error, not a silent gap in the import."""
+    def unreadable(error: OSError) -> None:
+        raise UserError(f"{error.filename}: the folder cannot be read ({error.strerror})")
+
+    found = []
+    for root, folders, names in os.walk(folder, onerror=unreadable):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found.extend(Path(root) / name for name in names if not name.startswith("."))
+    return sorted(found)
+
+
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """Files named, and the files in folders named (sorted, hidden files left out).
     Every path is checked before anything is read, so a typo fails at once."""
     files: list[Path] = []
     for path in paths:
         path = Path(path)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
-            if not found:
-                raise UserError(f"{path}: the folder holds no files")
-            files.extend(found)
-        else:
-            check_readable(path)
-            files.append(path)
+        found = _folder_files(path) if path.is_dir() else [path]
+        if not found:
+            raise UserError(f"{path}: the folder holds no files")
+        for file in found:
+            check_readable(file)
+        files.extend(found)
     return files
 
 
@@ -74,17 +87,45 @@ def detect_format(path: Path) -> str:
     return EXTENSIONS.get(path.suffix.lower()) or _sniff(path)
 
 
+def _what_to_do(fmt: str, split: str) -> str:
+    """For a document over the size limit: how to import it in smaller documents."""
+    if fmt == "text" and split == "none":
+        return "import it with --split paragraph"
+    if fmt == "text" and split == "paragraph":
+        return "import it with --split sentence"
+    return SPLIT_FURTHER
+
+
+def _checked(path: Path, records: Iterator[Record | Problem], what_to_do: str) -> Iterator[Record | Problem]:
+    """The reader's records, one that is too long as a Problem (before it is tokenized); a
+    file that cannot be read part way is one line, not a traceback."""
+    try:
+        for record in records:
+            if isinstance(record, Record):
+                record.resplit = what_to_do
+                problem = too_long(len(record.text), len(record.tokens) if record.tokens is not None else None, what_to_do)
+                if problem:
+                    record = Problem(record.where, problem)
+            yield record
+    except OSError as error:
+        raise UserError(f"{path}: cannot be read ({error.strerror or error})") from None
+
+
 def read_path(path: Path, fmt: str = "auto", split: str = "paragraph", lang: str = "en", *,
               text_column: str | None = None, as_answers: bool = False) -> Iterator[Record | Problem]:  # fmt: skip
     """Records (and line problems) from one file; a problem with the whole file raises UserError."""
+    check_readable(path)
+    fmt = detect_format(path) if fmt == "auto" else fmt
+    return _checked(path, _reader(path, fmt, split, lang, text_column, as_answers), _what_to_do(fmt, split))
+
+
+def _reader(path: Path, fmt: str, split: str, lang: str, text_column: str | None, as_answers: bool) -> Iterator[Record | Problem]:
     from annotator.io.jsonl import read_jsonl
     from annotator.io.label_studio import read_label_studio
     from annotator.io.spacy_docs import read_conll, read_docbin
     from annotator.io.table import read_table
     from annotator.io.text import read_text
 
-    check_readable(path)
-    fmt = detect_format(path) if fmt == "auto" else fmt
     if fmt == "spacy":
         return read_docbin(path, as_answers)
     check_not_binary(path)

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,10 +19,16 @@ import srsly
 
 from annotator.core.spans import Span
 from annotator.core.tasks import ANSWERS
+from annotator.io.checks import MAX_TIMESTAMP, empty_text, infinite_number, lone_surrogate, uncovered
 from annotator.io.records import Problem, Record, json_error, text_lines
 
 FLAVOURS = ("jsonl", "prodigy", "doccano")
 PRODIGY_KEYS = ("spans", "tokens", "answer", "_input_hash", "_task_hash", "_annotator_id", "_session_id")
+# A "\ud800".."\udfff" escape: only such a line can hold a lone surrogate (checked in full then).
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+# An exponent of three digits or a number of 309 digits: only such a line can hold an infinity.
+HUGE_NUMBER = re.compile(r"[eE]\+?\d{3}|\d{309}")
+JSON_KINDS = {dict: "an object", list: "a list", bool: "true or false", float: "a number"}
 
 
 class BadLine(ValueError):
@@ -56,7 +63,41 @@ def _tokens(text: str, items) -> list[tuple[int, int]]:
             raise BadLine(f"token {index} {item['text']!r} does not match the text at {start}-{end} ({text[start:end]!r})")
         tokens.append((start, end))
         previous_end = end
+    problem = uncovered(text, tokens)
+    if problem:
+        raise BadLine(problem)
     return tokens
+
+
+def _name(data: dict, key: str) -> str | None:
+    """Who answered (``_annotator_id``, ``user``...): a name, or None when not given."""
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # doccano names its users by number
+    if not isinstance(value, str):
+        raise BadLine(f'"{key}" must be a name (a string), not {JSON_KINDS.get(type(value), type(value).__name__)}')
+    if not value.strip():
+        raise BadLine(f'"{key}" must be a name, not blank')
+    return value
+
+
+def _timestamp(value) -> float:
+    """Prodigy's ``_timestamp``: seconds since 1970, finite and before the year 3000."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= MAX_TIMESTAMP:
+        return float(value)
+    hint = " (milliseconds?)" if isinstance(value, (int, float)) and MAX_TIMESTAMP < value <= MAX_TIMESTAMP * 1000 else ""
+    raise BadLine(f'"_timestamp" must be seconds since 1970 (0 to {MAX_TIMESTAMP}), not {value!r}{hint}')
+
+
+def _surrogates(line: str, data) -> None:
+    if isinstance(data, dict) and SURROGATE_ESCAPE.search(line):
+        for key, value in data.items():
+            found = lone_surrogate(key) or lone_surrogate(value)
+            if found:
+                name = key.encode("utf-8", "backslashreplace").decode()
+                raise BadLine(f'"{name}" holds {found}, half of a UTF-16 surrogate pair, not a character')
 
 
 def _prodigy_spans(items) -> tuple[Span, ...]:
@@ -90,8 +131,9 @@ def parse_line(data, where: str, flavour: str) -> Record:
     text = data.get("text")
     if not isinstance(text, str):
         raise BadLine('no "text" field' if text is None else '"text" must be a string')
-    if not text.strip():
-        raise BadLine("empty text")
+    empty = empty_text(text)
+    if empty:
+        raise BadLine(empty)
     meta = data.get("meta") or {}
     if not isinstance(meta, dict):
         raise BadLine('"meta" must be an object')
@@ -102,7 +144,7 @@ def parse_line(data, where: str, flavour: str) -> Record:
     if flavour == "doccano":
         record.spans = _doccano_spans(data)
         record.answer_default = "accept"
-        record.annotator = data.get("annotator") or data.get("user")
+        record.annotator = _name(data, "annotator") or _name(data, "user")
         record.answer = "accept" if record.annotator else None
     elif flavour == "prodigy":
         if "tokens" in data:
@@ -113,10 +155,17 @@ def parse_line(data, where: str, flavour: str) -> Record:
         if answer is not None and answer not in ANSWERS:
             raise BadLine(f'"answer" must be one of {", ".join(ANSWERS)}, not {answer!r}')
         record.answer = answer
-        record.annotator = data.get("_annotator_id") or data.get("_session_id")
-        if isinstance(data.get("_timestamp"), (int, float)):
-            record.answered_at = float(data["_timestamp"])
+        record.annotator = _name(data, "_annotator_id") or _name(data, "_session_id")
+        if data.get("_timestamp") is not None:
+            record.answered_at = _timestamp(data["_timestamp"])
     return record
+
+
+def _infinities(line: str, data: dict) -> None:
+    if HUGE_NUMBER.search(line):
+        for key, value in data.items():
+            if infinite_number(value):
+                raise BadLine(f'"{key}" holds a number too big to store (1e999 reads as infinity)')
 
 
 def read_jsonl(path: Path, flavour: str = "auto") -> Iterator[Record | Problem]:
@@ -135,7 +184,10 @@ def read_jsonl(path: Path, flavour: str = "auto") -> Iterator[Record | Problem]:
             yield Problem(where, f"not valid JSON ({json_error(line, error)})")
             continue
         try:
-            yield parse_line(data, where, flavour_of(data) if flavour in ("auto", None) else flavour)
+            _surrogates(line, data)
+            record = parse_line(data, where, flavour_of(data) if flavour in ("auto", None) else flavour)
+            _infinities(line, data)  # after parse_line: "_timestamp": 1e999 has its own message
+            yield record
         except BadLine as error:
             yield Problem(where, str(error))
     if empty:

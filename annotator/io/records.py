@@ -7,6 +7,8 @@ with a whole file (missing, binary, not a DocBin) raises ``UserError`` at once.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +37,7 @@ class Record:
     # Another answer or suggestion source for the document yielded just before (one Label
     # Studio task, one DocBin doc's spans groups): stored, but not counted as read again.
     same_document: bool = False
+    resplit: str = "split it into several documents"  # what to do when it is too long
 
 
 @dataclass
@@ -56,14 +59,28 @@ class NotImported:
     file: str
     what: str  # "'choices' results (only 'labels' results become spans)": what, without the count
     count: int = 1
+NOT_REGULAR = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device"}
 
 
 def check_readable(path: Path) -> None:
-    """A clear error for a missing file or a folder where a file was expected."""
-    if not path.exists():
-        raise UserError(f"{path}: no such file")
-    if path.is_dir():
+    """A clear error for a file that is missing, a folder, not a regular file (a FIFO would
+    block the import forever, holding the write lock) or not readable; checked before the
+    store is opened for writing. Nothing is read: a FIFO is never opened."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise UserError(f"{path}: a broken symbolic link" if os.path.islink(path) else f"{path}: no such file") from None
+    except OSError as error:
+        raise UserError(f"{path}: cannot be read ({error.strerror})") from None
+    if stat.S_ISDIR(mode):
         raise UserError(f"{path}: is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        kind = NOT_REGULAR.get(stat.S_IFMT(mode), "a special file")
+        raise UserError(f"{path}: not a regular file ({kind}); give a file or a folder")
+    try:
+        os.close(os.open(path, os.O_RDONLY))
+    except OSError as error:
+        raise UserError(f"{path}: cannot be read ({error.strerror})") from None
 
 
 def check_not_binary(path: Path) -> None:

@@ -11,6 +11,7 @@ left out and counted in the import summary by group.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from collections import Counter
 
 from annotator.core.spans import Span, overlaps
 from annotator.errors import UserError
+from annotator.io.checks import MAX_DOCBIN_BYTES, empty_text
 from annotator.io.records import NotImported, Problem, Record, text_lines
 
 # The last column of a CoNLL line is an IOB/BILUO tag.
@@ -26,12 +28,14 @@ DOC_DELIMITER = "-DOCSTART-"
 # The one form spaCy's conll_ner_to_docs splits documents on; CoNLL-2003 itself writes
 # "-DOCSTART- -X- -X- O" and Label Studio "-DOCSTART- -X- O", so every form is read as this.
 SPACY_DOC_DELIMITER = "-DOCSTART- -X- O O"
+INFLATE_CHUNK = 1 << 20
 
 
 def _record(doc, path: Path, where: str, index: int, source: str) -> Record | Problem:
     text = doc.text.rstrip()  # converters leave a space after the last word
-    if not text.strip():
-        return Problem(where, "empty text")
+    empty = empty_text(text)
+    if empty:
+        return Problem(where, empty)
     return Record(
         text=text,
         where=where,
@@ -92,20 +96,55 @@ def _docbin_records(docs: Iterable, path: Path, as_answers: bool) -> Iterator[Re
             yield NotImported(str(path), f"overlapping spans in spans group {key!r}", count)
 
 
+def _check_inflated_size(path: Path, data: bytes) -> None:
+    """Refuse a DocBin whose zlib stream inflates past the limit, found while inflating a
+    chunk at a time (a zlib bomb of gigabytes costs a megabyte of memory, not gigabytes)."""
+    limit = f"decompresses to more than {MAX_DOCBIN_BYTES // 2**20} MB, the limit for one DocBin; split it into smaller DocBins"
+    if len(data) > MAX_DOCBIN_BYTES:
+        raise UserError(f"{path}: {limit}")
+    inflater, pending, total = zlib.decompressobj(), data, 0
+    try:
+        while pending and not inflater.eof:
+            total += len(inflater.decompress(pending, INFLATE_CHUNK))
+            if total > MAX_DOCBIN_BYTES:
+                raise UserError(f"{path}: {limit}")
+            pending = inflater.unconsumed_tail
+    except zlib.error:
+        return  # not a zlib stream at all: DocBin.from_bytes says so
+
+
+def _docs(doc_bin, path: Path) -> Iterator:
+    """The DocBin's documents; a damaged one (its strings or arrays do not fit) is one line."""
+    from spacy.vocab import Vocab
+
+    docs, index = doc_bin.get_docs(Vocab()), 0
+    while True:
+        index += 1
+        try:
+            doc = next(docs)
+        except StopIteration:
+            return
+        except KeyError:  # spaCy's E018: a token's hash is not in the string table
+            raise UserError(f"{path}: doc {index}: a damaged DocBin: its string table does not hold the strings of its tokens") from None
+        except Exception as error:
+            raise UserError(f"{path}: doc {index}: a damaged DocBin ({type(error).__name__}: {error})") from None
+        yield doc
+
+
 def read_docbin(path: Path, as_answers: bool = False) -> Iterator[Record | Problem | NotImported]:
     from spacy.tokens import DocBin
-    from spacy.vocab import Vocab
 
     data = path.read_bytes()
     if not data:
         raise UserError(f"{path}: an empty file, not a spaCy DocBin")
+    _check_inflated_size(path, data)
     try:
         doc_bin = DocBin(store_user_data=True).from_bytes(data)
     except Exception as error:  # msgpack/zlib raise many kinds; all mean "not a DocBin"
         raise UserError(f"{path}: not a spaCy DocBin ({type(error).__name__}: {error})") from None
     if len(doc_bin) == 0:
         raise UserError(f"{path}: the DocBin holds no documents")
-    return _docbin_records(doc_bin.get_docs(Vocab()), path, as_answers)
+    return _docbin_records(_docs(doc_bin, path), path, as_answers)
 
 
 def _conll_lines(path: Path) -> tuple[str, list[int], list[Problem]]:
@@ -132,8 +171,12 @@ def _conll_lines(path: Path) -> tuple[str, list[int], list[Problem]]:
                 starts.append(number)
         if line or not has_delimiter:
             previous = line
-    text = "\n".join(SPACY_DOC_DELIMITER if line.startswith(DOC_DELIMITER) else line for _, line in lines)
-    return text, starts, problems
+    if not content and has_delimiter:
+        problems.append(Problem(f"{path}:1", f"no sentences, only document headers ({DOC_DELIMITER})"))
+    # spaCy splits documents only on its exact header line: any other -DOCSTART- line (a header
+    # all the same) would be read as words. IOB has no headers: they are left out.
+    text = [SPACY_DOC_DELIMITER if line.startswith(DOC_DELIMITER) else line for _, line in lines if not (iob and line.startswith(DOC_DELIMITER))]
+    return "\n".join(text), starts, problems
 
 
 def read_conll(path: Path) -> Iterator[Record | Problem]:

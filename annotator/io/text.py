@@ -9,9 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from annotator.io.checks import MAX_CHARS, SPLIT_FURTHER
 from annotator.io.records import Problem, Record, text_lines
 
 SPLITS = ("none", "paragraph", "sentence")
+# The sentencizer is rule-based (memory in proportion to the text), so a paragraph may be longer
+# than spaCy's nlp.max_length for a parser; its sentences still have to fit the document limit.
+MAX_PARAGRAPH_CHARS = 10 * MAX_CHARS
 
 
 def _stripped(text: str, offset: int) -> tuple[str, int]:
@@ -75,22 +79,30 @@ def _sentences(path: Path, lang: str) -> Iterator[Record | Problem]:
 
     nlp = spacy.blank(lang)
     nlp.add_pipe("sentencizer")
+    nlp.max_length = MAX_PARAGRAPH_CHARS
     problems: list[Problem] = []
 
     def paragraphs():  # as in the file, so that sentence offsets are offsets in the file
         for item in _blocks(path):
             if isinstance(item, Problem):
                 problems.append(item)
+            elif len(item[0]) > MAX_PARAGRAPH_CHARS:
+                problems.append(Problem(f"{path}:{item[2]}", f"a paragraph of {len(item[0]):,} characters, over the limit of "
+                                        f"{MAX_PARAGRAPH_CHARS:,} for --split sentence; {SPLIT_FURTHER}"))
             else:
                 yield item[0], item[1:]
 
     for doc, (start, first_line) in nlp.pipe(paragraphs(), as_tuples=True, batch_size=256):
         yield from problems
         problems.clear()
+        # doc.text is rebuilt from the tokens on every call: once per paragraph, and the newlines
+        # counted as the sentences go (per sentence from the start was quadratic: minutes on 1 MB).
+        whole, line, counted = doc.text, first_line, 0
         for sent in doc.sents:
             text, offset = _stripped(sent.text, start + sent.start_char)
-            if text:
-                line = first_line + doc.text[: sent.start_char].count("\n")
+            if text:  # its line is the line of its first character, not of the newline before it
+                line += whole.count("\n", counted, offset - start)
+                counted = offset - start
                 yield _record(path, text, offset, line)
     yield from problems
 

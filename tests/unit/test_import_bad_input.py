@@ -156,3 +156,86 @@ def test_bad_line_deep_in_a_long_file_leaves_every_row_as_it_was(project, monkey
     status, out, err = cli(monkeypatch, capsys, "import", "long.jsonl", "--dataset", "news")
     assert status == 1 and err.strip() == "annotator: long.jsonl:8501: empty text (nothing was imported; --skip-invalid imports the other lines)", err
     assert dump(project / "annotations.db") == before
+
+
+# -- what the new checks must still let through ------------------------------------------
+
+
+def test_what_looks_odd_but_is_not_a_mistake_still_imports(project, monkeypatch, capsys):
+    """The checks for surrogates, names, timestamps, tokens and invisible text refuse only
+    what is wrong: each of these lines imports, as it says."""
+    lines = [
+        {"text": "Smile \ud83d\ude00 in Damascus.", "meta": {"by": "\ud83d\ude00"}},  # a pair escaped: one character
+        {"text": "Iraq  sent troops.", "tokens": [{"start": 0, "end": 4}, {"start": 6, "end": 10}, {"start": 11, "end": 17}, {"start": 17, "end": 18}]},
+        {"text": "Zero\u200bwidth inside a real text."},
+        {"text": TEXT_B, "spans": [], "answer": "accept", "_annotator_id": "", "_session_id": "news-ben", "_timestamp": 1732185600.5},
+        {"text": TEXT_A, "label": [[33, 41, "GPE"]], "user": 7},
+    ]
+    (project / "odd.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    status, out, err = cli(monkeypatch, capsys, "import", "odd.jsonl", "--dataset", "odd")
+    assert status == 0 and "5 new documents" in out and "2 answers" in out, (out, err)
+    from annotator.store import Store
+
+    with Store(project / "annotations.db") as store:
+        docs = {d.text: d for d in store.documents("odd")}
+        assert docs["Smile \U0001f600 in Damascus."].meta["by"] == "\U0001f600"
+        ben = store.answers_by("odd", "news-ben")
+        assert [a.answered_at for a in ben] == [1732185600.5]
+        assert [a.spans for a in store.answers_by("odd", "7")] == [((33, 41, "GPE"),)]
+
+
+def test_conll_headers_of_any_shape_split_documents_and_are_never_text(project, monkeypatch, capsys):
+    (project / "a.conll").write_text("-DOCSTART- O\n-DOCSTART- O\n\nIraq B-GPE\nsent O\n\n-DOCSTART- O\n\nSyria B-GPE\n", encoding="utf-8")
+    status, out, err = cli(monkeypatch, capsys, "import", "a.conll", "--dataset", "conll")
+    assert status == 0 and "2 new documents" in out, (out, err)
+    from annotator.store import Store
+
+    with Store(project / "annotations.db") as store:
+        assert sorted(d.text for d in store.documents("conll")) == ["Iraq sent", "Syria"]
+
+
+def test_a_document_at_the_token_limit_imports(project, monkeypatch, capsys):
+    from annotator.io.checks import MAX_TOKENS
+
+    (project / "long.txt").write_text("a " * (MAX_TOKENS - 1) + "a", encoding="utf-8")
+    status, out, err = cli(monkeypatch, capsys, "import", "long.txt", "--dataset", "long", "--split", "none")
+    assert status == 0 and "1 new documents" in out, (out, err)
+
+
+@pytest.mark.parametrize("key", ["f10", "ctrl+p", "~", "semicolon", "slash", "é", "Z"])
+def test_keys_a_keyboard_can_type_are_label_keys(project, key):
+    from annotator.labels import load_labels
+
+    labels = project / "labels.yaml"
+    labels.write_text(labels.read_text(encoding="utf-8").replace('key: "9"', f"key: {json.dumps(key)}"), encoding="utf-8")
+    assert load_labels(labels).labels[-1].key == key
+
+
+def test_a_key_as_its_character_and_as_its_name_is_one_key(project):
+    from annotator.labels import LabelsError, load_labels
+
+    labels = project / "labels.yaml"
+    text = labels.read_text(encoding="utf-8")
+    labels.write_text(text.replace('key: "8"', 'key: "~"').replace('key: "9"', 'key: "tilde"'), encoding="utf-8")
+    with pytest.raises(LabelsError, match=r"labels.8.key: key 'tilde' is used by both DATE and CARDINAL"):
+        load_labels(labels)
+
+
+def test_a_paragraph_over_spacys_max_length_is_cut_into_sentences(project, monkeypatch, capsys):
+    """Before: spaCy's E088 traceback (nlp.max_length) from the sentencizer."""
+    from annotator.io.checks import MAX_CHARS
+
+    sentence = "Iraq sent back nearly 2,000 Syrian soldiers on Thursday. "
+    (project / "long.txt").write_text(sentence * (MAX_CHARS // len(sentence) + 100), encoding="utf-8")
+    status, out, err = cli(monkeypatch, capsys, "import", "long.txt", "--dataset", "long", "--split", "sentence")
+    assert status == 0 and "1 new documents" in out and "already there" in out, (out, err)  # the same sentence, stored once
+
+
+def test_sentences_keep_their_line_in_the_file(project, monkeypatch, capsys):
+    (project / "s.txt").write_text("First one.\nSecond one. Third\none.\n\nNew one.\n", encoding="utf-8")
+    assert cli(monkeypatch, capsys, "import", "s.txt", "--dataset", "s", "--split", "sentence")[0] == 0
+    from annotator.store import Store
+
+    with Store(project / "annotations.db") as store:
+        assert [(d.text, d.meta["line"]) for d in store.documents("s")] == [
+            ("First one.", 1), ("Second one.", 2), ("Third\none.", 2), ("New one.", 5)]
