@@ -115,7 +115,7 @@ class Importer:
         self._answered: dict[tuple[int, str], tuple[str, tuple[Span, ...]]] = {}
 
     def run(self, paths: Iterable[Path], fmt: str = "auto", split: str = "paragraph") -> ImportResult:
-        files = expand_paths(paths)
+        files = expand_paths(paths, store=self.store.path)
         self.result.files = len(files)
         # The total is not known without reading everything: the bar counts what was read
         # (duplicates too: "44 read" for 43 new documents and one already there).

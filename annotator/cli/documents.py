@@ -91,7 +91,7 @@ def import_(
         raise UserError(f"--split must be one of {', '.join(SPLITS)} (not {split!r})")
     if as_answers and not annotator:
         raise UserError("--as-answers needs --annotator NAME (whose answers they are)")
-    files = expand_paths(paths)  # a missing file fails before the store is touched
+    files = expand_paths(paths, store=db)  # a missing file fails before the store is touched
     store, config = open_project(db, labels)
     with store:
         name = _choose_import_dataset(store, dataset)

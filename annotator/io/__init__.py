@@ -42,19 +42,44 @@ def _folder_files(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
+STORE_SIDECARS = ("", "-wal", "-shm", "-journal")
+
+
+def expand_paths(paths: Iterable[Path], store: Path | None = None) -> list[Path]:
     """Files named, and the files in folders named (sorted, hidden files left out).
-    Every path is checked before anything is read, so a typo fails at once."""
+    Every path is checked before anything is read, so a typo fails at once.
+
+    ``store`` and its -wal/-shm are never documents: named, they are refused; in a folder,
+    left out. Reading them while the store is open would also drop this process's SQLite
+    locks on it (a POSIX lock goes with the close of any descriptor of the file)."""
+    own = _store_files(store)
     files: list[Path] = []
     for path in paths:
         path = Path(path)
-        found = _folder_files(path) if path.is_dir() else [path]
+        if _identity(path) in own:
+            raise UserError(f"{path}: is the store itself, not documents to import")
+        found = [f for f in _folder_files(path) if _identity(f) not in own] if path.is_dir() else [path]
         if not found:
             raise UserError(f"{path}: the folder holds no files")
         for file in found:
             check_readable(file)
         files.extend(found)
     return files
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _store_files(store: Path | None) -> set[tuple[int, int]]:
+    if store is None:
+        return set()
+    found = {_identity(store.with_name(store.name + suffix)) for suffix in STORE_SIDECARS}
+    return {identity for identity in found if identity is not None}
 
 
 def _sniff(path: Path) -> str:

@@ -239,3 +239,27 @@ def test_sentences_keep_their_line_in_the_file(project, monkeypatch, capsys):
     with Store(project / "annotations.db") as store:
         assert [(d.text, d.meta["line"]) for d in store.documents("s")] == [
             ("First one.", 1), ("Second one.", 2), ("Third\none.", 2), ("New one.", 5)]
+
+
+# -- the store is never read as a document --------------------------------------------------
+
+
+def test_the_store_named_as_a_file_to_import_is_refused(project, monkeypatch, capsys):
+    """Reading the store's own file while it is open would also drop this process's SQLite
+    locks on it (POSIX locks go with any descriptor's close)."""
+    from tests.unit.stores import dump
+
+    before = dump(project / "annotations.db")
+    status, out, err = cli(monkeypatch, capsys, "import", "annotations.db", "--dataset", "news")
+    assert status == 1 and err.strip() == "annotator: annotations.db: is the store itself, not documents to import", err
+    assert dump(project / "annotations.db") == before
+
+
+def test_a_folder_holding_the_store_imports_its_documents_without_it(project, monkeypatch, capsys):
+    from annotator.store import Store
+
+    (project / "corpus").mkdir()
+    (project / "corpus" / "a.txt").write_text(TEXT_B + "\n", encoding="utf-8")
+    with Store(project / "corpus" / "inside.db"):  # a store kept beside its documents, open (-wal, -shm)
+        status, out, err = cli(monkeypatch, capsys, "import", "corpus", "--dataset", "folder", "--db", "corpus/inside.db")
+    assert status == 0 and "1 new documents" in out and "from 1 file(s)" in out, (out, err)
