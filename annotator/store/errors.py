@@ -42,9 +42,21 @@ def translated(path: Path, error: sqlite3.Error, waited: float) -> StoreError | 
         return StoreBusy(f"{path}: busy: another program holds the write lock (waited {waited:g} s); try again")
     if code == sqlite3.SQLITE_READONLY:
         return StoreReadOnly(f"{path}: read-only ({error}); check the file's and its folder's permissions")
-    if code == sqlite3.SQLITE_FULL:
+    if code == sqlite3.SQLITE_FULL or (code == sqlite3.SQLITE_IOERR and _disk_full(path)):
         return StoreFull(f"{path}: full ({error}); nothing of the last change was saved; free some space and try again")
+    if code == sqlite3.SQLITE_IOERR:
+        return StoreError(f"{path}: a disk I/O error ({error}); the disk may be failing or gone")
     return None
+
+
+def _disk_full(path: Path) -> bool:
+    # A full disk shows as an I/O error where SQLite cannot grow its -shm or -wal (opening).
+    import shutil
+
+    try:
+        return shutil.disk_usage(path.resolve().parent).free < 64 * 1024
+    except OSError:
+        return False
 
 
 # -- for the screens: what kept the store from writing, without importing sqlite3 -----------
