@@ -148,6 +148,10 @@ class StoreBase:
             raise mapped from None
 
     def _migrate(self) -> None:
+        # A store of this version is only read (WAL: no lock), so a screen opens while another
+        # writer holds the store, and waits for it only where it writes.
+        if self.schema_version == SCHEMA_VERSION:
+            return
         with self.write():
             version = self.schema_version
             if version > SCHEMA_VERSION:

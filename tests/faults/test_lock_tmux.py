@@ -129,3 +129,27 @@ def test_quitting_while_the_lock_is_held_asks_then_says_what_was_lost(tmp_path):
         holder.close()
         subprocess.run([*tmux, "kill-server"], capture_output=True)
     assert stored(db) == []
+
+
+def test_started_while_another_writer_holds_the_store_the_screen_waits_then_works(tmp_path):
+    """Opening a store of this version reads it (no write lock); the screen's first lease
+    waits in its worker, saying so, and the document comes once the lock is gone."""
+    make_project(tmp_path, ROOT / "labels.yaml")
+    db = tmp_path / "store.db"
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    program = Annotating(tmp_path)
+    try:
+        wait_for(program, WAITING.pattern)
+        assert program.look() is None  # no document before the store can lease it
+        holder.execute("COMMIT")
+        holder.close()
+        holder = None
+        assert program.wait_for_document() == 1
+        program.press("a")
+        assert program.wait_for_document(other_than=1) == 2
+    finally:
+        if holder is not None:
+            holder.close()
+        program.kill()
+    assert stored(db) == [("doc-0001", "accept")]
