@@ -1,9 +1,9 @@
 """Pre-highlighting: a spaCy pipeline and/or patterns (EntityRuler) -> stored suggestions.
 
 Each source is stored under its own name (``en_core_web_sm 3.8.0``, ``patterns``) so it
-is computed once and never on display. Only the components that set entities (and the
-embedding layers they listen to) run. spaCy is imported here, never by the UI; the UI's
-worker calls :func:`suggest_documents`.
+is computed once and never on display. Every component that can change ``doc.ents`` runs
+(a parser's sentence boundaries included), so suggestions are the pipeline's own entities.
+spaCy is imported here, never by the UI; the UI's worker calls :func:`suggest_documents`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from annotator.store import Store
 
 PATTERNS_SOURCE = "patterns"
 BATCH_SIZE = 256
-ENTITY_SETTERS = ("ner", "entity_ruler", "beam_ner")
 
 
 def stderr_note(message: str) -> None:
@@ -60,16 +59,51 @@ def _source_name(nlp, model: str) -> str:
     return f"{name} {meta.get('version', '')}".strip()
 
 
+ENTITY_ATTRS = {"doc.ents", "token.ent_iob", "token.ent_type"}
+SENTENCE_ATTRS = {"token.is_sent_start", "token.sent_start", "doc.sents"}  # the recognizer never crosses a sentence start
+
+
+def _attribute_ruler_harmless(pipe) -> bool:
+    """An attribute_ruler declares nothing, but its patterns say what it sets: harmless
+    unless it sets entity or sentence-start attributes."""
+    touched = {str(key).upper() for attrs in getattr(pipe, "attrs", []) for key in attrs}
+    return not touched & {"ENT_TYPE", "ENT_IOB", "ENT_KB_ID", "ENT_ID", "SENT_START", "IS_SENT_START"}
+
+
+def _may_change_ents(nlp, name: str, pipe, before_last_setter: bool) -> bool:
+    """From spaCy's own metadata: does this component (or could it) change doc.ents?"""
+    assigns = set(nlp.get_pipe_meta(name).assigns)
+    if assigns & ENTITY_ATTRS:
+        return True
+    if not assigns:  # declares nothing: only spaCy's attribute_ruler is known to be harmless
+        return not (nlp.get_pipe_meta(name).factory == "attribute_ruler" and _attribute_ruler_harmless(pipe))
+    return before_last_setter and bool(assigns & SENTENCE_ATTRS)
+
+
 def _keep_entity_components(nlp) -> None:
-    """Disable what NER does not need (tagger, parser, lemmatizer...), keeping the
-    tok2vec/transformer layers that an entity component listens to."""
-    setters = {name for name in nlp.pipe_names if name in ENTITY_SETTERS or "ner" in name or "entity" in name}
-    feeders = {
-        name
-        for name, pipe in nlp.pipeline
-        if setters & set(getattr(pipe, "listening_components", []) or [])
-    }
-    nlp.select_pipes(enable=sorted(setters | feeders))
+    """Keep every component that can change ``doc.ents`` (so suggestions equal
+    ``nlp(text).ents``): the entity setters, what sets sentence boundaries before them
+    (a parser or senter), components that declare nothing, the embedding layers a kept
+    component listens to and the components whose output it requires. The rest (tagger,
+    lemmatizer, anything after the last entity setter...) is disabled."""
+    names = nlp.pipe_names
+    setters = [i for i, name in enumerate(names) if set(nlp.get_pipe_meta(name).assigns) & ENTITY_ATTRS]
+    last = setters[-1] if setters else -1
+    keep = {name for i, (name, pipe) in enumerate(nlp.pipeline) if _may_change_ents(nlp, name, pipe, i < last)}
+    while True:  # what the kept ones listen to or require, until nothing is added
+        needed = set()
+        for i, (name, pipe) in enumerate(nlp.pipeline):
+            if name in keep:
+                continue
+            listeners = set(getattr(pipe, "listening_components", []) or [])
+            assigns = set(nlp.get_pipe_meta(name).assigns)
+            required = {attr for kept in keep if names.index(kept) > i for attr in nlp.get_pipe_meta(kept).requires}
+            if listeners & keep or assigns & required:
+                needed.add(name)
+        if not needed:
+            break
+        keep |= needed
+    nlp.select_pipes(enable=[name for name in names if name in keep])
 
 
 def looks_like_path(model: str) -> bool:
