@@ -39,10 +39,25 @@ class Highlighter:
     nlp: object  # a spacy Language with only the components that set entities enabled
 
 
+# spaCy's own pipeline names: lang_type_genre_size (en_core_web_sm, de_dep_news_trf, xx_ent_wiki_sm).
+SPACY_PIPELINE_NAME = re.compile(r"[a-z]{2,3}_(core|dep|ent|sent)_(web|news|wiki|ud)_(sm|md|lg|trf)")
+
+
+def installed_pipelines() -> str:
+    import spacy.util
+
+    return ", ".join(sorted(spacy.util.get_installed_models())) or "none"
+
+
 def install_hint(model: str) -> str:
-    if re.fullmatch(r"[a-z]{2,3}_\w+", model):
-        return f"install it with `python -m spacy download {model}` (or `pip install {model}`)"
-    return "give the name of an installed spaCy pipeline or the path of a saved one"
+    """Advice that holds for this name and the installed spaCy: `spacy download` fetches
+    the pipeline's release for this spaCy version (no package registry serves them)."""
+    import spacy
+
+    installed = installed_pipelines()
+    if SPACY_PIPELINE_NAME.fullmatch(model):
+        return f"install it with `python -m spacy download {model}` (spaCy {spacy.__version__}; installed pipelines: {installed})"
+    return f"and it is not a spaCy pipeline name (such as en_core_web_sm) nor a folder; installed pipelines: {installed}"
 
 
 def model_installed(model: str) -> bool:
@@ -114,7 +129,8 @@ def missing_model(model: str) -> str:
     """Why ``model`` cannot be loaded, in a few words: no such path, or how to install it."""
     if looks_like_path(model):
         return f"{model}: no such path (give the folder of a saved spaCy pipeline, e.g. OUT_DIR/model/model-best)"
-    return f"model {model!r} is not installed; {install_hint(model)}"
+    hint = install_hint(model)
+    return f"model {model!r} is not installed{'' if hint.startswith('and') else ';'} {hint}"
 
 
 def load_model(model: str, note: Callable[[str], None] = stderr_note, required: bool = False) -> Highlighter | None:
@@ -211,11 +227,12 @@ def load_patterns(path: Path, lang: str) -> Highlighter:
 
 
 def load_highlighters(config: LabelsConfig, model: str | None = None, patterns: str | None = None,
-                      note: Callable[[str], None] = stderr_note) -> list[Highlighter]:  # fmt: skip
+                      note: Callable[[str], None] = stderr_note, strict: bool = False) -> list[Highlighter]:  # fmt: skip
     """The model (``--model`` or labels.yaml) and the patterns, model first. A ``model``
-    given explicitly must load; labels.yaml's may be missing (a note, then patterns only)."""
+    given explicitly (or any, when ``strict``) must load; else labels.yaml's may be
+    missing (a note, then patterns only)."""
     highlighters = []
-    required, model = model is not None, model or config.model
+    required, model = strict or model is not None, model or config.model
     if model:
         loaded = load_model(config.resolve(model), note, required=required)
         if loaded:
@@ -285,15 +302,42 @@ def preannotate(store: Store, config: LabelsConfig, dataset: str, highlighters: 
     return done
 
 
-_cache: dict[tuple, list[Highlighter]] = {}
+_cache: dict[tuple, tuple[list[Highlighter], list[str]]] = {}
+
+
+def project_highlighters(config: LabelsConfig) -> tuple[list[Highlighter], list[str]]:
+    """The project's model and patterns, loaded once per process, with the notes loading
+    gave (a model not installed...), so a screen can show them as well as the console."""
+    key = (config.resolve(config.model), config.resolve(config.patterns), config.lang)
+    if key not in _cache:
+        notes: list[str] = []
+        _cache[key] = load_highlighters(config, note=notes.append), notes
+    return _cache[key]
+
+
+def model_notices(store: Store, config: LabelsConfig, dataset: str) -> list[str]:
+    """What a newcomer must know before annotating: the notes of loading the model and
+    patterns, and, per source, the unanswered documents it never pre-highlighted though
+    others did (``model:`` or ``patterns:`` changed since), with the command that fills them."""
+    highlighters, notes = project_highlighters(config)
+    notices = list(notes)
+    bare = None
+    for highlighter in highlighters:
+        missing = store.documents_without_suggestions(dataset, highlighter.source, unanswered_only=True)
+        if missing:
+            bare = set(store.documents_lacking_suggestions(dataset, 0, sys.maxsize)) if bare is None else bare
+            stale = [i for i in missing if i not in bare]  # the screen's worker fills only documents with none
+            if stale:
+                notices.append(
+                    f"{len(stale)} documents of {dataset!r} have no suggestions from {highlighter.source} "
+                    f"(labels.yaml changed since they were pre-highlighted); run `annotator preannotate --dataset {dataset}`"
+                )
+    return notices
 
 
 def suggest_documents(store: Store, config: LabelsConfig, document_ids: Iterable[int]) -> int:
     """Compute and store suggestions for these documents from the project's model and
     patterns (for a background worker; pipelines are loaded once per process). Sources
     that already have suggestions for a document are kept. Returns rows stored."""
-    key = (config.resolve(config.model), config.resolve(config.patterns), config.lang)
-    if key not in _cache:
-        _cache[key] = load_highlighters(config, note=lambda message: None)
     ids = list(document_ids)
-    return sum(run_highlighter(store, config, highlighter, ids) for highlighter in _cache[key])
+    return sum(run_highlighter(store, config, highlighter, ids) for highlighter in project_highlighters(config)[0])
