@@ -51,3 +51,21 @@ def test_a_source_added_since_pre_highlighting_is_noticed_with_the_command(tmp_p
     assert len(notices) == 1
     assert "2 documents of 'news' have no suggestions from tiny_ner 0.0.1" in notices[0]
     assert "annotator preannotate --dataset news" in notices[0]
+
+
+def test_annotator_says_on_the_console_that_the_model_changed(project, tiny_model, monkeypatch, capsys):
+    """Before: changing `model:` on an existing store changed nothing and nothing said so."""
+    import annotator.ui.app as ui_app
+
+    monkeypatch.setattr(ui_app, "run_annotate", lambda *args, **kw: None)
+    monkeypatch.chdir(project)
+    monkeypatch.delenv("ANNOTATOR_DB", raising=False)
+    assert cli(monkeypatch, capsys)[0] == 0  # the demo, pre-highlighted with patterns
+    labels = project / "labels.yaml"
+    labels.write_text(labels.read_text(encoding="utf-8").replace("model: null", f"model: {tiny_model}"), encoding="utf-8")
+    code, _, err = cli(monkeypatch, capsys)
+    assert code == 0
+    assert "documents of 'demo' have no suggestions from tiny_ner 0.0.1" in err
+    assert "annotator preannotate --dataset demo" in err
+    code, _, err = cli(monkeypatch, capsys, "annotate")
+    assert code == 0 and "annotator preannotate --dataset demo" in err
