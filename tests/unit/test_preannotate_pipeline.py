@@ -35,3 +35,33 @@ def test_sentence_boundaries_before_ner_are_kept(tiny_model, tmp_path):
     highlighter = load_model(str(model))
     assert _ents(highlighter.nlp(TEXT)) == _ents(full(TEXT))
     assert highlighter.nlp.pipe_names == ["sentencizer", "ner"]  # what runs after NER stays off
+
+
+LISTENING_NER = {"model": {
+    "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner", "extra_state_tokens": False,
+    "hidden_width": 64, "maxout_pieces": 2, "use_upper": True, "nO": None,
+    "tok2vec": {"@architectures": "spacy.Tok2VecListener.v1", "width": 96, "upstream": "*"},
+}}  # fmt: skip
+
+
+def test_what_is_kept_is_read_from_spacys_metadata():
+    """A pipeline shaped like spaCy's trained ones: the shared tok2vec the NER listens to, the
+    parser (sentence boundaries) and a component that declares nothing stay; the tagger, an
+    attribute_ruler without entity attributes and what follows the NER are switched off."""
+    from spacy.language import Language
+
+    from annotator.preannotate import _keep_entity_components
+
+    if "declares_nothing" not in Language.factories:
+        Language.component("declares_nothing", func=lambda doc: doc)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("tok2vec")
+    nlp.add_pipe("tagger").add_label("NN")
+    nlp.add_pipe("parser").add_label("dep")
+    nlp.add_pipe("attribute_ruler")
+    nlp.add_pipe("declares_nothing")
+    nlp.add_pipe("ner", config=LISTENING_NER).add_label("GPE")
+    nlp.add_pipe("sentencizer", name="after_ner")
+    nlp.initialize()
+    _keep_entity_components(nlp)
+    assert nlp.pipe_names == ["tok2vec", "parser", "declares_nothing", "ner"]
