@@ -1,9 +1,9 @@
 """Pre-highlighting: a spaCy pipeline and/or patterns (EntityRuler) -> stored suggestions.
 
 Each source is stored under its own name (``en_core_web_sm 3.8.0``, ``patterns``) so it
-is computed once and never on display. Only the components that set entities (and the
-embedding layers they listen to) run. spaCy is imported here, never by the UI; the UI's
-worker calls :func:`suggest_documents`.
+is computed once and never on display. Every component that can change ``doc.ents`` runs
+(a parser's sentence boundaries included), so suggestions are the pipeline's own entities.
+spaCy is imported here, never by the UI; the UI's worker calls :func:`suggest_documents`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from annotator.store import Store
 
 PATTERNS_SOURCE = "patterns"
 BATCH_SIZE = 256
-ENTITY_SETTERS = ("ner", "entity_ruler", "beam_ner")
 
 
 def stderr_note(message: str) -> None:
@@ -40,10 +39,25 @@ class Highlighter:
     nlp: object  # a spacy Language with only the components that set entities enabled
 
 
+# spaCy's own pipeline names: lang_type_genre_size (en_core_web_sm, de_dep_news_trf, xx_ent_wiki_sm).
+SPACY_PIPELINE_NAME = re.compile(r"[a-z]{2,3}_(core|dep|ent|sent)_(web|news|wiki|ud)_(sm|md|lg|trf)")
+
+
+def installed_pipelines() -> str:
+    import spacy.util
+
+    return ", ".join(sorted(spacy.util.get_installed_models())) or "none"
+
+
 def install_hint(model: str) -> str:
-    if re.fullmatch(r"[a-z]{2,3}_\w+", model):
-        return f"install it with `python -m spacy download {model}` (or `pip install {model}`)"
-    return "give the name of an installed spaCy pipeline or the path of a saved one"
+    """Advice that holds for this name and the installed spaCy: `spacy download` fetches
+    the pipeline's release for this spaCy version (no package registry serves them)."""
+    import spacy
+
+    installed = installed_pipelines()
+    if SPACY_PIPELINE_NAME.fullmatch(model):
+        return f"install it with `python -m spacy download {model}` (spaCy {spacy.__version__}; installed pipelines: {installed})"
+    return f"and it is not a spaCy pipeline name (such as en_core_web_sm) nor a folder; installed pipelines: {installed}"
 
 
 def model_installed(model: str) -> bool:
@@ -60,16 +74,51 @@ def _source_name(nlp, model: str) -> str:
     return f"{name} {meta.get('version', '')}".strip()
 
 
+ENTITY_ATTRS = {"doc.ents", "token.ent_iob", "token.ent_type"}
+SENTENCE_ATTRS = {"token.is_sent_start", "token.sent_start", "doc.sents"}  # the recognizer never crosses a sentence start
+
+
+def _attribute_ruler_harmless(pipe) -> bool:
+    """An attribute_ruler declares nothing, but its patterns say what it sets: harmless
+    unless it sets entity or sentence-start attributes."""
+    touched = {str(key).upper() for attrs in getattr(pipe, "attrs", []) for key in attrs}
+    return not touched & {"ENT_TYPE", "ENT_IOB", "ENT_KB_ID", "ENT_ID", "SENT_START", "IS_SENT_START"}
+
+
+def _may_change_ents(nlp, name: str, pipe, before_last_setter: bool) -> bool:
+    """From spaCy's own metadata: does this component (or could it) change doc.ents?"""
+    assigns = set(nlp.get_pipe_meta(name).assigns)
+    if assigns & ENTITY_ATTRS:
+        return True
+    if not assigns:  # declares nothing: only spaCy's attribute_ruler is known to be harmless
+        return not (nlp.get_pipe_meta(name).factory == "attribute_ruler" and _attribute_ruler_harmless(pipe))
+    return before_last_setter and bool(assigns & SENTENCE_ATTRS)
+
+
 def _keep_entity_components(nlp) -> None:
-    """Disable what NER does not need (tagger, parser, lemmatizer...), keeping the
-    tok2vec/transformer layers that an entity component listens to."""
-    setters = {name for name in nlp.pipe_names if name in ENTITY_SETTERS or "ner" in name or "entity" in name}
-    feeders = {
-        name
-        for name, pipe in nlp.pipeline
-        if setters & set(getattr(pipe, "listening_components", []) or [])
-    }
-    nlp.select_pipes(enable=sorted(setters | feeders))
+    """Keep every component that can change ``doc.ents`` (so suggestions equal
+    ``nlp(text).ents``): the entity setters, what sets sentence boundaries before them
+    (a parser or senter), components that declare nothing, the embedding layers a kept
+    component listens to and the components whose output it requires. The rest (tagger,
+    lemmatizer, anything after the last entity setter...) is disabled."""
+    names = nlp.pipe_names
+    setters = [i for i, name in enumerate(names) if set(nlp.get_pipe_meta(name).assigns) & ENTITY_ATTRS]
+    last = setters[-1] if setters else -1
+    keep = {name for i, (name, pipe) in enumerate(nlp.pipeline) if _may_change_ents(nlp, name, pipe, i < last)}
+    while True:  # what the kept ones listen to or require, until nothing is added
+        needed = set()
+        for i, (name, pipe) in enumerate(nlp.pipeline):
+            if name in keep:
+                continue
+            listeners = set(getattr(pipe, "listening_components", []) or [])
+            assigns = set(nlp.get_pipe_meta(name).assigns)
+            required = {attr for kept in keep if names.index(kept) > i for attr in nlp.get_pipe_meta(kept).requires}
+            if listeners & keep or assigns & required:
+                needed.add(name)
+        if not needed:
+            break
+        keep |= needed
+    nlp.select_pipes(enable=[name for name in names if name in keep])
 
 
 def looks_like_path(model: str) -> bool:
@@ -80,7 +129,8 @@ def missing_model(model: str) -> str:
     """Why ``model`` cannot be loaded, in a few words: no such path, or how to install it."""
     if looks_like_path(model):
         return f"{model}: no such path (give the folder of a saved spaCy pipeline, e.g. OUT_DIR/model/model-best)"
-    return f"model {model!r} is not installed; {install_hint(model)}"
+    hint = install_hint(model)
+    return f"model {model!r} is not installed{'' if hint.startswith('and') else ';'} {hint}"
 
 
 def load_model(model: str, note: Callable[[str], None] = stderr_note, required: bool = False) -> Highlighter | None:
@@ -177,11 +227,12 @@ def load_patterns(path: Path, lang: str) -> Highlighter:
 
 
 def load_highlighters(config: LabelsConfig, model: str | None = None, patterns: str | None = None,
-                      note: Callable[[str], None] = stderr_note) -> list[Highlighter]:  # fmt: skip
+                      note: Callable[[str], None] = stderr_note, strict: bool = False) -> list[Highlighter]:  # fmt: skip
     """The model (``--model`` or labels.yaml) and the patterns, model first. A ``model``
-    given explicitly must load; labels.yaml's may be missing (a note, then patterns only)."""
+    given explicitly (or any, when ``strict``) must load; else labels.yaml's may be
+    missing (a note, then patterns only)."""
     highlighters = []
-    required, model = model is not None, model or config.model
+    required, model = strict or model is not None, model or config.model
     if model:
         loaded = load_model(config.resolve(model), note, required=required)
         if loaded:
@@ -251,15 +302,42 @@ def preannotate(store: Store, config: LabelsConfig, dataset: str, highlighters: 
     return done
 
 
-_cache: dict[tuple, list[Highlighter]] = {}
+_cache: dict[tuple, tuple[list[Highlighter], list[str]]] = {}
+
+
+def project_highlighters(config: LabelsConfig) -> tuple[list[Highlighter], list[str]]:
+    """The project's model and patterns, loaded once per process, with the notes loading
+    gave (a model not installed...), so a screen can show them as well as the console."""
+    key = (config.resolve(config.model), config.resolve(config.patterns), config.lang)
+    if key not in _cache:
+        notes: list[str] = []
+        _cache[key] = load_highlighters(config, note=notes.append), notes
+    return _cache[key]
+
+
+def model_notices(store: Store, config: LabelsConfig, dataset: str) -> list[str]:
+    """What a newcomer must know before annotating: the notes of loading the model and
+    patterns, and, per source, the unanswered documents it never pre-highlighted though
+    others did (``model:`` or ``patterns:`` changed since), with the command that fills them."""
+    highlighters, notes = project_highlighters(config)
+    notices = list(notes)
+    bare = None
+    for highlighter in highlighters:
+        missing = store.documents_without_suggestions(dataset, highlighter.source, unanswered_only=True)
+        if missing:
+            bare = set(store.documents_lacking_suggestions(dataset, 0, sys.maxsize)) if bare is None else bare
+            stale = [i for i in missing if i not in bare]  # the screen's worker fills only documents with none
+            if stale:
+                notices.append(
+                    f"{len(stale)} documents of {dataset!r} have no suggestions from {highlighter.source} "
+                    f"(labels.yaml changed since they were pre-highlighted); run `annotator preannotate --dataset {dataset}`"
+                )
+    return notices
 
 
 def suggest_documents(store: Store, config: LabelsConfig, document_ids: Iterable[int]) -> int:
     """Compute and store suggestions for these documents from the project's model and
     patterns (for a background worker; pipelines are loaded once per process). Sources
     that already have suggestions for a document are kept. Returns rows stored."""
-    key = (config.resolve(config.model), config.resolve(config.patterns), config.lang)
-    if key not in _cache:
-        _cache[key] = load_highlighters(config, note=lambda message: None)
     ids = list(document_ids)
-    return sum(run_highlighter(store, config, highlighter, ids) for highlighter in _cache[key])
+    return sum(run_highlighter(store, config, highlighter, ids) for highlighter in project_highlighters(config)[0])

@@ -34,6 +34,19 @@ def resolve_dataset(store: Store, dataset: str | None) -> str:
     raise UserError(f"{store.path}: several datasets ({', '.join(names)}); choose one with --dataset")
 
 
+def say_model_notices(store: Store, config: LabelsConfig, dataset: str) -> None:
+    """Before the screen opens: what the model and patterns need (not installed, changed
+    since the dataset was pre-highlighted); the screen repeats it, since it hides the console."""
+    import sys
+
+    if config.model is None and config.patterns is None:
+        return
+    from annotator.preannotate import model_notices
+
+    for notice in model_notices(store, config, dataset):
+        print(visible(f"annotator: {notice}"), file=sys.stderr)
+
+
 def init_project(folder: Path) -> Path:
     """A new project folder with a labels.yaml to edit; returns the labels.yaml path."""
     from importlib.resources import files
@@ -57,7 +70,8 @@ def open_demo(db: Path, labels: Path) -> None:
 
     store, config = open_project(db, labels)
     with store:
-        if store.count_documents() == 0:
+        imported = store.count_documents() == 0
+        if imported:
             seeds = Path(labels).parent / "seeds"
             if not seeds.is_dir():
                 raise UserError(f"{store.path}: no documents yet; run `annotator import PATH --dataset NAME`")
@@ -66,6 +80,8 @@ def open_demo(db: Path, labels: Path) -> None:
             print(visible(f"annotator: imported {result.added} paragraphs of {seeds} into {DEMO_DATASET!r}; pre-highlighted ({done})"))
         names = store.datasets()
         dataset = DEMO_DATASET if DEMO_DATASET in names else resolve_dataset(store, None)
+        if not imported:  # an import has just said what the model lacks, if anything
+            say_model_notices(store, config, dataset)
     try:
         from annotator.ui.app import run_annotate
     except ImportError:  # the annotate screen is not there: say what is in the store instead

@@ -132,7 +132,7 @@ def preannotate(
     store, config = open_project(db, labels, create=False)
     with store:
         name = resolve_dataset(store, dataset)
-        highlighters = load_highlighters(config, model, str(patterns) if patterns else None)
+        highlighters = load_highlighters(config, model, str(patterns) if patterns else None, strict=True)  # asked for: must load
         if not highlighters:
             raise UserError(f"{labels}: nothing to pre-highlight with; name a model or patterns (or give --model/--patterns)")
         done = run(store, config, name, highlighters, replace=replace, n_process=n_process, batch_size=batch_size)

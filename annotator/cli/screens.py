@@ -43,12 +43,13 @@ def annotate(
     overlap: Annotated[int, typer.Option("--overlap", min=1, help="How many different annotators each document needs.")] = 1,
 ) -> None:
     """Accept or correct the pre-highlighted spans, one document at a time (the TUI)."""
-    from annotator.project import open_project, resolve_dataset
+    from annotator.project import open_project, resolve_dataset, say_model_notices
     from annotator.ui.app import run_annotate
 
     store, config = open_project(db, labels, create=False)
     with store:
         name = resolve_dataset(store, dataset)
+        say_model_notices(store, config, name)
     run_annotate(db, config, name, annotator or login_name(), overlap)
 
 

@@ -21,6 +21,15 @@ class PreannotateUnavailable(Message):
         self.reason = reason
 
 
+class ModelNotice(Message):
+    """A warning about the model or patterns (not installed, changed since the dataset was
+    pre-highlighted) that the screen must show: the console is hidden behind it."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+
 class ProgressCounted(Message):
     """This annotator's answered and total document counts."""
 

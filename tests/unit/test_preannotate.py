@@ -98,11 +98,11 @@ def test_repo_patterns_are_generic_and_load(tmp_path, store):
 
 def test_model_not_installed_says_how_and_goes_on_with_patterns(tmp_path):
     patterns = write_jsonl(tmp_path / "p.jsonl", [{"label": "GPE", "pattern": "Iraq"}])
-    config = labels_config(tmp_path, model="en_core_web_zz", patterns=str(patterns))
+    config = labels_config(tmp_path, model="en_core_web_md", patterns=str(patterns))
     notes = []
     highlighters = load_highlighters(config, note=notes.append)
     assert [h.source for h in highlighters] == ["patterns"]
-    assert len(notes) == 1 and "python -m spacy download en_core_web_zz" in notes[0]
+    assert len(notes) == 1 and "python -m spacy download en_core_web_md" in notes[0]
 
 
 def test_replace_redoes_only_unanswered_documents(store, tmp_path, corpus):
@@ -145,7 +145,8 @@ def test_preannotate_command_with_model_path(project, tiny_model, monkeypatch, c
     "model, message",
     [
         ("/nonexistent/model", "/nonexistent/model: no such path"),
-        ("en_core_web_zz", "python -m spacy download en_core_web_zz"),
+        ("en_core_web_md", "python -m spacy download en_core_web_md"),
+        ("en_core_web_smm", "model 'en_core_web_smm' is not installed and it is not a spaCy pipeline name"),
     ],
 )
 def test_a_model_given_with_model_must_load(project, monkeypatch, capsys, model, message):

@@ -24,7 +24,7 @@ from annotator.store.errors import classify
 from annotator.ui.commits import SAVE_WAIT, Saver, Saving
 from annotator.ui.editing import SpanEditing
 from annotator.ui.keys import ANNOTATE_ACTIONS, add_label_bindings, bindings, describe
-from annotator.ui.messages import PreannotateUnavailable, ProgressCounted, SuggestionsReady
+from annotator.ui.messages import ModelNotice, PreannotateUnavailable, ProgressCounted, SuggestionsReady
 from annotator.ui.session import AnnotateSession, Task, eta_seconds
 from annotator.ui.widgets.keys_line import KeysLine
 from annotator.ui.widgets.label_bar import LabelBar
@@ -51,6 +51,7 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
         self.editor: SpanEditor | None = None
         self.current: Task | None = None
         self._preannotate = self.config.model is not None or self.config.patterns is not None
+        self._noticed = False  # the model's warnings are shown once, when the worker first runs
 
     def compose(self) -> ComposeResult:
         yield ProgressLine(self.session.dataset, self.session.annotator, id="progress")
@@ -201,13 +202,24 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
     @work(thread=True, exclusive=True, group="preannotate")
     def preannotate_ahead(self, from_document: int) -> None:
         try:
-            from annotator.preannotate import suggest_documents
+            from annotator.preannotate import model_notices, suggest_documents
         except ImportError as error:
             self.post_message(PreannotateUnavailable(f"pre-annotation is not available ({error})"))
             return
         worker = get_current_worker()
         try:  # a busy, full or read-only store: no suggestions now, another try at the next document
             with Store(self.session.store.path, busy_timeout=SAVE_WAIT) as store:
+                if not self._noticed:  # the model's warnings on screen: the console is hidden behind it
+                    self._noticed = True
+                    try:
+                        notices = model_notices(store, self.config, self.session.dataset)
+                    except UserError as error:
+                        if classify(error) is not None:
+                            raise
+                        self.post_message(PreannotateUnavailable(str(error)))
+                        return
+                    for notice in notices:
+                        self.post_message(ModelNotice(notice))
                 ids = store.documents_lacking_suggestions(self.session.dataset, from_document, RUN_AHEAD)
                 for start in range(0, len(ids), BATCH):
                     if worker.is_cancelled:
@@ -237,7 +249,10 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
         self.editor = SpanEditor(task.document.text, task.tokens, task.spans)
         self.editor.cursor, self.editor.fresh = cursor, fresh
         self.query_one(SpanText).show(task.document.text, task.tokens, editor=self.editor)
-        self.refresh_view("suggestions arrived")
+        self.refresh_view("suggestions arrived" if task.spans else None)
+
+    def on_model_notice(self, message: ModelNotice) -> None:
+        self.notify(visible(message.text), severity="warning", markup=False, timeout=12)  # names files
 
     def on_preannotate_unavailable(self, message: PreannotateUnavailable) -> None:
         self._preannotate = False  # say it once, not for every document
