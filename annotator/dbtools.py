@@ -22,14 +22,12 @@ def canonical_spans(spans_json: str) -> str:
 
 def answer_key(row, document: int) -> tuple:
     """Two answers are the same answer when these agree (``document`` is this store's id):
-    who, what, when it was given (to the microsecond: the JSONL export keeps it), and the
+    who, what, when it was given (exactly: the JSONL export keeps every digit), and the
     spans. An imported answer that came without a time (a Prodigy line with no _timestamp)
     got the time of its import; its task's own fields (_task_hash...) say when instead, so
     the same answer imported twice, or brought back by a round trip, is one answer."""
-    task = row["task"] if "task" in row.keys() else None
-    when = row["answered_at"]
-    if task and "_timestamp" not in json.loads(task):
-        when = json.dumps(json.loads(task), sort_keys=True)
+    task = json.loads(row["task"]) if "task" in row.keys() and row["task"] else None
+    when = row["answered_at"] if task is None or "_timestamp" in task else json.dumps(task, sort_keys=True)
     return (document, row["annotator"], row["answer"], when, canonical_spans(row["spans"]))
 
 

@@ -122,6 +122,21 @@ def test_the_newest_answer_is_the_one_given_last_not_the_last_row(tmp_path):
         assert store.next_task("d", "ann", ignored_before=400.0, now=1000.0) == second
 
 
+def test_an_older_answer_merged_in_does_not_become_the_current_one(tmp_path):
+    stores = []
+    for name, (answer, given) in {"here": ("accept", 210.0), "laptop": ("reject", 110.0)}.items():
+        store = Store(tmp_path / f"{name}.db")
+        store.ensure_dataset("d", "en", ["PERSON"])
+        (doc,) = store.add_documents("d", [_doc("Ann is here")]).values()
+        store.add_answer(doc, "ann", answer, [Span(0, 3, "PERSON")] if answer == "accept" else [], given - 5, given)
+        stores.append(store)
+    here, laptop = stores
+    assert here.merge_from(laptop.path)["answers"] == 1
+    assert [(a.answer, a.answered_at) for a in here.latest_answers("d")] == [("accept", 210.0)]
+    for store in stores:
+        store.close()
+
+
 def _doc(text: str):
     from annotator.core.tasks import NewDocument
 
