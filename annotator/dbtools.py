@@ -27,7 +27,10 @@ def answer_key(row, document: int) -> tuple:
     got the time of its import; its task's own fields (_task_hash...) say when instead, so
     the same answer imported twice, or brought back by a round trip, is one answer."""
     task = json.loads(row["task"]) if "task" in row.keys() and row["task"] else None
-    when = row["answered_at"] if task is None or "_timestamp" in task else json.dumps(task, sort_keys=True)
+    if task is None or "_timestamp" in task:
+        when = row["answered_at"]
+    else:  # who answered is in the key already (and an export adds _annotator_id for --annotator's name)
+        when = json.dumps({k: v for k, v in task.items() if k not in ("_annotator_id", "_session_id")}, sort_keys=True)
     return (document, row["annotator"], row["answer"], when, canonical_spans(row["spans"]))
 
 

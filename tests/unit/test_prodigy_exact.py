@@ -88,6 +88,18 @@ def test_a_round_trip_gives_the_same_file_back_and_merges_into_nothing(project, 
         assert all_answers(store) == len(originals)
 
 
+def test_a_name_given_by_the_annotator_option_travels_and_merges_into_nothing(project, monkeypatch, capsys):
+    import_into(monkeypatch, capsys, project / "a.db", project / "drugs.jsonl", extra=("--annotator", "alice"))
+    first = export_lines(monkeypatch, capsys, project / "a.db", project / "out1")
+    assert {line["_annotator_id"] for line in first} == {"alice"}
+    import_into(monkeypatch, capsys, project / "b.db", project / "out1" / "annotations.jsonl")
+    assert export_lines(monkeypatch, capsys, project / "b.db", project / "out2") == first
+    code, out, err = cli(monkeypatch, capsys, "db", "merge", str(project / "b.db"), "--db", str(project / "a.db"))
+    assert code == 0, err
+    with Store(project / "a.db") as store:
+        assert all_answers(store) == 60
+
+
 def test_answers_made_here_keep_full_precision_through_the_round_trip(project, monkeypatch, capsys):
     import_into(monkeypatch, capsys, project / "a.db", DB_OUT)
     with Store(project / "a.db") as store:
