@@ -3,9 +3,11 @@
 the same documents, answers and spans.
 
 Each line: ``text``, ``tokens`` (text/start/end/id/ws), ``spans`` (start/end/label with
-inclusive ``token_start``/``token_end``), ``answer``, ``_input_hash``/``_task_hash``
-(Prodigy's signed 32-bit integers), ``_annotator_id``, ``_session_id``, ``_timestamp``
-and ``meta``. Documents nobody answered are not annotations and are left out, as are
+inclusive ``token_start``/``token_end``), ``answer``, and for an answer imported from
+Prodigy every other field of its line as it came (``_input_hash``, ``_task_hash``,
+``_view_id``, ``_timestamp`` or none, ``meta``...); for an answer given here,
+``_input_hash``/``_task_hash`` (Prodigy's signed 32-bit integers), ``_annotator_id``,
+``_session_id``, ``_timestamp`` (full precision) and ``meta``. Documents nobody answered are not annotations and are left out, as are
 reviews (the spaCy export is where the gold versions go).
 """
 
