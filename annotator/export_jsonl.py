@@ -3,9 +3,11 @@
 the same documents, answers and spans.
 
 Each line: ``text``, ``tokens`` (text/start/end/id/ws), ``spans`` (start/end/label with
-inclusive ``token_start``/``token_end``), ``answer``, ``_input_hash``/``_task_hash``
-(Prodigy's signed 32-bit integers), ``_annotator_id``, ``_session_id``, ``_timestamp``
-and ``meta``. Documents nobody answered are not annotations and are left out, as are
+inclusive ``token_start``/``token_end``), ``answer``, and for an answer imported from
+Prodigy every other field of its line as it came (``_input_hash``, ``_task_hash``,
+``_view_id``, ``_timestamp`` or none, ``meta``...); for an answer given here,
+``_input_hash``/``_task_hash`` (Prodigy's signed 32-bit integers), ``_annotator_id``,
+``_session_id``, ``_timestamp`` (full precision) and ``meta``. Documents nobody answered are not annotations and are left out, as are
 reviews (the spaCy export is where the gold versions go).
 """
 
@@ -23,6 +25,7 @@ from annotator.core.spans import Span, Tokens
 from annotator.core.tasks import Answer, Document
 from annotator.errors import UserError
 from annotator.export import Summary, output_folder
+from annotator.io.jsonl import DEFAULT_ANNOTATOR
 from annotator.store import Store
 
 JSONL_FILE = "annotations.jsonl"
@@ -51,8 +54,16 @@ def prodigy_spans(tokens: Tokens, spans: tuple[Span, ...]) -> list[dict]:
 
 
 def prodigy_task(document: Document, answer: Answer, dataset: str) -> dict:
+    """The line for one answer: an imported answer's task fields as they came (hashes,
+    ``_view_id``, ``_timestamp`` or none, ``meta``...), else fields made here."""
     tokens = Tokens(document.tokens)
     spans = prodigy_spans(tokens, answer.spans)
+    content = {"text": document.text, "tokens": prodigy_tokens(document), "spans": spans, "answer": answer.answer}
+    if answer.task is not None:
+        line = {"text": document.text, **answer.task, **content}
+        if "_annotator_id" not in answer.task and not answer.task.get("_session_id") and answer.annotator != DEFAULT_ANNOTATOR:
+            line["_annotator_id"] = answer.annotator  # named by --annotator: the name travels with it
+        return line
     return {
         "text": document.text,
         "meta": document.meta,
@@ -61,7 +72,7 @@ def prodigy_task(document: Document, answer: Answer, dataset: str) -> dict:
         "tokens": prodigy_tokens(document),
         "spans": spans,
         "answer": answer.answer,
-        "_timestamp": int(answer.answered_at),
+        "_timestamp": answer.answered_at,  # full precision: the same answer when imported back
         "_annotator_id": answer.annotator,
         "_session_id": f"{dataset}-{answer.annotator}",
     }

@@ -30,6 +30,7 @@ from annotator.core.tasks import input_hash
 from annotator.errors import UserError
 from annotator.io import Problem, Record, expand_paths, read_path
 from annotator.io.checks import empty_text, too_long
+from annotator.io.jsonl import DEFAULT_ANNOTATOR
 from annotator.io.records import NotImported
 from annotator.labels import LabelsConfig
 from annotator.progress import progress_bar
@@ -55,6 +56,7 @@ class ImportResult:
     suggestions: int = 0
     skipped: list[Problem] = field(default_factory=list)
     not_imported: Counter = field(default_factory=Counter)  # (file, what) -> how many (NotImported)
+    unnamed: Counter = field(default_factory=Counter)  # name -> answers that named no annotator, stored under it
 
     @property
     def present(self) -> int:
@@ -231,6 +233,8 @@ class Importer:
                 return Problem(record.where, problems[0] + more)
             record.spans = mapped
         who = record.annotator or self.annotator
+        if not who and record.source == "prodigy":
+            who = DEFAULT_ANNOTATOR
         if record.answer is None and self.as_answers and record.answer_default:
             record.answer = record.answer_default
         if record.answer and not who:
@@ -250,9 +254,12 @@ class Importer:
                 latest = self.store.latest_answer(doc_id, who)
                 self._answered[key] = (latest.answer, tuple(sorted(latest.spans))) if latest else None
             if self._answered[key] != value:  # re-importing the same answer adds nothing
-                answered_at = record.answered_at or time.time()
-                answers.append((doc_id, who, record.answer, spans, answered_at, answered_at))
+                answered_at = record.answered_at if record.answered_at is not None else time.time()
+                task = dumps(record.task) if record.task is not None else None
+                answers.append((doc_id, who, record.answer, spans, answered_at, answered_at, task))
                 self._answered[key] = value
+                if record.source == "prodigy" and not record.annotator:
+                    self.result.unnamed[who] += 1
         if suggestions:
             self.result.suggestions += self.store.add_suggestions(suggestions, import_id)
         if answers:

@@ -106,6 +106,8 @@ def import_(
         f"{result.suggestions} suggestions from {result.files} file(s); {len(result.skipped)} skipped"
     )
     typer.echo(visible(f"{name}: {counts}"))
+    for who, count in result.unnamed.items():
+        typer.echo(visible(f"{name}: {count} answers with no _annotator_id or _session_id: imported as {who!r}"))
     for (file, what), count in result.not_imported.items():
         typer.echo(visible(f"{name}: not imported: {file}: {count} {what}"))
     for source, count in highlighted.items():

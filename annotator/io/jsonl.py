@@ -28,6 +28,12 @@ PRODIGY_KEYS = ("spans", "tokens", "answer", "_input_hash", "_task_hash", "_anno
 SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 # An exponent of three digits or a number of 309 digits: only such a line can hold an infinity.
 HUGE_NUMBER = re.compile(r"[eE]\+?\d{3}|\d{309}")
+# What a Prodigy line holds beyond these is kept with its answer as it came (hashes, _view_id,
+# _timestamp, meta, ...) and written back by the JSONL export.
+# Whose answers a Prodigy line with no _annotator_id or _session_id holds (spaCy's project
+# templates' datasets have none) when no --annotator is given: the import summary says so.
+DEFAULT_ANNOTATOR = "prodigy"
+PRODIGY_CONTENT = ("text", "tokens", "spans", "answer")
 JSON_KINDS = {dict: "an object", list: "a list", bool: "true or false", float: "a number"}
 
 
@@ -158,6 +164,7 @@ def parse_line(data, where: str, flavour: str) -> Record:
         record.annotator = _name(data, "_annotator_id") or _name(data, "_session_id")
         if data.get("_timestamp") is not None:
             record.answered_at = _timestamp(data["_timestamp"])
+        record.task = {key: value for key, value in data.items() if key not in PRODIGY_CONTENT}
     return record
 
 

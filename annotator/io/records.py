@@ -33,6 +33,7 @@ class Record:
     answer_default: str | None = None  # the answer the spans are when an annotator is named
     annotator: str | None = None
     answered_at: float | None = None
+    task: dict | None = None  # the task's own fields, kept with its answer (Prodigy's hashes, _view_id, meta...)
     source: str = "import"  # suggestion source when the spans are not an answer
     # Another answer or suggestion source for the document yielded just before (one Label
     # Studio task, one DocBin doc's spans groups): stored, but not counted as read again.

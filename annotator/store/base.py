@@ -20,7 +20,7 @@ from annotator.store.opening import (
     refuse_unreadable_version,
     refuse_unwritable,
 )
-from annotator.store.rows import LATEST_ANSWERS, _answer, _document, _review, visible
+from annotator.store.rows import LATEST_ANSWERS, NEWEST_FIRST, _answer, _document, _review, visible
 from annotator.store.schema import MIGRATIONS, PENDING_IMPORT_TABLES, PENDING_IMPORTS_SINCE, SCHEMA_VERSION
 
 NO_STORE_HINT = "run `annotator` once to import the demo, or `annotator import PATH --dataset NAME`; or give --db"
@@ -338,7 +338,7 @@ class StoreBase:
     def latest_answer(self, document: int, annotator: str) -> Answer | None:
         rows = list(
             self.db.query(
-                "SELECT * FROM answers WHERE document = ? AND annotator = ? ORDER BY id DESC LIMIT 1",
+                f"SELECT * FROM answers WHERE document = ? AND annotator = ? {NEWEST_FIRST} LIMIT 1",
                 [document, annotator],
             )
         )

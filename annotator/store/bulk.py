@@ -45,24 +45,26 @@ class Bulk:
         return found
 
     def append_answers(
-        self, rows: Iterable[tuple[int, str, str, Iterable[Span], float, float]], import_id: int | None = None
+        self, rows: Iterable[tuple], import_id: int | None = None
     ) -> int:
-        """Append imported (document, annotator, answer, spans, started_at, answered_at) rows.
+        """Append imported (document, annotator, answer, spans, started_at, answered_at[, task
+        JSON]) rows (task: the fields the answer's task came with, kept for the export).
         With ``import_id``: on the import's own documents they are written tagged; on
         documents others can see they wait in import_answers until the import is done."""
         values = [
-            (doc, who, answer, json.dumps(spans_to_json(spans)), started, answered, max(0.0, answered - started))
-            for doc, who, answer, spans, started, answered in rows
+            (doc, who, answer, json.dumps(spans_to_json(spans)), started, answered, max(0.0, answered - started), *task)
+            for doc, who, answer, spans, started, answered, *task in rows
         ]
-        columns = "document, annotator, answer, spans, started_at, answered_at, duration"
+        values = [v if len(v) == 8 else (*v, None) for v in values]
+        columns = "document, annotator, answer, spans, started_at, answered_at, duration, task"
         with self.write():
             direct, waiting = self._split_by_visibility(import_id, values)
             self.db.conn.executemany(
-                f"INSERT INTO answers ({columns}, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO answers ({columns}, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(*v, import_id) for v in direct],
             )
             self.db.conn.executemany(
-                f"INSERT INTO import_answers ({columns}, import) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(*v, import_id) for v in waiting]
+                f"INSERT INTO import_answers ({columns}, import) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [(*v, import_id) for v in waiting]
             )
         return len(values)
 

@@ -130,8 +130,8 @@ class Imports:
         (with the last batch); afterwards ``forget_import`` removes the marks."""
         self.keep_import_alive(import_id)
         self.db.execute(
-            "INSERT INTO answers (document, annotator, answer, spans, started_at, answered_at, duration, import_id) "
-            "SELECT document, annotator, answer, spans, started_at, answered_at, duration, import FROM import_answers "
+            "INSERT INTO answers (document, annotator, answer, spans, started_at, answered_at, duration, task, import_id) "
+            "SELECT document, annotator, answer, spans, started_at, answered_at, duration, task, import FROM import_answers "
             "WHERE import = ? ORDER BY rowid",
             [import_id],
         )

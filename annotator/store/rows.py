@@ -17,6 +17,7 @@ def _answer(row: dict) -> Answer:
         spans=spans_from_json(json.loads(row["spans"])),
         started_at=row["started_at"],
         answered_at=row["answered_at"],
+        task=json.loads(row["task"]) if row.get("task") else None,
     )
 
 
@@ -54,9 +55,14 @@ def visible(alias: str = "d") -> str:
     )
 
 
-# The newest answer of each (document, annotator): the one that counts.
+# The newest answer of each (document, annotator): the one given last (answered_at, then
+# id on a tie), whatever order the rows came in (a merge appends older answers). One probe
+# of the (document, annotator, answered_at, id) index per answer (the plan: a covering
+# index search per row; 30% slower than MAX(id) on a whole dataset, faster per annotator).
 LATEST_ANSWERS = """
     SELECT a.* FROM answers a
-    JOIN (SELECT document, annotator, MAX(id) AS id FROM answers GROUP BY document, annotator) newest
-      ON a.id = newest.id
+    WHERE a.id = (SELECT b.id FROM answers b WHERE b.document = a.document AND b.annotator = a.annotator
+                  ORDER BY b.answered_at DESC, b.id DESC LIMIT 1)
 """
+# The same order for one (document, annotator).
+NEWEST_FIRST = "ORDER BY answered_at DESC, id DESC"

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # A read-only command reads stores from this version on as they are, without migrating them
 # (migrations up to 3 only add indexes and lease columns; a store before 4 has no pending
 # imports, and its reader is given empty ones: see ``PENDING_IMPORT_TABLES``).
@@ -128,6 +128,18 @@ def _migrate_to_pending_imports(db: Database) -> None:
             db.execute(f"ALTER TABLE {table} ADD COLUMN import_id INTEGER")
 
 
+def _migrate_to_answer_origins(db: Database) -> None:
+    # An imported answer keeps the fields of the task it came as (Prodigy's _input_hash,
+    # _task_hash, _view_id, _timestamp, meta...), JSON, so that the JSONL export writes them
+    # back unchanged and a round trip is recognised as the same answer when merged.
+    for table in ("answers", "import_answers"):
+        if "task" not in db[table].columns_dict:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN task TEXT")
+    # The newest answer is the one given last (answered_at, then id), not the last row: a
+    # merge appends older answers. This index serves every query that picks it.
+    db["answers"].create_index(["document", "annotator", "answered_at", "id"], if_not_exists=True)
+
+
 # What the readers look at to hide pending imports, as a store before version 4 is read
 # (read-only, unmigrated): empty, so nothing is hidden.
 PENDING_IMPORT_TABLES = (
@@ -137,4 +149,4 @@ PENDING_IMPORT_TABLES = (
 PENDING_IMPORTS_SINCE = 4
 
 # Forward migrations: MIGRATIONS[n] takes a store at version n to version n + 1.
-MIGRATIONS = {0: _migrate_to_1, 1: _migrate_to_2, 2: _leases_by_session, 3: _migrate_to_pending_imports}
+MIGRATIONS = {0: _migrate_to_1, 1: _migrate_to_2, 2: _leases_by_session, 3: _migrate_to_pending_imports, 4: _migrate_to_answer_origins}

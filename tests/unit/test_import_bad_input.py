@@ -60,7 +60,6 @@ BAD = {
     "conll unknown label": ("a.conll", "Iraq B-GPE\n\nDamascus B-CITY\n", 3, "'CITY' is not in labels.yaml"),
     "conll bad tag": ("a.conll", "Iraq B-GPE\nsent\n", 2, "not a CoNLL/IOB line"),
     "prodigy bad answer": ("a.jsonl", GOOD + json.dumps({"text": TEXT_A, "answer": "maybe", "_annotator_id": "a"}) + "\n", 2, '"answer" must be'),
-    "answer without annotator": ("a.jsonl", GOOD + json.dumps({"text": TEXT_A, "spans": [], "answer": "accept"}) + "\n", 2, "--annotator"),
     "binary as text": ("a.txt", b"GIF89a\x00\x01\x02\x00", None, "binary file"),
     "binary as jsonl": ("a.jsonl", b"\x00\x01\x02\x03", None, "binary file"),
     "not a docbin": ("a.spacy", _not_docbin(), None, "not a spaCy DocBin"),
