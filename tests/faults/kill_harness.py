@@ -103,7 +103,8 @@ class Annotating:
             if shown is not None and shown != other_than:
                 return shown
             time.sleep(0.02)
-        raise AssertionError(f"no new document on screen; it shows:\n{self.screen()}")
+        size = subprocess.run([*self.tmux, "display", "-p", "-t", self.name, "#{pane_width}x#{pane_height}"], capture_output=True, text=True)
+        raise AssertionError(f"no new document on screen ({size.stdout.strip()}); it shows:\n{self.screen()}")
 
     def press(self, key: str) -> None:
         subprocess.run([*self.tmux, "send-keys", "-t", self.name, key], check=True)
