@@ -72,3 +72,20 @@ def test_on_conflict_takes_keep_or_refuse(tmp_path, monkeypatch, capsys):
                               "--dataset", "wnut", "--on-conflict", "first")  # fmt: skip
     assert status != 0 and "--on-conflict must be keep or refuse (not 'first')" in err
     assert not db.exists()
+
+
+def test_a_conflict_found_after_batches_were_written_undoes_the_whole_import(tmp_path):
+    """With one-record batches and no read-ahead the conflict comes after rows were written
+    (a pending import): refusing it leaves no document of it behind."""
+    import pytest
+
+    from annotator.errors import UserError
+    from annotator.labels import load_labels
+    from tests.unit.importing import run_import
+
+    config = load_labels(project(tmp_path))
+    with Store(tmp_path / "a.db") as store:
+        with pytest.raises(UserError, match=r"wnut17_repeats.conll:18: the same text as .*:1 with different spans"):
+            run_import(store, config, [WNUT], dataset="wnut", annotator="gold", as_answers=True,
+                       on_conflict="refuse", batch_size=1, read_ahead=1)  # fmt: skip
+        assert store.count_documents("wnut") == 0 and not store.datasets()
