@@ -57,7 +57,7 @@ class ImportResult:
     not_imported: Counter = field(default_factory=Counter)  # (file, what) -> how many (NotImported)
     # The same text given again with other spans (or another answer) by the same annotator or
     # source: the places it appears, in file order. Answers keep the last, suggestions the first.
-    conflicts: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (kind, input hash) -> wheres
+    conflicts: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)  # (kind, whose, input hash) -> wheres
 
     @property
     def present(self) -> int:
@@ -118,7 +118,8 @@ class Importer:
         self.labels = set(config.names)
         self._answered: dict[tuple[int, str], tuple[str, tuple[Span, ...]]] = {}
         self.on_conflict = on_conflict  # keep (and report) | refuse
-        self._given: dict[tuple, tuple[str, tuple[Span, ...], str]] = {}  # (kind, whose, hash) -> (answer, spans, where)
+        # (kind, whose, input hash) -> (hash of the answer and spans, where): a hash, as it is kept for every line
+        self._given: dict[tuple, tuple[int, str]] = {}
 
     def run(self, paths: Iterable[Path], fmt: str = "auto", split: str = "paragraph") -> ImportResult:
         files = expand_paths(paths, store=self.store.path)
@@ -220,20 +221,20 @@ class Importer:
         if record.spans is None and not record.answer:
             return  # a plain text again: nothing to lose
         kind, whose = ("answers", who) if record.answer else ("suggestions", record.source)
-        given = (record.answer or "", tuple(sorted(record.spans or ())))
+        given = hash((record.answer or "", tuple(sorted(record.spans or ()))))
         earlier = self._given.get((kind, whose, digest))
         if earlier is None:
-            self._given[kind, whose, digest] = (*given, record.where)
+            self._given[kind, whose, digest] = (given, record.where)
             return
-        if earlier[:2] == given:
+        if earlier[0] == given:
             return
         if self.on_conflict == "refuse":
             raise UserError(
-                f"{record.where}: the same text as {earlier[2]} with different spans "
+                f"{record.where}: the same text as {earlier[1]} with different spans "
                 "(nothing was imported; without --on-conflict refuse, one is kept and the summary lists them)"
             )
-        self.result.conflicts.setdefault((kind, digest), [earlier[2]]).append(record.where)
-        self._given[kind, whose, digest] = (*given, record.where)
+        self.result.conflicts.setdefault((kind, whose, digest), [earlier[1]]).append(record.where)
+        self._given[kind, whose, digest] = (given, record.where)
 
     def _write(self, batch: _Prepared, import_id: int | None) -> None:
         """Write a prepared batch (inside the caller's transaction)."""

@@ -121,12 +121,12 @@ def import_(
         typer.echo(visible(f"{name}: pre-highlighted {count} documents with {source}"))
 
 
-def conflict_lines(conflicts: dict[tuple[str, str], list[str]], shown: int = 20) -> list[str]:
+def conflict_lines(conflicts: dict[tuple[str, str, str], list[str]], shown: int = 20) -> list[str]:
     """`11 texts appear twice with different spans: kept the last; lines 3 and 40, ... of a.conll`,
     one line for answers and one for suggestions (which keep the first)."""
     lines = []
     for kind, what, kept in (("answers", "spans", "the last"), ("suggestions", "suggested spans", "the first")):
-        places = [wheres for (k, _), wheres in conflicts.items() if k == kind]
+        places = [wheres for (k, *_), wheres in conflicts.items() if k == kind]
         if not places:
             continue
         often = "twice" if all(len(wheres) == 2 for wheres in places) else "more than once"
