@@ -2,7 +2,8 @@
 
 One ``Doc`` per exported document: words and spaces from the stored tokens, ``doc.ents``
 from the final spans (``core.consensus``), on the side of the seeded split
-(``core.split``). Deciding what goes where needs only the answers and the input hashes,
+(``core.split``), or with a fixed evaluation dataset, that dataset whole as dev (a text
+it shares with the training dataset is kept out of train and counted). Deciding what goes where needs only the answers and the input hashes,
 so that is done first; then the texts are streamed from the store, and each ``Doc`` is
 packed into its DocBin (which keeps arrays, not Docs) and dropped. Everything is written
 into a temporary folder and moved into place at the end: nothing half-written.
@@ -32,6 +33,8 @@ SPACY_FILES = ("train.spacy", "dev.spacy", "config.cfg")
 # What NER training reads; fewer attributes make smaller files, written faster.
 DOC_ATTRS = ["ORTH", "ENT_IOB", "ENT_TYPE"]
 OFF_BOUNDARIES = "spans off token boundaries"
+IN_BOTH = "in the eval dataset too (kept out of train)"
+NO_DEV = "no dev.spacy (--eval-split 0): spacy train needs --paths.dev (a dev set of your own)"
 
 
 @dataclass
@@ -40,6 +43,8 @@ class Summary:
 
     dataset: str
     out_dir: Path
+    eval_dataset: str | None = None
+    notes: list[str] = field(default_factory=list)  # said after the tables (no dev set written)
     files: list[Path] = field(default_factory=list)
     documents: Counter = field(default_factory=Counter)  # side (or answer) -> documents (or lines)
     spans: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # label -> side -> spans
@@ -152,6 +157,64 @@ def dataset_lang(store: Store, dataset: str, fallback: str = "en") -> str:
     return (info or {}).get("lang") or fallback
 
 
+@dataclass
+class SplitPlan:
+    """What each exported dataset gives, and the side each of its documents goes to: the
+    training dataset, then the eval dataset (all dev) if there is one."""
+
+    plans: dict[str, Plan]
+    sides: dict[str, dict[str, str]]  # dataset -> {input hash: train | dev}
+    left_out: Counter
+    wants_dev: bool  # a dev set is expected: an eval dataset, or an eval split above 0
+
+
+def check_eval_split(eval_split: float) -> None:
+    if not 0.0 <= eval_split < 1.0:
+        raise UserError(f"--eval-split must be at least 0 and below 1 (not {eval_split})")
+
+
+def plan_split(store: Store, dataset: str, *, eval_dataset: str | None = None, eval_split: float = 0.2,
+               seed: int = 0, conflicts: str = "review") -> SplitPlan:  # fmt: skip
+    """The training dataset split by ``eval_split`` (0: all train), plus the eval dataset as
+    dev whole. A text in both goes to dev only: an eval set the model trained on measures nothing."""
+    check_eval_split(eval_split)
+    plan = plan_export(store, dataset, conflicts)
+    left_out = plan.left_out
+    if eval_dataset is None:
+        check_enough(store, dataset, plan, needed=2 if eval_split > 0 else 1)
+        sides = {dataset: split(plan.hashes.values(), eval_split, seed)}
+        return SplitPlan({dataset: plan}, sides, left_out, wants_dev=eval_split > 0)
+    held = plan_export(store, eval_dataset, conflicts)
+    held_texts = {digest for _, digest in store.document_hashes(eval_dataset)}
+    for document, digest in list(plan.hashes.items()):
+        if digest in held_texts:
+            del plan.finals[document], plan.hashes[document]
+            left_out[IN_BOTH] += 1
+    for reason, count in held.left_out.items():
+        left_out[f"{reason} (eval dataset)"] += count
+    check_enough(store, dataset, plan, needed=1)
+    check_enough(store, eval_dataset, held, needed=1)
+    sides = {dataset: split(plan.hashes.values(), eval_split, seed), eval_dataset: dict.fromkeys(held.hashes.values(), DEV)}
+    return SplitPlan({dataset: plan, eval_dataset: held}, sides, left_out, wants_dev=True)
+
+
+def planned_documents(store: Store, planned: SplitPlan, progress: Callable[[int], None] | None = None):
+    """(side, text, tokens, final spans) of each document to export, streamed dataset by dataset."""
+    for name, plan in planned.plans.items():
+        for document, digest, text, tokens in store.document_texts(name):
+            if progress is not None:
+                progress(1)
+            final = plan.finals.get(document)
+            if final is not None:
+                yield planned.sides[name][digest], text, tokens, span_tuples(final)
+
+
+def check_sides(store: Store, summary: Summary, wants_dev: bool) -> None:
+    """Bad stored spans may take the last document of a side."""
+    if not summary.documents[TRAIN] or (wants_dev and not summary.documents[DEV]):
+        raise UserError(f"{store.path}: too few good documents for a train and a dev set; run `annotator db check`")
+
+
 def check_enough(store: Store, dataset: str, plan: Plan, needed: int) -> None:
     if len(plan.finals) >= needed:
         return
@@ -169,6 +232,7 @@ def export_spacy(
     dataset: str,
     out_dir: Path,
     *,
+    eval_dataset: str | None = None,
     eval_split: float = 0.2,
     seed: int = 0,
     conflicts: str = "review",
@@ -176,53 +240,48 @@ def export_spacy(
     lang: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Summary:
-    """Write train.spacy, dev.spacy and config.cfg into ``out_dir``; returns the summary."""
+    """Write train.spacy, dev.spacy and config.cfg into ``out_dir``; returns the summary.
+    With no dev set (``eval_split`` 0, no eval dataset) dev.spacy is not written."""
     from spacy.tokens import DocBin
 
-    if not 0.0 < eval_split < 1.0:
-        raise UserError(f"--eval-split must be between 0 and 1 (not {eval_split})")
-    plan = plan_export(store, dataset, conflicts)
-    check_enough(store, dataset, plan, needed=2)
+    planned = plan_split(store, dataset, eval_dataset=eval_dataset, eval_split=eval_split, seed=seed, conflicts=conflicts)
     lang = lang or dataset_lang(store, dataset)
     vocab = blank_vocab(lang)
-    sides = split(plan.hashes.values(), eval_split, seed)
-    summary = Summary(dataset, Path(out_dir), left_out=plan.left_out)
-    with output_folder(Path(out_dir), SPACY_FILES, force) as temp:
+    summary = Summary(dataset, Path(out_dir), eval_dataset, left_out=planned.left_out)
+    names = SPACY_FILES if planned.wants_dev else ("train.spacy", "config.cfg")
+    with output_folder(Path(out_dir), names, force, belonging=SPACY_FILES) as temp:
         bins = {TRAIN: DocBin(attrs=DOC_ATTRS), DEV: DocBin(attrs=DOC_ATTRS)}
-        for document, digest, text, tokens in store.document_texts(dataset):
-            if progress is not None:
-                progress(1)
-            final = plan.finals.get(document)
-            if final is None:
-                continue
-            spans = span_tuples(final)
+        for side, text, tokens, spans in planned_documents(store, planned, progress):
             try:
                 doc = make_doc(vocab, text, tokens, spans)
             except ValueError as error:
                 summary.left_out[str(error) if str(error) == OFF_BOUNDARIES else "overlapping spans"] += 1
                 continue
-            side = sides[digest]
             bins[side].add(doc)
             summary.documents[side] += 1
             for _, _, label in spans:
                 summary.spans[label][side] += 1
-        if not (summary.documents[TRAIN] and summary.documents[DEV]):  # bad stored spans took the last of a side
-            raise UserError(f"{store.path}: too few good documents for a train and a dev set; run `annotator db check`")
+        check_sides(store, summary, planned.wants_dev)
         for side, doc_bin in bins.items():
-            doc_bin.to_disk(temp / f"{side}.spacy")
+            if f"{side}.spacy" in names:
+                doc_bin.to_disk(temp / f"{side}.spacy")
         spacy_config(lang).to_disk(temp / "config.cfg")
-    summary.files = [Path(out_dir) / name for name in SPACY_FILES]
+    summary.files = [Path(out_dir) / name for name in names]
+    if not planned.wants_dev:
+        summary.notes.append(NO_DEV)
     return summary
 
 
 @contextmanager
-def output_folder(out_dir: Path, names: Sequence[str], force: bool) -> Iterator[Path]:
+def output_folder(out_dir: Path, names: Sequence[str], force: bool, belonging: Sequence[str] = ()) -> Iterator[Path]:
     """A temporary folder inside ``out_dir`` to write ``names`` into; they are moved into
     ``out_dir`` only when the block finishes. On any failure nothing is left behind,
-    not even the folders this made."""
+    not even the folders this made. ``belonging``: files of the same export not written
+    this time (dev.spacy with --eval-split 0); an earlier one is replaced by none, as it
+    would not match the new files."""
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir}: is a file, not a folder")
-    existing = [name for name in names if (out_dir / name).exists()]
+    existing = [name for name in dict.fromkeys([*names, *belonging]) if (out_dir / name).exists()]
     if existing and not force:
         raise UserError(f"{out_dir / existing[0]}: already exists (use --force to replace it)")
     made = [folder for folder in (out_dir, *out_dir.parents) if not folder.exists()]
@@ -237,6 +296,8 @@ def output_folder(out_dir: Path, names: Sequence[str], force: bool) -> Iterator[
         yield temp
         for name in names:
             os.replace(temp / name, out_dir / name)
+        for name in set(belonging) - set(names):
+            (out_dir / name).unlink(missing_ok=True)
         done = True
     except OSError as error:
         raise UserError(f"{out_dir}: cannot write here ({error.strerror or error})") from None
@@ -264,7 +325,8 @@ def print_summary(summary: Summary, console=None) -> None:
     columns = sorted(summary.documents, key=lambda c: (order.index(c) if c in order else len(order), c))
     from rich.text import Text
 
-    table = Table(title=Text(visible(f"export of '{summary.dataset}' to {summary.out_dir}")), title_justify="left")
+    held = f" (eval: '{summary.eval_dataset}')" if summary.eval_dataset else ""
+    table = Table(title=Text(visible(f"export of '{summary.dataset}'{held} to {summary.out_dir}")), title_justify="left")
     table.add_column("")
     for column in columns:
         table.add_column(Text(visible(column)), justify="right")
@@ -283,3 +345,5 @@ def print_summary(summary: Summary, console=None) -> None:
         console.print(left)
     for path in summary.files:
         console.print(visible(f"wrote {path}"), markup=False, highlight=False, soft_wrap=True)
+    for note in summary.notes:
+        console.print(visible(note), markup=False, highlight=False, soft_wrap=True)

@@ -1,7 +1,7 @@
 """Store -> CoNLL-2003 NER files, for tools outside spaCy: ``train.conll`` and ``dev.conll``.
 
-The same documents, final spans and train/dev split as the spaCy export (``plan_export``
-and ``core.split``). Each document is one block: ``-DOCSTART- -X- O O`` (the delimiter
+The same documents, final spans and train/dev split (or fixed eval dataset) as the spaCy
+export (``plan_split``). Each document is one block: ``-DOCSTART- -X- O O`` (the delimiter
 spaCy's ``conll_ner_to_docs`` splits documents on), a blank line, then ``word TAG`` per
 token with IOB2 tags (``B-`` starts every entity), and a blank line. Whitespace tokens are
 left out; a token with whitespace inside (another tool's tokens may have it) is written
@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from annotator.core.split import DEV, TRAIN, split
-from annotator.errors import UserError
-from annotator.export import OFF_BOUNDARIES, Summary, check_enough, output_folder, plan_export, span_tuples
+from annotator.core.split import DEV, TRAIN
+from annotator.export import OFF_BOUNDARIES, Summary, check_sides, output_folder, plan_split, planned_documents
 from annotator.store import Store
 
 CONLL_FILES = ("train.conll", "dev.conll")
@@ -47,35 +46,26 @@ def export_conll(
     dataset: str,
     out_dir: Path,
     *,
+    eval_dataset: str | None = None,
     eval_split: float = 0.2,
     seed: int = 0,
     conflicts: str = "review",
     force: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> Summary:
-    """Write train.conll and dev.conll into ``out_dir``; returns the summary."""
-    if not 0.0 < eval_split < 1.0:
-        raise UserError(f"--eval-split must be between 0 and 1 (not {eval_split})")
-    plan = plan_export(store, dataset, conflicts)
-    check_enough(store, dataset, plan, needed=2)
-    sides = split(plan.hashes.values(), eval_split, seed)
-    summary = Summary(dataset, Path(out_dir), left_out=plan.left_out)
-    with output_folder(Path(out_dir), CONLL_FILES, force) as temp:
-        files = {side: (temp / f"{side}.conll").open("w", encoding="utf-8") for side in (TRAIN, DEV)}
+    """Write train.conll and dev.conll into ``out_dir`` (no dev.conll with no dev set); returns the summary."""
+    planned = plan_split(store, dataset, eval_dataset=eval_dataset, eval_split=eval_split, seed=seed, conflicts=conflicts)
+    summary = Summary(dataset, Path(out_dir), eval_dataset, left_out=planned.left_out)
+    names = CONLL_FILES if planned.wants_dev else CONLL_FILES[:1]
+    with output_folder(Path(out_dir), names, force, belonging=CONLL_FILES) as temp:
+        files = {side: (temp / f"{side}.conll").open("w", encoding="utf-8") for side in (TRAIN, DEV) if f"{side}.conll" in names}
         try:
-            for document, digest, text, tokens in store.document_texts(dataset):
-                if progress is not None:
-                    progress(1)
-                final = plan.finals.get(document)
-                if final is None:
-                    continue
-                spans = span_tuples(final)
+            for side, text, tokens, spans in planned_documents(store, planned, progress):
                 try:
                     lines = iob_lines(text, tokens, spans)
                 except ValueError as error:
                     summary.left_out[str(error)] += 1
                     continue
-                side = sides[digest]
                 files[side].write(f"{DOC_DELIMITER}\n\n" + "".join(line + "\n" for line in lines) + "\n")
                 summary.documents[side] += 1
                 for _, _, label in spans:
@@ -83,7 +73,8 @@ def export_conll(
         finally:
             for handle in files.values():
                 handle.close()
-        if not (summary.documents[TRAIN] and summary.documents[DEV]):  # bad stored spans took the last of a side
-            raise UserError(f"{store.path}: too few good documents for a train and a dev set; run `annotator db check`")
-    summary.files = [Path(out_dir) / name for name in CONLL_FILES]
+        check_sides(store, summary, planned.wants_dev)
+    summary.files = [Path(out_dir) / name for name in names]
+    if not planned.wants_dev:
+        summary.notes.append("no dev.conll (--eval-split 0): everything is in train.conll")
     return summary

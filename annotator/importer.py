@@ -57,6 +57,9 @@ class ImportResult:
     skipped: list[Problem] = field(default_factory=list)
     not_imported: Counter = field(default_factory=Counter)  # (file, what) -> how many (NotImported)
     unnamed: Counter = field(default_factory=Counter)  # name -> answers that named no annotator, stored under it
+    # The same text given again with other spans (or another answer) by the same annotator or
+    # source: the places it appears, in file order. Answers keep the last, suggestions the first.
+    conflicts: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)  # (kind, whose, input hash) -> wheres
 
     @property
     def present(self) -> int:
@@ -106,7 +109,8 @@ class Importer:
 
     def __init__(self, store: Store, config: LabelsConfig, dataset: str, nlp=None, annotator: str | None = None,
                  as_answers: bool = False, skip_invalid: bool = False, batch_size: int = BATCH_SIZE,
-                 text_column: str | None = None, read_ahead: int = READ_AHEAD):  # fmt: skip
+                 text_column: str | None = None, read_ahead: int = READ_AHEAD,
+                 on_conflict: str = "keep"):  # fmt: skip
         self.store, self.config, self.dataset = store, config, dataset
         self.text_column = text_column
         self.nlp = nlp if nlp is not None else blank_tokenizer(config.lang)
@@ -115,6 +119,9 @@ class Importer:
         self.result = ImportResult()
         self.labels = set(config.names)
         self._answered: dict[tuple[int, str], tuple[str, tuple[Span, ...]]] = {}
+        self.on_conflict = on_conflict  # keep (and report) | refuse
+        # (kind, whose, input hash) -> (hash of the answer and spans, where): a hash, as it is kept for every line
+        self._given: dict[tuple, tuple[int, str]] = {}
 
     def run(self, paths: Iterable[Path], fmt: str = "auto", split: str = "paragraph") -> ImportResult:
         files = expand_paths(paths, store=self.store.path)
@@ -205,9 +212,31 @@ class Importer:
                 problems.append((at, checked))
             else:
                 good.append((record, input_hash(record.text), checked))
+                self._note_conflict(record, good[-1][1], checked)
         for _, problem in sorted(problems, key=lambda item: item[0]):  # in file order
             self._problem(problem)
         return _Prepared(good, len(batch))
+
+    def _note_conflict(self, record: Record, digest: str, who: str | None) -> None:
+        """Remember what this text was given as, and note (or refuse) the same text given
+        again by the same annotator or source with other spans: one of the two is lost."""
+        if record.spans is None and not record.answer:
+            return  # a plain text again: nothing to lose
+        kind, whose = ("answers", who) if record.answer else ("suggestions", record.source)
+        given = hash((record.answer or "", tuple(sorted(record.spans or ()))))
+        earlier = self._given.get((kind, whose, digest))
+        if earlier is None:
+            self._given[kind, whose, digest] = (given, record.where)
+            return
+        if earlier[0] == given:
+            return
+        if self.on_conflict == "refuse":
+            raise UserError(
+                f"{record.where}: the same text as {earlier[1]} with different spans "
+                "(nothing was imported; without --on-conflict refuse, one is kept and the summary lists them)"
+            )
+        self.result.conflicts.setdefault((kind, whose, digest), [earlier[1]]).append(record.where)
+        self._given[kind, whose, digest] = (given, record.where)
 
     def _write(self, batch: _Prepared, import_id: int | None) -> None:
         """Write a prepared batch (inside the caller's transaction)."""
@@ -269,7 +298,7 @@ class Importer:
 def import_files(store: Store, config: LabelsConfig, paths: Iterable[Path], dataset: str, fmt: str = "auto",
                  split: str = "paragraph", annotator: str | None = None, as_answers: bool = False,
                  skip_invalid: bool = False, highlight: bool = True, n_process: int = 1,
-                 text_column: str | None = None) -> tuple[ImportResult, dict[str, int]]:  # fmt: skip
+                 text_column: str | None = None, on_conflict: str = "keep") -> tuple[ImportResult, dict[str, int]]:  # fmt: skip
     """Import, then pre-highlight the dataset's new documents with labels.yaml's model and
     patterns. The pipelines load first, so a broken patterns file fails before any write;
     the model's tokenizer (when installed) tokenizes the import."""
@@ -279,7 +308,8 @@ def import_files(store: Store, config: LabelsConfig, paths: Iterable[Path], data
     highlighters = load_highlighters(config, note=notes.append) if highlight else []
     # The model's tokenizer if there is one, else the patterns' blank(lang) one: same tokens, one load.
     nlp = next((h.nlp for h in highlighters if h.source != "patterns"), highlighters[0].nlp if highlighters else None)
-    importer = Importer(store, config, dataset, nlp, annotator, as_answers, skip_invalid, text_column=text_column)
+    importer = Importer(store, config, dataset, nlp, annotator, as_answers, skip_invalid, text_column=text_column,
+                        on_conflict=on_conflict)
     result = importer.run(paths, fmt, split)
     for note in notes:
         stderr_note(note)

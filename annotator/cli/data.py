@@ -13,12 +13,23 @@ from annotator.cli.options import (
     DbOption,
     OptionalLabelsOption,
     app,
+    dataset_name,
     optional_labels,
 )
 from annotator.core.visible import visible
 from annotator.errors import UserError
 
-EvalSplitOption = Annotated[float, typer.Option("--eval-split", help="Share of documents for the dev set (0..1).")]
+EvalSplitOption = Annotated[
+    Optional[float],
+    typer.Option("--eval-split", help="Share of the dataset's documents for the dev set, at least 0 and below 1 "
+                 "(default 0.2; 0 with an eval dataset; 0 alone: everything in train, no dev file)."),
+]
+EvalDatasetOption = Annotated[
+    Optional[str],
+    typer.Option("--eval-dataset", callback=dataset_name, help="A fixed evaluation dataset: dev whole (also "
+                 "--dataset NAME,eval:EVAL, as Prodigy's data-to-spacy); a text in both is kept out of train."),
+]
+DEFAULT_EVAL_SPLIT = 0.2
 SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the train/dev split (documents keep their side).")]
 ConflictsOption = Annotated[
     str,
@@ -32,7 +43,32 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Replace the files of
 DEFAULT_EXPORTS = Path("exports")
 
 
-def _export_setup(db: Path, labels: Path | None, dataset: str | None, conflicts: str):
+def eval_form(dataset: str | None, eval_dataset: str | None) -> tuple[str | None, str | None]:
+    """(training dataset, eval dataset) from ``--dataset NAME,eval:EVAL`` (Prodigy's
+    data-to-spacy spelling, either order) and ``--eval-dataset``."""
+    if dataset is None or "eval:" not in dataset:
+        return dataset, eval_dataset
+    parts = [part.strip() for part in dataset.split(",")]
+    held = [part[len("eval:"):] for part in parts if part.startswith("eval:")]
+    train = [part for part in parts if not part.startswith("eval:")]
+    if eval_dataset is not None:
+        raise UserError(f"--dataset {dataset!r} names an eval dataset and so does --eval-dataset: give the eval dataset once")
+    if len(held) != 1 or len(train) != 1 or not held[0] or not train[0]:
+        raise UserError(f"--dataset {dataset!r}: give one dataset and one eval dataset, as NAME,eval:EVAL")
+    return train[0], held[0]
+
+
+def eval_settings(eval_split: float | None, eval_dataset: str | None) -> float:
+    """The eval split: 0.2 by default, 0 by default beside a fixed eval dataset."""
+    from annotator.export import check_eval_split
+
+    if eval_split is None:
+        return 0.0 if eval_dataset else DEFAULT_EVAL_SPLIT
+    check_eval_split(eval_split)
+    return eval_split
+
+
+def _export_setup(db: Path, labels: Path | None, dataset: str | None, conflicts: str, eval_dataset: str | None = None):
     from annotator.core.consensus import POLICIES
     from annotator.project import resolve_dataset
     from annotator.store import Store
@@ -44,6 +80,10 @@ def _export_setup(db: Path, labels: Path | None, dataset: str | None, conflicts:
     store = Store(db, read_only=True)
     try:
         name = resolve_dataset(store, dataset)
+        if eval_dataset is not None:
+            resolve_dataset(store, eval_dataset)
+            if eval_dataset == name:
+                raise UserError(f"--eval-dataset must name another dataset than --dataset ({name!r})")
     except UserError:
         store.close()
         raise
@@ -58,8 +98,13 @@ def export(
     ] = DEFAULT_EXPORTS,
     db: DbOption = DEFAULT_DB,
     labels: OptionalLabelsOption = None,
-    dataset: DatasetOption = None,
-    eval_split: EvalSplitOption = 0.2,
+    dataset: Annotated[
+        Optional[str],
+        typer.Option("--dataset", "-d", callback=dataset_name,
+                     help="The dataset (default: the only one, or 'demo'); NAME,eval:EVAL also names the eval dataset."),
+    ] = None,
+    eval_dataset: EvalDatasetOption = None,
+    eval_split: EvalSplitOption = None,
     seed: SeedOption = 0,
     format: Annotated[
         str, typer.Option("--format", help="spacy (DocBin + config.cfg), jsonl (Prodigy-compatible) or conll (CoNLL-2003, IOB tags).")
@@ -76,21 +121,27 @@ def export(
 
     if format not in ("spacy", "jsonl", "conll"):
         raise UserError(f"--format must be spacy, jsonl or conll (not {format!r})")
-    store, name, lang = _export_setup(db, labels, dataset, conflicts)
-    with store, progress_bar("exporting", store.count_documents(name), transient=True) as advance:
+    dataset, eval_dataset = eval_form(dataset, eval_dataset)
+    if format == "jsonl" and eval_dataset is not None:
+        raise UserError("--format jsonl writes one dataset's answers, with no split: export the eval dataset with its own --dataset")
+    eval_split = eval_settings(eval_split, eval_dataset)
+    store, name, lang = _export_setup(db, labels, dataset, conflicts, eval_dataset)
+    total = store.count_documents(name) + (store.count_documents(eval_dataset) if eval_dataset else 0)
+    with store, progress_bar("exporting", total, transient=True) as advance:
         if format == "jsonl":
             summary = export_jsonl(store, name, out_dir, force=force, progress=advance)
         elif format == "conll":
             summary = export_conll(
-                store, name, out_dir, eval_split=eval_split, seed=seed, conflicts=conflicts, force=force, progress=advance
+                store, name, out_dir, eval_dataset=eval_dataset, eval_split=eval_split, seed=seed, conflicts=conflicts,
+                force=force, progress=advance,
             )
         else:
             summary = export_spacy(
-                store, name, out_dir, eval_split=eval_split, seed=seed, conflicts=conflicts, force=force, lang=lang,
-                progress=advance,
+                store, name, out_dir, eval_dataset=eval_dataset, eval_split=eval_split, seed=seed, conflicts=conflicts,
+                force=force, lang=lang, progress=advance,
             )
     print_summary(summary)
-    if format == "spacy":
+    if format == "spacy" and (out_dir / "dev.spacy") in summary.files:
         command = (
             f"python -m spacy train {out_dir / 'config.cfg'} --output {out_dir / 'model'} "
             f"--paths.train {out_dir / 'train.spacy'} --paths.dev {out_dir / 'dev.spacy'}"  # without --output nothing is saved
@@ -109,7 +160,8 @@ def train(
     labels: OptionalLabelsOption = None,
     dataset: DatasetOption = None,
     config: Annotated[Optional[Path], typer.Option("--config", help="A spaCy config.cfg to use instead of the exported one.")] = None,
-    eval_split: EvalSplitOption = 0.2,
+    eval_dataset: EvalDatasetOption = None,
+    eval_split: EvalSplitOption = None,
     seed: SeedOption = 0,
     conflicts: ConflictsOption = "review",
     force: ForceOption = False,
@@ -125,11 +177,17 @@ def train(
     out_dir, override_args = split_arguments(ctx.args)
     out_dir = Path(out_dir) if out_dir else DEFAULT_EXPORTS
     overrides = parse_overrides(override_args)
-    store, name, lang = _export_setup(db, labels, dataset, conflicts)
+    dataset, eval_dataset = eval_form(dataset, eval_dataset)
+    eval_split = eval_settings(eval_split, eval_dataset)
+    if eval_split == 0 and eval_dataset is None:
+        raise UserError(
+            "--eval-split 0 leaves no dev set, and spaCy's training needs one: give --eval-dataset NAME or an --eval-split above 0"
+        )
+    store, name, lang = _export_setup(db, labels, dataset, conflicts, eval_dataset)
     with store:
         result = train_pipeline(
             store, name, out_dir, config=config, overrides=overrides, force=force,
-            eval_split=eval_split, seed=seed, conflicts=conflicts, lang=lang, on_exported=print_summary,
+            eval_dataset=eval_dataset, eval_split=eval_split, seed=seed, conflicts=conflicts, lang=lang, on_exported=print_summary,
         )
     print_scores(result)
 

@@ -74,6 +74,11 @@ def import_(
         typer.Option("--text-column", help="CSV/TSV: the column holding the text (default: the one named text; "
                      "the other columns go into meta). Label Studio: the data field holding it."),
     ] = None,
+    on_conflict: Annotated[
+        str,
+        typer.Option("--on-conflict", help="The same text twice with different spans (same annotator or source): "
+                     "keep (the last answer, the first suggestions; listed in the summary) or refuse (import nothing)."),
+    ] = "keep",
     preannotate: Annotated[
         bool, typer.Option("--preannotate/--no-preannotate", help="Pre-highlight new documents with labels.yaml's model and patterns.")
     ] = True,
@@ -89,6 +94,8 @@ def import_(
         raise UserError(f"--format must be one of {', '.join(FORMATS)} (not {format!r})")
     if split not in SPLITS:
         raise UserError(f"--split must be one of {', '.join(SPLITS)} (not {split!r})")
+    if on_conflict not in ("keep", "refuse"):
+        raise UserError(f"--on-conflict must be keep or refuse (not {on_conflict!r})")
     if as_answers and not annotator:
         raise UserError("--as-answers needs --annotator NAME (whose answers they are)")
     files = expand_paths(paths, store=db)  # a missing file fails before the store is touched
@@ -97,7 +104,7 @@ def import_(
         name = _choose_import_dataset(store, dataset)
         result, highlighted = import_files(
             store, config, files, name, format, split, annotator, as_answers, skip_invalid, highlight=preannotate,
-            text_column=text_column,
+            text_column=text_column, on_conflict=on_conflict,
         )
     for problem in result.skipped:
         typer.echo(visible(f"skipped {problem}"), err=True)
@@ -110,8 +117,31 @@ def import_(
         typer.echo(visible(f"{name}: {count} answers with no _annotator_id or _session_id: imported as {who!r}"))
     for (file, what), count in result.not_imported.items():
         typer.echo(visible(f"{name}: not imported: {file}: {count} {what}"))
+    for line in conflict_lines(result.conflicts):
+        typer.echo(visible(f"{name}: {line}"))
     for source, count in highlighted.items():
         typer.echo(visible(f"{name}: pre-highlighted {count} documents with {source}"))
+
+
+def conflict_lines(conflicts: dict[tuple[str, str, str], list[str]], shown: int = 20) -> list[str]:
+    """`11 texts appear twice with different spans: kept the last; lines 3 and 40, ... of a.conll`,
+    one line for answers and one for suggestions (which keep the first)."""
+    lines = []
+    for kind, what, kept in (("answers", "spans", "the last"), ("suggestions", "suggested spans", "the first")):
+        places = [wheres for (k, *_), wheres in conflicts.items() if k == kind]
+        if not places:
+            continue
+        often = "twice" if all(len(wheres) == 2 for wheres in places) else "more than once"
+        files = {where.rsplit(":", 1)[0] for wheres in places for where in wheres}
+        if len(files) == 1 and all(where.rsplit(":", 1)[-1].isdigit() for wheres in places for where in wheres):
+            listed = ", ".join(" and ".join(w.rsplit(":", 1)[1] for w in wheres) for wheres in places[:shown])
+            tail = f" of {files.pop()}"
+        else:
+            listed, tail = "; ".join(" and ".join(wheres) for wheres in places[:shown]), ""
+        more = f" and {len(places) - shown} more" if len(places) > shown else ""
+        texts = "text appears" if len(places) == 1 else "texts appear"
+        lines.append(f"{len(places)} {texts} {often} with different {what}: kept {kept}; lines {listed}{more}{tail}")
+    return lines
 
 
 @app.command("preannotate")

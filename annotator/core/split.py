@@ -31,8 +31,10 @@ def side(input_hash: str, eval_split: float, seed: int = 0) -> str:
 
 def split(input_hashes: Iterable[str], eval_split: float, seed: int = 0) -> dict[str, str]:
     """{input_hash: "train" | "dev"} for the documents to export."""
-    if not 0.0 < eval_split < 1.0:
-        raise ValueError(f"eval split must be between 0 and 1, not {eval_split}")
+    if not 0.0 <= eval_split < 1.0:
+        raise ValueError(f"eval split must be at least 0 and below 1, not {eval_split}")
+    if eval_split == 0.0:
+        return dict.fromkeys(input_hashes, TRAIN)
     keys = {digest: split_key(digest, seed) for digest in input_hashes}
     sides = {digest: DEV if key < eval_split else TRAIN for digest, key in keys.items()}
     if len(keys) >= 2:

@@ -167,8 +167,10 @@ def test_only_the_borrowed_document_can_change_sides():
 
 def test_one_document_keeps_its_side_by_hash_and_bad_fractions_are_refused():
     assert split(["only"], 0.2, seed=0) == {"only": DEV if split_key("only", 0) < 0.2 else TRAIN}
-    with pytest.raises(ValueError):
-        split(hashes(3), 0.0)
+    assert split(hashes(3), 0.0) == dict.fromkeys(hashes(3), TRAIN)  # 0: all in train, none borrowed for dev
+    for fraction in (-0.1, 1.0):
+        with pytest.raises(ValueError):
+            split(hashes(3), fraction)
 
 
 def test_accepted_by_majority_counts_accepts_against_rejects_not_ignores():
