@@ -74,13 +74,18 @@ def import_(
         typer.Option("--text-column", help="CSV/TSV: the column holding the text (default: the one named text; "
                      "the other columns go into meta). Label Studio: the data field holding it."),
     ] = None,
+    align: Annotated[
+        str,
+        typer.Option("--align", help="Spans that start or end inside a token: strict (an error), contract (to the tokens "
+                     "wholly inside) or expand (to every token they touch), as spaCy's Doc.char_span alignment_mode."),
+    ] = "strict",
     preannotate: Annotated[
         bool, typer.Option("--preannotate/--no-preannotate", help="Pre-highlight new documents with labels.yaml's model and patterns.")
     ] = True,
 ) -> None:
     """Add documents to a dataset (the same text twice is stored once). One transaction:
     a bad line imports nothing, and the error names the file and line."""
-    from annotator.importer import import_files
+    from annotator.importer import ALIGNS, import_files
     from annotator.io import FORMATS, expand_paths
     from annotator.io.text import SPLITS
     from annotator.project import open_project
@@ -89,6 +94,8 @@ def import_(
         raise UserError(f"--format must be one of {', '.join(FORMATS)} (not {format!r})")
     if split not in SPLITS:
         raise UserError(f"--split must be one of {', '.join(SPLITS)} (not {split!r})")
+    if align not in ALIGNS:
+        raise UserError(f"--align must be one of {', '.join(ALIGNS)} (not {align!r})")
     if as_answers and not annotator:
         raise UserError("--as-answers needs --annotator NAME (whose answers they are)")
     files = expand_paths(paths, store=db)  # a missing file fails before the store is touched
@@ -97,7 +104,7 @@ def import_(
         name = _choose_import_dataset(store, dataset)
         result, highlighted = import_files(
             store, config, files, name, format, split, annotator, as_answers, skip_invalid, highlight=preannotate,
-            text_column=text_column,
+            text_column=text_column, align=align,
         )
     for problem in result.skipped:
         typer.echo(visible(f"skipped {problem}"), err=True)
