@@ -3,14 +3,15 @@ export's `entities`/`relations`, and a span that ends inside a token (`--align`)
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from annotator.errors import UserError
+from annotator.labels import load_labels
 from annotator.store import Store
 from tests.conftest import run_main
-from annotator.labels import load_labels
 from tests.unit.importing import run_import
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -81,7 +82,7 @@ def test_cli_reports_relations_and_align_choice(tmp_path, monkeypatch, capsys):
 @pytest.mark.parametrize("key", ["username", "annotator", "user"])
 def test_annotator_keys(tmp_path, config, key):
     path = tmp_path / "d.jsonl"
-    path.write_text('{"text": "Douglas Adams wrote.", "labels": [[0, 13, "Person"]], "%s": "ann"}\n' % key, encoding="utf-8")
+    path.write_text(json.dumps({"text": "Douglas Adams wrote.", "labels": [[0, 13, "Person"]], key: "ann"}) + "\n", encoding="utf-8")
     with Store(tmp_path / "a.db") as store:
         run_import(store, config, [path])
         (doc,) = store.documents("news")
