@@ -121,3 +121,27 @@ def test_iob1_and_iobes_are_read_as_their_schemes(tmp_path, config):
         assert spans["EU rejects German"] == [("EU", "ORG"), ("German", "NORP")]
         assert spans["Peter Blackburn Smith"] == [("Peter Blackburn", "PERSON"), ("Smith", "PERSON")]
         assert spans["Peter Blackburn said EU"] == [("Peter Blackburn", "PERSON"), ("EU", "ORG")]
+
+
+def test_conll2003_original_iob1_tags_give_the_same_entities(tmp_path, config):
+    with Store(tmp_path / "a.db") as store:
+        result = run_import(store, config, [DATA / "conll2003_iob1.conll"])
+        docs = list(store.documents("news"))
+        assert result.added == 2 and [d.meta["line"] for d in docs] == [3, 18]
+        spans = store.suggestions(docs[0].id)["conll"]
+        assert [(docs[0].text[s.start : s.end], s.label) for s in spans] == [
+            ("EU", "ORG"), ("German", "NORP"), ("British", "NORP"), ("Peter Blackburn", "PERSON")
+        ]
+        assert store.suggestions(docs[1].id) == {"conll": (Span(0, 8, "LOC"),)}
+
+
+def test_cli_skip_invalid_reports_the_skipped_sentence(tmp_path, monkeypatch, capsys):
+    from tests.conftest import LABELS_YAML, run_main
+
+    (tmp_path / "labels.yaml").write_text(LABELS_YAML.read_text(encoding="utf-8").replace("model: en_core_web_sm", "model: null").replace("patterns: patterns.jsonl", "patterns: null"), encoding="utf-8")
+    (tmp_path / "a.txt").write_text(BAD_LINE.replace("PER", "PERSON"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(monkeypatch, capsys, "import", "a.txt", "--dataset", "d", "--skip-invalid")
+    assert code == 0, err
+    assert err.splitlines() == ["skipped a.txt:4: 3 columns where the file's lines have 4: 'rejects VBZ B-VP' (the sentence of lines 3-4)"]
+    assert "d: 1 new documents" in out and "1 skipped" in out
