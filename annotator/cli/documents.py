@@ -25,7 +25,10 @@ FORMAT_HELP = (
     "csv or tsv (a header row; the text in --text-column), "
     "label-studio (its JSON export: a .json holding an array of tasks, or one task)."
 )
-SPLIT_HELP = "Plain text only: none (a file is a document), paragraph (blank-line separated) or sentence."
+SPLIT_HELP = (
+    "Plain text: none (a file is a document), paragraph (blank-line separated) or sentence. "
+    "CoNLL: a document per -DOCSTART- block, or per sentence with sentence."
+)
 
 
 @app.command("init")
