@@ -150,22 +150,29 @@ class _Sentence:
     numbers: list[int]  # the file's line of each of its lines
     lines: list[str]
     doc: int  # the -DOCSTART- block it is in (0 before the first, or in a file without)
+    broken: bool = False  # holds a line that is not UTF-8 (reported as that line's problem)
 
 
 def _sentences(path: Path) -> tuple[list[_Sentence], bool, bool, list[Problem]]:
     """The file's sentences (blocks between blank lines or headers; in IOB, each line),
     whether it is IOB, whether it has -DOCSTART- headers, and lines that are not UTF-8."""
     sentences, problems, doc, has_delimiter, current = [], [], 0, False, None
-    numbered = []
+    numbered: list[tuple[int, str | None]] = []  # None: a line that is not UTF-8
     for number, line in text_lines(path):
         if isinstance(line, Problem):
             problems.append(line)
-            line = ""
-        numbered.append((number, line.strip()))
+            numbered.append((number, None))
+        else:
+            numbered.append((number, line.strip()))
     content = [line for _, line in numbered if line and not line.startswith(DOC_DELIMITER)]
     iob = bool(content) and "|" in content[0].split()[0]
     for number, line in numbered:
-        if line.startswith(DOC_DELIMITER):
+        if line is None:  # its sentence is left out with it
+            if current is None:
+                current = _Sentence([number], [], doc)
+                sentences.append(current)
+            current.broken = True
+        elif line.startswith(DOC_DELIMITER):
             has_delimiter, doc, current = True, doc + 1, None
         elif not line:
             current = None
@@ -190,7 +197,7 @@ def _words_and_tags(line: str, iob: bool, width: int = 0) -> list[tuple[str, str
     return pairs
 
 
-def _checked_sentence(sentence: _Sentence, iob: bool, scheme: str | None, width: int) -> list[str]:
+def _checked_sentence(sentence: _Sentence, iob: bool, scheme: str, width: int) -> list[str]:
     """The sentence's lines with IOB2 tags; ValueError (with the line) when a line or a tag is wrong."""
     pairs = []  # per line: its (words, tag) pairs
     for number, line in zip(sentence.numbers, sentence.lines):
@@ -198,8 +205,6 @@ def _checked_sentence(sentence: _Sentence, iob: bool, scheme: str | None, width:
             pairs.append(_words_and_tags(line, iob, width))
         except ValueError as error:
             raise _BadSentence(number, str(error)) from None
-    if scheme is None:
-        return [" ".join(f"{w}|{t}" if iob else f"{w} {t}" for w, t in line) for line in pairs]
     flat = [(number, w, t) for number, line in zip(sentence.numbers, pairs) for w, t in line]
     try:
         tags = as_iob2([t for _, _, t in flat], scheme)
@@ -224,6 +229,7 @@ def _conll_documents(path: Path, split: str) -> tuple[list[tuple[int, str]], boo
         return [], iob, [Problem(f"{path}:1", f"no sentences, only document headers ({DOC_DELIMITER})")]
     widths = Counter(len(line.split()) for sentence in sentences for line in sentence.lines)
     width = widths.most_common(1)[0][0] if widths and not iob else 0
+    sentences = [sentence for sentence in sentences if not sentence.broken]
     tags = []
     for sentence in sentences:
         try:

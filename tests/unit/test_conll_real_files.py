@@ -145,3 +145,12 @@ def test_cli_skip_invalid_reports_the_skipped_sentence(tmp_path, monkeypatch, ca
     assert code == 0, err
     assert err.splitlines() == ["skipped a.txt:4: 3 columns where the file's lines have 4: 'rejects VBZ B-VP' (the sentence of lines 3-4)"]
     assert "d: 1 new documents" in out and "1 skipped" in out
+
+
+def test_skip_invalid_leaves_out_the_sentence_of_a_line_that_is_not_utf8(tmp_path, config):
+    path = tmp_path / "a.conll"
+    path.write_bytes(b"EU B-ORG\nrejects O\n\nPeter B-PER\nBlack\xffburn I-PER\nsaid O\n\nBrussels B-LOC\n")
+    with Store(tmp_path / "a.db") as store:
+        result = run_import(store, config, [path], skip_invalid=True)
+        assert [p.where for p in result.skipped] == [f"{path}:5"] and "not UTF-8" in result.skipped[0].reason
+        assert [d.text for d in store.documents("news")] == ["EU rejects", "Brussels"]
