@@ -154,3 +154,25 @@ def test_skip_invalid_leaves_out_the_sentence_of_a_line_that_is_not_utf8(tmp_pat
         result = run_import(store, config, [path], skip_invalid=True)
         assert [p.where for p in result.skipped] == [f"{path}:5"] and "not UTF-8" in result.skipped[0].reason
         assert [d.text for d in store.documents("news")] == ["EU rejects", "Brussels"]
+
+
+def test_conll2003_round_trip_import_export_import(tmp_path, monkeypatch, capsys):
+    from tests.conftest import LABELS_YAML, run_main
+
+    yaml = LABELS_YAML.read_text(encoding="utf-8").replace("model: en_core_web_sm", "model: null")
+    yaml = yaml.replace("patterns: patterns.jsonl", "patterns: null").replace("label_map: {}", "label_map: {PER: PERSON, MISC: NORP}")
+    (tmp_path / "labels.yaml").write_text(yaml, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    gold = ("--as-answers", "--annotator", "gold", "--dataset", "news")
+    assert run_main(monkeypatch, capsys, "import", str(DATA / "conll2003_iob1.conll"), *gold)[0] == 0
+    status, out, err = run_main(monkeypatch, capsys, "export", "out", "--dataset", "news", "--format", "conll")
+    assert status == 0, err
+    written = [p for p in (tmp_path / "out/train.conll", tmp_path / "out/dev.conll") if p.exists()]
+    assert run_main(monkeypatch, capsys, "import", *map(str, written), "--db", "again.db", *gold)[0] == 0
+
+    def answers(db):
+        with Store(tmp_path / db) as store:
+            return {d.text: store.latest_answer(d.id, "gold").spans for d in store.documents("news")}
+
+    first, back = answers("annotations.db"), answers("again.db")
+    assert len(first) == 2 and back == first
