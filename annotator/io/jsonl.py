@@ -114,6 +114,14 @@ def _prodigy_spans(items) -> tuple[Span, ...]:
     return tuple(spans)
 
 
+def _doccano_categories(data: dict) -> int:
+    """How many document categories a doccano text classification line holds (``"label":
+    ["sports"]``): no spans, so not an answer here; 0 for a span line."""
+    key = next((key for key in DOCCANO_SPAN_KEYS if key in data), "label")
+    items = data.get(key)
+    return len(items) if isinstance(items, list) and items and all(isinstance(i, str) for i in items) else 0
+
+
 def _doccano_spans(data: dict) -> tuple[Span, ...]:
     key = next((key for key in DOCCANO_SPAN_KEYS if key in data), "label")
     items = data.get(key)
@@ -146,7 +154,9 @@ def parse_line(data, where: str, flavour: str) -> Record:
         if key in data:
             meta["id"] = data[key]
     record = Record(text=text, where=where, meta=meta, source=flavour)
-    if flavour == "doccano":
+    if flavour == "doccano" and _doccano_categories(data):
+        pass  # the text alone: its categories are counted as not imported (read_jsonl)
+    elif flavour == "doccano":
         record.spans = _doccano_spans(data)
         record.answer_default = "accept"
         record.annotator = next((who for who in (_name(data, key) for key in DOCCANO_ANNOTATOR_KEYS) if who), None)
@@ -196,6 +206,8 @@ def read_jsonl(path: Path, flavour: str = "auto") -> Iterator[Record | Problem]:
             relations = data.get("relations") if record.source == "doccano" else None
             if isinstance(relations, list) and relations:
                 yield NotImported(str(path), "relations (only spans are imported)", len(relations))
+            if record.source == "doccano" and _doccano_categories(data):
+                yield NotImported(str(path), "document categories (doccano text classification labels)", _doccano_categories(data))
         except BadLine as error:
             yield Problem(where, str(error))
     if empty:

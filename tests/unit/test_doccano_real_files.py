@@ -87,3 +87,14 @@ def test_annotator_keys(tmp_path, config, key):
         run_import(store, config, [path])
         (doc,) = store.documents("news")
         assert [s.label for s in store.latest_answer(doc.id, "ann").spans] == ["Person"]
+
+
+def test_text_classification_labels_keep_the_text_and_are_reported(tmp_path, config):
+    # doccano's text classification export: "label" is a list of category names, no spans
+    path = tmp_path / "cats.jsonl"
+    path.write_text(json.dumps({"id": 4, "text": "Douglas Adams wrote.", "label": ["books", "humour"], "username": "ann"}) + "\n", encoding="utf-8")
+    with Store(tmp_path / "a.db") as store:
+        result = run_import(store, config, [path])
+        (doc,) = store.documents("news")
+        assert result.answers == 0 and store.latest_answer(doc.id, "ann") is None
+        assert result.not_imported[str(path), "document categories (doccano text classification labels)"] == 2
