@@ -44,6 +44,8 @@ BATCH_SIZE = 500
 BATCH_CHARACTERS = 500_000  # long documents make shorter batches
 READ_AHEAD = 8  # batches checked before the first write: a file of up to 4,000 lines is one transaction
 WAIT_SECONDS = 0.5  # between looks at another import this one waits for
+ALIGNS = ("strict", "contract", "expand")  # spaCy's Doc.char_span(alignment_mode=...)
+ALIGN_HINT = "--align expand or --align contract snaps spans to the tokens"
 T = TypeVar("T")
 
 
@@ -110,8 +112,9 @@ class Importer:
     def __init__(self, store: Store, config: LabelsConfig, dataset: str, nlp=None, annotator: str | None = None,
                  as_answers: bool = False, skip_invalid: bool = False, batch_size: int = BATCH_SIZE,
                  text_column: str | None = None, read_ahead: int = READ_AHEAD,
-                 on_conflict: str = "keep"):  # fmt: skip
+                 on_conflict: str = "keep", align: str = "strict"):  # fmt: skip
         self.store, self.config, self.dataset = store, config, dataset
+        self.align = align
         self.text_column = text_column
         self.nlp = nlp if nlp is not None else blank_tokenizer(config.lang)
         self.annotator, self.as_answers, self.skip_invalid = annotator, as_answers, skip_invalid
@@ -256,10 +259,14 @@ class Importer:
             return Problem(record.where, problem)
         if record.spans is not None:
             mapped = tuple(Span(s.start, s.end, self.config.label_map.get(s.label, s.label)) for s in record.spans)
-            problems = span_problems(record.text, Tokens(record.tokens, record.text), mapped, self.labels)
+            tokens = Tokens(record.tokens, record.text)
+            if self.align != "strict":
+                mapped = self._aligned(record, tokens, mapped)
+            problems = span_problems(record.text, tokens, mapped, self.labels)
             if problems:
                 more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-                return Problem(record.where, problems[0] + more)
+                hint = f"; {ALIGN_HINT}" if self.align == "strict" and "token boundaries" in problems[0] else ""
+                return Problem(record.where, problems[0] + more + hint)
             record.spans = mapped
         who = record.annotator or self.annotator
         if not who and record.source == "prodigy":
@@ -269,6 +276,25 @@ class Importer:
         if record.answer and not who:
             return Problem(record.where, "an answer with no annotator (no _annotator_id or _session_id); give --annotator NAME")
         return who if record.answer else None
+
+    def _aligned(self, record: Record, tokens: Tokens, spans: tuple[Span, ...]) -> tuple[Span, ...]:
+        """Spans off token boundaries snapped as spaCy's ``alignment_mode`` does: ``expand``
+        to every token they touch, ``contract`` to the tokens wholly inside. One that keeps no
+        token is left out and counted, never dropped in silence."""
+        aligned = []
+        for span in spans:
+            if not 0 <= span.start < span.end <= len(record.text) or (
+                tokens.index_starting(span.start) is not None and tokens.index_ending(span.end) is not None
+            ):
+                aligned.append(span)  # on the tokens already (or out of range: span_problems says so)
+                continue
+            snapped = tokens.snap(span.start, span.end) if self.align == "expand" else _contracted(tokens, span)
+            if snapped is None:
+                what = f"spans with no whole token inside them (--align {self.align})"
+                self.result.not_imported[record.where.rsplit(":", 1)[0], what] += 1
+            else:
+                aligned.append(Span(snapped[0], snapped[1], span.label))
+        return tuple(aligned)
 
     def _store_spans(self, items: list[tuple[Record, str, str | None]], import_id: int | None) -> None:
         ids = self.store.document_ids(self.dataset, {digest for _, digest, _ in items})
@@ -295,10 +321,24 @@ class Importer:
             self.result.answers += self.store.append_answers(answers, import_id)
 
 
+def _contracted(tokens: Tokens, span: Span) -> tuple[int, int] | None:
+    """The tokens wholly inside the span (``alignment_mode="contract"``), or None."""
+    from bisect import bisect_left, bisect_right
+
+    first = bisect_left(tokens.starts, span.start)
+    last = bisect_right(tokens.ends, span.end) - 1
+    while first <= last and tokens.is_space[first]:
+        first += 1
+    while last >= first and tokens.is_space[last]:
+        last -= 1
+    return (tokens.starts[first], tokens.ends[last]) if first <= last else None
+
+
 def import_files(store: Store, config: LabelsConfig, paths: Iterable[Path], dataset: str, fmt: str = "auto",
                  split: str = "paragraph", annotator: str | None = None, as_answers: bool = False,
                  skip_invalid: bool = False, highlight: bool = True, n_process: int = 1,
-                 text_column: str | None = None, on_conflict: str = "keep") -> tuple[ImportResult, dict[str, int]]:  # fmt: skip
+                 text_column: str | None = None, on_conflict: str = "keep",
+                 align: str = "strict") -> tuple[ImportResult, dict[str, int]]:  # fmt: skip
     """Import, then pre-highlight the dataset's new documents with labels.yaml's model and
     patterns. The pipelines load first, so a broken patterns file fails before any write;
     the model's tokenizer (when installed) tokenizes the import."""
@@ -309,7 +349,7 @@ def import_files(store: Store, config: LabelsConfig, paths: Iterable[Path], data
     # The model's tokenizer if there is one, else the patterns' blank(lang) one: same tokens, one load.
     nlp = next((h.nlp for h in highlighters if h.source != "patterns"), highlighters[0].nlp if highlighters else None)
     importer = Importer(store, config, dataset, nlp, annotator, as_answers, skip_invalid, text_column=text_column,
-                        on_conflict=on_conflict)
+                        on_conflict=on_conflict, align=align)
     result = importer.run(paths, fmt, split)
     for note in notes:
         stderr_note(note)

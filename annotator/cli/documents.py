@@ -25,7 +25,10 @@ FORMAT_HELP = (
     "csv or tsv (a header row; the text in --text-column), "
     "label-studio (its JSON export: a .json holding an array of tasks, or one task)."
 )
-SPLIT_HELP = "Plain text only: none (a file is a document), paragraph (blank-line separated) or sentence."
+SPLIT_HELP = (
+    "Plain text: none (a file is a document), paragraph (blank-line separated) or sentence. "
+    "CoNLL: a document per -DOCSTART- block, or per sentence with sentence."
+)
 
 
 @app.command("init")
@@ -79,13 +82,18 @@ def import_(
         typer.Option("--on-conflict", help="The same text twice with different spans (same annotator or source): "
                      "keep (the last answer, the first suggestions; listed in the summary) or refuse (import nothing)."),
     ] = "keep",
+    align: Annotated[
+        str,
+        typer.Option("--align", help="Spans that start or end inside a token: strict (an error), contract (to the tokens "
+                     "wholly inside) or expand (to every token they touch), as spaCy's Doc.char_span alignment_mode."),
+    ] = "strict",
     preannotate: Annotated[
         bool, typer.Option("--preannotate/--no-preannotate", help="Pre-highlight new documents with labels.yaml's model and patterns.")
     ] = True,
 ) -> None:
     """Add documents to a dataset (the same text twice is stored once). One transaction:
     a bad line imports nothing, and the error names the file and line."""
-    from annotator.importer import import_files
+    from annotator.importer import ALIGNS, import_files
     from annotator.io import FORMATS, expand_paths
     from annotator.io.text import SPLITS
     from annotator.project import open_project
@@ -96,6 +104,8 @@ def import_(
         raise UserError(f"--split must be one of {', '.join(SPLITS)} (not {split!r})")
     if on_conflict not in ("keep", "refuse"):
         raise UserError(f"--on-conflict must be keep or refuse (not {on_conflict!r})")
+    if align not in ALIGNS:
+        raise UserError(f"--align must be one of {', '.join(ALIGNS)} (not {align!r})")
     if as_answers and not annotator:
         raise UserError("--as-answers needs --annotator NAME (whose answers they are)")
     files = expand_paths(paths, store=db)  # a missing file fails before the store is touched
@@ -104,7 +114,7 @@ def import_(
         name = _choose_import_dataset(store, dataset)
         result, highlighted = import_files(
             store, config, files, name, format, split, annotator, as_answers, skip_invalid, highlight=preannotate,
-            text_column=text_column, on_conflict=on_conflict,
+            text_column=text_column, on_conflict=on_conflict, align=align,
         )
     for problem in result.skipped:
         typer.echo(visible(f"skipped {problem}"), err=True)

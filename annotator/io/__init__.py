@@ -1,7 +1,8 @@
 """Readers for every input format, and which one a file is in.
 
 The format comes from ``--format`` or, with ``auto``, from the file's extension, and
-for an unknown extension from its first bytes. JSONL lines are told apart (plain,
+for an unknown extension from its first bytes; a text (or TSV) file whose first bytes are
+CoNLL/IOB is read as CoNLL. JSONL lines are told apart (plain,
 Prodigy, doccano) one line at a time.
 """
 
@@ -14,8 +15,8 @@ from pathlib import Path
 
 from annotator.errors import UserError
 from annotator.io.checks import SPLIT_FURTHER, too_long
-from annotator.io.spacy_docs import TAG
 from annotator.io.records import SNIFF_BYTES, Problem, Record, check_not_binary, check_readable
+from annotator.io.spacy_docs import looks_like_conll
 
 FORMATS = ("auto", "text", "jsonl", "prodigy", "doccano", "spacy", "conll", "csv", "tsv", "label-studio")
 EXTENSIONS = {
@@ -91,17 +92,18 @@ def _sniff(path: Path) -> str:
         return "spacy"  # a DocBin is a zlib stream (checked in full when read)
     except zlib.error:
         pass
-    first = next((line.strip() for line in head.decode("utf-8", "replace").splitlines() if line.strip()), "")
-    words = first.split()
+    text = head.decode("utf-8", "replace")
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if first.startswith("{"):
         return "jsonl"
     if first.startswith("["):
         return "label-studio"
-    if first.startswith("-DOCSTART-") or (len(words) >= 2 and TAG.match(words[-1])):
-        return "conll"
-    if words and all("|" in word and TAG.match(word.rsplit("|", 1)[-1]) for word in words):
-        return "conll"
-    return "text"  # binary files are refused when read as text
+    return "conll" if looks_like_conll(text) else "text"  # binary files are refused when read as text
+
+
+def _head(path: Path) -> str:
+    with path.open("rb") as handle:
+        return handle.read(SNIFF_BYTES).decode("utf-8", "replace")
 
 
 def detect_format(path: Path) -> str:
@@ -109,7 +111,10 @@ def detect_format(path: Path) -> str:
 
     if path.suffix.lower() == ".json":  # Label Studio's tasks, else JSON lines
         return "label-studio" if is_label_studio(path) else "jsonl"
-    return EXTENSIONS.get(path.suffix.lower()) or _sniff(path)
+    found = EXTENSIONS.get(path.suffix.lower())
+    if found in ("text", "tsv") and looks_like_conll(_head(path)):
+        return "conll"  # the content decides: CoNLL data is often named .txt (or .tsv, tab-separated)
+    return found or _sniff(path)
 
 
 def _what_to_do(fmt: str, split: str) -> str:
@@ -159,7 +164,7 @@ def _reader(path: Path, fmt: str, split: str, lang: str, text_column: str | None
     if fmt in ("jsonl", "prodigy", "doccano"):
         return read_jsonl(path, "auto" if fmt == "jsonl" else fmt)
     if fmt == "conll":
-        return read_conll(path)
+        return read_conll(path, split)
     if fmt in ("csv", "tsv"):
         return read_table(path, fmt, text_column)
     if fmt == "label-studio":

@@ -4,9 +4,10 @@
 - Prodigy: adds ``tokens`` (kept as given), ``spans`` (start/end/label), ``answer`` and
   ``_annotator_id`` / ``_session_id`` / ``_timestamp``; spans with an answer are that
   annotator's answer, spans without one are suggestions.
-- doccano: ``label: [[start, end, label], ...]`` (or ``entities`` with
-  ``start_offset``/``end_offset``): an accepted answer when the annotator is known,
-  else suggestions.
+- doccano: ``label`` or ``labels`` (``[[start, end, label], ...]``, the tutorial's export) or
+  ``entities`` with ``start_offset``/``end_offset`` (the relation export): an accepted answer
+  when the annotator is known (``username``, ``annotator`` or ``user``), else suggestions.
+  ``relations`` have no place in the store: counted as not imported.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import srsly
 from annotator.core.spans import Span
 from annotator.core.tasks import ANSWERS
 from annotator.io.checks import MAX_TIMESTAMP, empty_text, infinite_number, lone_surrogate, uncovered
-from annotator.io.records import Problem, Record, json_error, text_lines
+from annotator.io.records import NotImported, Problem, Record, json_error, text_lines
 
 FLAVOURS = ("jsonl", "prodigy", "doccano")
 PRODIGY_KEYS = ("spans", "tokens", "answer", "_input_hash", "_task_hash", "_annotator_id", "_session_id")
@@ -34,6 +35,8 @@ HUGE_NUMBER = re.compile(r"[eE]\+?\d{3}|\d{309}")
 # templates' datasets have none) when no --annotator is given: the import summary says so.
 DEFAULT_ANNOTATOR = "prodigy"
 PRODIGY_CONTENT = ("text", "tokens", "spans", "answer")
+DOCCANO_SPAN_KEYS = ("label", "labels", "entities")
+DOCCANO_ANNOTATOR_KEYS = ("username", "annotator", "user")  # the export's, the tutorial's, older versions'
 JSON_KINDS = {dict: "an object", list: "a list", bool: "true or false", float: "a number"}
 
 
@@ -42,7 +45,7 @@ class BadLine(ValueError):
 
 
 def flavour_of(data: dict) -> str:
-    if "label" in data or "entities" in data:
+    if any(key in data for key in DOCCANO_SPAN_KEYS):
         return "doccano"
     if any(key in data for key in PRODIGY_KEYS):
         return "prodigy"
@@ -117,10 +120,19 @@ def _prodigy_spans(items) -> tuple[Span, ...]:
     return tuple(spans)
 
 
+def _doccano_categories(data: dict) -> int:
+    """How many document categories a doccano text classification line holds (``"label":
+    ["sports"]``): no spans, so not an answer here; 0 for a span line."""
+    key = next((key for key in DOCCANO_SPAN_KEYS if key in data), "label")
+    items = data.get(key)
+    return len(items) if isinstance(items, list) and items and all(isinstance(i, str) for i in items) else 0
+
+
 def _doccano_spans(data: dict) -> tuple[Span, ...]:
-    items = data.get("label", data.get("entities"))
+    key = next((key for key in DOCCANO_SPAN_KEYS if key in data), "label")
+    items = data.get(key)
     if not isinstance(items, list):
-        raise BadLine('"label" must be a list of [start, end, label]')
+        raise BadLine(f'"{key}" must be a list of [start, end, label]')
     spans = []
     for index, item in enumerate(items):
         if isinstance(item, dict):
@@ -144,13 +156,16 @@ def parse_line(data, where: str, flavour: str) -> Record:
     if not isinstance(meta, dict):
         raise BadLine('"meta" must be an object')
     meta = {**meta, "file": where.rsplit(":", 1)[0], "line": int(where.rsplit(":", 1)[1])}
-    if "id" in data:
-        meta["id"] = data["id"]
+    for key in ("id", "doc_id"):  # doc_id: the tutorial's export
+        if key in data:
+            meta["id"] = data[key]
     record = Record(text=text, where=where, meta=meta, source=flavour)
-    if flavour == "doccano":
+    if flavour == "doccano" and _doccano_categories(data):
+        pass  # the text alone: its categories are counted as not imported (read_jsonl)
+    elif flavour == "doccano":
         record.spans = _doccano_spans(data)
         record.answer_default = "accept"
-        record.annotator = _name(data, "annotator") or _name(data, "user")
+        record.annotator = next((who for who in (_name(data, key) for key in DOCCANO_ANNOTATOR_KEYS) if who), None)
         record.answer = "accept" if record.annotator else None
     elif flavour == "prodigy":
         if "tokens" in data:
@@ -195,6 +210,11 @@ def read_jsonl(path: Path, flavour: str = "auto") -> Iterator[Record | Problem]:
             record = parse_line(data, where, flavour_of(data) if flavour in ("auto", None) else flavour)
             _infinities(line, data)  # after parse_line: "_timestamp": 1e999 has its own message
             yield record
+            relations = data.get("relations") if record.source == "doccano" else None
+            if isinstance(relations, list) and relations:
+                yield NotImported(str(path), "relations (only spans are imported)", len(relations))
+            if record.source == "doccano" and _doccano_categories(data):
+                yield NotImported(str(path), "document categories (doccano text classification labels)", _doccano_categories(data))
         except BadLine as error:
             yield Problem(where, str(error))
     if empty:
