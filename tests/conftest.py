@@ -12,6 +12,23 @@ ROOT = Path(__file__).resolve().parent.parent
 # Programs the tests start (the CLI, the app in tmux) run this checkout's code, not whichever
 # copy of the package happens to be installed.
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+
+
+def _forget_terminal_size() -> None:
+    """GNU readline (loaded into the test process) puts COLUMNS=80 and LINES=24 into the C
+    environment, which programs started here inherit: Textual then takes the terminal for
+    80x24 whatever tmux's pane is, and a resize is never seen."""
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
+        os.unsetenv(name)
+
+
+_forget_terminal_size()
+
+
+@pytest.fixture(autouse=True)
+def _no_inherited_terminal_size():
+    _forget_terminal_size()
 SEEDS = ROOT / "seeds"
 LABELS_YAML = ROOT / "labels.yaml"
 
