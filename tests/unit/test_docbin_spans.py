@@ -11,21 +11,10 @@ import pytest
 from annotator.core.spans import Span
 from annotator.store import Store
 from tests.conftest import run_main
-from tests.unit.importing import TEXT_A, TEXT_B, labels_config, run_import
+from tests.unit.importing import TEXT_A, TEXT_B, run_import
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SPANS_GROUPS = DATA / "spans_groups.spacy"
-
-
-@pytest.fixture
-def config(tmp_path):
-    return labels_config(tmp_path)
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "a.db") as store:
-        yield store
 
 
 def test_groups_become_suggestions_per_group(store, config):

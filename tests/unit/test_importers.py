@@ -4,24 +4,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
 from annotator.core.spans import Span
 from annotator.io import detect_format
-from annotator.store import Store
 from tests.conftest import SEEDS
-from tests.unit.importing import TEXT_A, TEXT_B, labels_config, prodigy_line, run_import, write_jsonl
-
-
-@pytest.fixture
-def config(tmp_path):
-    return labels_config(tmp_path)
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "a.db") as store:
-        yield store
+from tests.unit.importing import TEXT_A, TEXT_B, prodigy_line, run_import, write_jsonl
 
 
 def test_text_paragraphs_keep_file_and_offset(store, config):

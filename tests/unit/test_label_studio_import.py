@@ -16,21 +16,10 @@ from annotator.errors import UserError
 from annotator.io import detect_format
 from annotator.store import Store
 from tests.conftest import run_main
-from tests.unit.importing import TEXT_A, TEXT_B, labels_config, run_import
+from tests.unit.importing import TEXT_A, TEXT_B, run_import
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TEXT_C = "Bashar al-Assad fled to Russia."
-
-
-@pytest.fixture
-def config(tmp_path):
-    return labels_config(tmp_path)
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "a.db") as store:
-        yield store
 
 
 def _at(stamp: str) -> float:

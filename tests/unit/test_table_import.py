@@ -12,20 +12,9 @@ from annotator.errors import UserError
 from annotator.io import detect_format
 from annotator.store import Store
 from tests.conftest import run_main
-from tests.unit.importing import labels_config, run_import
+from tests.unit.importing import run_import
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-@pytest.fixture
-def config(tmp_path):
-    return labels_config(tmp_path)
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "a.db") as store:
-        yield store
 
 
 def test_csv_from_excel_text_column_and_meta(store, config):
