@@ -61,9 +61,15 @@ def observed(tmp_path_factory) -> dict:
     try:
         with Store(folder / "store.db") as reader:
             while child.poll() is None:
-                raw = reader.db.execute("SELECT COUNT(*) FROM documents WHERE dataset = 'big'").fetchone()[0]
-                pending = reader.db.execute("SELECT COUNT(*) FROM imports WHERE state = 'pending'").fetchone()[0]
-                seen.append((reader.count_documents("big"), "big" in reader.datasets(), raw, pending))
+                # One read transaction: the four reads see one moment (in autocommit each saw its
+                # own, and the import could finish between two of them).
+                reader.db.execute("BEGIN")
+                try:
+                    raw = reader.db.execute("SELECT COUNT(*) FROM documents WHERE dataset = 'big'").fetchone()[0]
+                    pending = reader.db.execute("SELECT COUNT(*) FROM imports WHERE state = 'pending'").fetchone()[0]
+                    seen.append((reader.count_documents("big"), "big" in reader.datasets(), raw, pending))
+                finally:
+                    reader.db.execute("COMMIT")
                 time.sleep(0.05)
             out, err = child.communicate(timeout=300)
             after = (reader.count_documents("big"), "big" in reader.datasets())
