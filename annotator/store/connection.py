@@ -8,7 +8,6 @@ import sys
 from collections.abc import Iterator
 
 from annotator.errors import UserError
-from annotator.store.errors import StoreError  # noqa: F401  (re-exported: its old home)
 
 BUSY_TIMEOUT_SECONDS = 60.0
 

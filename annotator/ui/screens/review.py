@@ -17,13 +17,13 @@ from textual.widgets import Static
 
 from annotator.core.editor import SpanEditor
 from annotator.core.tasks import ACCEPT, REJECT
+from annotator.core.visible import visible
 from annotator.ui.commits import Saver, Saving
 from annotator.ui.editing import SpanEditing
 from annotator.ui.keys import EDITING_ACTIONS, add_label_bindings, bindings, describe
 from annotator.ui.review_session import Case, ReviewSession
 from annotator.ui.widgets.keys_line import KeysLine
 from annotator.ui.widgets.label_bar import LabelBar
-from annotator.ui.widgets.layout import visible
 from annotator.ui.widgets.progress import ProgressLine
 from annotator.ui.widgets.status import StatusLine
 from annotator.ui.widgets.version_text import VersionText
