@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.errors import UserError
+from annotator.io.checks import empty_text
 from annotator.io.records import SNIFF_BYTES, Problem, Record, text_lines
 
 DELIMITERS = {"csv": ",", "tsv": "\t"}
@@ -128,8 +129,8 @@ def _rows(path: Path, reader, lines: _Lines, columns: list[str], text_at: int) -
             yield Problem(where, f"{len(row)} fields, the header has {len(columns)}")
             continue
         text = row[text_at].replace("\r\n", "\n")  # CRLF inside a quoted cell reads as LF, as in text files
-        if not text.strip():
-            yield Problem(where, "empty text")
+        if empty := empty_text(text):
+            yield Problem(where, empty)
             continue
         meta = {name: value for at, (name, value) in enumerate(zip(columns, row)) if at != text_at}
         yield Record(text=text, where=where, meta={**meta, "file": str(path), "line": first_line}, source="csv")
