@@ -44,7 +44,11 @@ def _token_offsets(token_json: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     Parsing the JSON numbers with numpy in one pass is ~8x faster than json.loads."""
     counts = np.array([max(0, text.count("[") - 1) for text in token_json], dtype=np.int64)
     joined = ",".join(text.strip()[1:-1] for text, n in zip(token_json, counts) if n)
-    numbers = np.fromstring(joined.translate(str.maketrans("[]", "  ")), sep=",", dtype=np.int64) if joined else np.zeros(0, np.int64)
+    numbers = (
+        np.fromstring(joined.translate(str.maketrans("[]", "  ")), sep=",", dtype=np.int64)
+        if joined
+        else np.zeros(0, np.int64)
+    )
     if len(numbers) != 2 * counts.sum():  # not the plain [[s, e], ...] we write: parse properly
         rows = [json.loads(text) for text in token_json]
         counts = np.array([len(r) for r in rows], dtype=np.int64)
@@ -60,7 +64,9 @@ def compute(store: Store, dataset: str, labels: Sequence[str] = (), worst: int =
     for document, annotator, answer, spans in store.latest_answer_rows(dataset):
         counts.setdefault(annotator, dict.fromkeys(ANSWERS, 0))[answer] += 1
         if answer == ACCEPT:
-            accepted.setdefault(annotator, Accepted()).add(document, [(s["start"], s["end"], s["label"]) for s in json.loads(spans)])
+            accepted.setdefault(annotator, Accepted()).add(
+                document, [(s["start"], s["end"], s["label"]) for s in json.loads(spans)]
+            )
             by_document[document] = by_document.get(document, 0) + 1
     shared = sorted(d for d, n in by_document.items() if n >= 2)
     rows = store.texts_and_tokens(shared)
@@ -68,9 +74,13 @@ def compute(store: Store, dataset: str, labels: Sequence[str] = (), worst: int =
     try:
         study = build_study([(i, text) for i, text, _ in rows], tokens, token_counts, accepted, labels)
     except OverlappingSpans as error:
-        raise UserError(f"{store.path}: dataset {dataset!r}: {error}; fix the answer before measuring agreement") from None
+        raise UserError(
+            f"{store.path}: dataset {dataset!r}: {error}; fix the answer before measuring agreement"
+        ) from None
     result = agreement(study, worst, accepting=len(accepted))
-    result["worst_documents"] = [{**entry, **_described(store.document(entry["id"]))} for entry in result["worst_documents"]]
+    result["worst_documents"] = [
+        {**entry, **_described(store.document(entry["id"]))} for entry in result["worst_documents"]
+    ]
     report = {
         "dataset": dataset,
         "annotators": [{"name": name, **counts[name]} for name in sorted(counts)],
@@ -114,15 +124,29 @@ def overall_table(result: AgreementResult) -> Table:
     rows = [
         ("f1_exact", "Span F1, exact", "mean over pairs; same start, end and label"),
         ("f1_overlap", "Span F1, overlap", "mean over pairs; same label, overlapping, one to one"),
-        ("cohen_kappa", "Cohen's kappa", f"mean over pairs; {_count(cover['tokens'], 'token')}, IO tags, whitespace skipped"),
-        ("fleiss_kappa", "Fleiss' kappa", f"tokens of the {_count(cover['complete_documents'], 'document')} all {raters} accepted"),
+        (
+            "cohen_kappa",
+            "Cohen's kappa",
+            f"mean over pairs; {_count(cover['tokens'], 'token')}, IO tags, whitespace skipped",
+        ),
+        (
+            "fleiss_kappa",
+            "Fleiss' kappa",
+            f"tokens of the {_count(cover['complete_documents'], 'document')} all {raters} accepted",
+        ),
         ("krippendorff_alpha", "Krippendorff's alpha", "nominal; an unanswered document is missing, not O"),
         ("percent_agreement", "Percent agreement", "tokens with equal tags, mean over pairs"),
-        ("alpha_u", "Krippendorff's alpha-U", f"{_count(cover['characters'], 'character')} of the documents all accepted"),
+        (
+            "alpha_u",
+            "Krippendorff's alpha-U",
+            f"{_count(cover['characters'], 'character')} of the documents all accepted",
+        ),
     ]
     for key, name, over in rows:
         reason = report["undefined"].get(key)
-        table.add_row(name, _value(report[key]), Text(f"undefined: {visible(reason)}", style="yellow") if reason else over)
+        table.add_row(
+            name, _value(report[key]), Text(f"undefined: {visible(reason)}", style="yellow") if reason else over
+        )
     return table
 
 
@@ -142,7 +166,11 @@ def pairs_table(result: AgreementResult) -> Table:
         table.add_column(name, justify="right" if name not in ("a", "b", "note") else "left")
     for pair in report["pairs"]:
         path = f"pairs.{pair['a']}/{pair['b']}"
-        reasons = {report["undefined"][f"{path}.{k}"] for k in ("f1_exact", "cohen_kappa") if f"{path}.{k}" in report["undefined"]}
+        reasons = {
+            report["undefined"][f"{path}.{k}"]
+            for k in ("f1_exact", "cohen_kappa")
+            if f"{path}.{k}" in report["undefined"]
+        }
         table.add_row(
             Text(visible(pair["a"])), Text(visible(pair["b"])), str(pair["documents"]), _value(pair["f1_exact"]),
             _value(pair["f1_overlap"]), _value(pair["cohen_kappa"]), Text(visible("; ".join(sorted(reasons))), style="dim"),
@@ -156,7 +184,13 @@ def labels_table(result: AgreementResult) -> Table:
     for name in ("label", "spans", "F1 exact", "F1 overlap", "alpha-U", "note"):
         table.add_column(name, justify="left" if name in ("label", "note") else "right")
     for label, entry in report["per_label"].items():
-        reasons = sorted({report["undefined"][p] for k in ("f1_exact", "alpha_u") if (p := f"per_label.{label}.{k}") in report["undefined"]})
+        reasons = sorted(
+            {
+                report["undefined"][p]
+                for k in ("f1_exact", "alpha_u")
+                if (p := f"per_label.{label}.{k}") in report["undefined"]
+            }
+        )
         table.add_row(
             Text(visible(label)), str(entry["count"]), _value(entry["f1_exact"]), _value(entry["f1_overlap"]),
             _value(entry["alpha_u"]), Text(visible("; ".join(reasons)), style="dim"),
@@ -172,7 +206,9 @@ def diagnosis_table(result: AgreementResult) -> Table:
     table.add_column("meaning", style="dim")
     table.add_row("boundary", str(diagnosis["boundary"]), "same label, overlapping, different extent")
     table.add_row("label", str(diagnosis["label"]), "same extent, different label")
-    table.add_row("missing", str(diagnosis["missing"]), "a span the other annotator has nothing like (counted per span)")
+    table.add_row(
+        "missing", str(diagnosis["missing"]), "a span the other annotator has nothing like (counted per span)"
+    )
     return table
 
 
@@ -184,7 +220,12 @@ def worst_table(result: AgreementResult) -> Table:
     table.add_column("source", overflow="fold", min_width=min(widest, 40))  # the text gives way first
     table.add_column("text", style="dim", no_wrap=True, overflow="ellipsis")  # one line per document
     for entry in result.report["worst_documents"]:
-        table.add_row(str(entry["id"]), _value(entry["f1_exact"]), Text(visible(entry["source"] or "")), Text(visible(entry["text"])))
+        table.add_row(
+            str(entry["id"]),
+            _value(entry["f1_exact"]),
+            Text(visible(entry["source"] or "")),
+            Text(visible(entry["text"])),
+        )
     if not result.report["worst_documents"]:
         table.add_row("—", Text("no disagreement", style="dim"), "", "")
     return table

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from annotator.core.consensus import final_spans
 from annotator.core.spans import Span, spans_from_json
-from annotator.core.tasks import ACCEPT, Answer
 from annotator.core.split import DEV, TRAIN, split
+from annotator.core.tasks import ACCEPT, Answer
 from annotator.core.visible import visible
 from annotator.errors import UserError
 from annotator.store import Store
@@ -194,7 +194,10 @@ def plan_split(store: Store, dataset: str, *, eval_dataset: str | None = None, e
         left_out[f"{reason} (eval dataset)"] += count
     check_enough(store, dataset, plan, needed=1)
     check_enough(store, eval_dataset, held, needed=1)
-    sides = {dataset: split(plan.hashes.values(), eval_split, seed), eval_dataset: dict.fromkeys(held.hashes.values(), DEV)}
+    sides = {
+        dataset: split(plan.hashes.values(), eval_split, seed),
+        eval_dataset: dict.fromkeys(held.hashes.values(), DEV),
+    }
     return SplitPlan({dataset: plan, eval_dataset: held}, sides, left_out, wants_dev=True)
 
 
@@ -244,7 +247,9 @@ def export_spacy(
     With no dev set (``eval_split`` 0, no eval dataset) dev.spacy is not written."""
     from spacy.tokens import DocBin
 
-    planned = plan_split(store, dataset, eval_dataset=eval_dataset, eval_split=eval_split, seed=seed, conflicts=conflicts)
+    planned = plan_split(
+        store, dataset, eval_dataset=eval_dataset, eval_split=eval_split, seed=seed, conflicts=conflicts
+    )
     lang = lang or dataset_lang(store, dataset)
     vocab = blank_vocab(lang)
     summary = Summary(dataset, Path(out_dir), eval_dataset, left_out=planned.left_out)
@@ -326,7 +331,9 @@ def print_summary(summary: Summary, console=None) -> None:
     from rich.text import Text
 
     held = f" (eval: '{summary.eval_dataset}')" if summary.eval_dataset else ""
-    table = Table(title=Text(visible(f"export of '{summary.dataset}'{held} to {summary.out_dir}")), title_justify="left")
+    table = Table(
+        title=Text(visible(f"export of '{summary.dataset}'{held} to {summary.out_dir}")), title_justify="left"
+    )
     table.add_column("")
     for column in columns:
         table.add_column(Text(visible(column)), justify="right")

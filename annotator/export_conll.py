@@ -54,11 +54,17 @@ def export_conll(
     progress: Callable[[int], None] | None = None,
 ) -> Summary:
     """Write train.conll and dev.conll into ``out_dir`` (no dev.conll with no dev set); returns the summary."""
-    planned = plan_split(store, dataset, eval_dataset=eval_dataset, eval_split=eval_split, seed=seed, conflicts=conflicts)
+    planned = plan_split(
+        store, dataset, eval_dataset=eval_dataset, eval_split=eval_split, seed=seed, conflicts=conflicts
+    )
     summary = Summary(dataset, Path(out_dir), eval_dataset, left_out=planned.left_out)
     names = CONLL_FILES if planned.wants_dev else CONLL_FILES[:1]
     with output_folder(Path(out_dir), names, force, belonging=CONLL_FILES) as temp:
-        files = {side: (temp / f"{side}.conll").open("w", encoding="utf-8") for side in (TRAIN, DEV) if f"{side}.conll" in names}
+        files = {
+            side: (temp / f"{side}.conll").open("w", encoding="utf-8")
+            for side in (TRAIN, DEV)
+            if f"{side}.conll" in names
+        }
         try:
             for side, text, tokens, spans in planned_documents(store, planned, progress):
                 try:

@@ -61,7 +61,11 @@ def prodigy_task(document: Document, answer: Answer, dataset: str) -> dict:
     content = {"text": document.text, "tokens": prodigy_tokens(document), "spans": spans, "answer": answer.answer}
     if answer.task is not None:
         line = {"text": document.text, **answer.task, **content}
-        if "_annotator_id" not in answer.task and not answer.task.get("_session_id") and answer.annotator != DEFAULT_ANNOTATOR:
+        if (
+            "_annotator_id" not in answer.task
+            and not answer.task.get("_session_id")
+            and answer.annotator != DEFAULT_ANNOTATOR
+        ):
             line["_annotator_id"] = answer.annotator  # named by --annotator: the name travels with it
         return line
     return {
@@ -111,4 +115,3 @@ def export_jsonl(
         del summary.left_out["not answered"]
     summary.files = [Path(out_dir) / JSONL_FILE]
     return summary
-

@@ -61,7 +61,9 @@ class ImportResult:
     unnamed: Counter = field(default_factory=Counter)  # name -> answers that named no annotator, stored under it
     # The same text given again with other spans (or another answer) by the same annotator or
     # source: the places it appears, in file order. Answers keep the last, suggestions the first.
-    conflicts: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)  # (kind, whose, input hash) -> wheres
+    conflicts: dict[tuple[str, str, str], list[str]] = field(
+        default_factory=dict
+    )  # (kind, whose, input hash) -> wheres
 
     @property
     def present(self) -> int:
@@ -185,7 +187,9 @@ class Importer:
                     said = True
                 time.sleep(WAIT_SECONDS)
 
-    def _records(self, files: list[Path], fmt: str, split: str, advance: Callable[..., None]) -> Iterator[Record | Problem]:
+    def _records(
+        self, files: list[Path], fmt: str, split: str, advance: Callable[..., None]
+    ) -> Iterator[Record | Problem]:
         for number, path in enumerate(files, start=1):
             if len(files) > 1:  # the files are the total that is known
                 advance(0, f"importing into {self.dataset}: file {number}/{len(files)}")
@@ -274,7 +278,9 @@ class Importer:
         if record.answer is None and self.as_answers and record.answer_default:
             record.answer = record.answer_default
         if record.answer and not who:
-            return Problem(record.where, "an answer with no annotator (no _annotator_id or _session_id); give --annotator NAME")
+            return Problem(
+                record.where, "an answer with no annotator (no _annotator_id or _session_id); give --annotator NAME"
+            )
         return who if record.answer else None
 
     def _aligned(self, record: Record, tokens: Tokens, spans: tuple[Span, ...]) -> tuple[Span, ...]:
@@ -348,8 +354,18 @@ def import_files(store: Store, config: LabelsConfig, paths: Iterable[Path], data
     highlighters = load_highlighters(config, note=notes.append) if highlight else []
     # The model's tokenizer if there is one, else the patterns' blank(lang) one: same tokens, one load.
     nlp = next((h.nlp for h in highlighters if h.source != "patterns"), highlighters[0].nlp if highlighters else None)
-    importer = Importer(store, config, dataset, nlp, annotator, as_answers, skip_invalid, text_column=text_column,
-                        on_conflict=on_conflict, align=align)
+    importer = Importer(
+        store,
+        config,
+        dataset,
+        nlp,
+        annotator,
+        as_answers,
+        skip_invalid,
+        text_column=text_column,
+        on_conflict=on_conflict,
+        align=align,
+    )
     result = importer.run(paths, fmt, split)
     for note in notes:
         stderr_note(note)

@@ -7,14 +7,14 @@ labels.yaml can be checked against them before any screen opens.
 
 from __future__ import annotations
 
-from annotator.errors import UserError
-
 import re
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from rich.color import Color, ColorParseError
+
+from annotator.errors import UserError
 
 # Binding id -> default keys (comma separated, Textual key names). Every binding of the
 # annotate and review screens has an id here; labels.yaml's `keymap` overrides these.
@@ -43,8 +43,17 @@ DEFAULT_KEYMAP: dict[str, str] = {
 }
 # Review screen: take version k as the gold version. The digits are the label keys, so
 # versions take shift+digit (US layout: ! @ # ...) and, on any layout, F1..F9.
-SHIFTED_DIGITS = ("exclamation_mark", "at", "number_sign", "dollar_sign", "percent_sign",
-                  "circumflex_accent", "ampersand", "asterisk", "left_parenthesis")
+SHIFTED_DIGITS = (
+    "exclamation_mark",
+    "at",
+    "number_sign",
+    "dollar_sign",
+    "percent_sign",
+    "circumflex_accent",
+    "ampersand",
+    "asterisk",
+    "left_parenthesis",
+)
 DEFAULT_KEYMAP |= {f"take_version_{k}": f"{SHIFTED_DIGITS[k - 1]},f{k}" for k in range(1, 10)}
 # ] and [ walk through the differences (as ]c [c in vim diff; letters stay free for labels).
 DEFAULT_KEYMAP |= {"next_difference": "right_square_bracket", "previous_difference": "left_square_bracket"}
@@ -104,9 +113,11 @@ class Label(BaseModel):
     @classmethod
     def _key(cls, value: str | None) -> str | None:
         if value is not None and (not value or value.strip() != value or "," in value):
-            raise ValueError(f"{value!r} is not a key (one key name, such as \"1\" or \"p\")")
+            raise ValueError(f'{value!r} is not a key (one key name, such as "1" or "p")')
         if value is not None and not typeable(value):
-            raise ValueError(f"{value!r} is not a key a keyboard can type (one character, such as \"p\", or a key name such as \"f5\")")
+            raise ValueError(
+                f'{value!r} is not a key a keyboard can type (one character, such as "p", or a key name such as "f5")'
+            )
         return value
 
     @field_validator("color")
@@ -149,7 +160,9 @@ class LabelsConfig(BaseModel):
                 raise ValueError(f"unknown binding id {binding_id!r} (known: {known})")
             for key in keys.split(","):
                 if not typeable(key.strip()):
-                    raise ValueError(f"{binding_id}: {key.strip()!r} is not a key a keyboard can type (a character, or a key name such as \"enter\" or \"f5\")")
+                    raise ValueError(
+                        f'{binding_id}: {key.strip()!r} is not a key a keyboard can type (a character, or a key name such as "enter" or "f5")'
+                    )
         return value
 
     @model_validator(mode="after")
@@ -215,7 +228,9 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node)
         if key in lines:  # PyYAML would keep the last one silently
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r} (first on line {lines[key][0]})", key_node.start_mark)
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first on line {lines[key][0]})", key_node.start_mark
+            )
         lines[key] = (key_node.start_mark.line + 1, value_node)
     loader.lines[id(mapping)] = (node.start_mark.line + 1, lines)
     return mapping

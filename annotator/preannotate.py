@@ -57,7 +57,9 @@ def install_hint(model: str) -> str:
     installed = installed_pipelines()
     if SPACY_PIPELINE_NAME.fullmatch(model):
         return f"install it with `python -m spacy download {model}` (spaCy {spacy.__version__}; installed pipelines: {installed})"
-    return f"and it is not a spaCy pipeline name (such as en_core_web_sm) nor a folder; installed pipelines: {installed}"
+    return (
+        f"and it is not a spaCy pipeline name (such as en_core_web_sm) nor a folder; installed pipelines: {installed}"
+    )
 
 
 def model_installed(model: str) -> bool:
@@ -75,7 +77,11 @@ def _source_name(nlp, model: str) -> str:
 
 
 ENTITY_ATTRS = {"doc.ents", "token.ent_iob", "token.ent_type"}
-SENTENCE_ATTRS = {"token.is_sent_start", "token.sent_start", "doc.sents"}  # the recognizer never crosses a sentence start
+SENTENCE_ATTRS = {
+    "token.is_sent_start",
+    "token.sent_start",
+    "doc.sents",
+}  # the recognizer never crosses a sentence start
 
 
 def _attribute_ruler_harmless(pipe) -> bool:
@@ -189,8 +195,14 @@ def read_patterns(path: Path) -> list[tuple[int, dict]]:
             item = srsly.json_loads(line)
         except ValueError as error:
             raise UserError(f"{path}:{number}: not valid JSON ({json_error(line, error)})") from None
-        if not isinstance(item, dict) or not isinstance(item.get("label"), str) or not isinstance(item.get("pattern"), (str, list)):
-            raise UserError(f'{path}:{number}: a pattern needs "label" and "pattern" (a string or a list of token patterns)')
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("label"), str)
+            or not isinstance(item.get("pattern"), (str, list))
+        ):
+            raise UserError(
+                f'{path}:{number}: a pattern needs "label" and "pattern" (a string or a list of token patterns)'
+            )
         problem = _regex_problem(item["pattern"])
         if problem:
             raise UserError(f"{path}:{number}: {problem}")
@@ -272,7 +284,9 @@ def run_highlighter(store: Store, config: LabelsConfig, highlighter: Highlighter
     """Suggestions from one highlighter for these documents, written every few batches."""
     pending: list[tuple[int, str, tuple[Span, ...]]] = []
     written = 0
-    docs = highlighter.nlp.pipe(_rows(store, ids, batch_size * 4), as_tuples=True, batch_size=batch_size, n_process=n_process)
+    docs = highlighter.nlp.pipe(
+        _rows(store, ids, batch_size * 4), as_tuples=True, batch_size=batch_size, n_process=n_process
+    )
     for doc, (doc_id, tokens) in docs:
         pending.append((doc_id, highlighter.source, doc_spans(doc, doc.text, tokens, config)))
         if len(pending) >= batch_size * 4:
@@ -298,7 +312,9 @@ def preannotate(store: Store, config: LabelsConfig, dataset: str, highlighters: 
         else:
             ids = store.documents_without_suggestions(dataset, highlighter.source)
         with progress_bar(f"pre-highlighting with {highlighter.source}", total=len(ids)) as advance:
-            done[highlighter.source] = run_highlighter(store, config, highlighter, ids, replace, n_process, batch_size, advance)
+            done[highlighter.source] = run_highlighter(
+                store, config, highlighter, ids, replace, n_process, batch_size, advance
+            )
     return done
 
 

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 
 def _count_column(unit: str):
-    """"44/100" when the total is known, else "44" (Rich's own column says "44/?")."""
+    """ "44/100" when the total is known, else "44" (Rich's own column says "44/?")."""
     from rich.progress import ProgressColumn
     from rich.text import Text
 

@@ -58,7 +58,9 @@ def init_project(folder: Path) -> Path:
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder}: is a file, not a folder")
     folder.mkdir(parents=True, exist_ok=True)
-    labels.write_text(files("annotator").joinpath("templates/labels.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    labels.write_text(
+        files("annotator").joinpath("templates/labels.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     return labels
 
 
@@ -77,7 +79,11 @@ def open_demo(db: Path, labels: Path) -> None:
                 raise UserError(f"{store.path}: no documents yet; run `annotator import PATH --dataset NAME`")
             result, highlighted = import_files(store, config, [seeds], DEMO_DATASET, split="paragraph")
             done = ", ".join(f"{source}: {n}" for source, n in highlighted.items()) or "no model or patterns"
-            print(visible(f"annotator: imported {result.added} paragraphs of {seeds} into {DEMO_DATASET!r}; pre-highlighted ({done})"))
+            print(
+                visible(
+                    f"annotator: imported {result.added} paragraphs of {seeds} into {DEMO_DATASET!r}; pre-highlighted ({done})"
+                )
+            )
         names = store.datasets()
         dataset = DEMO_DATASET if DEMO_DATASET in names else resolve_dataset(store, None)
         if not imported:  # an import has just said what the model lacks, if anything

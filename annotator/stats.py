@@ -8,7 +8,6 @@ from rich.text import Text
 
 from annotator.core.visible import visible
 
-
 # Fewer answers, or a shorter span, say nothing about speed (1 reject in 0.26 s is not 13,689 an hour).
 MIN_ANSWERS = 3
 MIN_SPAN_SECONDS = 60
@@ -42,15 +41,23 @@ def render(stats: dict, console: Console | None = None) -> None:
     console = console or Console()
     console.print(
         Text(f"{visible(stats['dataset'])}: ", style="bold")
-        + Text(f"{stats['documents']} documents, {stats['answered_documents']} answered, {stats['reviewed_documents']} reviewed")
+        + Text(
+            f"{stats['documents']} documents, {stats['answered_documents']} answered, {stats['reviewed_documents']} reviewed"
+        )
     )
     if stats["suggestions"]:
         console.print(_table("suggestions", ["source", "documents"], [list(r) for r in stats["suggestions"].items()]))
     if stats["answers"]:
         rows = [[r["annotator"], r["answer"], r["documents"], r["per_hour"]] for r in stats["answers"]]
-        console.print(_table("answers (latest per document and annotator)", ["annotator", "answer", "documents", "per hour"], rows))
+        console.print(
+            _table(
+                "answers (latest per document and annotator)", ["annotator", "answer", "documents", "per hour"], rows
+            )
+        )
     if stats["labels"]:
-        console.print(_table("spans in accepted answers", ["label", "spans"], [list(r) for r in stats["labels"].items()]))
+        console.print(
+            _table("spans in accepted answers", ["label", "spans"], [list(r) for r in stats["labels"].items()])
+        )
     if stats["per_day"]:
         rows = [[r["day"], r["annotator"], r["answers"], r["per_hour"]] for r in stats["per_day"]]
         console.print(_table("rate over time", ["day", "annotator", "answers", "per hour"], rows))

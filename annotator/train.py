@@ -52,7 +52,9 @@ def split_arguments(args: list[str]) -> tuple[str | None, list[str]]:
         elif out_dir is None:
             out_dir = arg
         else:
-            raise UserError(f"unexpected argument {arg!r}: OUT_DIR is {out_dir!r} (spaCy overrides are --section.key VALUE)")
+            raise UserError(
+                f"unexpected argument {arg!r}: OUT_DIR is {out_dir!r} (spaCy overrides are --section.key VALUE)"
+            )
     return out_dir, overrides
 
 
@@ -202,7 +204,9 @@ def print_scores(result: TrainResult, console=None) -> None:
         scores = result.per_label[label]
         table.add_row(Text(visible(label)), cell(scores.get("p")), cell(scores.get("r")), cell(scores.get("f")))
     scores = result.scores
-    table.add_row("all", cell(scores.get("ents_p")), cell(scores.get("ents_r")), cell(scores.get("ents_f")), style="bold")
+    table.add_row(
+        "all", cell(scores.get("ents_p")), cell(scores.get("ents_r")), cell(scores.get("ents_f")), style="bold"
+    )
     console.print(table)
     console.print(
         visible(f"pre-highlight new documents with it: annotator preannotate --model {result.model} --replace"),

@@ -43,7 +43,13 @@ def table(rows: list[dict], title: str) -> Table:
     for r in rows:
         met = "[green]yes[/]" if r["met"] else "[red]no[/]"
         out.add_row(
-            r["benchmark"], r["measure"], f"{r['value']:.4g}", f"{r['limit']:.4g}", f"{r['ratio']:.2f}", f"{r['target']:.2f}", met
+            r["benchmark"],
+            r["measure"],
+            f"{r['value']:.4g}",
+            f"{r['limit']:.4g}",
+            f"{r['ratio']:.2f}",
+            f"{r['target']:.2f}",
+            met,
         )
     return out
 

@@ -81,12 +81,23 @@ def annotate(path: str, annotator: str, count: int, overlap: int, ready, results
                     break
                 started = time.perf_counter()
                 began.append(time.time())
-                store.add_answer(document, annotator, "accept", [Span(0, 7, "PERSON"), Span(18, 23, "GPE")], time.time())
+                store.add_answer(
+                    document, annotator, "accept", [Span(0, 7, "PERSON"), Span(18, 23, "GPE")], time.time()
+                )
                 commits.append(time.perf_counter() - started)
                 answered.append(document)
             except sqlite3.OperationalError as error:  # "database is locked" must never reach an annotator
                 errors.append(str(error))
-    results.put({"annotator": annotator, "commits": commits, "began": began, "tasks": tasks, "errors": errors, "answered": answered})
+    results.put(
+        {
+            "annotator": annotator,
+            "commits": commits,
+            "began": began,
+            "tasks": tasks,
+            "errors": errors,
+            "answered": answered,
+        }
+    )
 
 
 def start_annotators(path: Path, processes: int, count: int, overlap: int = 1, pace: float = 0.0, stop=None):
@@ -166,7 +177,9 @@ def measure_during_import(lines: int = IMPORT_LINES, processes: int = 8, folder:
         path, source, labels = Path(tmp) / "shared.db", Path(tmp) / "big.jsonl", Path(tmp) / "labels.yaml"
         make_store(path, 20_000)
         text = (ROOT / "labels.yaml").read_text(encoding="utf-8")
-        labels.write_text(text.replace("model: en_core_web_sm", "model: null").replace("patterns: patterns.jsonl", "patterns: null"))
+        labels.write_text(
+            text.replace("model: en_core_web_sm", "model: null").replace("patterns: patterns.jsonl", "patterns: null")
+        )
         with source.open("w", encoding="utf-8") as out:
             for n in range(lines):
                 out.write(json.dumps({"text": f"Imported {n}: Ann Lee flew from Paris to Rome on Monday."}) + "\n")
@@ -184,7 +197,12 @@ def measure_during_import(lines: int = IMPORT_LINES, processes: int = 8, folder:
         results = collect(results, workers)
         # Key to next document (this answer's commit and the next_task after it, which
         # takes a lease: a write too), for the answers given while the import ran.
-        window = [(c, c + t) for r in results for c, t, at in zip(r["commits"], r["tasks"][1:], r["began"]) if began <= at <= ended]
+        window = [
+            (c, c + t)
+            for r in results
+            for c, t, at in zip(r["commits"], r["tasks"][1:], r["began"])
+            if began <= at <= ended
+        ]
         problems = [f"{r['annotator']}: {e}" for r in results for e in r["errors"]]
         if importing.returncode != 0:
             problems.append(f"the import failed: {importing.stderr.strip()}")
@@ -213,13 +231,32 @@ def run(count: int = 100, import_lines: int = IMPORT_LINES) -> list[dict]:
             if figures["problems"]:
                 raise AssertionError(f"{processes} annotators: " + "; ".join(figures["problems"][:5]))
         label = f"{processes} annotator processes"
-        rows.append(row(f"{label} flat out: answers/s (floor 100/s)", flat_out["answers_per_second"], 100, higher_is_better=True))
-        rows.append(row(f"{label} flat out: p99 commit + next task, s (for reference)", flat_out["p99_step"], P99_STEP_LIMIT, float("inf")))
-        rows.append(row(f"{label} each answering every {PACE_SECONDS} s: p99 commit + next task, s", paced["p99_step"], P99_STEP_LIMIT))
+        rows.append(
+            row(
+                f"{label} flat out: answers/s (floor 100/s)", flat_out["answers_per_second"], 100, higher_is_better=True
+            )
+        )
+        rows.append(
+            row(
+                f"{label} flat out: p99 commit + next task, s (for reference)",
+                flat_out["p99_step"],
+                P99_STEP_LIMIT,
+                float("inf"),
+            )
+        )
+        rows.append(
+            row(
+                f"{label} each answering every {PACE_SECONDS} s: p99 commit + next task, s",
+                paced["p99_step"],
+                P99_STEP_LIMIT,
+            )
+        )
     during = measure_during_import(import_lines)
     if during["problems"]:
         raise AssertionError("during an import: " + "; ".join(during["problems"][:5]))
-    while_importing = f"8 annotator processes each answering every {PACE_SECONDS} s while a {import_lines:,}-line import runs"
+    while_importing = (
+        f"8 annotator processes each answering every {PACE_SECONDS} s while a {import_lines:,}-line import runs"
+    )
     rows.append(row(f"{while_importing}: p99 commit, s", during["p99_commit"], P99_STEP_LIMIT))
     rows.append(row(f"{while_importing}: p99 commit + next task, s", during["p99_step"], P99_STEP_LIMIT))
     return rows
@@ -233,7 +270,9 @@ if __name__ == "__main__":
     parser.add_argument("--count", type=int, default=100, help="answers per annotator")
     parser.add_argument("--overlap", type=int, default=1)
     parser.add_argument("--pace", type=float, default=0.0, help="seconds between one annotator's answers (0: flat out)")
-    parser.add_argument("--import-lines", type=int, default=0, help="instead: 8 paced annotators during an import of this many lines")
+    parser.add_argument(
+        "--import-lines", type=int, default=0, help="instead: 8 paced annotators during an import of this many lines"
+    )
     args = parser.parse_args()
     if args.import_lines:
         f = measure_during_import(args.import_lines)

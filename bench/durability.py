@@ -57,9 +57,17 @@ def run(count: int = 300) -> list[dict]:
     times = measure(count)
     full, normal = times["FULL"], times["NORMAL"]
     return [
-        row("synchronous FULL: commit + next task per answer, median (ms)", statistics.median(full) * 1000, STEP_LIMIT * 1000),
-        row("synchronous FULL: commit + next task per answer, p99 (ms)", percentile(full, 99) * 1000, STEP_LIMIT * 1000),
-        row("(reference) synchronous NORMAL: the same, median (ms)", statistics.median(normal) * 1000, STEP_LIMIT * 1000),
+        row(
+            "synchronous FULL: commit + next task per answer, median (ms)",
+            statistics.median(full) * 1000,
+            STEP_LIMIT * 1000,
+        ),
+        row(
+            "synchronous FULL: commit + next task per answer, p99 (ms)", percentile(full, 99) * 1000, STEP_LIMIT * 1000
+        ),
+        row(
+            "(reference) synchronous NORMAL: the same, median (ms)", statistics.median(normal) * 1000, STEP_LIMIT * 1000
+        ),
         row("(reference) synchronous NORMAL: the same, p99 (ms)", percentile(normal, 99) * 1000, STEP_LIMIT * 1000),
     ]
 

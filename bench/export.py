@@ -63,10 +63,10 @@ def build_store(path: Path, n: int) -> None:
 
 
 def run_export(db: Path, out: Path) -> tuple[float, float]:
+    import spacy.tokens  # noqa: F401  (imported before timing, as on the direct side)
+
     from annotator.export import export_spacy
     from annotator.store import Store
-
-    import spacy.tokens  # noqa: F401  (imported before timing, as on the direct side)
 
     with Store(db) as store:
         started, cpu = time.perf_counter(), time.process_time()
@@ -158,10 +158,14 @@ def run() -> list[dict]:
     export, store, memory = best["export"], best["direct-store"], best["direct-memory"]
     per = f"{N_DOCS // 1000}k docs"
     return [
-        row(f"export: wall s, {per} (limit: direct DocBin from the store)", export["seconds"], store["seconds"], TARGET),
+        row(
+            f"export: wall s, {per} (limit: direct DocBin from the store)", export["seconds"], store["seconds"], TARGET
+        ),
         row(f"export: CPU s, {per} (limit: direct DocBin from the store)", export["cpu"], store["cpu"], TARGET),
         row(f"export: CPU s, {per} (limit: direct DocBin from lists in memory)", export["cpu"], memory["cpu"], TARGET),
-        row(f"export: peak MB, {per} (limit: direct DocBin from the store)", export["peak_mb"], store["peak_mb"], TARGET),
+        row(
+            f"export: peak MB, {per} (limit: direct DocBin from the store)", export["peak_mb"], store["peak_mb"], TARGET
+        ),
     ]
 
 

@@ -42,7 +42,13 @@ def texts(n: int, seed: int = 0):
         words = []
         for _ in range(rng.randint(18, 60)):
             pick = rng.random()
-            words.append(rng.choice(NAMES) if pick < 0.12 else f"{rng.randint(1, 9)},{rng.randint(100, 999)}" if pick < 0.15 else rng.choice(WORDS))
+            words.append(
+                rng.choice(NAMES)
+                if pick < 0.12
+                else f"{rng.randint(1, 9)},{rng.randint(100, 999)}"
+                if pick < 0.15
+                else rng.choice(WORDS)
+            )
         yield f"{' '.join(words).capitalize()}, report {i} said. “We {rng.choice(WORDS)} it,” they added."
 
 
@@ -89,8 +95,12 @@ def side(kind: str, corpus: Path, db: Path) -> dict:
 
 def measure(kind: str, corpus: Path, db: Path) -> dict:
     code = f"import json; from bench import import_ as _; print(json.dumps(_.side({kind!r}, __import__('pathlib').Path({str(corpus)!r}), __import__('pathlib').Path({str(db)!r}))))"
-    code = code.replace("from bench import import_ as _", "import importlib; _ = importlib.import_module('bench.import')")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent)
+    code = code.replace(
+        "from bench import import_ as _", "import importlib; _ = importlib.import_module('bench.import')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -108,13 +118,35 @@ def run() -> list[dict]:
         small_import = measure("import", small, folder / "small.db")
     per_10k = 10_000 / N_DOCS
     return [
-        row(f"import {N_DOCS:,} docs vs tokenizer alone (CPU s per 10k docs)", imported["cpu"] * per_10k, tokenizer["cpu"] * per_10k, TARGET),
-        row("  the same in wall-clock seconds per 10k docs", imported["seconds"] * per_10k, tokenizer["seconds"] * per_10k, TARGET),
-        row(f"import peak memory MB, {N_DOCS:,} vs {small_n:,} docs (flat)", imported["peak_mb"], small_import["peak_mb"], TARGET),
-        row("(for reference) tokenizer + token offsets out of each Doc vs tokenizer alone", offsets["cpu"] * per_10k, tokenizer["cpu"] * per_10k, float("inf")),
+        row(
+            f"import {N_DOCS:,} docs vs tokenizer alone (CPU s per 10k docs)",
+            imported["cpu"] * per_10k,
+            tokenizer["cpu"] * per_10k,
+            TARGET,
+        ),
+        row(
+            "  the same in wall-clock seconds per 10k docs",
+            imported["seconds"] * per_10k,
+            tokenizer["seconds"] * per_10k,
+            TARGET,
+        ),
+        row(
+            f"import peak memory MB, {N_DOCS:,} vs {small_n:,} docs (flat)",
+            imported["peak_mb"],
+            small_import["peak_mb"],
+            TARGET,
+        ),
+        row(
+            "(for reference) tokenizer + token offsets out of each Doc vs tokenizer alone",
+            offsets["cpu"] * per_10k,
+            tokenizer["cpu"] * per_10k,
+            float("inf"),
+        ),
     ]
 
 
 if __name__ == "__main__":
     for r in run():
-        print(f"{r['measure']}: {r['value']:.3f} vs {r['limit']:.3f} = {r['ratio']:.2f}x (target {r['target']}x, {'met' if r['met'] else 'NOT met'})")
+        print(
+            f"{r['measure']}: {r['value']:.3f} vs {r['limit']:.3f} = {r['ratio']:.2f}x (target {r['target']}x, {'met' if r['met'] else 'NOT met'})"
+        )

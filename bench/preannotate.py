@@ -48,7 +48,9 @@ def train_tiny_senter_ner(output: Path, iterations: int = 30, seed: int = 0) -> 
     for (first, first_ents), (second, second_ents) in zip(TRAIN_SENTENCES, TRAIN_SENTENCES[1:] + TRAIN_SENTENCES[:1]):
         doc = nlp.make_doc(f"{first} {second}")
         cut = len(nlp.make_doc(first))
-        ents = _entities(first, first_ents) + [(s + len(first) + 1, e + len(first) + 1, label) for s, e, label in _entities(second, second_ents)]
+        ents = _entities(first, first_ents) + [
+            (s + len(first) + 1, e + len(first) + 1, label) for s, e, label in _entities(second, second_ents)
+        ]
         starts = [1 if i in (0, cut) else 0 for i in range(len(doc))]
         examples.append(Example.from_dict(doc, {"entities": ents, "sent_starts": starts}))
     optimizer = nlp.initialize(lambda: examples)
@@ -72,7 +74,9 @@ def prepare(folder: Path, n: int) -> tuple[Path, Path]:
     model = train_tiny_ner(folder / "tiny_ner")
     train_tiny_senter_ner(folder / "tiny_senter_ner")
     corpus = importlib.import_module("bench.import").write_corpus(folder / "corpus.jsonl", n)
-    config = LabelsConfig.model_validate({"labels": [{"name": name} for name in ("PERSON", "GPE", "NORP", "DATE", "CARDINAL")]})
+    config = LabelsConfig.model_validate(
+        {"labels": [{"name": name} for name in ("PERSON", "GPE", "NORP", "DATE", "CARDINAL")]}
+    )
     with Store(folder / "bench.db") as store:
         Importer(store, config, "bench").run([corpus], "jsonl")
     return model, folder / "bench.db"
@@ -95,7 +99,9 @@ def side(kind: str, model: Path, db: Path) -> dict:
     else:
         from annotator.preannotate import load_model, preannotate
 
-        config = LabelsConfig.model_validate({"labels": [{"name": name} for name in ("PERSON", "GPE", "NORP", "DATE", "CARDINAL")]})
+        config = LabelsConfig.model_validate(
+            {"labels": [{"name": name} for name in ("PERSON", "GPE", "NORP", "DATE", "CARDINAL")]}
+        )
         replace = kind != "preannotate"  # the senter sides redo every document
         if replace:
             model = model.parent / "tiny_senter_ner"
@@ -127,14 +133,36 @@ def run() -> list[dict]:
         off = measure("senter_off", model, db)
     per_10k = 10_000 / N_DOCS
     return [
-        row(f"preannotate {N_DOCS:,} docs vs bare nlp.pipe (CPU s per 10k docs)", done["cpu"] * per_10k, bare["cpu"] * per_10k, TARGET),
-        row("  the same in wall-clock seconds per 10k docs", done["seconds"] * per_10k, bare["seconds"] * per_10k, TARGET),
-        row("preannotate peak memory MB vs bare nlp.pipe (texts held in memory)", done["peak_mb"], bare["peak_mb"], TARGET),
+        row(
+            f"preannotate {N_DOCS:,} docs vs bare nlp.pipe (CPU s per 10k docs)",
+            done["cpu"] * per_10k,
+            bare["cpu"] * per_10k,
+            TARGET,
+        ),
+        row(
+            "  the same in wall-clock seconds per 10k docs",
+            done["seconds"] * per_10k,
+            bare["seconds"] * per_10k,
+            TARGET,
+        ),
+        row(
+            "preannotate peak memory MB vs bare nlp.pipe (texts held in memory)",
+            done["peak_mb"],
+            bare["peak_mb"],
+            TARGET,
+        ),
         # No target in DESIGN.md: the price of suggestions equal to nlp(text).ents, reported.
-        row("senter+ner: senter kept vs switched off (CPU s per 10k docs)", kept["cpu"] * per_10k, off["cpu"] * per_10k, float("inf")),
+        row(
+            "senter+ner: senter kept vs switched off (CPU s per 10k docs)",
+            kept["cpu"] * per_10k,
+            off["cpu"] * per_10k,
+            float("inf"),
+        ),
     ]
 
 
 if __name__ == "__main__":
     for r in run():
-        print(f"{r['measure']}: {r['value']:.3f} vs {r['limit']:.3f} = {r['ratio']:.2f}x (target {r['target']}x, {'met' if r['met'] else 'NOT met'})")
+        print(
+            f"{r['measure']}: {r['value']:.3f} vs {r['limit']:.3f} = {r['ratio']:.2f}x (target {r['target']}x, {'met' if r['met'] else 'NOT met'})"
+        )

@@ -44,8 +44,16 @@ PARAGRAPH = (
     "earlier this month, according to an Iraqi military statement. The Syrian soldiers were returned at "
     "their request and entered via a border crossing between Iraq and Syria, it said."
 )
-PHRASES = {"Iraq": "GPE", "Syria": "GPE", "Syrian": "NORP", "Iraqi": "NORP", "Thursday": "DATE",
-           "Bashar al-Assad": "PERSON", "BAGHDAD": "GPE", "2,000": "CARDINAL"}
+PHRASES = {
+    "Iraq": "GPE",
+    "Syria": "GPE",
+    "Syrian": "NORP",
+    "Iraqi": "NORP",
+    "Thursday": "DATE",
+    "Bashar al-Assad": "PERSON",
+    "BAGHDAD": "GPE",
+    "2,000": "CARDINAL",
+}
 # Cursor moves, a selection, a label and its undo, a line down and up, a span jump.
 KEYS = ["right", "shift+right", "5", "u", "down", "tab", "up", "left"]
 PRESSES = 120
@@ -54,9 +62,14 @@ STORE_SIZE = 100_000
 
 
 def config() -> LabelsConfig:
-    return LabelsConfig.model_validate({"labels": [
-        {"name": n, "key": k} for n, k in [("PERSON", "1"), ("NORP", "2"), ("GPE", "5"), ("DATE", "8"), ("CARDINAL", "9")]
-    ]})
+    return LabelsConfig.model_validate(
+        {
+            "labels": [
+                {"name": n, "key": k}
+                for n, k in [("PERSON", "1"), ("NORP", "2"), ("GPE", "5"), ("DATE", "8"), ("CARDINAL", "9")]
+            ]
+        }
+    )
 
 
 def document(tokens_wanted: int) -> tuple[NewDocument, list[Span]]:
@@ -66,8 +79,13 @@ def document(tokens_wanted: int) -> tuple[NewDocument, list[Span]]:
     per_paragraph = len(nlp.make_doc(PARAGRAPH + "\n\n"))
     text = "\n\n".join([PARAGRAPH] * max(1, round(tokens_wanted / per_paragraph)))
     doc = nlp.make_doc(text)
-    spans = sorted({Span(m.start(), m.end(), label) for phrase, label in PHRASES.items()
-                    for m in re.finditer(rf"\b{re.escape(phrase)}\b", text)})
+    spans = sorted(
+        {
+            Span(m.start(), m.end(), label)
+            for phrase, label in PHRASES.items()
+            for m in re.finditer(rf"\b{re.escape(phrase)}\b", text)
+        }
+    )
     return NewDocument(text, [(t.idx, t.idx + len(t)) for t in doc]), spans
 
 
@@ -142,6 +160,7 @@ async def starts(db: Path, rounds: int = 9) -> tuple[float, float]:
     for _ in range(rounds):  # interleaved, so both see the same machine load
         empty.append(await start_time(App, lambda app: True))
         with Store(db) as store:
+
             def make():
                 return annotate_app(store, config(), "bench", "bench")
 
@@ -157,7 +176,10 @@ def process_start(mode: str, db: Path, labels: Path) -> float:
     started = time.monotonic()
     child = subprocess.run(
         [sys.executable, "-m", "bench._ui_start", mode, str(db), str(labels)],
-        capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent, check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=True,
     )
     shown = re.search(r"^shown (\S+)$", child.stdout, re.M)
     if shown is None:
@@ -180,15 +202,23 @@ def run() -> list[dict]:
             object.__setattr__(new, "tokens", _tokens(new.text))
         store_with(db, short)
         annotate, empty = asyncio.run(starts(db))
-        rows.append(row(f"in-process start to first document, {STORE_SIZE:,} docs (vs empty app)", annotate, empty, 1.5))
+        rows.append(
+            row(f"in-process start to first document, {STORE_SIZE:,} docs (vs empty app)", annotate, empty, 1.5)
+        )
         labels = Path(folder) / "labels.yaml"
         labels.write_text(config().model_dump_json(exclude={"base_dir"}), encoding="utf-8")
         runs = {"empty": [], "annotate": []}
         for _ in range(9):  # interleaved, so both see the same machine load
             for mode in runs:
                 runs[mode].append(process_start(mode, db, labels))
-        rows.append(row(f"process start to first document, {STORE_SIZE:,} docs (vs empty app)",
-                        statistics.median(runs["annotate"]), statistics.median(runs["empty"]), 1.5))
+        rows.append(
+            row(
+                f"process start to first document, {STORE_SIZE:,} docs (vs empty app)",
+                statistics.median(runs["annotate"]),
+                statistics.median(runs["empty"]),
+                1.5,
+            )
+        )
     return rows
 
 
@@ -198,5 +228,7 @@ def _tokens(text: str) -> list[tuple[int, int]]:
 
 if __name__ == "__main__":
     for r in run():
-        print(f"{r['measure']:<70} {r['value'] * 1000:9.2f} ms  limit {r['limit'] * 1000:8.2f} ms  "
-              f"ratio {r['ratio']:.2f} (target {r['target']:.2f}) {'met' if r['met'] else 'NOT MET'}")
+        print(
+            f"{r['measure']:<70} {r['value'] * 1000:9.2f} ms  limit {r['limit'] * 1000:8.2f} ms  "
+            f"ratio {r['ratio']:.2f} (target {r['target']:.2f}) {'met' if r['met'] else 'NOT MET'}"
+        )

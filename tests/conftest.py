@@ -29,11 +29,16 @@ _forget_terminal_size()
 @pytest.fixture(autouse=True)
 def _no_inherited_terminal_size():
     _forget_terminal_size()
+
+
 SEEDS = ROOT / "seeds"
 LABELS_YAML = ROOT / "labels.yaml"
 
 TRAIN_SENTENCES = [
-    ("Ahmed al-Sharaa met officials in Damascus on Thursday.", [("Ahmed al-Sharaa", "PERSON"), ("Damascus", "GPE"), ("Thursday", "DATE")]),
+    (
+        "Ahmed al-Sharaa met officials in Damascus on Thursday.",
+        [("Ahmed al-Sharaa", "PERSON"), ("Damascus", "GPE"), ("Thursday", "DATE")],
+    ),
     ("Iraq sent soldiers back to Syria.", [("Iraq", "GPE"), ("Syria", "GPE")]),
     ("Bashar al-Assad fled to Russia.", [("Bashar al-Assad", "PERSON"), ("Russia", "GPE")]),
     ("The Iraqi military said 1,905 officers returned.", [("Iraqi", "NORP"), ("1,905", "CARDINAL")]),

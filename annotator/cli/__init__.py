@@ -14,6 +14,7 @@ import typer
 # Importing the command modules registers their commands on `app`, in the order --help lists them.
 # isort: off
 from annotator.cli import screens, reports, data, documents, db  # noqa: F401
+
 # isort: on
 from annotator.cli.options import app, login_name  # noqa: F401
 from annotator.core.visible import visible
@@ -60,4 +61,3 @@ def main() -> None:
         print(crash_line(Crash(error, write_report(error))), file=sys.stderr)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)  # typer.Exit(n) returns n here
-

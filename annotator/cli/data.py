@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -20,14 +20,21 @@ from annotator.core.visible import visible
 from annotator.errors import UserError
 
 EvalSplitOption = Annotated[
-    Optional[float],
-    typer.Option("--eval-split", help="Share of the dataset's documents for the dev set, at least 0 and below 1 "
-                 "(default 0.2; 0 with an eval dataset; 0 alone: everything in train, no dev file)."),
+    float | None,
+    typer.Option(
+        "--eval-split",
+        help="Share of the dataset's documents for the dev set, at least 0 and below 1 "
+        "(default 0.2; 0 with an eval dataset; 0 alone: everything in train, no dev file).",
+    ),
 ]
 EvalDatasetOption = Annotated[
-    Optional[str],
-    typer.Option("--eval-dataset", callback=dataset_name, help="A fixed evaluation dataset: dev whole (also "
-                 "--dataset NAME,eval:EVAL, as Prodigy's data-to-spacy); a text in both is kept out of train."),
+    str | None,
+    typer.Option(
+        "--eval-dataset",
+        callback=dataset_name,
+        help="A fixed evaluation dataset: dev whole (also "
+        "--dataset NAME,eval:EVAL, as Prodigy's data-to-spacy); a text in both is kept out of train.",
+    ),
 ]
 DEFAULT_EVAL_SPLIT = 0.2
 SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the train/dev split (documents keep their side).")]
@@ -49,10 +56,12 @@ def eval_form(dataset: str | None, eval_dataset: str | None) -> tuple[str | None
     if dataset is None or "eval:" not in dataset:
         return dataset, eval_dataset
     parts = [part.strip() for part in dataset.split(",")]
-    held = [part[len("eval:"):] for part in parts if part.startswith("eval:")]
+    held = [part[len("eval:") :] for part in parts if part.startswith("eval:")]
     train = [part for part in parts if not part.startswith("eval:")]
     if eval_dataset is not None:
-        raise UserError(f"--dataset {dataset!r} names an eval dataset and so does --eval-dataset: give the eval dataset once")
+        raise UserError(
+            f"--dataset {dataset!r} names an eval dataset and so does --eval-dataset: give the eval dataset once"
+        )
     if len(held) != 1 or len(train) != 1 or not held[0] or not train[0]:
         raise UserError(f"--dataset {dataset!r}: give one dataset and one eval dataset, as NAME,eval:EVAL")
     return train[0], held[0]
@@ -94,20 +103,30 @@ def _export_setup(db: Path, labels: Path | None, dataset: str | None, conflicts:
 @app.command("export")
 def export(
     out_dir: Annotated[
-        Path, typer.Argument(help="Folder for train.spacy, dev.spacy and config.cfg (or annotations.jsonl, or train.conll and dev.conll).")
+        Path,
+        typer.Argument(
+            help="Folder for train.spacy, dev.spacy and config.cfg (or annotations.jsonl, or train.conll and dev.conll)."
+        ),
     ] = DEFAULT_EXPORTS,
     db: DbOption = DEFAULT_DB,
     labels: OptionalLabelsOption = None,
     dataset: Annotated[
-        Optional[str],
-        typer.Option("--dataset", "-d", callback=dataset_name,
-                     help="The dataset (default: the only one, or 'demo'); NAME,eval:EVAL also names the eval dataset."),
+        str | None,
+        typer.Option(
+            "--dataset",
+            "-d",
+            callback=dataset_name,
+            help="The dataset (default: the only one, or 'demo'); NAME,eval:EVAL also names the eval dataset.",
+        ),
     ] = None,
     eval_dataset: EvalDatasetOption = None,
     eval_split: EvalSplitOption = None,
     seed: SeedOption = 0,
     format: Annotated[
-        str, typer.Option("--format", help="spacy (DocBin + config.cfg), jsonl (Prodigy-compatible) or conll (CoNLL-2003, IOB tags).")
+        str,
+        typer.Option(
+            "--format", help="spacy (DocBin + config.cfg), jsonl (Prodigy-compatible) or conll (CoNLL-2003, IOB tags)."
+        ),
     ] = "spacy",
     conflicts: ConflictsOption = "review",
     force: ForceOption = False,
@@ -123,7 +142,9 @@ def export(
         raise UserError(f"--format must be spacy, jsonl or conll (not {format!r})")
     dataset, eval_dataset = eval_form(dataset, eval_dataset)
     if format == "jsonl" and eval_dataset is not None:
-        raise UserError("--format jsonl writes one dataset's answers, with no split: export the eval dataset with its own --dataset")
+        raise UserError(
+            "--format jsonl writes one dataset's answers, with no split: export the eval dataset with its own --dataset"
+        )
     eval_split = eval_settings(eval_split, eval_dataset)
     store, name, lang = _export_setup(db, labels, dataset, conflicts, eval_dataset)
     total = store.count_documents(name) + (store.count_documents(eval_dataset) if eval_dataset else 0)
@@ -132,13 +153,28 @@ def export(
             summary = export_jsonl(store, name, out_dir, force=force, progress=advance)
         elif format == "conll":
             summary = export_conll(
-                store, name, out_dir, eval_dataset=eval_dataset, eval_split=eval_split, seed=seed, conflicts=conflicts,
-                force=force, progress=advance,
+                store,
+                name,
+                out_dir,
+                eval_dataset=eval_dataset,
+                eval_split=eval_split,
+                seed=seed,
+                conflicts=conflicts,
+                force=force,
+                progress=advance,
             )
         else:
             summary = export_spacy(
-                store, name, out_dir, eval_dataset=eval_dataset, eval_split=eval_split, seed=seed, conflicts=conflicts,
-                force=force, lang=lang, progress=advance,
+                store,
+                name,
+                out_dir,
+                eval_dataset=eval_dataset,
+                eval_split=eval_split,
+                seed=seed,
+                conflicts=conflicts,
+                force=force,
+                lang=lang,
+                progress=advance,
             )
     print_summary(summary)
     if format == "spacy" and (out_dir / "dev.spacy") in summary.files:
@@ -159,7 +195,9 @@ def train(
     db: DbOption = DEFAULT_DB,
     labels: OptionalLabelsOption = None,
     dataset: DatasetOption = None,
-    config: Annotated[Optional[Path], typer.Option("--config", help="A spaCy config.cfg to use instead of the exported one.")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="A spaCy config.cfg to use instead of the exported one.")
+    ] = None,
     eval_dataset: EvalDatasetOption = None,
     eval_split: EvalSplitOption = None,
     seed: SeedOption = 0,
@@ -186,8 +224,18 @@ def train(
     store, name, lang = _export_setup(db, labels, dataset, conflicts, eval_dataset)
     with store:
         result = train_pipeline(
-            store, name, out_dir, config=config, overrides=overrides, force=force,
-            eval_dataset=eval_dataset, eval_split=eval_split, seed=seed, conflicts=conflicts, lang=lang, on_exported=print_summary,
+            store,
+            name,
+            out_dir,
+            config=config,
+            overrides=overrides,
+            force=force,
+            eval_dataset=eval_dataset,
+            eval_split=eval_split,
+            seed=seed,
+            conflicts=conflicts,
+            lang=lang,
+            on_exported=print_summary,
         )
     print_scores(result)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -58,37 +58,62 @@ def import_(
     ],
     db: DbOption = DEFAULT_DB,
     labels: LabelsOption = DEFAULT_LABELS,
-    dataset: Annotated[Optional[str], typer.Option("--dataset", "-d", callback=dataset_name, help="The dataset to add to (made if new).")] = None,
+    dataset: Annotated[
+        str | None,
+        typer.Option("--dataset", "-d", callback=dataset_name, help="The dataset to add to (made if new)."),
+    ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "auto",
     split: Annotated[str, typer.Option("--split", help=SPLIT_HELP)] = "paragraph",
     annotator: Annotated[
-        Optional[str],
-        typer.Option("--annotator", help="Whose answers the file's spans are, when a line names nobody (Prodigy "
-                     "lines with an answer but no _annotator_id/_session_id; --as-answers)."),
+        str | None,
+        typer.Option(
+            "--annotator",
+            help="Whose answers the file's spans are, when a line names nobody (Prodigy "
+            "lines with an answer but no _annotator_id/_session_id; --as-answers).",
+        ),
     ] = None,
     as_answers: Annotated[
-        bool, typer.Option("--as-answers", help="Store the file's spans (DocBin, CoNLL, doccano) as accepted answers of --annotator, not as suggestions.")
+        bool,
+        typer.Option(
+            "--as-answers",
+            help="Store the file's spans (DocBin, CoNLL, doccano) as accepted answers of --annotator, not as suggestions.",
+        ),
     ] = False,
     skip_invalid: Annotated[
-        bool, typer.Option("--skip-invalid", help="Import the good lines and report each bad one, instead of importing nothing.")
+        bool,
+        typer.Option(
+            "--skip-invalid", help="Import the good lines and report each bad one, instead of importing nothing."
+        ),
     ] = False,
     text_column: Annotated[
-        Optional[str],
-        typer.Option("--text-column", help="CSV/TSV: the column holding the text (default: the one named text; "
-                     "the other columns go into meta). Label Studio: the data field holding it."),
+        str | None,
+        typer.Option(
+            "--text-column",
+            help="CSV/TSV: the column holding the text (default: the one named text; "
+            "the other columns go into meta). Label Studio: the data field holding it.",
+        ),
     ] = None,
     on_conflict: Annotated[
         str,
-        typer.Option("--on-conflict", help="The same text twice with different spans (same annotator or source): "
-                     "keep (the last answer, the first suggestions; listed in the summary) or refuse (import nothing)."),
+        typer.Option(
+            "--on-conflict",
+            help="The same text twice with different spans (same annotator or source): "
+            "keep (the last answer, the first suggestions; listed in the summary) or refuse (import nothing).",
+        ),
     ] = "keep",
     align: Annotated[
         str,
-        typer.Option("--align", help="Spans that start or end inside a token: strict (an error), contract (to the tokens "
-                     "wholly inside) or expand (to every token they touch), as spaCy's Doc.char_span alignment_mode."),
+        typer.Option(
+            "--align",
+            help="Spans that start or end inside a token: strict (an error), contract (to the tokens "
+            "wholly inside) or expand (to every token they touch), as spaCy's Doc.char_span alignment_mode.",
+        ),
     ] = "strict",
     preannotate: Annotated[
-        bool, typer.Option("--preannotate/--no-preannotate", help="Pre-highlight new documents with labels.yaml's model and patterns.")
+        bool,
+        typer.Option(
+            "--preannotate/--no-preannotate", help="Pre-highlight new documents with labels.yaml's model and patterns."
+        ),
     ] = True,
 ) -> None:
     """Add documents to a dataset (the same text twice is stored once). One transaction:
@@ -113,8 +138,19 @@ def import_(
     with store:
         name = _choose_import_dataset(store, dataset)
         result, highlighted = import_files(
-            store, config, files, name, format, split, annotator, as_answers, skip_invalid, highlight=preannotate,
-            text_column=text_column, on_conflict=on_conflict, align=align,
+            store,
+            config,
+            files,
+            name,
+            format,
+            split,
+            annotator,
+            as_answers,
+            skip_invalid,
+            highlight=preannotate,
+            text_column=text_column,
+            on_conflict=on_conflict,
+            align=align,
         )
     for problem in result.skipped:
         typer.echo(visible(f"skipped {problem}"), err=True)
@@ -159,10 +195,19 @@ def preannotate(
     db: DbOption = DEFAULT_DB,
     labels: LabelsOption = DEFAULT_LABELS,
     dataset: DatasetOption = None,
-    model: Annotated[Optional[str], typer.Option("--model", "-m", help="spaCy pipeline (name or path); default: labels.yaml's model.")] = None,
-    patterns: Annotated[Optional[Path], typer.Option("--patterns", help="EntityRuler patterns JSONL; default: labels.yaml's patterns.")] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="Redo the suggestions of every document nobody has answered yet.")] = False,
-    n_process: Annotated[int, typer.Option("--n-process", min=1, help="Processes for nlp.pipe (use every core on large corpora).")] = 1,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", "-m", help="spaCy pipeline (name or path); default: labels.yaml's model."),
+    ] = None,
+    patterns: Annotated[
+        Path | None, typer.Option("--patterns", help="EntityRuler patterns JSONL; default: labels.yaml's patterns.")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Redo the suggestions of every document nobody has answered yet.")
+    ] = False,
+    n_process: Annotated[
+        int, typer.Option("--n-process", min=1, help="Processes for nlp.pipe (use every core on large corpora).")
+    ] = 1,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per nlp.pipe batch.")] = 256,
 ) -> None:
     """Pre-highlight spans with a spaCy pipeline and/or patterns; stored per source
@@ -174,9 +219,13 @@ def preannotate(
     store, config = open_project(db, labels, create=False)
     with store:
         name = resolve_dataset(store, dataset)
-        highlighters = load_highlighters(config, model, str(patterns) if patterns else None, strict=True)  # asked for: must load
+        highlighters = load_highlighters(
+            config, model, str(patterns) if patterns else None, strict=True
+        )  # asked for: must load
         if not highlighters:
-            raise UserError(f"{labels}: nothing to pre-highlight with; name a model or patterns (or give --model/--patterns)")
+            raise UserError(
+                f"{labels}: nothing to pre-highlight with; name a model or patterns (or give --model/--patterns)"
+            )
         done = run(store, config, name, highlighters, replace=replace, n_process=n_process, batch_size=batch_size)
     for source, count in done.items():
         typer.echo(visible(f"{name}: pre-highlighted {count} documents with {source}"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -23,8 +23,11 @@ DbOption = Annotated[
 ]
 LabelsOption = Annotated[Path, typer.Option("--labels", help="The project's labels.yaml.")]
 OptionalLabelsOption = Annotated[
-    Optional[Path],
-    typer.Option("--labels", help="The project's labels.yaml, for the label order and language (default: labels.yaml if there is one)."),
+    Path | None,
+    typer.Option(
+        "--labels",
+        help="The project's labels.yaml, for the label order and language (default: labels.yaml if there is one).",
+    ),
 ]
 
 
@@ -38,10 +41,11 @@ def dataset_name(value: str | None) -> str | None:
 
 
 DatasetOption = Annotated[
-    Optional[str], typer.Option("--dataset", "-d", callback=dataset_name, help="The dataset (default: the only one, or 'demo').")
+    str | None,
+    typer.Option("--dataset", "-d", callback=dataset_name, help="The dataset (default: the only one, or 'demo')."),
 ]
 AnnotatorOption = Annotated[
-    Optional[str], typer.Option("--annotator", help="Your name in the store (default: your login name).")
+    str | None, typer.Option("--annotator", help="Your name in the store (default: your login name).")
 ]
 DEFAULT_DB = Path("annotations.db")
 DEFAULT_LABELS = Path("labels.yaml")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -40,7 +40,9 @@ def annotate(
     labels: LabelsOption = DEFAULT_LABELS,
     dataset: DatasetOption = None,
     annotator: AnnotatorOption = None,
-    overlap: Annotated[int, typer.Option("--overlap", min=1, help="How many different annotators each document needs.")] = 1,
+    overlap: Annotated[
+        int, typer.Option("--overlap", min=1, help="How many different annotators each document needs.")
+    ] = 1,
 ) -> None:
     """Accept or correct the pre-highlighted spans, one document at a time (the TUI)."""
     from annotator.project import open_project, resolve_dataset, say_model_notices
@@ -61,14 +63,22 @@ def review(
     db: DbOption = DEFAULT_DB,
     labels: LabelsOption = DEFAULT_LABELS,
     dataset: DatasetOption = None,
-    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Your name in the store (default: your login name).")] = None,
-    all_documents: Annotated[bool, typer.Option("--all", help="Every document answered by anyone, not only disagreements.")] = False,
-    min_answers: Annotated[
-        Optional[int], typer.Option("--min-answers", min=1, help="Every document with at least N answers, not only disagreements.")
+    reviewer: Annotated[
+        str | None, typer.Option("--reviewer", help="Your name in the store (default: your login name).")
     ] = None,
-    again: Annotated[bool, typer.Option("--again", help="Also documents already reviewed (the newest review counts).")] = False,
+    all_documents: Annotated[
+        bool, typer.Option("--all", help="Every document answered by anyone, not only disagreements.")
+    ] = False,
+    min_answers: Annotated[
+        int | None,
+        typer.Option("--min-answers", min=1, help="Every document with at least N answers, not only disagreements."),
+    ] = None,
+    again: Annotated[
+        bool, typer.Option("--again", help="Also documents already reviewed (the newest review counts).")
+    ] = False,
     auto_accept: Annotated[
-        bool, typer.Option("--auto-accept", help="Store documents all annotators agree on as gold without showing them.")
+        bool,
+        typer.Option("--auto-accept", help="Store documents all annotators agree on as gold without showing them."),
     ] = False,
 ) -> None:
     """Adjudicate: see every annotator's version of a document, settle on the gold version (the TUI)."""
@@ -83,7 +93,10 @@ def review(
     session = run_review(
         db, config, name, reviewer or login_name(), min_answers=min_answers, again=again, auto_accept=auto_accept
     )
-    counts = ", ".join(f"{session.count(kind)} {word}" for kind, word in (("accept", "accepted"), ("reject", "rejected"), ("skip", "skipped")))
+    counts = ", ".join(
+        f"{session.count(kind)} {word}"
+        for kind, word in (("accept", "accepted"), ("reject", "rejected"), ("skip", "skipped"))
+    )
     auto = f"; {session.auto_accepted} unanimous auto-accepted" if auto_accept else ""
     left = session.total - session.reviewed
     done = f"reviewed {session.reviewed} of {session.total} in '{name}': {counts}{auto}; {left} left to review"

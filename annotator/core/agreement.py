@@ -24,6 +24,7 @@ from itertools import combinations
 import numpy as np
 
 from annotator.core.span_agreement import PairComparison, compare_pair, f1
+from annotator.core.study import Study
 from annotator.core.token_agreement import (
     Undefined,
     cohen_kappa,
@@ -32,7 +33,6 @@ from annotator.core.token_agreement import (
     krippendorff_alpha,
     observed_agreement,
 )
-from annotator.core.study import Study
 from annotator.core.unitizing import Units, alpha_u, category_disagreements
 
 
@@ -59,7 +59,11 @@ def _mean(values: list[float | None]) -> float | None:
 def nothing_shared(accepting: int) -> str:
     """Why nothing can be compared when no document was accepted by two annotators
     (the study then holds no document and no annotator, whoever answered)."""
-    return "fewer than two annotators accepted a document" if accepting < 2 else "no document was accepted by two or more annotators"
+    return (
+        "fewer than two annotators accepted a document"
+        if accepting < 2
+        else "no document was accepted by two or more annotators"
+    )
 
 
 def _alpha_u(study: Study, undefined: _Undefined, alone: str) -> tuple[float | None, dict[str, float | None]]:
@@ -85,7 +89,9 @@ def _alpha_u(study: Study, undefined: _Undefined, alone: str) -> tuple[float | N
         units = []
         for spans in study.spans:
             keep = complete[spans.docs] & (spans.labels == k)
-            units.append(Units(spans.starts[keep] - shift[spans.docs[keep]], spans.ends[keep] - shift[spans.docs[keep]]))
+            units.append(
+                Units(spans.starts[keep] - shift[spans.docs[keep]], spans.ends[keep] - shift[spans.docs[keep]])
+            )
         d_o, d_e = category_disagreements(units, length)
         observed.append(d_o)
         expected.append(d_e)
@@ -94,7 +100,9 @@ def _alpha_u(study: Study, undefined: _Undefined, alone: str) -> tuple[float | N
             lambda: 1.0 - d_o / d_e if d_e > 0 else None,
             "no span with this label in the documents all annotators accepted",
         )
-    overall = undefined.value("alpha_u", lambda: alpha_u(observed, expected), "no span in the documents all annotators accepted")
+    overall = undefined.value(
+        "alpha_u", lambda: alpha_u(observed, expected), "no span in the documents all annotators accepted"
+    )
     return overall, per_label
 
 
@@ -108,7 +116,9 @@ def agreement(study: Study, worst: int = 10, accepting: int | None = None) -> di
     n_labels, n_docs = len(labels), len(study.doc_ids)
     tags = np.array(
         [
-            io_tags(s.starts, s.ends, s.labels, study.token_starts, study.token_ends, study.accepted[r][study.token_docs])
+            io_tags(
+                s.starts, s.ends, s.labels, study.token_starts, study.token_ends, study.accepted[r][study.token_docs]
+            )
             for r, s in enumerate(study.spans)
         ],
         dtype=np.int64,
@@ -119,7 +129,11 @@ def agreement(study: Study, worst: int = 10, accepting: int | None = None) -> di
         comparison = compare_pair(study.spans[r], study.spans[s], shared, n_labels)
         comparisons.append(comparison)
         path = f"pairs.{names[r]}/{names[s]}"
-        no_spans = "neither annotator marked a span in the documents both accepted" if shared.any() else "no document accepted by both"
+        no_spans = (
+            "neither annotator marked a span in the documents both accepted"
+            if shared.any()
+            else "no document accepted by both"
+        )
         try:
             agreements.append(observed_agreement(tags[r], tags[s]))
         except Undefined:
@@ -129,11 +143,18 @@ def agreement(study: Study, worst: int = 10, accepting: int | None = None) -> di
                 "a": names[r],
                 "b": names[s],
                 "documents": int(shared.sum()),
-                "f1_exact": undefined.value(f"{path}.f1_exact", lambda: f1(comparison.exact.sum(), comparison.spans.sum()), no_spans),
-                "f1_overlap": undefined.value(f"{path}.f1_overlap", lambda: f1(comparison.overlap.sum(), comparison.spans.sum()), no_spans),
-                "cohen_kappa": undefined.value(f"{path}.cohen_kappa", lambda: cohen_kappa(tags[r], tags[s], categories)),
+                "f1_exact": undefined.value(
+                    f"{path}.f1_exact", lambda: f1(comparison.exact.sum(), comparison.spans.sum()), no_spans
+                ),
+                "f1_overlap": undefined.value(
+                    f"{path}.f1_overlap", lambda: f1(comparison.overlap.sum(), comparison.spans.sum()), no_spans
+                ),
+                "cohen_kappa": undefined.value(
+                    f"{path}.cohen_kappa", lambda: cohen_kappa(tags[r], tags[s], categories)
+                ),
             }
         )
+
     def no_pairs(key: str) -> str:
         """Why a mean over pairs has no value: the pairs' one reason when they share it."""
         if len(names) < 2:
@@ -143,11 +164,16 @@ def agreement(study: Study, worst: int = 10, accepting: int | None = None) -> di
 
     report = {
         "documents": n_docs,
-        **{key: undefined.value(key, lambda: _mean([p[key] for p in pairs]), no_pairs(key)) for key in ("f1_exact", "f1_overlap", "cohen_kappa")},
+        **{
+            key: undefined.value(key, lambda: _mean([p[key] for p in pairs]), no_pairs(key))
+            for key in ("f1_exact", "f1_overlap", "cohen_kappa")
+        },
         "fleiss_kappa": undefined.value("fleiss_kappa", lambda: fleiss_kappa(tags, categories)),
         "krippendorff_alpha": undefined.value("krippendorff_alpha", lambda: krippendorff_alpha(tags, categories)),
         "percent_agreement": undefined.value(
-            "percent_agreement", lambda: _mean(agreements), alone if len(names) < 2 else "no pair of annotators shares a token"
+            "percent_agreement",
+            lambda: _mean(agreements),
+            alone if len(names) < 2 else "no pair of annotators shares a token",
         ),
     }
     if not n_docs:  # the token statistics' own reasons ("no token was tagged by two") say less
@@ -167,7 +193,9 @@ def agreement(study: Study, worst: int = 10, accepting: int | None = None) -> di
 
 
 def _per_label(study: Study, comparisons: list[PairComparison], label_alpha_u: dict, undefined: _Undefined) -> dict:
-    counts = sum((np.bincount(s.labels, minlength=len(study.labels)) for s in study.spans), np.zeros(len(study.labels), int))
+    counts = sum(
+        (np.bincount(s.labels, minlength=len(study.labels)) for s in study.spans), np.zeros(len(study.labels), int)
+    )
     result = {}
     for k, label in enumerate(study.labels):
         entry = {}

@@ -89,9 +89,7 @@ class Tokens:
         return self.starts[first], self.ends[last]
 
 
-def span_problems(
-    text: str, tokens: Tokens, spans: Sequence[Span], labels: Iterable[str] | None = None
-) -> list[str]:
+def span_problems(text: str, tokens: Tokens, spans: Sequence[Span], labels: Iterable[str] | None = None) -> list[str]:
     """Why these spans cannot be stored, one message each; empty when they are fine."""
     problems = []
     known = set(labels) if labels is not None else None
@@ -102,7 +100,7 @@ def span_problems(
             continue
         if tokens.index_starting(span.start) is None or tokens.index_ending(span.end) is None:
             problems.append(
-                f"span {span.start}-{span.end} ({text[span.start:span.end]!r}) does not fall on token boundaries"
+                f"span {span.start}-{span.end} ({text[span.start : span.end]!r}) does not fall on token boundaries"
             )
         if known is not None and span.label not in known:
             problems.append(f"label {span.label!r} is not in labels.yaml")
@@ -130,9 +128,7 @@ def span_at(spans: Sequence[Span], tokens: Tokens, token: int) -> Span | None:
     return None
 
 
-def resize_span(
-    spans: Sequence[Span], tokens: Tokens, span: Span, edge: str, delta: int
-) -> tuple[Span, ...] | None:
+def resize_span(spans: Sequence[Span], tokens: Tokens, span: Span, edge: str, delta: int) -> tuple[Span, ...] | None:
     """Move the ``edge`` ("start" or "end") of ``span`` by ``delta`` non-space tokens.
 
     Returns the new spans, or None when the move would empty the span, leave the

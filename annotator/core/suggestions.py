@@ -21,9 +21,7 @@ def merge_suggestions(sources: Mapping[str, Iterable[Span]] | Sequence[Iterable[
     if isinstance(sources, Mapping):
         sources = list(sources.values())
     candidates = [
-        (-(span.end - span.start), rank, span.start, span)
-        for rank, spans in enumerate(sources)
-        for span in spans
+        (-(span.end - span.start), rank, span.start, span) for rank, spans in enumerate(sources) for span in spans
     ]
     kept: list[Span] = []  # sorted by start; neighbours found by bisect, not a scan
     for *_, span in sorted(candidates):

@@ -59,7 +59,9 @@ class Answer:
     spans: tuple[Span, ...]
     started_at: float
     answered_at: float
-    task: dict | None = field(default=None, compare=False)  # an imported answer's task fields as they came (Prodigy's hashes, meta...)
+    task: dict | None = field(
+        default=None, compare=False
+    )  # an imported answer's task fields as they came (Prodigy's hashes, meta...)
 
     @property
     def duration(self) -> float:

@@ -33,6 +33,7 @@ __all__ = ["FORMATS", "Problem", "Record", "detect_format", "expand_paths", "rea
 def _folder_files(folder: Path) -> list[Path]:
     """Every file under a folder, hidden ones left out; a subfolder that cannot be read is
     an error, not a silent gap in the import."""
+
     def unreadable(error: OSError) -> None:
         raise UserError(f"{error.filename}: the folder cannot be read ({error.strerror})")
 
@@ -133,7 +134,9 @@ def _checked(path: Path, records: Iterator[Record | Problem], what_to_do: str) -
         for record in records:
             if isinstance(record, Record):
                 record.resplit = what_to_do
-                problem = too_long(len(record.text), len(record.tokens) if record.tokens is not None else None, what_to_do)
+                problem = too_long(
+                    len(record.text), len(record.tokens) if record.tokens is not None else None, what_to_do
+                )
                 if problem:
                     record = Problem(record.where, problem)
             yield record
@@ -149,7 +152,9 @@ def read_path(path: Path, fmt: str = "auto", split: str = "paragraph", lang: str
     return _checked(path, _reader(path, fmt, split, lang, text_column, as_answers), _what_to_do(fmt, split))
 
 
-def _reader(path: Path, fmt: str, split: str, lang: str, text_column: str | None, as_answers: bool) -> Iterator[Record | Problem]:
+def _reader(
+    path: Path, fmt: str, split: str, lang: str, text_column: str | None, as_answers: bool
+) -> Iterator[Record | Problem]:
     from annotator.io.jsonl import read_jsonl
     from annotator.io.label_studio import read_label_studio
     from annotator.io.spacy_docs import read_conll, read_docbin

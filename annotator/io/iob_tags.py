@@ -33,7 +33,7 @@ def _split(tag: str) -> tuple[str, str]:
 
 
 def scheme_of(sentences: Sequence[Sequence[str]]) -> str:
-    """"biluo", "iob2" or "iob1" for a file's sentences (their tags)."""
+    """ "biluo", "iob2" or "iob1" for a file's sentences (their tags)."""
     if any(tag[0] in BILUO_PREFIXES and tag != "O" for tags in sentences for tag in tags):
         return "biluo"
     for tags in sentences:
@@ -59,7 +59,9 @@ def _iob(tags: Sequence[str], scheme: str) -> list[str]:
         if prefix == "I" and not continues:
             if scheme == "iob2":
                 after = "the sentence start" if at == 0 else f"{tags[at - 1]}"
-                raise BadTag(at, f"{tag} after {after}: this file starts its entities with B- (IOB2), so an I- must continue one")
+                raise BadTag(
+                    at, f"{tag} after {after}: this file starts its entities with B- (IOB2), so an I- must continue one"
+                )
             prefix = "B"  # IOB1: an I- after O or another label starts the entity
         out.append("O" if prefix == "O" else f"{prefix}-{label}")
         before = (prefix, label)
@@ -71,7 +73,9 @@ def _biluo(tags: Sequence[str]) -> list[str]:
     for at, tag in enumerate(tags):
         prefix, label = _split(tag)
         if prefix in ("B", "U", "S", "O") and open_at is not None:
-            raise BadTag(open_at, f"{tags[open_at]} is never closed (an L- or E- of {open_label} must end it before {tag})")
+            raise BadTag(
+                open_at, f"{tags[open_at]} is never closed (an L- or E- of {open_label} must end it before {tag})"
+            )
         if prefix in ("I", "L", "E") and (open_at is None or label != open_label):
             what = "continues" if prefix == "I" else "ends"
             raise BadTag(at, f"{tag} {what} no entity (BILUO/IOBES: an entity starts with B- or is one U-/S-)")

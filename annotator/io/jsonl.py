@@ -67,9 +67,13 @@ def _tokens(text: str, items) -> list[tuple[int, int]]:
             raise BadLine(f"token {index} must be an object with start and end")
         start, end = _int(item.get("start"), f"token {index} start"), _int(item.get("end"), f"token {index} end")
         if not previous_end <= start < end <= len(text):
-            raise BadLine(f"token {index} ({start}-{end}) is out of order or out of range for a text of {len(text)} characters")
+            raise BadLine(
+                f"token {index} ({start}-{end}) is out of order or out of range for a text of {len(text)} characters"
+            )
         if "text" in item and text[start:end] != item["text"]:
-            raise BadLine(f"token {index} {item['text']!r} does not match the text at {start}-{end} ({text[start:end]!r})")
+            raise BadLine(
+                f"token {index} {item['text']!r} does not match the text at {start}-{end} ({text[start:end]!r})"
+            )
         tokens.append((start, end))
         previous_end = end
     problem = uncovered(text, tokens)
@@ -96,7 +100,9 @@ def _timestamp(value) -> float:
     """Prodigy's ``_timestamp``: seconds since 1970, finite and before the year 3000."""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= MAX_TIMESTAMP:
         return float(value)
-    hint = " (milliseconds?)" if isinstance(value, (int, float)) and MAX_TIMESTAMP < value <= MAX_TIMESTAMP * 1000 else ""
+    hint = (
+        " (milliseconds?)" if isinstance(value, (int, float)) and MAX_TIMESTAMP < value <= MAX_TIMESTAMP * 1000 else ""
+    )
     raise BadLine(f'"_timestamp" must be seconds since 1970 (0 to {MAX_TIMESTAMP}), not {value!r}{hint}')
 
 
@@ -116,7 +122,13 @@ def _prodigy_spans(items) -> tuple[Span, ...]:
     for index, item in enumerate(items):
         if not isinstance(item, dict) or "label" not in item:
             raise BadLine(f"span {index} must be an object with start, end and label")
-        spans.append(Span(_int(item.get("start"), f"span {index} start"), _int(item.get("end"), f"span {index} end"), str(item["label"])))
+        spans.append(
+            Span(
+                _int(item.get("start"), f"span {index} start"),
+                _int(item.get("end"), f"span {index} end"),
+                str(item["label"]),
+            )
+        )
     return tuple(spans)
 
 
@@ -214,7 +226,9 @@ def read_jsonl(path: Path, flavour: str = "auto") -> Iterator[Record | Problem]:
             if isinstance(relations, list) and relations:
                 yield NotImported(str(path), "relations (only spans are imported)", len(relations))
             if record.source == "doccano" and _doccano_categories(data):
-                yield NotImported(str(path), "document categories (doccano text classification labels)", _doccano_categories(data))
+                yield NotImported(
+                    str(path), "document categories (doccano text classification labels)", _doccano_categories(data)
+                )
         except BadLine as error:
             yield Problem(where, str(error))
     if empty:

@@ -60,7 +60,14 @@ class NotImported:
     file: str
     what: str  # "'choices' results (only 'labels' results become spans)": what, without the count
     count: int = 1
-NOT_REGULAR = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device"}
+
+
+NOT_REGULAR = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
 
 
 def check_readable(path: Path) -> None:
@@ -70,7 +77,9 @@ def check_readable(path: Path) -> None:
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        raise UserError(f"{path}: a broken symbolic link" if os.path.islink(path) else f"{path}: no such file") from None
+        raise UserError(
+            f"{path}: a broken symbolic link" if os.path.islink(path) else f"{path}: no such file"
+        ) from None
     except OSError as error:
         raise UserError(f"{path}: cannot be read ({error.strerror})") from None
     if stat.S_ISDIR(mode):
@@ -118,4 +127,3 @@ def json_error(line: str | bytes, error: Exception) -> str:
     except (ValueError, RecursionError) as reason:
         return str(reason)
     return str(error)  # json reads it, ujson does not (a number too big for it)
-

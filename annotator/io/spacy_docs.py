@@ -123,7 +123,9 @@ def _docs(doc_bin, path: Path) -> Iterator:
         except StopIteration:
             return
         except KeyError:  # spaCy's E018: a token's hash is not in the string table
-            raise UserError(f"{path}: doc {index}: a damaged DocBin: its string table does not hold the strings of its tokens") from None
+            raise UserError(
+                f"{path}: doc {index}: a damaged DocBin: its string table does not hold the strings of its tokens"
+            ) from None
         except Exception as error:
             raise UserError(f"{path}: doc {index}: a damaged DocBin ({type(error).__name__}: {error})") from None
         yield doc
@@ -242,7 +244,12 @@ def _conll_documents(path: Path, split: str) -> tuple[list[tuple[int, str]], boo
         try:
             good.append((sentence, _checked_sentence(sentence, iob, scheme, width)))
         except _BadSentence as bad:
-            problems.append(Problem(f"{path}:{bad.number}", f"{bad} (the sentence of lines {sentence.numbers[0]}-{sentence.numbers[-1]})"))
+            problems.append(
+                Problem(
+                    f"{path}:{bad.number}",
+                    f"{bad} (the sentence of lines {sentence.numbers[0]}-{sentence.numbers[-1]})",
+                )
+            )
     problems.sort(key=lambda problem: int(problem.where.rsplit(":", 1)[1]))
     # One document per -DOCSTART- block; per sentence with --split sentence or without headers.
     per_sentence = iob or split == "sentence" or not has_delimiter
@@ -293,11 +300,15 @@ def looks_like_conll(head: str) -> bool:
         return False
     if lines[0].startswith(DOC_DELIMITER):
         return True
-    if all(len(word.rsplit("|", 1)) == 2 and SNIFF_TAG.match(word.rsplit("|", 1)[1]) for word in " ".join(lines).split()):
+    if all(
+        len(word.rsplit("|", 1)) == 2 and SNIFF_TAG.match(word.rsplit("|", 1)[1]) for word in " ".join(lines).split()
+    ):
         return True
     widths = {len(line.split()) for line in lines}
     return (
-        len(lines) >= 2 and len(widths) == 1 and 2 <= widths.pop() <= 12
+        len(lines) >= 2
+        and len(widths) == 1
+        and 2 <= widths.pop() <= 12
         and all(SNIFF_TAG.match(line.split()[-1]) for line in lines)
         and any(line.split()[-1] != "O" for line in lines)
     )

@@ -27,7 +27,11 @@ def _stripped(text: str, offset: int) -> tuple[str, int]:
 def _record(path: Path, text: str, offset: int, line: int) -> Record:
     # Windows line ends inside a document read as "\n": the same text (and input hash) as
     # the file saved on Unix, and no ␍ on screen. ``offset`` is still where it starts in the file.
-    return Record(text=text.replace("\r\n", "\n"), where=f"{path}:{line}", meta={"file": str(path), "offset": offset, "line": line})
+    return Record(
+        text=text.replace("\r\n", "\n"),
+        where=f"{path}:{line}",
+        meta={"file": str(path), "offset": offset, "line": line},
+    )
 
 
 def _paragraphs(path: Path) -> Iterator[Record | Problem]:
@@ -87,8 +91,13 @@ def _sentences(path: Path, lang: str) -> Iterator[Record | Problem]:
             if isinstance(item, Problem):
                 problems.append(item)
             elif len(item[0]) > MAX_PARAGRAPH_CHARS:
-                problems.append(Problem(f"{path}:{item[2]}", f"a paragraph of {len(item[0]):,} characters, over the limit of "
-                                        f"{MAX_PARAGRAPH_CHARS:,} for --split sentence; {SPLIT_FURTHER}"))
+                problems.append(
+                    Problem(
+                        f"{path}:{item[2]}",
+                        f"a paragraph of {len(item[0]):,} characters, over the limit of "
+                        f"{MAX_PARAGRAPH_CHARS:,} for --split sentence; {SPLIT_FURTHER}",
+                    )
+                )
             else:
                 yield item[0], item[1:]
 

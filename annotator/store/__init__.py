@@ -41,4 +41,17 @@ class Store(Routing, Bulk, Imports, Maintenance, StoreBase):
             raise StoreError(f"{self.path}: cannot clean up an interrupted import ({error})") from None
 
 
-__all__ = ["BUSY_TIMEOUT_SECONDS", "ImportBusy", "LATEST_ANSWERS", "LEASE_SECONDS", "NO_STORE_HINT", "SCHEMA_VERSION", "Store", "StoreBusy", "StoreError", "StoreFull", "StoreReadOnly", "new_session_id"]
+__all__ = [
+    "BUSY_TIMEOUT_SECONDS",
+    "ImportBusy",
+    "LATEST_ANSWERS",
+    "LEASE_SECONDS",
+    "NO_STORE_HINT",
+    "SCHEMA_VERSION",
+    "Store",
+    "StoreBusy",
+    "StoreError",
+    "StoreFull",
+    "StoreReadOnly",
+    "new_session_id",
+]

@@ -79,7 +79,9 @@ class StoreBase:
                         self.db.execute(sql)
                     self.db.execute("PRAGMA query_only = ON")
             except sqlite3.DatabaseError as error:
-                raise translated(self.path, error, busy_timeout) or StoreError(f"{self.path}: cannot be read ({error})") from None
+                raise translated(self.path, error, busy_timeout) or StoreError(
+                    f"{self.path}: cannot be read ({error})"
+                ) from None
             return
         refuse_unwritable(self.path)
         conn = None
@@ -98,7 +100,9 @@ class StoreBase:
             if not isinstance(error, sqlite3.DatabaseError):
                 raise
             if error_code(error) == sqlite3.SQLITE_CANTOPEN:  # it was read a moment ago: it is the writing that fails
-                raise StoreReadOnly(f"{self.path}: read-only ({error}); check the file's and its folder's permissions") from None
+                raise StoreReadOnly(
+                    f"{self.path}: read-only ({error}); check the file's and its folder's permissions"
+                ) from None
             raise translated(self.path, error, busy_timeout) or StoreError(
                 f"{self.path}: not an annotator store ({error})"
             ) from None
@@ -155,7 +159,9 @@ class StoreBase:
         with self.write():
             version = self.schema_version
             if version > SCHEMA_VERSION:
-                raise StoreError(f"{self.path}: made by a newer annotator (schema {version} > {SCHEMA_VERSION}); upgrade annotator")
+                raise StoreError(
+                    f"{self.path}: made by a newer annotator (schema {version} > {SCHEMA_VERSION}); upgrade annotator"
+                )
             if version == 0:  # checked a moment ago; replaced since by a file that is not a store
                 raise StoreError(f"{self.path}: not an annotator store (no schema table)")
             _upgrade(self.db, version)
@@ -361,7 +367,14 @@ class StoreBase:
         with self.write():
             cursor = self.db.execute(
                 "INSERT INTO reviews (document, reviewer, answer, spans, decided_from, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [document, reviewer, answer, json.dumps(spans_to_json(spans)), json.dumps(list(decided_from)), time.time()],
+                [
+                    document,
+                    reviewer,
+                    answer,
+                    json.dumps(spans_to_json(spans)),
+                    json.dumps(list(decided_from)),
+                    time.time(),
+                ],
             )
         return cursor.lastrowid
 

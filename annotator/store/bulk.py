@@ -44,9 +44,7 @@ class Bulk:
             found.update(self.db.execute(sql, [dataset, *chunk]).fetchall())
         return found
 
-    def append_answers(
-        self, rows: Iterable[tuple], import_id: int | None = None
-    ) -> int:
+    def append_answers(self, rows: Iterable[tuple], import_id: int | None = None) -> int:
         """Append imported (document, annotator, answer, spans, started_at, answered_at[, task
         JSON]) rows (task: the fields the answer's task came with, kept for the export).
         With ``import_id``: on the import's own documents they are written tagged; on
@@ -64,7 +62,8 @@ class Bulk:
                 [(*v, import_id) for v in direct],
             )
             self.db.conn.executemany(
-                f"INSERT INTO import_answers ({columns}, import) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [(*v, import_id) for v in waiting]
+                f"INSERT INTO import_answers ({columns}, import) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*v, import_id) for v in waiting],
             )
         return len(values)
 

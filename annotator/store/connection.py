@@ -76,4 +76,3 @@ class _Database:
 
     def __getitem__(self, table: str):
         return self.database[table]
-

@@ -112,7 +112,8 @@ class Imports:
         """Mark the documents added since ``after_id`` (the largest id before this
         transaction's inserts: SQLite gives new rows larger ids) as this import's."""
         self.db.execute(
-            "INSERT INTO import_documents (document, import) SELECT id, ? FROM documents WHERE id > ?", [import_id, after_id]
+            "INSERT INTO import_documents (document, import) SELECT id, ? FROM documents WHERE id > ?",
+            [import_id, after_id],
         )
 
     def own_documents(self, import_id: int, document_ids: Iterable[int]) -> set[int]:
@@ -120,7 +121,9 @@ class Imports:
         ids, own = list(document_ids), set()
         for at in range(0, len(ids), 500):
             chunk = ids[at : at + 500]
-            sql = f"SELECT document FROM import_documents WHERE import = ? AND document IN ({','.join('?' * len(chunk))})"
+            sql = (
+                f"SELECT document FROM import_documents WHERE import = ? AND document IN ({','.join('?' * len(chunk))})"
+            )
             own.update(r[0] for r in self.db.execute(sql, [import_id, *chunk]))
         return own
 

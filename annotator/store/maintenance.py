@@ -30,7 +30,12 @@ class Maintenance:
         try:
             other.execute("BEGIN")  # one snapshot of the other store, even if it is being written
             shown = _visible_in(other)
-            names = [r[0] for r in other.execute(f"SELECT name FROM datasets UNION SELECT dataset FROM documents d WHERE {shown} ORDER BY 1")]
+            names = [
+                r[0]
+                for r in other.execute(
+                    f"SELECT name FROM datasets UNION SELECT dataset FROM documents d WHERE {shown} ORDER BY 1"
+                )
+            ]
             if dataset is not None:
                 if dataset not in names:
                     raise StoreError(f"{other_path}: no dataset {dataset!r} (datasets: {', '.join(names) or 'none'})")
@@ -80,7 +85,14 @@ class Maintenance:
         self._merge_log(other, "reviews", name, document_ids, counts, in_dataset, answer_ids)
 
     def _merge_log(
-        self, other, table: str, name: str, document_ids: dict, counts: dict, in_dataset: str, answer_ids: dict | None = None
+        self,
+        other,
+        table: str,
+        name: str,
+        document_ids: dict,
+        counts: dict,
+        in_dataset: str,
+        answer_ids: dict | None = None,
     ) -> dict[int, int]:
         """Append the other store's answers (or reviews) not already here; {their id: my id}."""
         key = answer_key if table == "answers" else review_key
@@ -99,9 +111,12 @@ class Maintenance:
             del values["id"]
             values.pop("import_id", None)  # the other store's import ids mean nothing here
             if answer_ids is not None:  # reviews name the answers they were decided from
-                values["decided_from"] = json.dumps([answer_ids[a] for a in json.loads(row["decided_from"]) if a in answer_ids])
+                values["decided_from"] = json.dumps(
+                    [answer_ids[a] for a in json.loads(row["decided_from"]) if a in answer_ids]
+                )
             cursor = self.db.execute(
-                f"INSERT INTO {table} ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})", list(values.values())
+                f"INSERT INTO {table} ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                list(values.values()),
             )
             ids[row["id"]] = present[row_key] = cursor.lastrowid
             counts[table] += 1

@@ -18,7 +18,6 @@ from annotator.store.errors import StoreError, StoreReadOnly, error_code, transl
 from annotator.store.schema import OLDEST_READABLE, SCHEMA_VERSION, STORE_TABLES
 
 
-
 def connect_read_only(path: Path, busy_timeout: float, *, probe: bool = False) -> sqlite3.Connection:
     """A connection that cannot write: ``mode=ro``, or ``immutable=1`` where the -shm that
     ``mode=ro`` needs for a WAL file cannot be made (a read-only folder or medium).
@@ -89,7 +88,9 @@ def refuse_unwritable(path: Path) -> None:
     BEGIN IMMEDIATE even succeeds; the first insert would fail, on a screen already open."""
     for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         if file.exists() and not os.access(file, os.W_OK):
-            raise StoreReadOnly(f"{path}: read-only ({file.name} may not be written); check the file's and its folder's permissions")
+            raise StoreReadOnly(
+                f"{path}: read-only ({file.name} may not be written); check the file's and its folder's permissions"
+            )
 
 
 def refuse_unreadable_version(path: Path, version: int) -> None:

@@ -8,7 +8,6 @@ if TYPE_CHECKING:
     from annotator.store.connection import _Database as Database
 
 
-
 SCHEMA_VERSION = 5
 # A read-only command reads stores from this version on as they are, without migrating them
 # (migrations up to 3 only add indexes and lease columns; a store before 4 has no pending
@@ -19,9 +18,7 @@ STORE_TABLES = ("schema", "datasets", "documents", "suggestions", "answers", "re
 
 
 def _migrate_to_1(db: Database) -> None:
-    db["datasets"].create(
-        {"name": str, "lang": str, "labels": str, "created_at": float}, pk="name", if_not_exists=True
-    )
+    db["datasets"].create({"name": str, "lang": str, "labels": str, "created_at": float}, pk="name", if_not_exists=True)
     db["documents"].create(
         {
             "id": int,
@@ -96,7 +93,6 @@ def _leases_by_session(db: Database) -> None:
         db.execute(f"ALTER TABLE leases ADD COLUMN {column} {kind}")
 
 
-
 def _migrate_to_pending_imports(db: Database) -> None:
     # A long import commits in short batches yet appears all at once: its documents are
     # marked in import_documents (a narrow table: the readers' check is one key look-up,
@@ -112,8 +108,16 @@ def _migrate_to_pending_imports(db: Database) -> None:
     )
     db.execute("CREATE TABLE IF NOT EXISTS import_documents (document INTEGER PRIMARY KEY, import INTEGER NOT NULL)")
     db["import_answers"].create(
-        {"import": int, "document": int, "annotator": str, "answer": str, "spans": str,
-         "started_at": float, "answered_at": float, "duration": float},  # fmt: skip
+        {
+            "import": int,
+            "document": int,
+            "annotator": str,
+            "answer": str,
+            "spans": str,
+            "started_at": float,
+            "answered_at": float,
+            "duration": float,
+        },  # fmt: skip
         if_not_exists=True,
     )
     db["import_suggestions"].create(
@@ -149,4 +153,10 @@ PENDING_IMPORT_TABLES = (
 PENDING_IMPORTS_SINCE = 4
 
 # Forward migrations: MIGRATIONS[n] takes a store at version n to version n + 1.
-MIGRATIONS = {0: _migrate_to_1, 1: _migrate_to_2, 2: _leases_by_session, 3: _migrate_to_pending_imports, 4: _migrate_to_answer_origins}
+MIGRATIONS = {
+    0: _migrate_to_1,
+    1: _migrate_to_2,
+    2: _leases_by_session,
+    3: _migrate_to_pending_imports,
+    4: _migrate_to_answer_origins,
+}

@@ -25,7 +25,9 @@ class AnnotatorApp(App):
     TITLE = "annotator"
     ENABLE_COMMAND_PALETTE = False
 
-    def __init__(self, config: LabelsConfig, first_screen: Callable[[], Screen], on_exit: Callable[[], None] | None = None):
+    def __init__(
+        self, config: LabelsConfig, first_screen: Callable[[], Screen], on_exit: Callable[[], None] | None = None
+    ):
         super().__init__()
         self.config = config
         self._first_screen = first_screen
@@ -66,7 +68,12 @@ class AnnotatorApp(App):
 
 
 def annotate_app(
-    store: Store, config: LabelsConfig, dataset: str, annotator: str, overlap: int = 1, lease_seconds: float = LEASE_SECONDS
+    store: Store,
+    config: LabelsConfig,
+    dataset: str,
+    annotator: str,
+    overlap: int = 1,
+    lease_seconds: float = LEASE_SECONDS,
 ) -> AnnotatorApp:
     """The annotate app on an open store (tests and benchmarks drive this one)."""
     from annotator.ui.screens.annotate import AnnotateScreen
@@ -77,7 +84,9 @@ def annotate_app(
 
 
 @contextmanager
-def annotate_program(db_path: Path, config: LabelsConfig, dataset: str, annotator: str, overlap: int = 1) -> Iterator[AnnotatorApp]:
+def annotate_program(
+    db_path: Path, config: LabelsConfig, dataset: str, annotator: str, overlap: int = 1
+) -> Iterator[AnnotatorApp]:
     """The annotate app as the command runs it: on a store whose commits survive a power
     loss (synchronous = FULL; the screen's own writing connection is durable too)."""
     with Store(db_path, durable=True) as store:
@@ -92,7 +101,14 @@ def run_annotate(db_path: Path, config: LabelsConfig, dataset: str, annotator: s
         raise SystemExit(app.return_code)
 
 
-def review_app(store: Store, config: LabelsConfig, dataset: str, reviewer: str | None = None, auto_accept: bool = False, **selection):
+def review_app(
+    store: Store,
+    config: LabelsConfig,
+    dataset: str,
+    reviewer: str | None = None,
+    auto_accept: bool = False,
+    **selection,
+):
     """The review app on an open store; returns (app, session). ``selection``: see
     ``ReviewSession``. With ``auto_accept`` the unanimous documents are stored as gold
     before the first document shows."""

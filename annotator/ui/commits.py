@@ -111,7 +111,11 @@ class Saving:
     def _tell_waiting(self) -> None:
         pending = self.saver.pending
         if pending is not None and pending.problem is not None:
-            then = f"your {pending.what} is kept and saved when it can be" if pending.what else "the document comes when it can"
+            then = (
+                f"your {pending.what} is kept and saved when it can be"
+                if pending.what
+                else "the document comes when it can"
+            )
             self.status(f"{pending.problem.describe()} · {then}")
 
     def _stop_telling(self) -> None:

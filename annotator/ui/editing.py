@@ -35,7 +35,7 @@ class SpanEditing:
         editor = self.editor
         span = editor.span_under_cursor
         if span is not None:
-            return f"on {editor.text[span.start:span.end]!r} ({span.label})"
+            return f"on {editor.text[span.start : span.end]!r} ({span.label})"
         if not editor.tokens.offsets:
             return "in an empty document"
         start, end = editor.tokens.offsets[editor.cursor]

@@ -69,7 +69,9 @@ def add_label_bindings(bindings_map: BindingsMap, config: LabelsConfig) -> None:
         bindings_map.key_to_bindings.setdefault(key, []).append(binding)
 
 
-def describe(bindings_map_chain, actions: dict[str, tuple[str, str]] = ANNOTATE_ACTIONS) -> list[tuple[list[str], str, str]]:
+def describe(
+    bindings_map_chain, actions: dict[str, tuple[str, str]] = ANNOTATE_ACTIONS
+) -> list[tuple[list[str], str, str]]:
     """(keys, binding id, description) of the bindings as they are now (keymap applied),
     in the order of ``actions`` (the screen's own), then the label keys."""
     by_id: dict[str, tuple[list[str], str]] = {}

@@ -74,7 +74,9 @@ class Case:
 
     @cached_property
     def _differences(self) -> list[tuple[Span, list[int]]]:
-        numbered = [(n, frozenset(version.spans)) for n, version in enumerate(self.versions, 1) if version.answer == ACCEPT]
+        numbered = [
+            (n, frozenset(version.spans)) for n, version in enumerate(self.versions, 1) if version.answer == ACCEPT
+        ]
         spans = sorted({span for _, spans in numbered for span in spans if self.disputed(span)})
         return [(span, [n for n, spans in numbered if span in spans]) for span in spans]
 
@@ -154,7 +156,11 @@ class ReviewSession:
     def _up_to_date(self, by_document: dict[int, list[Answer]]) -> set[int]:
         """Documents whose newest review was decided from the answers they have now."""
         reviews = self.store.latest_reviews(self.dataset)
-        return {doc for doc, review in reviews.items() if {a.id for a in by_document.get(doc, ())} <= set(review.decided_from)}
+        return {
+            doc
+            for doc, review in reviews.items()
+            if {a.id for a in by_document.get(doc, ())} <= set(review.decided_from)
+        }
 
     def _due(self) -> list[int]:
         by_document = self._answers_by_document()
@@ -228,7 +234,9 @@ class ReviewSession:
         else:
             gold, gold_from, source = (), None, "nothing (no annotator accepted this document)"
         earlier = reviews[-1] if reviews else None
-        return Case(document, Tokens(document.tokens, document.text), versions, gold, gold_from, source, previous, earlier)
+        return Case(
+            document, Tokens(document.tokens, document.text), versions, gold, gold_from, source, previous, earlier
+        )
 
     def _versions(self, document_id: int) -> list[Answer]:
         newest: dict[str, Answer] = {}
@@ -253,7 +261,9 @@ class ReviewSession:
 
     def store_decision(self, decision: Decision, store: Store) -> int:
         if decision.row is None:
-            decision.row = store.add_review(decision.document, self.reviewer, decision.kind, decision.spans, decision.decided_from)
+            decision.row = store.add_review(
+                decision.document, self.reviewer, decision.kind, decision.spans, decision.decided_from
+            )
         return decision.row
 
     def decided(self, decision: Decision) -> None:

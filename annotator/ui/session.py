@@ -126,7 +126,12 @@ class AnnotateSession:
     def store_answer(self, given: Given, store: Store) -> None:
         if given.row is None:
             given.row = store.add_answer(
-                given.document, self.annotator, given.kind, given.spans, started_at=given.started_at, answered_at=given.answered_at,
+                given.document,
+                self.annotator,
+                given.kind,
+                given.spans,
+                started_at=given.started_at,
+                answered_at=given.answered_at,
                 session=self.session,
             )
 
@@ -203,4 +208,3 @@ def eta_seconds(done: int, total: int, per_hour: float | None) -> float | None:
     if not per_hour or total <= done:
         return None
     return (total - done) / per_hour * 3600
-

@@ -45,7 +45,9 @@ class Recorded(Terminal):
         (folder / "run.sh").write_bytes(("sleep 1; exec " + " ".join(shlex.quote(a) for a in args) + "\n").encode())
         super().__init__(folder, "sh run.sh")
         self.raw = folder / f"raw-{self.name}.bin"
-        subprocess.run([*self.tmux, "pipe-pane", "-o", "-t", self.name, f"cat >> {shlex.quote(str(self.raw))}"], check=True)
+        subprocess.run(
+            [*self.tmux, "pipe-pane", "-o", "-t", self.name, f"cat >> {shlex.quote(str(self.raw))}"], check=True
+        )
 
     def close_screen(self, shown: str, timeout: float = 60) -> None:
         """Escape, and wait until ``shown`` is gone: a key sent sooner could reach the program
@@ -112,5 +114,5 @@ def test_annotate_and_review_write_no_raw_control_from_the_data(hostile):
     finally:
         terminal.close()
     assert status == "0"
-    assert "reviewed 0 of 3 in".encode() in review  # the summary line after the screen
+    assert b"reviewed 0 of 3 in" in review  # the summary line after the screen
     assert {"annotate": leaks(annotate), "review": leaks(review)} == {"annotate": [], "review": []}

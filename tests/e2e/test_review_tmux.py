@@ -10,7 +10,6 @@ import time
 import pytest
 
 from annotator.store import Store
-
 from tests.e2e.test_annotate_tmux import ROOT, Terminal
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")]
@@ -25,7 +24,9 @@ def disagreed(tmp_path):
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
     subprocess.run(
         ["annotator", "import", "seeds", "--dataset", "demo", "--split", "paragraph"],
-        cwd=tmp_path, check=True, capture_output=True,
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
     )
     with Store(tmp_path / "annotations.db") as store:
         documents = [doc.id for doc in store.documents("demo")]

@@ -17,7 +17,9 @@ class CLI:
         self.cold = os.environ.get("ANNOTATOR_CORPUS_COLD") == "1"
         self.server = None
         if not self.cold:
-            self.server = subprocess.Popen([sys.executable, str(WARM)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            self.server = subprocess.Popen(
+                [sys.executable, str(WARM)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            )
 
     def run(self, folder: Path, *args: str) -> tuple[int, str, str]:
         """(exit status, stdout, stderr) of `annotator ARGS...` run in ``folder``."""

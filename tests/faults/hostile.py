@@ -30,7 +30,7 @@ def raw_controls(output: str) -> list[str]:
 def labels_yaml(patterns: str | None = None) -> str:
     lines = ["lang: en", "model: null", f"patterns: {json.dumps(patterns)}", "labels:"]
     for key, name in enumerate(LABELS, start=1):
-        lines.append(f"  - {{name: {json.dumps(name)}, key: \"{key}\", description: {json.dumps('about ' + EVIL)}}}")
+        lines.append(f'  - {{name: {json.dumps(name)}, key: "{key}", description: {json.dumps("about " + EVIL)}}}')
     return "\n".join(lines) + "\n"
 
 
@@ -61,7 +61,9 @@ def write_project(folder: Path) -> Path:
         first, second = text.split()[0], text.split()[4 if number == 0 else 3]
         lines.append({"text": text, "meta": {"note": EVIL, EVIL: 1}, "answer": "accept", "_annotator_id": ANNOTATORS[0],
                       "spans": spans(text, {first: per, second: loc})})  # fmt: skip
-        lines.append({"text": text, "answer": "accept", "_annotator_id": ANNOTATORS[1], "spans": spans(text, {first: per})})
+        lines.append(
+            {"text": text, "answer": "accept", "_annotator_id": ANNOTATORS[1], "spans": spans(text, {first: per})}
+        )
     path = folder / f"{FILE}.jsonl"
     srsly.write_jsonl(path, lines)
     return path

@@ -74,17 +74,34 @@ class Annotating:
     def __init__(self, folder: Path, program: str = "annotator"):
         self.name = f"annotator-fault-{uuid.uuid4().hex[:8]}"
         self.tmux = ["tmux", "-L", self.name]
-        command = f"exec {program} annotate --db store.db --labels labels.yaml --dataset {DATASET} --annotator {ANNOTATOR}"
+        command = (
+            f"exec {program} annotate --db store.db --labels labels.yaml --dataset {DATASET} --annotator {ANNOTATOR}"
+        )
         subprocess.run(
-            [*self.tmux, "new-session", "-d", "-s", self.name, "-x", "110", "-y", "30", f"cd {shlex.quote(str(folder))} && {command}"],
+            [
+                *self.tmux,
+                "new-session",
+                "-d",
+                "-s",
+                self.name,
+                "-x",
+                "110",
+                "-y",
+                "30",
+                f"cd {shlex.quote(str(folder))} && {command}",
+            ],
             check=True,
         )
-        pane_pid = subprocess.run([*self.tmux, "display", "-p", "-t", self.name, "#{pane_pid}"], capture_output=True, text=True)
+        pane_pid = subprocess.run(
+            [*self.tmux, "display", "-p", "-t", self.name, "#{pane_pid}"], capture_output=True, text=True
+        )
         self.pid = int(pane_pid.stdout)
         self.session = Session()
 
     def screen(self) -> str:
-        return subprocess.run([*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
+        return subprocess.run(
+            [*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+        ).stdout
 
     def look(self) -> int | None:
         """The tag of the document on screen (recorded), or None while none is drawn."""
@@ -103,7 +120,11 @@ class Annotating:
             if shown is not None and shown != other_than:
                 return shown
             time.sleep(0.02)
-        size = subprocess.run([*self.tmux, "display", "-p", "-t", self.name, "#{pane_width}x#{pane_height}"], capture_output=True, text=True)
+        size = subprocess.run(
+            [*self.tmux, "display", "-p", "-t", self.name, "#{pane_width}x#{pane_height}"],
+            capture_output=True,
+            text=True,
+        )
         raise AssertionError(f"no new document on screen ({size.stdout.strip()}); it shows:\n{self.screen()}")
 
     def press(self, key: str) -> None:
@@ -167,7 +188,9 @@ def check_sessions(store_path: Path, sessions: list[Session]) -> list[str]:
             )
         following = sessions[number] if number < len(sessions) else None
         if following and following.shown and following.first != session.first + len(mine):  # the first unanswered
-            problems.append(f"session {number + 1} resumed at doc-{following.first:04d}, not doc-{session.first + len(mine):04d}")
+            problems.append(
+                f"session {number + 1} resumed at doc-{following.first:04d}, not doc-{session.first + len(mine):04d}"
+            )
     if position != len(stored):
         problems.append(f"{len(stored) - position} stored answers no key gave: {stored[position:]}")
     return problems

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from cli_runner import CLI
 
 from annotator.store import Store
-from cli_runner import CLI
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "bad_inputs"
@@ -28,7 +28,12 @@ CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))["cas
 TEXT = "Alice Smith met officials in Damascus on Thursday."
 GOOD = [
     {"text": TEXT, "spans": [{"start": 29, "end": 37, "label": "GPE"}]},
-    {"text": "Iraq sent troops to Syria.", "spans": [{"start": 0, "end": 4, "label": "GPE"}], "answer": "accept", "_annotator_id": "ann"},
+    {
+        "text": "Iraq sent troops to Syria.",
+        "spans": [{"start": 0, "end": 4, "label": "GPE"}],
+        "answer": "accept",
+        "_annotator_id": "ann",
+    },
 ]
 
 
@@ -80,9 +85,13 @@ def _locked_folder(path: Path) -> None:
 LONG = ("Iraq sent back nearly 2,000 Syrian soldiers on Thursday. " * 25_000)[:1_200_000]
 MANY_TOKENS = "a " * 149_999 + "a"  # 150,000 tokens in 299,999 characters
 GENERATED = {  # the corpus files too big, too binary or too special for git
-    "huge_line.jsonl": lambda p: p.write_text('{"text": "' + "word " * 1_000_000, encoding="utf-8"),  # 5 MB, never closed
+    "huge_line.jsonl": lambda p: p.write_text(
+        '{"text": "' + "word " * 1_000_000, encoding="utf-8"
+    ),  # 5 MB, never closed
     "empty_docbin.spacy": lambda p: p.write_bytes(_docbin([])),
-    "unknown_label.spacy": lambda p: p.write_bytes(_docbin(["Iraq sent troops.", TEXT], {0: (0, 4, "GPE"), 1: (29, 37, "CITY")})),
+    "unknown_label.spacy": lambda p: p.write_bytes(
+        _docbin(["Iraq sent troops.", TEXT], {0: (0, 4, "GPE"), 1: (29, 37, "CITY")})
+    ),
     "docbin_missing_strings.spacy": lambda p: p.write_bytes(_without_strings(_docbin([TEXT]))),
     "docbin_bomb.spacy": lambda p: p.write_bytes(_zlib_bomb()),
     "docbin_truncated.spacy": lambda p: p.write_bytes(_docbin([TEXT] * 50)[:200]),
@@ -95,12 +104,18 @@ GENERATED = {  # the corpus files too big, too binary or too special for git
     "unreadable.jsonl": _unreadable,
     "folder_with_unreadable": lambda p: _folder(p, **{"secret.txt": _unreadable}),
     "folder_with_unreadable_folder": lambda p: _folder(p, locked=_locked_folder),
-    "long_document.jsonl": lambda p: p.write_text(json.dumps(GOOD[0]) + "\n" + json.dumps({"text": LONG}) + "\n", encoding="utf-8"),
+    "long_document.jsonl": lambda p: p.write_text(
+        json.dumps(GOOD[0]) + "\n" + json.dumps({"text": LONG}) + "\n", encoding="utf-8"
+    ),
     "long_document.txt": lambda p: p.write_text(LONG, encoding="utf-8"),
     "long_paragraph.txt": lambda p: p.write_text(TEXT + "\n\n" + LONG + "\n", encoding="utf-8"),
     "long_sentence.txt": lambda p: p.write_text(TEXT + "\n\n" + LONG.replace(".", ",") + "\n", encoding="utf-8"),
-    "huge_paragraph.txt": lambda p: p.write_text(TEXT + "\n\n" + "Iraq sent troops. " * 566_666 + "Iraq sent 2.\n", encoding="utf-8"),
-    "many_tokens.jsonl": lambda p: p.write_text(json.dumps(GOOD[0]) + "\n" + json.dumps({"text": MANY_TOKENS}) + "\n", encoding="utf-8"),
+    "huge_paragraph.txt": lambda p: p.write_text(
+        TEXT + "\n\n" + "Iraq sent troops. " * 566_666 + "Iraq sent 2.\n", encoding="utf-8"
+    ),
+    "many_tokens.jsonl": lambda p: p.write_text(
+        json.dumps(GOOD[0]) + "\n" + json.dumps({"text": MANY_TOKENS}) + "\n", encoding="utf-8"
+    ),
     "many_tokens.txt": lambda p: p.write_text(MANY_TOKENS, encoding="utf-8"),
     "good.jsonl": lambda p: None,  # the project's own good file: the case is in the command line
     "labels_dir": Path.mkdir,
@@ -134,7 +149,9 @@ def run_unprivileged(folder: Path, *args: str) -> tuple[int, str, str]:
 
 
 def store_files(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("store.db*")) if p.stat().st_size}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("store.db*")) if p.stat().st_size
+    }
 
 
 @pytest.fixture(scope="module")
@@ -149,10 +166,14 @@ def seeded(tmp_path_factory, cli) -> Path:
     """A project whose store already holds a dataset: documents, a suggestion, an answer."""
     folder = tmp_path_factory.mktemp("seeded")
     labels = (ROOT / "labels.yaml").read_text(encoding="utf-8")
-    labels = labels.replace("model: en_core_web_sm", "model: null").replace("patterns: patterns.jsonl", "patterns: null")
+    labels = labels.replace("model: en_core_web_sm", "model: null").replace(
+        "patterns: patterns.jsonl", "patterns: null"
+    )
     (folder / "labels.yaml").write_text(labels, encoding="utf-8")
     (folder / "good.jsonl").write_text("".join(json.dumps(line) + "\n" for line in GOOD), encoding="utf-8")
-    status, out, err = cli.run(folder, "import", "good.jsonl", "--db", "store.db", "--labels", "labels.yaml", "--dataset", "news")
+    status, out, err = cli.run(
+        folder, "import", "good.jsonl", "--db", "store.db", "--labels", "labels.yaml", "--dataset", "news"
+    )
     assert status == 0, err
     with Store(folder / "store.db") as store:
         assert store.count_documents("news") == 2 and len(store.answers_by("news", "ann")) == 1
@@ -217,9 +238,14 @@ def test_bad_input_is_one_clear_line_and_the_store_is_untouched(case, seeded, cl
 def test_bom_and_crlf_import_as_if_they_were_not_there(seeded, cli, tmp_path):
     for file in ("labels.yaml", "store.db"):
         shutil.copy(seeded / file, tmp_path / file)
-    line = {"text": TEXT, "spans": [{"start": 0, "end": 11, "label": "PERSON"}, {"start": 29, "end": 37, "label": "GPE"}]}
+    line = {
+        "text": TEXT,
+        "spans": [{"start": 0, "end": 11, "label": "PERSON"}, {"start": 29, "end": 37, "label": "GPE"}],
+    }
     (tmp_path / "windows.jsonl").write_bytes(b"\xef\xbb\xbf" + (json.dumps(line) + "\r\n").encode() * 2)
-    (tmp_path / "windows.txt").write_bytes(b"\xef\xbb\xbfFirst line of one paragraph\r\nand its second line.\r\n\r\nAnother paragraph.\r\n")
+    (tmp_path / "windows.txt").write_bytes(
+        b"\xef\xbb\xbfFirst line of one paragraph\r\nand its second line.\r\n\r\nAnother paragraph.\r\n"
+    )
     labels = (tmp_path / "labels.yaml").read_text(encoding="utf-8")
     (tmp_path / "windows.yaml").write_bytes(b"\xef\xbb\xbf" + labels.replace("\n", "\r\n").encode())
     common = ["--db", "store.db", "--labels", "windows.yaml"]
@@ -227,7 +253,9 @@ def test_bom_and_crlf_import_as_if_they_were_not_there(seeded, cli, tmp_path):
     assert status == 0, err
     assert "3 new documents" in out  # the JSONL's line twice is one document
     (tmp_path / "unix.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
-    (tmp_path / "unix.txt").write_text("First line of one paragraph\nand its second line.\n\nAnother paragraph.\n", encoding="utf-8")
+    (tmp_path / "unix.txt").write_text(
+        "First line of one paragraph\nand its second line.\n\nAnother paragraph.\n", encoding="utf-8"
+    )
     status, out, err = cli.run(tmp_path, "import", "unix.jsonl", "unix.txt", "--dataset", "win", *common)
     assert status == 0 and "0 new documents, 3 already there" in out, (out, err)  # the same texts
     raw = (tmp_path / "windows.txt").read_bytes()[3:].decode()

@@ -15,8 +15,7 @@ import pytest
 
 from annotator.store import Store
 from annotator.ui.app import annotate_app
-
-from tests.e2e.test_annotate_tmux import ROOT, Terminal
+from tests.e2e.test_annotate_tmux import Terminal
 from tests.ui.conftest import NEWS, OTHER, THIRD, make_store, write_labels
 
 FAULTY = Path(__file__).with_name("faulty_cli.py")

@@ -72,7 +72,11 @@ COMMANDS = {
 
 def fingerprint(folder: Path) -> dict[str, tuple[str, int]]:
     """Every file in the folder: its sha256 and modification time (ns)."""
-    return {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir()) if p.is_file()}
+    return {
+        p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -118,14 +122,18 @@ def test_the_refusal_leaves_another_programs_rows_readable_by_it(cli, folder):
 
 
 def test_only_a_path_that_does_not_exist_becomes_a_new_store(cli, folder):
-    status, out, err = cli.run(folder, "import", "corpus.txt", "--db", "new.db", "--labels", "labels.yaml", "--dataset", "d")
+    status, out, err = cli.run(
+        folder, "import", "corpus.txt", "--db", "new.db", "--labels", "labels.yaml", "--dataset", "d"
+    )
     assert status == 0, err
     with Store(folder / "new.db", read_only=True) as store:
         assert store.count_documents("d") == 1 and store.schema_version == SCHEMA_VERSION
     assert not [p.name for p in folder.iterdir() if ".partial" in p.name]  # made aside, then linked in whole
 
 
-@pytest.mark.parametrize("command", ["stats --db {db}", "db check --db {db}", "agreement --db {db}", "export out --db {db}"])
+@pytest.mark.parametrize(
+    "command", ["stats --db {db}", "db check --db {db}", "agreement --db {db}", "export out --db {db}"]
+)
 def test_reading_commands_never_create_a_store(cli, folder, command):
     status, _, err = cli.run(folder, *command.format(db="missing.db").split())
     assert status == 1 and "missing.db: no such store" in err
@@ -143,8 +151,12 @@ def _older_store(path: Path) -> None:
     store.close()
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE leases")  # schema 1's leases, before sessions
-    conn.execute("CREATE TABLE leases (document INTEGER, annotator TEXT, until FLOAT, PRIMARY KEY (document, annotator))")
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%answer_annotator'").fetchall():
+    conn.execute(
+        "CREATE TABLE leases (document INTEGER, annotator TEXT, until FLOAT, PRIMARY KEY (document, annotator))"
+    )
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%answer_annotator'"
+    ).fetchall():
         conn.execute(f"DROP INDEX {name}")  # schema 2's index
     conn.execute("UPDATE schema SET version = 1")
     conn.commit()
@@ -152,7 +164,9 @@ def _older_store(path: Path) -> None:
     conn.close()
 
 
-@pytest.mark.parametrize("command", ["stats", "agreement", "export", "db check", "db backup (source)", "db merge (source)"])
+@pytest.mark.parametrize(
+    "command", ["stats", "agreement", "export", "db check", "db backup (source)", "db merge (source)"]
+)
 def test_reading_commands_read_an_older_store_without_migrating_it(cli, folder, command):
     _older_store(folder / FOREIGN)
     before = fingerprint(folder)[FOREIGN]

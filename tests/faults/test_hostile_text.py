@@ -11,9 +11,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cli_runner import CLI
 
 from annotator.core.visible import visible
-from cli_runner import CLI
 from tests.faults.hostile import ANNOTATORS, DATASET, EVIL, FILE, LABELS, labels_yaml, raw_controls, write_project
 
 
@@ -44,7 +44,9 @@ def commands(folder: Path) -> list[tuple[list[str], int]]:
     d = ["--dataset", DATASET]
     shutil.copy(folder / "annotations.db", folder / f"{FILE}.db")
     # labels.yaml naming a model that is not there (a note, then on without it), a broken line.
-    (folder / "model.yaml").write_text(labels_yaml().replace("model: null", f"model: {json.dumps('xx' + EVIL)}"), encoding="utf-8")
+    (folder / "model.yaml").write_text(
+        labels_yaml().replace("model: null", f"model: {json.dumps('xx' + EVIL)}"), encoding="utf-8"
+    )
     (folder / f"bad{FILE}.jsonl").write_text('{"text": "fine"}\n{broken\n', encoding="utf-8")
     return [
         (["import", f"bad{FILE}.jsonl", "--labels", "model.yaml", "--dataset", f"other{EVIL}", "--skip-invalid"], 0),

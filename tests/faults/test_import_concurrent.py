@@ -29,7 +29,9 @@ MAX_WAIT_SECONDS = 1.0  # the issue's bound on how long an import may hold the w
 def observed(tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp("concurrent-import")
     labels = (ROOT / "labels.yaml").read_text(encoding="utf-8")
-    labels = labels.replace("model: en_core_web_sm", "model: null").replace("patterns: patterns.jsonl", "patterns: null")
+    labels = labels.replace("model: en_core_web_sm", "model: null").replace(
+        "patterns: patterns.jsonl", "patterns: null"
+    )
     (folder / "labels.yaml").write_text(labels, encoding="utf-8")
     with (folder / "big.jsonl").open("w", encoding="utf-8") as out:
         for n in range(LINES):

@@ -26,10 +26,14 @@ def _run(folder: Path, *args: str) -> subprocess.CompletedProcess:
 def test_import_onto_a_full_disk_is_one_line_and_leaves_every_row(small_disk, tmp_path, lines, room):
     """room: bytes left free, so that a long import fills the disk part way through."""
     labels = (ROOT / "labels.yaml").read_text(encoding="utf-8")
-    labels = labels.replace("model: en_core_web_sm", "model: null").replace("patterns: patterns.jsonl", "patterns: null")
+    labels = labels.replace("model: en_core_web_sm", "model: null").replace(
+        "patterns: patterns.jsonl", "patterns: null"
+    )
     (tmp_path / "labels.yaml").write_text(labels, encoding="utf-8")
     corpus = tmp_path / "corpus.jsonl"
-    corpus.write_text("".join(json.dumps({"text": f"Document {n} says Iraq sent troops to Syria."}) + "\n" for n in range(lines)))
+    corpus.write_text(
+        "".join(json.dumps({"text": f"Document {n} says Iraq sent troops to Syria."}) + "\n" for n in range(lines))
+    )
     db = small_disk / "store.db"
     make_store(db, ["Iraq sent troops", "Bob met Syria"])[0].close()
     before = dump(db)

@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from kill_harness import Annotating, check_sessions, feed, make_project
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -80,10 +80,18 @@ def wait_for_first_batch(folder: Path, child: subprocess.Popen, timeout: float =
 @pytest.mark.parametrize("run", range(RUNS))
 def test_sigkill_during_import_leaves_all_or_nothing(tmp_path, big_file, run):
     labels = (ROOT / "labels.yaml").read_text(encoding="utf-8")
-    labels = labels.replace("model: en_core_web_sm", "model: null").replace("patterns: patterns.jsonl", "patterns: null")
+    labels = labels.replace("model: en_core_web_sm", "model: null").replace(
+        "patterns: patterns.jsonl", "patterns: null"
+    )
     (tmp_path / "labels.yaml").write_text(labels, encoding="utf-8")
     with Store(tmp_path / "store.db") as store:  # another dataset is there before
-        store.add_documents("news", [NewDocument(f"Seed {n}.", [(0, 4), (5, 5 + len(str(n))), (5 + len(str(n)), 6 + len(str(n)))]) for n in range(SEEDED)])
+        store.add_documents(
+            "news",
+            [
+                NewDocument(f"Seed {n}.", [(0, 4), (5, 5 + len(str(n))), (5 + len(str(n)), 6 + len(str(n)))])
+                for n in range(SEEDED)
+            ],
+        )
 
     rng = random.Random(run)
     child = annotator(tmp_path, "import", str(big_file), "--dataset", "big")

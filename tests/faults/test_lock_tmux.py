@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from kill_harness import ANNOTATOR, DATASET, Annotating, make_project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,7 +41,9 @@ def stored(db: Path) -> list[tuple[str, str]]:
             "SELECT d.meta, a.answer FROM answers a JOIN documents d ON d.id = a.document "
             "WHERE d.dataset = ? AND a.annotator = ? ORDER BY a.id"
         )
-        return [(re.search(r"doc-\d{4}", meta).group(0), answer) for meta, answer in conn.execute(sql, [DATASET, ANNOTATOR])]
+        return [
+            (re.search(r"doc-\d{4}", meta).group(0), answer) for meta, answer in conn.execute(sql, [DATASET, ANNOTATOR])
+        ]
     finally:
         conn.close()
 

@@ -32,7 +32,9 @@ print("closed", flush=True)
 def test_an_answer_committed_after_another_store_opened_and_another_program_closed_is_kept(tmp_path):
     db = tmp_path / "store.db"
     store, ids = make_store(db, ["Iraq sent troops", "Bob met Syria"])
-    other = subprocess.Popen([sys.executable, "-c", OTHER_PROGRAM, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    other = subprocess.Popen(
+        [sys.executable, "-c", OTHER_PROGRAM, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert other.stdout.readline().strip() == "open"
         try:  # a worker's own connection, opened (and given up: the store is busy) while ours is open

@@ -55,7 +55,9 @@ def cli():
 
 
 def _listing(folder: Path) -> dict[str, tuple[str, int]]:
-    return {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+    return {
+        p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())
+    }
 
 
 @pytest.fixture(params=["closed cleanly", "with its -wal and -shm"])
@@ -140,7 +142,9 @@ def test_the_store_api_opens_read_only_media_read_only(media):
 def test_a_new_store_in_a_read_only_folder_is_one_line(cli, media):
     folder, work = media
     before = _listing(folder)
-    status, out, err = cli.run(work, "import", "corpus.txt", "--db", str(folder / "new.db"), "--labels", "labels.yaml", "--dataset", "d")
+    status, out, err = cli.run(
+        work, "import", "corpus.txt", "--db", str(folder / "new.db"), "--labels", "labels.yaml", "--dataset", "d"
+    )
     assert status == 1, (out, err)
     assert err.strip().splitlines() == [f"annotator: {folder / 'new.db'}: read-only folder; cannot make a store there"]
     assert _listing(folder) == before

@@ -25,7 +25,9 @@ def _run(folder, *args, timeout_env="0.5"):
 @pytest.fixture
 def locked(tmp_path):
     labels = (ROOT / "labels.yaml").read_text(encoding="utf-8").replace("model: en_core_web_sm", "model: null")
-    (tmp_path / "labels.yaml").write_text(labels.replace("patterns: patterns.jsonl", "patterns: null"), encoding="utf-8")
+    (tmp_path / "labels.yaml").write_text(
+        labels.replace("patterns: patterns.jsonl", "patterns: null"), encoding="utf-8"
+    )
     (tmp_path / "corpus.txt").write_text("Iraq sent troops.\n", encoding="utf-8")
     make_store(tmp_path / "store.db", ["Iraq sent troops", "Bob met Syria"])[0].close()
     before = dump(tmp_path / "store.db")

@@ -46,7 +46,11 @@ def run_in_child(folder: str, args: list[str]) -> tuple[int, str, str]:
         _, wait_status = os.waitpid(pid, 0)
         out.seek(0)
         err.seek(0)
-        return os.waitstatus_to_exitcode(wait_status), out.read().decode(errors="replace"), err.read().decode(errors="replace")
+        return (
+            os.waitstatus_to_exitcode(wait_status),
+            out.read().decode(errors="replace"),
+            err.read().decode(errors="replace"),
+        )
 
 
 if __name__ == "__main__":

@@ -45,8 +45,16 @@ def phrase_spans(text: str, phrases: dict[str, str]) -> list[Span]:
     return sorted(spans)
 
 
-SUGGESTED = {"Iraq": "GPE", "Syria": "GPE", "Syrian": "NORP", "Thursday": "DATE", "Bashar al-Assad": "PERSON",
-             "Baghdad": "GPE", "Russia": "GPE", "Monday": "DATE"}
+SUGGESTED = {
+    "Iraq": "GPE",
+    "Syria": "GPE",
+    "Syrian": "NORP",
+    "Thursday": "DATE",
+    "Bashar al-Assad": "PERSON",
+    "Baghdad": "GPE",
+    "Russia": "GPE",
+    "Monday": "DATE",
+}
 
 
 def make_store(path: Path, texts: list[str], dataset: str = "news", suggest: bool = True) -> list[int]:

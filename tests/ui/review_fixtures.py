@@ -7,7 +7,6 @@ from pathlib import Path
 
 from annotator.core.spans import Span
 from annotator.store import Store
-
 from tests.ui.conftest import NEWS, OTHER, THIRD, make_store
 
 
@@ -27,9 +26,17 @@ VERSIONS = {
     OTHER: {
         "alice": [at(OTHER, "Baghdad", "GPE"), at(OTHER, "Monday", "DATE")],
         "bob": [at(OTHER, "Baghdad", "GPE"), at(OTHER, "Russia", "GPE")],
-        "carol": [at(OTHER, "Baghdad", "GPE"), at(OTHER, "Russia", "GPE"), at(OTHER, "Iraq", "GPE"), at(OTHER, "2,000", "CARDINAL")],
+        "carol": [
+            at(OTHER, "Baghdad", "GPE"),
+            at(OTHER, "Russia", "GPE"),
+            at(OTHER, "Iraq", "GPE"),
+            at(OTHER, "2,000", "CARDINAL"),
+        ],
     },
-    THIRD: {name: [at(THIRD, "Mohammad al-Bashir", "PERSON"), at(THIRD, "Syria", "GPE")] for name in ("alice", "bob", "carol")},
+    THIRD: {
+        name: [at(THIRD, "Mohammad al-Bashir", "PERSON"), at(THIRD, "Syria", "GPE")]
+        for name in ("alice", "bob", "carol")
+    },
 }
 
 
@@ -44,4 +51,6 @@ def disagreeing_store(db: Path) -> dict[str, int]:
 
 
 def answer_ids(store: Store, document: int) -> tuple[int, ...]:
-    return tuple(a.id for a in sorted(store.latest_answers("news"), key=lambda a: a.annotator) if a.document == document)
+    return tuple(
+        a.id for a in sorted(store.latest_answers("news"), key=lambda a: a.annotator) if a.document == document
+    )

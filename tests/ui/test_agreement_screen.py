@@ -25,7 +25,9 @@ def answer_three(db):
     assad = NEWS.index("Bashar al-Assad")
     with Store(db) as store:
         store.add_answer(first, "alice", "accept", [Span(iraq, iraq + 4, "GPE"), Span(assad, assad + 15, "PERSON")], 0)
-        store.add_answer(first, "bob", "accept", [Span(iraq, iraq + 4, "GPE"), Span(assad + 7, assad + 15, "PERSON")], 0)
+        store.add_answer(
+            first, "bob", "accept", [Span(iraq, iraq + 4, "GPE"), Span(assad + 7, assad + 15, "PERSON")], 0
+        )
         store.add_answer(first, "carol", "reject", [], 0)
         baghdad = OTHER.index("Baghdad")
         for name in ("alice", "bob", "carol"):

@@ -8,8 +8,7 @@ from annotator.core.spans import Span
 from annotator.store import Store
 from annotator.ui.app import annotate_app
 from annotator.ui.screens.finished import FinishedScreen
-
-from tests.ui.conftest import NEWS, OTHER, THIRD, SUGGESTED, make_store, phrase_spans, screen_text, write_labels
+from tests.ui.conftest import NEWS, OTHER, SUGGESTED, THIRD, make_store, phrase_spans, screen_text, write_labels
 
 SIZE = (100, 30)
 pytestmark = pytest.mark.anyio
@@ -83,7 +82,12 @@ async def test_ignored_document_comes_back_after_the_rest(db, config):
     # again, the finished screen shows (no loop), and it comes back in the next session.
     ids = make_store(db, [NEWS, OTHER, THIRD])
     assert await documents_shown(db, config, ["space", "a", "a", "space"]) == ([ids[0], ids[1], ids[2], ids[0]], True)
-    assert [(a[0], a[1]) for a in answers(db)] == [(ids[0], "ignore"), (ids[1], "accept"), (ids[2], "accept"), (ids[0], "ignore")]
+    assert [(a[0], a[1]) for a in answers(db)] == [
+        (ids[0], "ignore"),
+        (ids[1], "accept"),
+        (ids[2], "accept"),
+        (ids[0], "ignore"),
+    ]
     await run(db, config, ["a"])
     assert [(a[0], a[1]) for a in answers(db)][4:] == [(ids[0], "accept")]
 

@@ -19,7 +19,6 @@ from annotator.ui.screens.finished import FinishedScreen
 from annotator.ui.screens.help import HelpScreen
 from annotator.ui.screens.review import ReviewScreen
 from annotator.ui.screens.review_done import ReviewDoneScreen
-
 from tests.faults.hostile import ANNOTATORS, DATASET, EVIL, FILE, LABELS, raw_controls, write_project
 
 pytestmark = pytest.mark.anyio
@@ -78,7 +77,12 @@ async def test_the_annotate_screens_paint_no_raw_control(hostile):
             await pilot.press("g")
             await seen.look(pilot, AgreementScreen)
     assert seen.leaks == {}
-    assert seen.screens == ["AnnotateScreen"] * 2 + ["HelpScreen", "AgreementScreen", "FinishedScreen", "AgreementScreen"]
+    assert seen.screens == ["AnnotateScreen"] * 2 + [
+        "HelpScreen",
+        "AgreementScreen",
+        "FinishedScreen",
+        "AgreementScreen",
+    ]
 
 
 async def test_the_review_screens_paint_no_raw_control(hostile):

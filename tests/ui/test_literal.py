@@ -8,7 +8,6 @@ from annotator.core.spans import Span
 from annotator.store import Store
 from annotator.ui.app import annotate_app
 from annotator.ui.widgets.layout import Layout
-
 from tests.ui.conftest import make_store, screen_text, write_labels
 
 pytestmark = pytest.mark.anyio

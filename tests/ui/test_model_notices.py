@@ -20,7 +20,12 @@ def _notices(app) -> list[str]:
 async def test_a_model_that_is_not_installed_is_said_on_the_screen(db, tmp_path):
     """Before: the worker loaded the model with its notes thrown away; nothing on screen."""
     (tmp_path / "patterns.jsonl").write_text('{"label": "GPE", "pattern": "Baghdad"}\n', encoding="utf-8")
-    config = write_labels(tmp_path, labels=LABELS.replace("model: null", "model: en_core_web_smm").replace("patterns: null", "patterns: patterns.jsonl"))
+    config = write_labels(
+        tmp_path,
+        labels=LABELS.replace("model: null", "model: en_core_web_smm").replace(
+            "patterns: null", "patterns: patterns.jsonl"
+        ),
+    )
     make_store(db, [NEWS, OTHER], suggest=True)  # all pre-highlighted already: the worker has nothing to fill
     with Store(db) as store:
         app = annotate_app(store, config, "news", "alice")

@@ -8,7 +8,6 @@ from annotator.core.spans import Span
 from annotator.store import Store
 from annotator.ui.app import annotate_app
 from annotator.ui.widgets.span_text import SpanText
-
 from tests.ui.conftest import LABELS, NEWS, OTHER, make_store, write_labels
 
 pytestmark = pytest.mark.anyio

@@ -13,7 +13,6 @@ from annotator.ui.app import review_app
 from annotator.ui.screens.review import ReviewScreen
 from annotator.ui.screens.review_done import ReviewDoneScreen
 from annotator.ui.widgets.version_text import VersionText
-
 from tests.ui.conftest import NEWS, OTHER, THIRD, screen_text
 from tests.ui.review_fixtures import VERSIONS, answer_ids, at, disagreeing_store
 
@@ -180,7 +179,11 @@ async def test_export_writes_the_reviewed_spans(db, config, tmp_path):
         summary = export_spacy(store, "news", tmp_path / "out", eval_split=0.5, conflicts="review")
     assert sum(summary.documents.values()) == 3
     vocab = spacy.blank("en").vocab
-    docs = [doc for side in ("train", "dev") for doc in DocBin().from_disk(tmp_path / "out" / f"{side}.spacy").get_docs(vocab)]
+    docs = [
+        doc
+        for side in ("train", "dev")
+        for doc in DocBin().from_disk(tmp_path / "out" / f"{side}.spacy").get_docs(vocab)
+    ]
     exported = {doc.text: {Span(e.start_char, e.end_char, e.label_) for e in doc.ents} for doc in docs}
     assert exported[NEWS] == set(VERSIONS[NEWS]["carol"])
     assert exported[OTHER] == set(VERSIONS[OTHER]["bob"])

@@ -7,7 +7,6 @@ import pytest
 
 from annotator.store import Store
 from annotator.ui.app import review_app
-
 from tests.ui.conftest import make_store, screen_text
 from tests.ui.review_fixtures import at
 
@@ -22,11 +21,20 @@ TEXT = (
 
 def three_versions(db):
     [doc] = make_store(db, [TEXT], suggest=False)
-    shared = [at(TEXT, "Turkish", "NORP"), at(TEXT, "Erbil", "GPE"), at(TEXT, "Baghdad", "GPE"), at(TEXT, "Turkey", "GPE")]
+    shared = [
+        at(TEXT, "Turkish", "NORP"),
+        at(TEXT, "Erbil", "GPE"),
+        at(TEXT, "Baghdad", "GPE"),
+        at(TEXT, "Turkey", "GPE"),
+    ]
     with Store(db) as store:
         store.add_answer(doc, "ana", "accept", [*shared, at(TEXT, "Kurdistan", "GPE"), at(TEXT, "Iraq", "GPE")], 0)
-        store.add_answer(doc, "ben", "accept", [*shared, at(TEXT, "Kurdistan Region", "GPE"), at(TEXT, "Iraq", "GPE")], 0)
-        store.add_answer(doc, "cy", "accept", [*shared, at(TEXT, "Kurdistan Region", "GPE"), at(TEXT, "Monday", "DATE")], 0)
+        store.add_answer(
+            doc, "ben", "accept", [*shared, at(TEXT, "Kurdistan Region", "GPE"), at(TEXT, "Iraq", "GPE")], 0
+        )
+        store.add_answer(
+            doc, "cy", "accept", [*shared, at(TEXT, "Kurdistan Region", "GPE"), at(TEXT, "Monday", "DATE")], 0
+        )
 
 
 @pytest.mark.parametrize("size, compact, lines", [((80, 24), True, 3), ((120, 35), False, 4)])
@@ -39,6 +47,7 @@ async def test_versions_get_the_rows_and_follow_the_cursor(db, config, size, com
             screen = app.screen
             assert screen.has_class("-compact") is compact
             assert [view.size.height for view in screen.query(".version")] == [lines] * 3
+
             def version_rows() -> list[list[str]]:
                 shown = screen_text(app).splitlines()
                 return [shown[view.content_region.y : view.content_region.bottom] for view in screen.query(".version")]

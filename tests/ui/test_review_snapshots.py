@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from annotator.store import Store
 from annotator.ui.app import review_app
-
 from tests.ui.conftest import NEWS, OTHER
 from tests.ui.review_fixtures import disagreeing_store
 

@@ -7,7 +7,6 @@ import pytest
 
 from annotator.store import Store
 from annotator.ui.app import review_app
-
 from tests.ui.conftest import make_store, screen_text
 from tests.ui.review_fixtures import at
 
@@ -56,7 +55,9 @@ async def test_spans_starting_together_are_one_difference_in_the_list(db, config
     with Store(db) as store:
         store.add_answer(doc, "ana", "accept", [at(KURDISTAN, "Kurdistan", "GPE"), iraq], 0)
         store.add_answer(doc, "ben", "accept", [at(KURDISTAN, "Kurdistan Region", "GPE"), iraq], 0)
-        store.add_answer(doc, "cy", "accept", [at(KURDISTAN, "Kurdistan Region", "GPE"), at(KURDISTAN, "Monday", "DATE")], 0)
+        store.add_answer(
+            doc, "cy", "accept", [at(KURDISTAN, "Kurdistan Region", "GPE"), at(KURDISTAN, "Monday", "DATE")], 0
+        )
     screen, _ = await shown(db, config)
     assert "3 differences" in screen
     assert "Kurdistan GPE in 1 or Kurdistan Region GPE in 2,3  Iraq GPE in 1,2  Monday DATE in 3" in screen

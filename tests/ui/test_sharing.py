@@ -8,7 +8,6 @@ import pytest
 
 from annotator.store import Store
 from annotator.ui.app import annotate_app
-
 from tests.ui.conftest import NEWS, OTHER, THIRD, make_store
 
 pytestmark = pytest.mark.anyio
@@ -45,8 +44,10 @@ async def test_overlap_1_never_hands_out_the_same_document(db, config):
 async def test_overlap_2_gives_each_document_two_different_annotators(db, config):
     ids = make_store(db, [NEWS, OTHER])
     with Store(db) as alice_store, Store(db) as bob_store, Store(db) as carol_store:
-        apps = [annotate_app(s, config, "news", name, overlap=2) for s, name in
-                [(alice_store, "alice"), (bob_store, "bob"), (carol_store, "carol")]]
+        apps = [
+            annotate_app(s, config, "news", name, overlap=2)
+            for s, name in [(alice_store, "alice"), (bob_store, "bob"), (carol_store, "carol")]
+        ]
         async with apps[0].run_test(size=SIZE) as a, apps[1].run_test(size=SIZE) as b:
             await a.pause()
             await b.pause()

@@ -6,7 +6,6 @@ import time
 
 from annotator.store import Store
 from annotator.ui.app import annotate_app
-
 from tests.ui.conftest import NEWS, OTHER, make_store
 
 SIZE = (100, 32)

@@ -21,7 +21,6 @@ import pytest
 from annotator.store import Store
 from annotator.ui.app import annotate_app, review_app
 from annotator.ui.screens.help import HelpScreen
-
 from tests.ui.conftest import NEWS, OTHER, make_store, screen_text, write_labels
 
 SIZE = (110, 30)
@@ -44,7 +43,9 @@ def rows(db: Path, annotator: str = "alice") -> list[tuple[int, str]]:
     """The answers stored, read with plain SQLite (opening a Store writes, and waits for the lock)."""
     conn = sqlite3.connect(db)
     try:
-        return conn.execute("SELECT document, answer FROM answers WHERE annotator = ? ORDER BY id", [annotator]).fetchall()
+        return conn.execute(
+            "SELECT document, answer FROM answers WHERE annotator = ? ORDER BY id", [annotator]
+        ).fetchall()
     finally:
         conn.close()
 
@@ -72,7 +73,9 @@ async def test_busy_store_the_screen_waits_says_so_and_saves_once_free(db, confi
             try:
                 await pilot.press("tab", "d")  # an edit, kept while the answer waits
                 await pilot.press("a")
-                await until(pilot, lambda: re.search(r"another writer has held it for [1-9]\d* s", status(app)), what="waiting")
+                await until(
+                    pilot, lambda: re.search(r"another writer has held it for [1-9]\d* s", status(app)), what="waiting"
+                )
                 await pilot.pause(1.5)  # longer than the screen's own busy timeout: still waiting
                 assert screen.current.document.id == ids[0]
                 assert re.search(r"waiting for the store: another writer has held it for [2-9]\d* s", status(app))
@@ -84,7 +87,9 @@ async def test_busy_store_the_screen_waits_says_so_and_saves_once_free(db, confi
                 assert "not saved yet" in status(app)
             finally:
                 holder.release()
-            await until(pilot, lambda: screen.current is not None and screen.current.document.id == ids[1], what="next document")
+            await until(
+                pilot, lambda: screen.current is not None and screen.current.document.id == ids[1], what="next document"
+            )
             assert "accepted" in status(app)
         answers = store.answers_by("news", "alice")
     assert [(a.document, a.answer) for a in answers] == [(ids[0], "accept")]
@@ -148,7 +153,9 @@ async def test_full_disk_the_screen_keeps_the_answer_and_saves_it_once_there_is_
             assert isinstance(app.screen, HelpScreen)
             await pilot.press("escape")
             filler.unlink()
-            await until(pilot, lambda: screen.current is not None and screen.current.document.id == ids[1], what="saved")
+            await until(
+                pilot, lambda: screen.current is not None and screen.current.document.id == ids[1], what="saved"
+            )
     assert rows(db) == [(ids[0], "accept")]
 
 
@@ -166,7 +173,9 @@ async def test_read_only_store_the_screen_keeps_the_answer_and_saves_it_once_wri
             await pilot.pause(1.0)
             assert screen.current.document.id == ids[0] and rows(db) == []
             writer.db.execute("PRAGMA query_only = OFF")
-            await until(pilot, lambda: screen.current is not None and screen.current.document.id == ids[1], what="saved")
+            await until(
+                pilot, lambda: screen.current is not None and screen.current.document.id == ids[1], what="saved"
+            )
     assert rows(db) == [(ids[0], "reject")]
 
 
@@ -199,7 +208,9 @@ async def test_busy_store_the_review_screen_waits_and_saves_the_decision_once_fr
                 await pilot.press("escape")
             finally:
                 holder.release()
-            await until(pilot, lambda: screen.case is not None and screen.case.document.id != first, what="next document")
+            await until(
+                pilot, lambda: screen.case is not None and screen.case.document.id != first, what="next document"
+            )
     assert reviews(db) == [(first, "reject")]
     assert first in ids.values()
 
@@ -219,7 +230,9 @@ async def test_quitting_with_an_answer_unsaved_asks_and_keeps_waiting_or_loses_i
             await pilot.press("q")
             assert isinstance(app.screen, UnsavedScreen)
             said = str(app.screen.query_one("#unsaved").render())
-            assert re.match(r"1 answer not yet saved \(waiting for the store: another writer has held it for \d+ s\)", said), said
+            assert re.match(
+                r"1 answer not yet saved \(waiting for the store: another writer has held it for \d+ s\)", said
+            ), said
             await pilot.press("w")  # keep waiting
             assert app.screen is screen and screen.current.document.id == ids[0]
             await pilot.press("q")
@@ -259,7 +272,6 @@ async def test_the_screens_write_durably(db, config):
     """Answers and decisions survive a power loss: synchronous = FULL (2) on the store the
     program opens and on the connection the screens write through."""
     from annotator.ui.app import annotate_program, review_program
-
     from tests.ui.review_fixtures import disagreeing_store
 
     disagreeing_store(db)

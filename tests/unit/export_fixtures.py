@@ -16,7 +16,10 @@ def tokenize(texts: list[str]) -> list[NewDocument]:
     import spacy
 
     nlp = spacy.blank("en")
-    return [NewDocument(text, [(t.idx, t.idx + len(t)) for t in nlp.make_doc(text)], {"n": i}) for i, text in enumerate(texts)]
+    return [
+        NewDocument(text, [(t.idx, t.idx + len(t)) for t in nlp.make_doc(text)], {"n": i})
+        for i, text in enumerate(texts)
+    ]
 
 
 def span(text: str, phrase: str, label: str, nth: int = 0) -> Span:
@@ -66,8 +69,18 @@ REVIEWS = {
     T_REVIEW_REJECTED: ("reject", []),
 }
 TEXTS = [
-    T_ACCEPTED, T_EMPTY, T_REJECTED, T_IGNORED, T_THREE, T_AGREED, T_REVIEWED, T_TIE,
-    T_SPLIT_VOTE, T_UNANSWERED, T_REVIEW_REJECTED, T_SPACES,
+    T_ACCEPTED,
+    T_EMPTY,
+    T_REJECTED,
+    T_IGNORED,
+    T_THREE,
+    T_AGREED,
+    T_REVIEWED,
+    T_TIE,
+    T_SPLIT_VOTE,
+    T_UNANSWERED,
+    T_REVIEW_REJECTED,
+    T_SPACES,
 ]
 
 

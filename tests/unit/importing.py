@@ -33,13 +33,31 @@ def prodigy_line(text: str, spans, answer=None, **extra) -> dict:
     import spacy
 
     doc = spacy.blank("en").make_doc(text)
-    tokens = [{"text": t.text, "start": t.idx, "end": t.idx + len(t), "id": t.i, "ws": bool(t.whitespace_)} for t in doc]
+    tokens = [
+        {"text": t.text, "start": t.idx, "end": t.idx + len(t), "id": t.i, "ws": bool(t.whitespace_)} for t in doc
+    ]
     out = []
     for phrase, label in spans:
         start = text.index(phrase)
         span = doc.char_span(start, start + len(phrase))
-        out.append({"start": start, "end": start + len(phrase), "label": label, "token_start": span.start, "token_end": span.end - 1})
-    line = {"text": text, "tokens": tokens, "spans": out, "_input_hash": 1, "_task_hash": 2, "meta": {"source": "wire"}, **extra}
+        out.append(
+            {
+                "start": start,
+                "end": start + len(phrase),
+                "label": label,
+                "token_start": span.start,
+                "token_end": span.end - 1,
+            }
+        )
+    line = {
+        "text": text,
+        "tokens": tokens,
+        "spans": out,
+        "_input_hash": 1,
+        "_task_hash": 2,
+        "meta": {"source": "wire"},
+        **extra,
+    }
     if answer:
         line["answer"] = answer
     return line

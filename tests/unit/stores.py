@@ -40,5 +40,8 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """The real `annotator` command in a child process (so exit status and stderr are real)."""
     return subprocess.run(
         [sys.executable, "-c", "from annotator.cli import main; main()", *args],
-        capture_output=True, text=True, cwd=cwd, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
     )

@@ -74,7 +74,9 @@ def test_krippendorff_2004_unitizing_example_as_in_dkpro():
 
 def test_dkpro_unitizing_example_with_negative_alpha():
     """DKPro's UnitizingAgreementTest: one long unit against three short ones, alpha -0.7003."""
-    d_o, d_e = category_disagreements([Units(np.array([1]), np.array([9])), Units(np.array([2, 4, 6]), np.array([3, 5, 7]))], 10)
+    d_o, d_e = category_disagreements(
+        [Units(np.array([1]), np.array([9])), Units(np.array([2, 4, 6]), np.array([3, 5, 7]))], 10
+    )
     assert (d_o, d_e, 1 - d_o / d_e) == pytest.approx((0.91, 0.5351, -0.7003), abs=1e-4)
 
 
@@ -126,7 +128,15 @@ def test_overlapping_spans_of_one_annotator_are_refused():
 def test_one_annotator_gives_nulls_with_reasons():
     report = agreement(study_from_documents([doc(1, TEXT)], {"a": {1: [(0, 12, "PERSON")]}}))
     assert report["documents"] == 0 and report["pairs"] == []
-    for key in ("f1_exact", "f1_overlap", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "alpha_u", "percent_agreement"):
+    for key in (
+        "f1_exact",
+        "f1_overlap",
+        "cohen_kappa",
+        "fleiss_kappa",
+        "krippendorff_alpha",
+        "alpha_u",
+        "percent_agreement",
+    ):
         assert report[key] is None and report["undefined"][key], key
 
 
@@ -134,7 +144,9 @@ def test_two_annotators_with_no_shared_document():
     documents = [doc(1, TEXT), doc(2, TEXT)]
     report = agreement(study_from_documents(documents, {"a": {1: [(0, 12, "PERSON")]}, "b": {2: [(0, 12, "PERSON")]}}))
     assert report["documents"] == 0
-    assert report["pairs"] == [{"a": "a", "b": "b", "documents": 0, "f1_exact": None, "f1_overlap": None, "cohen_kappa": None}]
+    assert report["pairs"] == [
+        {"a": "a", "b": "b", "documents": 0, "f1_exact": None, "f1_overlap": None, "cohen_kappa": None}
+    ]
     assert report["undefined"]["pairs.a/b.f1_exact"] == "no document accepted by both"
     assert report["f1_exact"] is None and report["fleiss_kappa"] is None
 
@@ -153,7 +165,9 @@ def test_an_agreed_empty_document_raises_token_agreement_but_not_span_f1():
     spans = {"a": [(0, 12, "PERSON")], "b": [(7, 12, "PERSON")]}
     one = agreement(study_from_documents([doc(1, TEXT)], {n: {1: s} for n, s in spans.items()}))
     both = agreement(
-        study_from_documents([doc(1, TEXT), doc(2, "Nothing to see here .")], {n: {1: s, 2: []} for n, s in spans.items()})
+        study_from_documents(
+            [doc(1, TEXT), doc(2, "Nothing to see here .")], {n: {1: s, 2: []} for n, s in spans.items()}
+        )
     )
     assert both["f1_exact"] == one["f1_exact"] and both["documents"] == 2
     assert both["cohen_kappa"] > one["cohen_kappa"] and both["percent_agreement"] > one["percent_agreement"]
@@ -187,4 +201,6 @@ def test_whitespace_tokens_are_not_items():
 
 def test_core_imports_no_textual_and_no_sqlite():
     code = "import annotator.core.agreement, sys; print([m for m in ('textual', 'sqlite3', 'sqlite_utils') if m in sys.modules])"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+    )

@@ -75,9 +75,7 @@ def test_krippendorff_alpha_matches_the_package_with_missing_values(seed):
     codes = {label: k for k, label in enumerate(["O", "PERSON", "GPE", "DATE"])}
     data = np.array([[np.nan if v is None else codes[v] for v in table[n]] for n in NAMES], dtype=float)
     values = set(data[~np.isnan(data)])
-    reference = (
-        krippendorff.alpha(reliability_data=data, level_of_measurement="nominal") if len(values) > 1 else None
-    )
+    reference = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal") if len(values) > 1 else None
     _close(report["krippendorff_alpha"], reference)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from typer.testing import CliRunner
 
 from annotator.agreement_report import JSON_KEYS, compute, tables
@@ -20,6 +19,7 @@ def agreement_json(*args: str) -> dict:
     result = CliRunner().invoke(app, ["agreement", "--json", *args], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
+
 
 TEXTS = [
     "Barack Obama visited New York City and Paris in May 2010 .",
@@ -86,7 +86,15 @@ def test_tables_show_every_section(store_path):
     console = Console(width=120, record=True)
     console.print(tables(result))
     text = console.export_text()
-    for heading in ("Span F1, exact", "Fleiss' kappa", "alpha-U", "Pairs of annotators", "Per label", "boundary", "Worst documents"):
+    for heading in (
+        "Span F1, exact",
+        "Fleiss' kappa",
+        "alpha-U",
+        "Pairs of annotators",
+        "Per label",
+        "boundary",
+        "Worst documents",
+    ):
         assert heading in text
 
 
@@ -124,7 +132,15 @@ def test_two_annotators_sharing_no_document_are_told_so(tmp_path):
         store.add_answer(ids[0], "carol", "reject", [], 0)
     report = agreement_json("--db", str(tmp_path / "two.db"))
     assert [a["name"] for a in report["annotators"]] == ["alice", "bob", "carol"] and report["documents"] == 0
-    main = ("f1_exact", "f1_overlap", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "percent_agreement", "alpha_u")
+    main = (
+        "f1_exact",
+        "f1_overlap",
+        "cohen_kappa",
+        "fleiss_kappa",
+        "krippendorff_alpha",
+        "percent_agreement",
+        "alpha_u",
+    )
     assert {report["undefined"][key] for key in main} == {"no document was accepted by two or more annotators"}
     from annotator.store import Store
 

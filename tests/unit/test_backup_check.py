@@ -82,10 +82,23 @@ def test_check_finds_what_is_wrong(tmp_path):
     assert store.check() == []
     insert = "INSERT INTO answers (document, annotator, answer, spans, started_at, answered_at, duration) VALUES (?, ?, ?, ?, 0, 0, 0)"
     raw(store.path, insert, (ids[0], "ann", "accept", '[{"start": 1, "end": 3, "label": "PERSON"}]'))  # mid-token
-    raw(store.path, insert, (ids[1], "bob", "accept", '[{"start": 0, "end": 9, "label": "PERSON"}, {"start": 4, "end": 9, "label": "ORG"}]'))
+    raw(
+        store.path,
+        insert,
+        (
+            ids[1],
+            "bob",
+            "accept",
+            '[{"start": 0, "end": 9, "label": "PERSON"}, {"start": 4, "end": 9, "label": "ORG"}]',
+        ),
+    )
     raw(store.path, insert, (999, "cy", "accept", "[]"))
     raw(store.path, insert, (ids[1], "dee", "maybe", "[]"))
-    raw(store.path, "INSERT INTO reviews (document, reviewer, answer, spans, decided_from, decided_at) VALUES (?, 'rev', 'accept', ?, '[]', 0)", (ids[0], '[{"start": 0, "end": 99, "label": "GPE"}]'))
+    raw(
+        store.path,
+        "INSERT INTO reviews (document, reviewer, answer, spans, decided_from, decided_at) VALUES (?, 'rev', 'accept', ?, '[]', 0)",
+        (ids[0], '[{"start": 0, "end": 99, "label": "GPE"}]'),
+    )
     problems = store.check()
     assert problems == [
         f"answer {good + 3}: its document 999 is missing",
@@ -122,11 +135,13 @@ def test_db_check_and_backup_commands(tmp_path):
     assert dump(tmp_path / "b.db") == dump(tmp_path / "a.db")
     again = run_cli("db", "backup", str(tmp_path / "b.db"), "--db", str(tmp_path / "a.db"))
     assert again.returncode == 1 and "already exists" in again.stderr
-    raw(tmp_path / "a.db", "UPDATE answers SET spans = '[{\"start\": 0, \"end\": 2, \"label\": \"PERSON\"}]'")
+    raw(tmp_path / "a.db", 'UPDATE answers SET spans = \'[{"start": 0, "end": 2, "label": "PERSON"}]\'')
     bad = run_cli("db", "check", "--db", str(tmp_path / "a.db"))
     assert bad.returncode == 1
     assert "does not fall on token boundaries" in bad.stdout and "1 problem" in bad.stderr
     missing = run_cli("db", "check", "--db", str(tmp_path / "nope.db"))
-    assert missing.returncode == 1 and missing.stderr.startswith(f"annotator: {tmp_path / 'nope.db'}: no such store (run `annotator`")
+    assert missing.returncode == 1 and missing.stderr.startswith(
+        f"annotator: {tmp_path / 'nope.db'}: no such store (run `annotator`"
+    )
     assert len(missing.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "nope.db").exists()

@@ -58,8 +58,24 @@ def test_stats_json_and_table(project, monkeypatch, capsys):
     "command, options",
     [
         ("init", []),
-        ("import", ["--db", "--labels", "--dataset", "--format", "--split", "--annotator", "--as-answers", "--skip-invalid", "--no-preannotate"]),
-        ("preannotate", ["--db", "--labels", "--dataset", "--model", "--patterns", "--replace", "--n-process", "--batch-size"]),
+        (
+            "import",
+            [
+                "--db",
+                "--labels",
+                "--dataset",
+                "--format",
+                "--split",
+                "--annotator",
+                "--as-answers",
+                "--skip-invalid",
+                "--no-preannotate",
+            ],
+        ),
+        (
+            "preannotate",
+            ["--db", "--labels", "--dataset", "--model", "--patterns", "--replace", "--n-process", "--batch-size"],
+        ),
         ("stats", ["--db", "--labels", "--dataset", "--json"]),
     ],
 )
@@ -72,7 +88,9 @@ def test_help_explains_every_option(command, options):
         assert option in result.output
 
 
-@pytest.mark.parametrize("command", [["annotate", "--annotator", "ana", "--overlap", "3"], ["review"], ["stats"], ["agreement"]])
+@pytest.mark.parametrize(
+    "command", [["annotate", "--annotator", "ana", "--overlap", "3"], ["review"], ["stats"], ["agreement"]]
+)
 def test_no_store_yet_says_what_to_do(project, monkeypatch, capsys, command):
     monkeypatch.chdir(project)
     monkeypatch.delenv("ANNOTATOR_DB", raising=False)
@@ -82,7 +100,9 @@ def test_no_store_yet_says_what_to_do(project, monkeypatch, capsys, command):
     assert not (project / "annotations.db").exists()
 
 
-@pytest.mark.parametrize("command", ["export", "train", "agreement", "stats", "annotate", "review", "preannotate", "import"])
+@pytest.mark.parametrize(
+    "command", ["export", "train", "agreement", "stats", "annotate", "review", "preannotate", "import"]
+)
 def test_a_labels_file_given_explicitly_must_exist(project, monkeypatch, capsys, command):
     """Before: export, agreement and stats went on without a missing --labels file (exit 0)."""
     monkeypatch.chdir(project)

@@ -50,7 +50,9 @@ def test_merge_and_backup_while_others_annotate(tmp_path):
         shared = [d.text for d in server.documents(DATASET)][:20]
     laptop = Store(tmp_path / "laptop.db")
     laptop.ensure_dataset(DATASET, "en", ["PERSON", "GPE", "ORG", "DATE"])
-    ids = laptop.add_documents(DATASET, [whitespace_doc(t) for t in shared + [f"Offline text {n} ." for n in range(20)]])
+    ids = laptop.add_documents(
+        DATASET, [whitespace_doc(t) for t in shared + [f"Offline text {n} ." for n in range(20)]]
+    )
     for n, document in enumerate(ids.values()):
         laptop.add_answer(document, "offline", "accept", [Span(0, 3, "PERSON")] if n < 20 else [], float(n), n + 0.5)
     laptop.close()
@@ -67,7 +69,9 @@ def test_merge_and_backup_while_others_annotate(tmp_path):
     assert again["answers"] == again["documents"] == 0
     assert [e for r in results for e in r["errors"]] == []  # no lock error reached an annotator
     with Store(path) as server:
-        rows = Counter((a["document"], a["annotator"]) for a in server.db.query("SELECT document, annotator FROM answers"))
+        rows = Counter(
+            (a["document"], a["annotator"]) for a in server.db.query("SELECT document, annotator FROM answers")
+        )
         assert max(rows.values()) == 1  # nothing doubled
         assert sum(n for (_, who), n in rows.items() if who == "offline") == 40
         given = {(d, r["annotator"]) for r in results for d in r["answered"]}

@@ -32,7 +32,10 @@ def test_conll2003_articles_are_documents_without_the_delimiter_in_them(tmp_path
         assert all("DOCSTART" not in d.text for d in docs)
         first = store.latest_answer(docs[0].id, "gold").spans
         assert [(docs[0].text[s.start : s.end], s.label) for s in first] == [
-            ("EU", "ORG"), ("German", "NORP"), ("British", "NORP"), ("Peter Blackburn", "PERSON")
+            ("EU", "ORG"),
+            ("German", "NORP"),
+            ("British", "NORP"),
+            ("Peter Blackburn", "PERSON"),
         ]
         assert docs[1].meta["doc"] == 2
 
@@ -48,7 +51,11 @@ def test_conll2003_split_sentence_gives_one_document_per_sentence(tmp_path, conf
         result = run_import(store, config, [DATA / "conll2003.conll"], split="sentence")
         docs = list(store.documents("news"))
         assert result.added == 3
-        assert [d.text for d in docs] == ["EU rejects German call to boycott British lamb .", "Peter Blackburn", "BRUSSELS 1996-08-22"]
+        assert [d.text for d in docs] == [
+            "EU rejects German call to boycott British lamb .",
+            "Peter Blackburn",
+            "BRUSSELS 1996-08-22",
+        ]
         assert [d.meta["line"] for d in docs] == [3, 13, 18]
         assert store.suggestions(docs[1].id) == {"conll": (Span(0, 15, "PERSON"),)}
 
@@ -74,7 +81,9 @@ def write(tmp_path, name, text):
     return path
 
 
-BAD_LINE = "-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP\n\nPeter NNP B-NP B-PER\nBlackburn NNP I-NP I-PER\n"
+BAD_LINE = (
+    "-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP\n\nPeter NNP B-NP B-PER\nBlackburn NNP I-NP I-PER\n"
+)
 
 
 def test_skip_invalid_skips_the_sentence_not_the_file(tmp_path, config):
@@ -97,14 +106,23 @@ BILUO_OPEN = "Peter B-PER\nBlackburn I-PER\nsaid O\n"
 IOBES = "Peter B-PER\nBlackburn E-PER\nsaid O\nEU S-ORG\n"
 
 
-@pytest.mark.parametrize(("text", "line", "message"), [
-    (IOB2_DANGLING, 5, "I-PER after O"),
-    (BILUO_DANGLING_L, 4, "L-PER ends no entity"),
-    (BILUO_OPEN, 1, "B-PER is never closed"),
-    ("EU B-ORG\nsays U-ORG\n", 1, "B-ORG is never closed"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (IOB2_DANGLING, 5, "I-PER after O"),
+        (BILUO_DANGLING_L, 4, "L-PER ends no entity"),
+        (BILUO_OPEN, 1, "B-PER is never closed"),
+        ("EU B-ORG\nsays U-ORG\n", 1, "B-ORG is never closed"),
+    ],
+)
 def test_broken_tag_sequences_name_the_line(tmp_path, config, text, line, message):
-    path = write(tmp_path, "a.conll", text + "\nBrussels U-LOC\n" if "L-" in text or "U-" in text or text is BILUO_OPEN else text + "\nBrussels B-LOC\n")
+    path = write(
+        tmp_path,
+        "a.conll",
+        text + "\nBrussels U-LOC\n"
+        if "L-" in text or "U-" in text or text is BILUO_OPEN
+        else text + "\nBrussels B-LOC\n",
+    )
     with Store(tmp_path / "a.db") as store:
         with pytest.raises(UserError, match=rf"{path}:{line}: {message}"):
             run_import(store, config, [path])
@@ -117,7 +135,10 @@ def test_iob1_and_iobes_are_read_as_their_schemes(tmp_path, config):
     with Store(tmp_path / "a.db") as store:
         run_import(store, config, [write(tmp_path, "a.conll", IOB1), write(tmp_path, "b.conll", IOBES)])
         docs = {d.text: d for d in store.documents("news")}
-        spans = {text: [(text[s.start:s.end], s.label) for s in store.suggestions(d.id)["conll"]] for text, d in docs.items()}
+        spans = {
+            text: [(text[s.start : s.end], s.label) for s in store.suggestions(d.id)["conll"]]
+            for text, d in docs.items()
+        }
         assert spans["EU rejects German"] == [("EU", "ORG"), ("German", "NORP")]
         assert spans["Peter Blackburn Smith"] == [("Peter Blackburn", "PERSON"), ("Smith", "PERSON")]
         assert spans["Peter Blackburn said EU"] == [("Peter Blackburn", "PERSON"), ("EU", "ORG")]
@@ -130,7 +151,10 @@ def test_conll2003_original_iob1_tags_give_the_same_entities(tmp_path, config):
         assert result.added == 2 and [d.meta["line"] for d in docs] == [3, 18]
         spans = store.suggestions(docs[0].id)["conll"]
         assert [(docs[0].text[s.start : s.end], s.label) for s in spans] == [
-            ("EU", "ORG"), ("German", "NORP"), ("British", "NORP"), ("Peter Blackburn", "PERSON")
+            ("EU", "ORG"),
+            ("German", "NORP"),
+            ("British", "NORP"),
+            ("Peter Blackburn", "PERSON"),
         ]
         assert store.suggestions(docs[1].id) == {"conll": (Span(0, 8, "LOC"),)}
 
@@ -138,12 +162,19 @@ def test_conll2003_original_iob1_tags_give_the_same_entities(tmp_path, config):
 def test_cli_skip_invalid_reports_the_skipped_sentence(tmp_path, monkeypatch, capsys):
     from tests.conftest import LABELS_YAML, run_main
 
-    (tmp_path / "labels.yaml").write_text(LABELS_YAML.read_text(encoding="utf-8").replace("model: en_core_web_sm", "model: null").replace("patterns: patterns.jsonl", "patterns: null"), encoding="utf-8")
+    (tmp_path / "labels.yaml").write_text(
+        LABELS_YAML.read_text(encoding="utf-8")
+        .replace("model: en_core_web_sm", "model: null")
+        .replace("patterns: patterns.jsonl", "patterns: null"),
+        encoding="utf-8",
+    )
     (tmp_path / "a.txt").write_text(BAD_LINE.replace("PER", "PERSON"), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main(monkeypatch, capsys, "import", "a.txt", "--dataset", "d", "--skip-invalid")
     assert code == 0, err
-    assert err.splitlines() == ["skipped a.txt:4: 3 columns where the file's lines have 4: 'rejects VBZ B-VP' (the sentence of lines 3-4)"]
+    assert err.splitlines() == [
+        "skipped a.txt:4: 3 columns where the file's lines have 4: 'rejects VBZ B-VP' (the sentence of lines 3-4)"
+    ]
     assert "d: 1 new documents" in out and "1 skipped" in out
 
 
@@ -160,7 +191,9 @@ def test_conll2003_round_trip_import_export_import(tmp_path, monkeypatch, capsys
     from tests.conftest import LABELS_YAML, run_main
 
     yaml = LABELS_YAML.read_text(encoding="utf-8").replace("model: en_core_web_sm", "model: null")
-    yaml = yaml.replace("patterns: patterns.jsonl", "patterns: null").replace("label_map: {}", "label_map: {PER: PERSON, MISC: NORP}")
+    yaml = yaml.replace("patterns: patterns.jsonl", "patterns: null").replace(
+        "label_map: {}", "label_map: {PER: PERSON, MISC: NORP}"
+    )
     (tmp_path / "labels.yaml").write_text(yaml, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     gold = ("--as-answers", "--annotator", "gold", "--dataset", "news")

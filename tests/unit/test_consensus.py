@@ -37,7 +37,11 @@ def review(kind: str = "accept", *spans: Span) -> Review:
     return Review(1, 1, "rita", kind, tuple(spans), (), 2.0)
 
 
-THREE_DISAGREE = [answer("alice", "accept", A, B, C), answer("bob", "accept", A, B), answer("carol", "accept", A_AS_LOC, B)]
+THREE_DISAGREE = [
+    answer("alice", "accept", A, B, C),
+    answer("bob", "accept", A, B),
+    answer("carol", "accept", A_AS_LOC, B),
+]
 
 
 def test_one_accepted_answer_is_final():
@@ -50,7 +54,9 @@ def test_accepted_with_no_spans_is_kept_with_no_spans():
 
 
 def test_identical_accepted_answers_agree_and_ignores_do_not_count():
-    final = final_spans([answer("alice", "accept", A), answer("bob", "accept", A), answer("carol", "ignore")], conflicts="skip")
+    final = final_spans(
+        [answer("alice", "accept", A), answer("bob", "accept", A), answer("carol", "ignore")], conflicts="skip"
+    )
     assert final.spans == (A,) and final.source == "agreed"
 
 

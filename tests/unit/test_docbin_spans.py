@@ -38,7 +38,11 @@ def test_as_answers_the_groups_join_the_entities_where_nothing_overlaps(store, c
     result = run_import(store, config, [SPANS_GROUPS], annotator="alice", as_answers=True)
     a, b = store.documents("news")
     assert store.latest_answer(a.id, "alice").spans == (Span(0, 15, "PERSON"), Span(33, 41, "GPE"))
-    assert store.latest_answer(b.id, "alice").spans == (Span(0, 4, "GPE"), Span(10, 15, "CARDINAL"), Span(33, 38, "GPE"))
+    assert store.latest_answer(b.id, "alice").spans == (
+        Span(0, 4, "GPE"),
+        Span(10, 15, "CARDINAL"),
+        Span(33, 38, "GPE"),
+    )
     assert result.answers == 2 and store.suggestions(a.id) == {}
     assert result.not_imported == {(str(SPANS_GROUPS), "overlapping spans in spans group 'sc'"): 2}
 
@@ -59,18 +63,45 @@ def test_a_group_label_outside_labels_yaml_names_the_group(store, config, tmp_pa
 def test_round_trip_as_answers_through_the_spacy_export(project, monkeypatch, capsys):
     monkeypatch.chdir(project)
     shutil.copy(SPANS_GROUPS, project / "groups.spacy")
-    status, out, err = run_main(monkeypatch, capsys, "import", "groups.spacy", "--dataset", "gold", "--as-answers",
-                                "--annotator", "alice", "--no-preannotate")
+    status, out, err = run_main(
+        monkeypatch,
+        capsys,
+        "import",
+        "groups.spacy",
+        "--dataset",
+        "gold",
+        "--as-answers",
+        "--annotator",
+        "alice",
+        "--no-preannotate",
+    )
     assert status == 0, err
     assert "gold: not imported: groups.spacy: 2 overlapping spans in spans group 'sc'" in out
     assert run_main(monkeypatch, capsys, "export", "out", "--dataset", "gold")[0] == 0
-    status, out, err = run_main(monkeypatch, capsys, "import", "out/train.spacy", "out/dev.spacy", "--dataset", "gold",
-                                "--db", "again.db", "--as-answers", "--annotator", "alice", "--no-preannotate")
+    status, out, err = run_main(
+        monkeypatch,
+        capsys,
+        "import",
+        "out/train.spacy",
+        "out/dev.spacy",
+        "--dataset",
+        "gold",
+        "--db",
+        "again.db",
+        "--as-answers",
+        "--annotator",
+        "alice",
+        "--no-preannotate",
+    )
     assert status == 0, err
     with Store(project / "annotations.db") as first, Store(project / "again.db") as second:
+
         def answers(store):
-            return {d.text: tuple((d.text[s.start : s.end], s.label) for s in store.latest_answer(d.id, "alice").spans)
-                    for d in store.documents("gold")}
+            return {
+                d.text: tuple((d.text[s.start : s.end], s.label) for s in store.latest_answer(d.id, "alice").spans)
+                for d in store.documents("gold")
+            }
+
         assert answers(first) == answers(second) and len(answers(first)) == 2
 
 
@@ -82,7 +113,10 @@ def test_without_overlaps_against_the_pairwise_definition():
 
     rng = random.Random(0)
     for _ in range(300):
-        spans = {Span(s, s + rng.randint(1, 6), rng.choice("AB")) for s in (rng.randint(0, 30) for _ in range(rng.randint(0, 8)))}
+        spans = {
+            Span(s, s + rng.randint(1, 6), rng.choice("AB"))
+            for s in (rng.randint(0, 30) for _ in range(rng.randint(0, 8)))
+        }
         taken = tuple(Span(s, s + 2, "A") for s in range(0, 30, rng.randint(5, 12)))
         expected = [x for x in sorted(spans) if x not in taken and not any(overlaps(x, y) for y in spans if y != x)
                     and not any(overlaps(x, t) for t in taken)]  # fmt: skip

@@ -19,7 +19,10 @@ TUTORIAL = DATA / "doccano_tutorial.jsonl"
 RELATIONS = DATA / "doccano_relations.jsonl"
 LABELS = """lang: en
 labels:
-""" + "".join(f"  - name: {name}\n    key: \"{key}\"\n" for key, name in enumerate(["Title", "Genre", "Person", "Other", "Date"], start=1))
+""" + "".join(
+    f'  - name: {name}\n    key: "{key}"\n'
+    for key, name in enumerate(["Title", "Genre", "Person", "Other", "Date"], start=1)
+)
 
 
 @pytest.fixture
@@ -82,7 +85,9 @@ def test_cli_reports_relations_and_align_choice(tmp_path, monkeypatch, capsys):
 @pytest.mark.parametrize("key", ["username", "annotator", "user"])
 def test_annotator_keys(tmp_path, config, key):
     path = tmp_path / "d.jsonl"
-    path.write_text(json.dumps({"text": "Douglas Adams wrote.", "labels": [[0, 13, "Person"]], key: "ann"}) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps({"text": "Douglas Adams wrote.", "labels": [[0, 13, "Person"]], key: "ann"}) + "\n", encoding="utf-8"
+    )
     with Store(tmp_path / "a.db") as store:
         run_import(store, config, [path])
         (doc,) = store.documents("news")
@@ -92,7 +97,10 @@ def test_annotator_keys(tmp_path, config, key):
 def test_text_classification_labels_keep_the_text_and_are_reported(tmp_path, config):
     # doccano's text classification export: "label" is a list of category names, no spans
     path = tmp_path / "cats.jsonl"
-    path.write_text(json.dumps({"id": 4, "text": "Douglas Adams wrote.", "label": ["books", "humour"], "username": "ann"}) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps({"id": 4, "text": "Douglas Adams wrote.", "label": ["books", "humour"], "username": "ann"}) + "\n",
+        encoding="utf-8",
+    )
     with Store(tmp_path / "a.db") as store:
         result = run_import(store, config, [path])
         (doc,) = store.documents("news")

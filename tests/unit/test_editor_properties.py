@@ -21,7 +21,9 @@ EXAMPLES = int(os.environ.get("ANNOTATOR_PROPERTY_EXAMPLES", "200"))
 
 words = st.text(alphabet="abcXYZé-'.,0123$()", min_size=1, max_size=8)
 separators = st.sampled_from([" ", " ", " ", "  ", "\n", "\n\n", " \t ", ""])
-texts = st.lists(st.tuples(words, separators), min_size=0, max_size=25).map(lambda parts: "".join(w + s for w, s in parts))
+texts = st.lists(st.tuples(words, separators), min_size=0, max_size=25).map(
+    lambda parts: "".join(w + s for w, s in parts)
+)
 
 
 def spacy_tokens(text: str) -> Tokens:
@@ -120,7 +122,13 @@ def test_core_edits_keep_spans_on_tokens_and_apart(document, data):
         assert new in spans and all(r not in spans or r == new for r in replaced)
         assert span_problems(text, tokens, spans, LABELS) == []
         target = data.draw(st.sampled_from(spans))
-        resized = resize_span(spans, tokens, target, data.draw(st.sampled_from(["start", "end"])), data.draw(st.integers(-3, 3).filter(bool)))
+        resized = resize_span(
+            spans,
+            tokens,
+            target,
+            data.draw(st.sampled_from(["start", "end"])),
+            data.draw(st.integers(-3, 3).filter(bool)),
+        )
         if resized is not None:
             spans = resized
             assert span_problems(text, tokens, spans, LABELS) == []

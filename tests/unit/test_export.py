@@ -36,8 +36,6 @@ def read_docs(path: Path) -> list:
     return list(DocBin().from_disk(path).get_docs(NLP.vocab))
 
 
-
-
 @pytest.fixture
 def store(tmp_path):
     with fx.build_store(tmp_path / "annotations.db") as store:
@@ -57,7 +55,9 @@ def test_each_exported_doc_word_by_word(store, tmp_path, policy):
         doc, reference = docs[text], NLP.make_doc(text)
         assert [t.text for t in doc] == [t.text for t in reference]
         assert [t.whitespace_ for t in doc] == [t.whitespace_ for t in reference]
-        assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [tuple(fx.span(text, p, l)) for p, l in pairs]
+        assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [
+            tuple(fx.span(text, p, l)) for p, l in pairs
+        ]
         assert all(t.ent_iob_ in "BIO" and t.ent_iob_ for t in doc)  # every token known: in or outside an entity
     assert summary.documents["train"] == len(train) and summary.documents["dev"] == len(dev)
     assert summary.spans["GPE"]["train"] + summary.spans["GPE"]["dev"] == sum(
@@ -111,7 +111,9 @@ def test_doc_text_is_the_stored_text_whatever_the_tokens(text):
 
 
 def test_unknown_dataset(store, tmp_path, monkeypatch, capsys):
-    code, _, err = run_cli(monkeypatch, capsys, "export", str(tmp_path / "out"), "--db", str(store.path), "--dataset", "nope")
+    code, _, err = run_cli(
+        monkeypatch, capsys, "export", str(tmp_path / "out"), "--db", str(store.path), "--dataset", "nope"
+    )
     assert code == 1 and "no dataset 'nope'" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
 
@@ -140,7 +142,9 @@ def test_existing_output_needs_force(store, tmp_path, monkeypatch, capsys):
     (out / ".gitkeep").write_text("")
     code, _, err = run_cli(monkeypatch, capsys, "export", str(out), "--db", str(store.path))
     assert code == 1 and "dev.spacy: already exists (use --force" in err
-    assert sorted(p.name for p in out.iterdir()) == [".gitkeep", "dev.spacy"] and (out / "dev.spacy").read_text() == "old"
+    assert (
+        sorted(p.name for p in out.iterdir()) == [".gitkeep", "dev.spacy"] and (out / "dev.spacy").read_text() == "old"
+    )
     code, stdout, _ = run_cli(monkeypatch, capsys, "export", str(out), "--db", str(store.path), "--force")
     assert code == 0 and "documents" in stdout and "left out" in stdout
     assert sorted(p.name for p in out.iterdir()) == [".gitkeep", "config.cfg", "dev.spacy", "train.spacy"]

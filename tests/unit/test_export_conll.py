@@ -25,7 +25,9 @@ def store(tmp_path):
 
 def test_the_file_is_conll_2003_word_and_iob_tag(store, tmp_path):
     summary = export_conll(store, "news", tmp_path / "out")
-    both = (tmp_path / "out" / "train.conll").read_text(encoding="utf-8") + (tmp_path / "out" / "dev.conll").read_text(encoding="utf-8")
+    both = (tmp_path / "out" / "train.conll").read_text(encoding="utf-8") + (tmp_path / "out" / "dev.conll").read_text(
+        encoding="utf-8"
+    )
     assert summary.files == [tmp_path / "out" / "train.conll", tmp_path / "out" / "dev.conll"]
     block = both.split("-DOCSTART- -X- O O\n\n")
     assert block[0] == "" and len(block) - 1 == len(ALWAYS) == summary.documents["train"] + summary.documents["dev"]
@@ -36,14 +38,19 @@ def test_the_file_is_conll_2003_word_and_iob_tag(store, tmp_path):
     )
     spaces = next(b for b in block if b.startswith("Officials O\nmet"))  # whitespace tokens ("\n\n", "  ") are skipped
     assert spaces == "Officials O\nmet O\nin O\nBaghdad B-GPE\non O\nMonday B-DATE\n. O\n\n"
-    assert next(b for b in block if b.startswith("Iraq")) == "Iraq O\nsent O\nsoldiers O\nback O\nto O\nSyria O\n. O\n\n"
+    assert (
+        next(b for b in block if b.startswith("Iraq")) == "Iraq O\nsent O\nsoldiers O\nback O\nto O\nSyria O\n. O\n\n"
+    )
 
 
 def test_split_is_the_spacy_exports(store, tmp_path):
     export_conll(store, "news", tmp_path / "conll", seed=3, eval_split=0.4)
     export_spacy(store, "news", tmp_path / "spacy", seed=3, eval_split=0.4)
     for side in ("train", "dev"):
-        words = [" ".join(t.text for t in doc if not t.is_space) for doc in DocBin().from_disk(tmp_path / "spacy" / f"{side}.spacy").get_docs(NLP.vocab)]
+        words = [
+            " ".join(t.text for t in doc if not t.is_space)
+            for doc in DocBin().from_disk(tmp_path / "spacy" / f"{side}.spacy").get_docs(NLP.vocab)
+        ]
         conll = (tmp_path / "conll" / f"{side}.conll").read_text(encoding="utf-8").split("-DOCSTART- -X- O O\n\n")[1:]
         assert [" ".join(line.split()[0] for line in b.strip().splitlines()) for b in conll] == words
 
@@ -66,21 +73,38 @@ def _entities(store: Store, dataset: str, who: str) -> dict[str, list[tuple[str,
         words = [(s, e) for s, e in doc.tokens if doc.text[s:e].strip()]
         answer = store.latest_answer(doc.id, who)
         out[" ".join(doc.text[s:e] for s, e in words)] = [
-            (" ".join(doc.text[s:e] for s, e in words if span.start <= s and e <= span.end), span.label) for span in answer.spans
+            (" ".join(doc.text[s:e] for s, e in words if span.start <= s and e <= span.end), span.label)
+            for span in answer.spans
         ]
     return out
 
 
 def test_round_trip_import_export_import(store, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "labels.yaml").write_text((Path(__file__).parents[2] / "labels.yaml").read_text(encoding="utf-8")
-                                          .replace("model: en_core_web_sm", "model: null").replace("patterns: patterns.jsonl", "patterns: null"))
+    (tmp_path / "labels.yaml").write_text(
+        (Path(__file__).parents[2] / "labels.yaml")
+        .read_text(encoding="utf-8")
+        .replace("model: en_core_web_sm", "model: null")
+        .replace("patterns: patterns.jsonl", "patterns: null")
+    )
     store.close()
     status, out, err = run_main(monkeypatch, capsys, "export", "out", "--dataset", "news", "--format", "conll")
     assert status == 0, err
     assert "wrote out/train.conll" in out and "wrote out/dev.conll" in out
-    status, out, err = run_main(monkeypatch, capsys, "import", "out/train.conll", "out/dev.conll", "--db", "again.db",
-                                "--dataset", "news", "--as-answers", "--annotator", "gold")
+    status, out, err = run_main(
+        monkeypatch,
+        capsys,
+        "import",
+        "out/train.conll",
+        "out/dev.conll",
+        "--db",
+        "again.db",
+        "--dataset",
+        "news",
+        "--as-answers",
+        "--annotator",
+        "gold",
+    )
     assert status == 0, err
     with Store(tmp_path / "again.db") as again:
         back = _entities(again, "news", "gold")
@@ -93,7 +117,16 @@ def test_round_trip_import_export_import(store, tmp_path, monkeypatch, capsys):
 
 def test_bad_format_option(store, tmp_path, monkeypatch, capsys):
     store.close()
-    status, out, err = run_main(monkeypatch, capsys, "export", str(tmp_path / "out"), "--db", str(tmp_path / "annotations.db"), "--format", "iob")
+    status, out, err = run_main(
+        monkeypatch,
+        capsys,
+        "export",
+        str(tmp_path / "out"),
+        "--db",
+        str(tmp_path / "annotations.db"),
+        "--format",
+        "iob",
+    )
     assert status == 1 and err.strip() == "annotator: --format must be spacy, jsonl or conll (not 'iob')"
 
 

@@ -72,7 +72,9 @@ def test_eval_split_0_puts_everything_in_train_and_writes_no_dev(db, tmp_path, m
 
 def test_train_with_no_dev_set_is_refused_before_anything_is_written(db, tmp_path, monkeypatch, capsys):
     out = tmp_path / "out"
-    status, _, err = run_main(monkeypatch, capsys, "train", str(out), "--db", str(db), "--dataset", "news", "--eval-split", "0")
+    status, _, err = run_main(
+        monkeypatch, capsys, "train", str(out), "--db", str(db), "--dataset", "news", "--eval-split", "0"
+    )
     assert status == 1
     assert err.strip().splitlines() == [
         "annotator: --eval-split 0 leaves no dev set, and spaCy's training needs one: give --eval-dataset NAME or an --eval-split above 0"
@@ -95,7 +97,10 @@ def test_conll_export_follows_the_eval_dataset(db, tmp_path, monkeypatch, capsys
     "args, message",
     [
         (["--dataset", "news,eval:nope"], "no dataset 'nope'"),
-        (["--dataset", "news", "--eval-dataset", "news"], "--eval-dataset must name another dataset than --dataset ('news')"),
+        (
+            ["--dataset", "news", "--eval-dataset", "news"],
+            "--eval-dataset must name another dataset than --dataset ('news')",
+        ),
         (["--dataset", "news,eval:held", "--eval-dataset", "held"], "give the eval dataset once"),
         (["--dataset", "news,eval:held", "--format", "jsonl"], "--format jsonl writes one dataset's answers"),
         (["--dataset", "news", "--eval-split", "1"], "--eval-split must be at least 0 and below 1 (not 1.0)"),

@@ -63,7 +63,9 @@ def test_lines_are_prodigy_tasks_one_per_answer_that_counts(store, tmp_path):
         for s in line["spans"]:
             assert tokens[s["token_start"]]["start"] == s["start"] and tokens[s["token_end"]]["end"] == s["end"]
     same_text = [line for line in lines if line["text"] == fx.T_THREE]
-    assert len({line["_input_hash"] for line in same_text}) == 1 and len({line["_task_hash"] for line in same_text}) == 3
+    assert (
+        len({line["_input_hash"] for line in same_text}) == 1 and len({line["_task_hash"] for line in same_text}) == 3
+    )
 
 
 def test_round_trip_through_a_fresh_store_is_identical(store, tmp_path, project, monkeypatch, capsys):
@@ -94,4 +96,3 @@ def test_existing_jsonl_needs_force_and_empty_dataset_is_refused(store, tmp_path
         with pytest.raises(UserError, match="nothing to export"):
             export_jsonl(empty, "news", tmp_path / "never")
     assert not (tmp_path / "never").exists()
-

@@ -13,14 +13,14 @@ from tests.unit.importing import TEXT_A, TEXT_B, prodigy_line
 GOOD = json.dumps({"text": TEXT_B}) + "\n"
 
 
-
-
 @pytest.fixture
 def project(project, monkeypatch, capsys):
     """The demo project (no model; no patterns, for speed) with a store that already holds documents."""
     monkeypatch.chdir(project)
     labels = project / "labels.yaml"
-    labels.write_text(labels.read_text(encoding="utf-8").replace("patterns: patterns.jsonl", "patterns: null"), encoding="utf-8")
+    labels.write_text(
+        labels.read_text(encoding="utf-8").replace("patterns: patterns.jsonl", "patterns: null"), encoding="utf-8"
+    )
     (project / "ok.jsonl").write_text(json.dumps({"text": TEXT_A}) + "\n", encoding="utf-8")
     assert cli(monkeypatch, capsys, "import", "ok.jsonl", "--dataset", "news")[0] == 0
     return project
@@ -51,15 +51,30 @@ BAD = {
     "no text field": ("a.jsonl", GOOD + '{"body": "x"}\n', 2, 'no "text" field'),
     "prodigy out of range": ("a.jsonl", _prodigy([{"start": 40, "end": 99, "label": "GPE"}]), 2, "out of range"),
     "doccano out of range": ("a.jsonl", _doccano([[0, 500, "PERSON"]]), 2, "out of range"),
-    "prodigy overlap": ("a.jsonl", _prodigy([{"start": 0, "end": 15, "label": "PERSON"}, {"start": 6, "end": 15, "label": "PERSON"}]), 2, "overlap"),
+    "prodigy overlap": (
+        "a.jsonl",
+        _prodigy([{"start": 0, "end": 15, "label": "PERSON"}, {"start": 6, "end": 15, "label": "PERSON"}]),
+        2,
+        "overlap",
+    ),
     "doccano overlap": ("a.jsonl", _doccano([[0, 15, "PERSON"], [6, 15, "PERSON"]]), 2, "overlap"),
     "prodigy off tokens": ("a.jsonl", _prodigy([{"start": 34, "end": 41, "label": "GPE"}]), 2, "token boundaries"),
     "doccano off tokens": ("a.jsonl", _doccano([[0, 3, "PERSON"]]), 2, "token boundaries"),
-    "prodigy unknown label": ("a.jsonl", _prodigy([{"start": 33, "end": 41, "label": "CITY"}]), 2, "'CITY' is not in labels.yaml"),
+    "prodigy unknown label": (
+        "a.jsonl",
+        _prodigy([{"start": 33, "end": 41, "label": "CITY"}]),
+        2,
+        "'CITY' is not in labels.yaml",
+    ),
     "doccano unknown label": ("a.jsonl", _doccano([[33, 41, "CITY"]]), 2, "'CITY' is not in labels.yaml"),
     "conll unknown label": ("a.conll", "Iraq B-GPE\n\nDamascus B-CITY\n", 3, "'CITY' is not in labels.yaml"),
     "conll bad tag": ("a.conll", "Iraq B-GPE\nsent\n", 2, "not a CoNLL/IOB line"),
-    "prodigy bad answer": ("a.jsonl", GOOD + json.dumps({"text": TEXT_A, "answer": "maybe", "_annotator_id": "a"}) + "\n", 2, '"answer" must be'),
+    "prodigy bad answer": (
+        "a.jsonl",
+        GOOD + json.dumps({"text": TEXT_A, "answer": "maybe", "_annotator_id": "a"}) + "\n",
+        2,
+        '"answer" must be',
+    ),
     "binary as text": ("a.txt", b"GIF89a\x00\x01\x02\x00", None, "binary file"),
     "binary as jsonl": ("a.jsonl", b"\x00\x01\x02\x03", None, "binary file"),
     "not a docbin": ("a.spacy", _not_docbin(), None, "not a spaCy DocBin"),
@@ -138,7 +153,9 @@ def test_broken_patterns_json_says_what_and_where(tmp_path):
     from annotator.errors import UserError
     from annotator.preannotate import read_patterns
 
-    (tmp_path / "p.jsonl").write_text('{"label": "GPE", "pattern": "Iraq"}\n{"label": "GPE" "pattern": "Syria"}\n', encoding="utf-8")
+    (tmp_path / "p.jsonl").write_text(
+        '{"label": "GPE", "pattern": "Iraq"}\n{"label": "GPE" "pattern": "Syria"}\n', encoding="utf-8"
+    )
     with pytest.raises(UserError, match=r"p.jsonl:2: not valid JSON \(Expecting ',' delimiter at column 17\)"):
         read_patterns(tmp_path / "p.jsonl")
 
@@ -153,7 +170,11 @@ def test_bad_line_deep_in_a_long_file_leaves_every_row_as_it_was(project, monkey
     (project / "long.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     before = dump(project / "annotations.db")
     status, out, err = cli(monkeypatch, capsys, "import", "long.jsonl", "--dataset", "news")
-    assert status == 1 and err.strip() == "annotator: long.jsonl:8501: empty text (nothing was imported; --skip-invalid imports the other lines)", err
+    assert (
+        status == 1
+        and err.strip()
+        == "annotator: long.jsonl:8501: empty text (nothing was imported; --skip-invalid imports the other lines)"
+    ), err
     assert dump(project / "annotations.db") == before
 
 
@@ -165,9 +186,24 @@ def test_what_looks_odd_but_is_not_a_mistake_still_imports(project, monkeypatch,
     what is wrong: each of these lines imports, as it says."""
     lines = [
         {"text": "Smile \ud83d\ude00 in Damascus.", "meta": {"by": "\ud83d\ude00"}},  # a pair escaped: one character
-        {"text": "Iraq  sent troops.", "tokens": [{"start": 0, "end": 4}, {"start": 6, "end": 10}, {"start": 11, "end": 17}, {"start": 17, "end": 18}]},
+        {
+            "text": "Iraq  sent troops.",
+            "tokens": [
+                {"start": 0, "end": 4},
+                {"start": 6, "end": 10},
+                {"start": 11, "end": 17},
+                {"start": 17, "end": 18},
+            ],
+        },
         {"text": "Zero\u200bwidth inside a real text."},
-        {"text": TEXT_B, "spans": [], "answer": "accept", "_annotator_id": "", "_session_id": "news-ben", "_timestamp": 1732185600.5},
+        {
+            "text": TEXT_B,
+            "spans": [],
+            "answer": "accept",
+            "_annotator_id": "",
+            "_session_id": "news-ben",
+            "_timestamp": 1732185600.5,
+        },
         {"text": TEXT_A, "label": [[33, 41, "GPE"]], "user": 7},
     ]
     (project / "odd.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
@@ -184,7 +220,9 @@ def test_what_looks_odd_but_is_not_a_mistake_still_imports(project, monkeypatch,
 
 
 def test_conll_headers_of_any_shape_split_documents_and_are_never_text(project, monkeypatch, capsys):
-    (project / "a.conll").write_text("-DOCSTART- O\n-DOCSTART- O\n\nIraq B-GPE\nsent O\n\n-DOCSTART- O\n\nSyria B-GPE\n", encoding="utf-8")
+    (project / "a.conll").write_text(
+        "-DOCSTART- O\n-DOCSTART- O\n\nIraq B-GPE\nsent O\n\n-DOCSTART- O\n\nSyria B-GPE\n", encoding="utf-8"
+    )
     status, out, err = cli(monkeypatch, capsys, "import", "a.conll", "--dataset", "conll")
     assert status == 0 and "2 new documents" in out, (out, err)
     from annotator.store import Store
@@ -206,7 +244,9 @@ def test_keys_a_keyboard_can_type_are_label_keys(project, key):
     from annotator.labels import load_labels
 
     labels = project / "labels.yaml"
-    labels.write_text(labels.read_text(encoding="utf-8").replace('key: "9"', f"key: {json.dumps(key)}"), encoding="utf-8")
+    labels.write_text(
+        labels.read_text(encoding="utf-8").replace('key: "9"', f"key: {json.dumps(key)}"), encoding="utf-8"
+    )
     assert load_labels(labels).labels[-1].key == key
 
 
@@ -227,7 +267,10 @@ def test_a_paragraph_over_spacys_max_length_is_cut_into_sentences(project, monke
     sentence = "Iraq sent back nearly 2,000 Syrian soldiers on Thursday. "
     (project / "long.txt").write_text(sentence * (MAX_CHARS // len(sentence) + 100), encoding="utf-8")
     status, out, err = cli(monkeypatch, capsys, "import", "long.txt", "--dataset", "long", "--split", "sentence")
-    assert status == 0 and "1 new documents" in out and "already there" in out, (out, err)  # the same sentence, stored once
+    assert status == 0 and "1 new documents" in out and "already there" in out, (
+        out,
+        err,
+    )  # the same sentence, stored once
 
 
 def test_sentences_keep_their_line_in_the_file(project, monkeypatch, capsys):
@@ -237,7 +280,11 @@ def test_sentences_keep_their_line_in_the_file(project, monkeypatch, capsys):
 
     with Store(project / "annotations.db") as store:
         assert [(d.text, d.meta["line"]) for d in store.documents("s")] == [
-            ("First one.", 1), ("Second one.", 2), ("Third\none.", 2), ("New one.", 5)]
+            ("First one.", 1),
+            ("Second one.", 2),
+            ("Third\none.", 2),
+            ("New one.", 5),
+        ]
 
 
 # -- the store is never read as a document --------------------------------------------------
@@ -260,5 +307,7 @@ def test_a_folder_holding_the_store_imports_its_documents_without_it(project, mo
     (project / "corpus").mkdir()
     (project / "corpus" / "a.txt").write_text(TEXT_B + "\n", encoding="utf-8")
     with Store(project / "corpus" / "inside.db"):  # a store kept beside its documents, open (-wal, -shm)
-        status, out, err = cli(monkeypatch, capsys, "import", "corpus", "--dataset", "folder", "--db", "corpus/inside.db")
+        status, out, err = cli(
+            monkeypatch, capsys, "import", "corpus", "--dataset", "folder", "--db", "corpus/inside.db"
+        )
     assert status == 0 and "1 new documents" in out and "from 1 file(s)" in out, (out, err)

@@ -44,7 +44,10 @@ def test_suggestions_given_twice_keep_the_first_and_say_so(tmp_path, monkeypatch
     status, out, err = run_main(monkeypatch, capsys, "import", str(WNUT), "--db", str(db), "--labels", str(labels),
                                 "--dataset", "wnut", "--no-preannotate")  # fmt: skip
     assert status == 0, err
-    assert f"wnut: 2 texts appear twice with different suggested spans: kept the first; lines 1 and 18, 35 and 39 of {WNUT}" in out
+    assert (
+        f"wnut: 2 texts appear twice with different suggested spans: kept the first; lines 1 and 18, 35 and 39 of {WNUT}"
+        in out
+    )
     with Store(db) as store:
         dave = next(d for d in store.documents("wnut") if d.text == "@dave met Dave")
         assert [s.label for spans in store.suggestions(dave.id).values() for s in spans] == ["PERSON"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-
 from annotator.core.spans import Span
 from annotator.io import detect_format
 from tests.conftest import SEEDS
@@ -42,7 +41,9 @@ def test_reimport_adds_nothing(store, config):
 
 
 def test_plain_jsonl_with_meta_and_id(store, config, tmp_path):
-    path = write_jsonl(tmp_path / "plain.jsonl", [{"text": TEXT_A, "meta": {"source": "wire"}, "id": 7}, {"text": TEXT_B}])
+    path = write_jsonl(
+        tmp_path / "plain.jsonl", [{"text": TEXT_A, "meta": {"source": "wire"}, "id": 7}, {"text": TEXT_B}]
+    )
     run_import(store, config, [path])
     first = next(iter(store.documents("news")))
     assert first.meta["source"] == "wire" and first.meta["id"] == 7 and first.meta["line"] == 1
@@ -51,7 +52,13 @@ def test_plain_jsonl_with_meta_and_id(store, config, tmp_path):
 
 def test_prodigy_tokens_kept_and_answers_of_two_annotators(store, config, tmp_path):
     lines = [
-        prodigy_line(TEXT_A, [("Ahmed al-Sharaa", "PERSON"), ("Damascus", "GPE")], "accept", _annotator_id="news-alice", _timestamp=1700000000),
+        prodigy_line(
+            TEXT_A,
+            [("Ahmed al-Sharaa", "PERSON"), ("Damascus", "GPE")],
+            "accept",
+            _annotator_id="news-alice",
+            _timestamp=1700000000,
+        ),
         prodigy_line(TEXT_A, [("Damascus", "GPE")], "accept", _annotator_id="news-bob", _session_id="news-bob"),
         prodigy_line(TEXT_B, [], "reject", _session_id="news-bob"),
         prodigy_line(TEXT_B, [("Iraq", "GPE")], "accept"),  # no annotator: --annotator's
@@ -83,7 +90,9 @@ def test_doccano_labels_are_suggestions_or_answers(store, config, tmp_path):
     path = write_jsonl(tmp_path / "doccano.jsonl", [line, new_style])
     run_import(store, config, [path])
     docs = {d.text: d for d in store.documents("news")}
-    assert store.suggestions(docs[TEXT_B].id) == {"doccano": (Span(0, 4, "GPE"), Span(10, 15, "CARDINAL"), Span(33, 38, "GPE"))}
+    assert store.suggestions(docs[TEXT_B].id) == {
+        "doccano": (Span(0, 4, "GPE"), Span(10, 15, "CARDINAL"), Span(33, 38, "GPE"))
+    }
     result = run_import(store, config, [path], dataset="answers", annotator="dana", as_answers=True)
     assert result.answers == 2
     answers = store.latest_answers("answers")
@@ -105,7 +114,11 @@ def _docbin(path, nlp, items):
 def test_docbin_entities_as_suggestions_or_answers(store, config, tmp_path):
     import spacy
 
-    path = _docbin(tmp_path / "train.spacy", spacy.blank("en"), [(TEXT_A, [("Damascus", "GPE"), ("Thursday", "DATE")]), (TEXT_B, [])])
+    path = _docbin(
+        tmp_path / "train.spacy",
+        spacy.blank("en"),
+        [(TEXT_A, [("Damascus", "GPE"), ("Thursday", "DATE")]), (TEXT_B, [])],
+    )
     assert detect_format(path) == "spacy"
     run_import(store, config, [path])
     docs = {d.text: d for d in store.documents("news")}
@@ -162,10 +175,20 @@ def test_format_from_content_when_extension_is_unknown(tmp_path):
 
 def test_skip_invalid_imports_the_rest(store, config, tmp_path):
     path = tmp_path / "mixed.jsonl"
-    path.write_text(json.dumps({"text": TEXT_A}) + "\n{broken\n" + json.dumps({"text": ""}) + "\n" + json.dumps({"text": TEXT_B}) + "\n")
+    path.write_text(
+        json.dumps({"text": TEXT_A})
+        + "\n{broken\n"
+        + json.dumps({"text": ""})
+        + "\n"
+        + json.dumps({"text": TEXT_B})
+        + "\n"
+    )
     result = run_import(store, config, [path], skip_invalid=True)
     assert result.added == 2
-    assert [(p.where, p.reason.split(" (")[0]) for p in result.skipped] == [(f"{path}:2", "not valid JSON"), (f"{path}:3", "empty text")]
+    assert [(p.where, p.reason.split(" (")[0]) for p in result.skipped] == [
+        (f"{path}:2", "not valid JSON"),
+        (f"{path}:3", "empty text"),
+    ]
 
 
 def test_big_input_streams_in_batches(store, config, tmp_path):
@@ -191,7 +214,10 @@ def test_progress_counts_what_was_read_and_names_the_file_count(store, config, m
     result = run_import(store, config, [SEEDS])
     assert result.read == sum(c[1] for c in calls if c[0] == "advance") == result.added + result.present
     assert calls[0] == ("open", "importing into news", None, " read")
-    assert [c[2] for c in calls if c[0] == "advance" and c[2]] == ["importing into news: file 1/2", "importing into news: file 2/2"]
+    assert [c[2] for c in calls if c[0] == "advance" and c[2]] == [
+        "importing into news: file 1/2",
+        "importing into news: file 2/2",
+    ]
 
 
 def test_progress_count_column_shows_no_question_mark():

@@ -48,9 +48,7 @@ print(store.merge_from(sys.argv[2]), flush=True)
 
 
 def start(code: str, *args: Path) -> subprocess.Popen:
-    child = subprocess.Popen(
-        [sys.executable, "-c", code, *map(str, args)], stdout=subprocess.PIPE, text=True, cwd=ROOT
-    )
+    child = subprocess.Popen([sys.executable, "-c", code, *map(str, args)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     assert child.stdout.readline().strip() == "ready"
     return child
 
@@ -73,7 +71,9 @@ def test_killed_while_answering_loses_no_given_answer(tmp_path, run):
     rng = random.Random(run)
     given = []
     for _ in range(3):  # killed, restarted, killed again: resumes on the same store
-        given += [tuple(map(int, line.split())) for line in kill_after(start(ANSWER_FOREVER, path), rng.uniform(0.0, 0.4))]
+        given += [
+            tuple(map(int, line.split())) for line in kill_after(start(ANSWER_FOREVER, path), rng.uniform(0.0, 0.4))
+        ]
     with Store(path) as store:
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert store.check() == []

@@ -64,12 +64,26 @@ def _write(tmp_path: Path, tasks, name: str = "export.json") -> Path:
 
 
 def _task(text: str = TEXT_A, result=None, **extra) -> dict:
-    result = result if result is not None else [
-        {"value": {"start": 33, "end": 41, "text": "Damascus", "labels": ["GPE"]}, "id": "x1", "from_name": "label",
-         "to_name": "text", "type": "labels"}
-    ]
-    return {"id": 1, "data": {"text": text}, "annotations": [{"id": 1, "completed_by": 1, "result": result, "was_cancelled": False}],
-            "predictions": [], **extra}
+    result = (
+        result
+        if result is not None
+        else [
+            {
+                "value": {"start": 33, "end": 41, "text": "Damascus", "labels": ["GPE"]},
+                "id": "x1",
+                "from_name": "label",
+                "to_name": "text",
+                "type": "labels",
+            }
+        ]
+    )
+    return {
+        "id": 1,
+        "data": {"text": text},
+        "annotations": [{"id": 1, "completed_by": 1, "result": result, "was_cancelled": False}],
+        "predictions": [],
+        **extra,
+    }
 
 
 def _value(**value) -> list[dict]:
@@ -79,17 +93,26 @@ def _value(**value) -> list[dict]:
 @pytest.mark.parametrize(
     "tasks, line, words",
     [
-        ([_task(), _task(TEXT_B, _value(start=0, end=4, text="Iraq", labels=["GPE"])),
-          _task(TEXT_B, _value(start=0, end=5, text="Iraq", labels=["GPE"]))],
-         None, "task 3 (id 1), annotation 1 (id 1): span 0-5 text 'Iraq' does not match the text there ('Iraq ')"),
+        (
+            [
+                _task(),
+                _task(TEXT_B, _value(start=0, end=4, text="Iraq", labels=["GPE"])),
+                _task(TEXT_B, _value(start=0, end=5, text="Iraq", labels=["GPE"])),
+            ],
+            None,
+            "task 3 (id 1), annotation 1 (id 1): span 0-5 text 'Iraq' does not match the text there ('Iraq ')",
+        ),
         ([_task(TEXT_B, _value(start=0, end=4, labels=["GPE", "ORG"]))], 2, "a region with 2 labels (GPE, ORG)"),
         ([_task(TEXT_B, _value(start="0", end=4, labels=["GPE"]))], 2, "start must be a whole number, not '0'"),
         ([_task(TEXT_B, _value(start=0, end=4, labels=["CITY"]))], 2, "label 'CITY' is not in labels.yaml"),
         ([_task(TEXT_B, _value(start=0, end=400, labels=["GPE"]))], 2, "span 0-400 is out of range"),
         ([{"id": 1, "annotations": []}], 2, 'task 1 (id 1): no "data" object'),
         ([{"id": 1, "data": {"n": 3}, "annotations": []}], 2, 'task 1 (id 1): no text in "data" (its fields: n)'),
-        ([{"id": 1, "data": {"title": "a", "body": "b"}, "annotations": []}], 2,
-         'task 1 (id 1): "data" has several text fields (title, body); name the one to annotate with --text-column NAME'),
+        (
+            [{"id": 1, "data": {"title": "a", "body": "b"}, "annotations": []}],
+            2,
+            'task 1 (id 1): "data" has several text fields (title, body); name the one to annotate with --text-column NAME',
+        ),
     ],
 )
 def test_bad_tasks_name_the_task_and_its_line(store, config, tmp_path, tasks, line, words):
@@ -106,12 +129,17 @@ def test_bad_tasks_name_the_task_and_its_line(store, config, tmp_path, tasks, li
 @pytest.mark.parametrize(
     "content, words",
     [
-        (b'[{"id": 1, "data": {"text": "Iraq"},\n "annotations": []]', "2: not valid JSON (Expecting ',' delimiter at column"),
+        (
+            b'[{"id": 1, "data": {"text": "Iraq"},\n "annotations": []]',
+            "2: not valid JSON (Expecting ',' delimiter at column",
+        ),
         (b'[\n  {"id": 1, "data": {"text": "caf\xe9"}}\n]', "2: not UTF-8 text"),
         (b"[]", "1: no tasks (an empty JSON array)"),
-        (b'[{"text": "Iraq", "label": [{"start": 0, "end": 4, "labels": ["GPE"]}], "annotator": 1, "annotation_id": 3}]',
-         "1: Label Studio's JSON-MIN export, which leaves out"),
-        (b'[1, 2]', "1: task 1 must be an object"),
+        (
+            b'[{"text": "Iraq", "label": [{"start": 0, "end": 4, "labels": ["GPE"]}], "annotator": 1, "annotation_id": 3}]',
+            "1: Label Studio's JSON-MIN export, which leaves out",
+        ),
+        (b"[1, 2]", "1: task 1 must be an object"),
     ],
 )
 def test_whole_file_problems(store, config, tmp_path, content, words):
@@ -125,7 +153,11 @@ def test_whole_file_problems(store, config, tmp_path, content, words):
 def test_text_field_from_to_name_or_text_column(store, config, tmp_path):
     result = _value(start=0, end=4, text="Iraq", labels=["GPE"])
     result[0]["to_name"] = "body"
-    task = {"id": 1, "data": {"title": "Wire", "body": TEXT_B}, "annotations": [{"id": 1, "completed_by": 1, "result": result}]}
+    task = {
+        "id": 1,
+        "data": {"title": "Wire", "body": TEXT_B},
+        "annotations": [{"id": 1, "completed_by": 1, "result": result}],
+    }
     run_import(store, config, [_write(tmp_path, [task])])
     doc = next(iter(store.documents("news")))
     assert doc.text == TEXT_B and doc.meta["title"] == "Wire"  # to_name names the Text tag reading $body
@@ -147,7 +179,17 @@ def test_round_trip_through_jsonl_export(project, monkeypatch, capsys):
     shutil.copy(DATA / "label_studio.json", project / "ls.json")
     assert run_main(monkeypatch, capsys, "import", "ls.json", "--dataset", "news", "--no-preannotate")[0] == 0
     assert run_main(monkeypatch, capsys, "export", "out", "--dataset", "news", "--format", "jsonl")[0] == 0
-    status, out, err = run_main(monkeypatch, capsys, "import", "out/annotations.jsonl", "--dataset", "news", "--db", "again.db", "--no-preannotate")
+    status, out, err = run_main(
+        monkeypatch,
+        capsys,
+        "import",
+        "out/annotations.jsonl",
+        "--dataset",
+        "news",
+        "--db",
+        "again.db",
+        "--no-preannotate",
+    )
     assert status == 0, err
     with Store(project / "annotations.db") as first, Store(project / "again.db") as second:
         one = {d.text: d for d in first.documents("news")}
@@ -169,7 +211,9 @@ def test_cli_reports_what_is_not_imported(project, monkeypatch, capsys):
     assert "news: not imported: ls.json: 1 'choices' results (only 'labels' results become spans)" in out
 
 
-def test_json_lines_in_a_json_file_are_still_jsonl_and_an_array_without_extension_is_label_studio(store, config, tmp_path):
+def test_json_lines_in_a_json_file_are_still_jsonl_and_an_array_without_extension_is_label_studio(
+    store, config, tmp_path
+):
     lines = tmp_path / "lines.json"
     lines.write_text(json.dumps({"text": TEXT_A}) + "\n" + json.dumps({"text": TEXT_B}) + "\n", encoding="utf-8")
     assert detect_format(lines) == "jsonl"
@@ -202,17 +246,23 @@ def test_skip_invalid_skips_one_annotation_and_keeps_the_task(store, config, tmp
     result = run_import(store, config, [path], skip_invalid=True)
     a, b = store.documents("news")
     assert (a.text, b.text) == (TEXT_A, TEXT_B) and (result.read, result.added, result.present) == (2, 2, 0)
-    assert store.latest_answer(a.id, "label-studio-1") is None and store.latest_answer(a.id, "label-studio-2").spans == (Span(33, 41, "GPE"),)
+    assert store.latest_answer(a.id, "label-studio-1") is None and store.latest_answer(
+        a.id, "label-studio-2"
+    ).spans == (Span(33, 41, "GPE"),)
     assert store.latest_answer(b.id, "label-studio-1") is None  # its one annotation was bad: the document alone
-    assert [p.reason.split(":")[0] for p in result.skipped] == ["span 33-41 text 'Baghdad' does not match the text there ('Damascus')",
-                                                              "label 'CITY' is not in labels.yaml"]
+    assert [p.reason.split(":")[0] for p in result.skipped] == [
+        "span 33-41 text 'Baghdad' does not match the text there ('Damascus')",
+        "label 'CITY' is not in labels.yaml",
+    ]
 
 
 def test_one_task_per_file_as_cloud_storage_keeps_them(store, config, tmp_path):
     path = DATA / "label_studio_task_102.json"
     assert detect_format(path) == "label-studio"  # an indented object: one task, not JSON lines
     compact = tmp_path / "103.json"
-    compact.write_text(json.dumps(_task(TEXT_C, _value(start=24, end=30, text="Russia", labels=["GPE"]))), encoding="utf-8")
+    compact.write_text(
+        json.dumps(_task(TEXT_C, _value(start=24, end=30, text="Russia", labels=["GPE"]))), encoding="utf-8"
+    )
     assert detect_format(compact) == "label-studio"  # one line, but a task ("data", no "text")
     result = run_import(store, config, [path, compact])
     b, c = store.documents("news")

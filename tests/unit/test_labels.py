@@ -18,7 +18,10 @@ def test_demo_labels_load():
 @pytest.mark.parametrize(
     "content, expected",
     [
-        ('labels:\n  - name: A\n    key: "1"\n  - name: B\n    key: "1"\n', ":5: labels.1.key: key '1' is used by both A and B"),
+        (
+            'labels:\n  - name: A\n    key: "1"\n  - name: B\n    key: "1"\n',
+            ":5: labels.1.key: key '1' is used by both A and B",
+        ),
         ("labels:\n  - name: A\n  - name: A\n", ":3: labels.1.name: label 'A' is defined twice"),
         ('labels:\n  - name: A\n    color: "#zz"\n', ":3: labels.0.color: '#zz' is not a colour"),
         ('labels:\n  - name: A\n    key: "x"\n', ":3: labels.0.key: key 'x' of A is already bound to an action"),

@@ -29,7 +29,9 @@ def test_preannotate_refuses_a_labels_model_that_cannot_be_loaded(project, monke
     """Before: a note, pre-highlighting with patterns only, exit 0."""
     monkeypatch.chdir(project)
     labels = project / "labels.yaml"
-    labels.write_text(labels.read_text(encoding="utf-8").replace("model: null", "model: en_core_web_smm"), encoding="utf-8")
+    labels.write_text(
+        labels.read_text(encoding="utf-8").replace("model: null", "model: en_core_web_smm"), encoding="utf-8"
+    )
     assert cli(monkeypatch, capsys, "import", "seeds", "-d", "news", "--no-preannotate")[0] == 0
     before = (project / "annotations.db").read_bytes()
     code, _, err = cli(monkeypatch, capsys, "preannotate")
@@ -62,7 +64,9 @@ def test_annotator_says_on_the_console_that_the_model_changed(project, tiny_mode
     monkeypatch.delenv("ANNOTATOR_DB", raising=False)
     assert cli(monkeypatch, capsys)[0] == 0  # the demo, pre-highlighted with patterns
     labels = project / "labels.yaml"
-    labels.write_text(labels.read_text(encoding="utf-8").replace("model: null", f"model: {tiny_model}"), encoding="utf-8")
+    labels.write_text(
+        labels.read_text(encoding="utf-8").replace("model: null", f"model: {tiny_model}"), encoding="utf-8"
+    )
     code, _, err = cli(monkeypatch, capsys)
     assert code == 0
     assert "documents of 'demo' have no suggestions from tiny_ner 0.0.1" in err

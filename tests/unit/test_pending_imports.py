@@ -45,7 +45,9 @@ def pending_import(store: Store, dataset: str = "d", texts=IMPORTED) -> tuple[in
         ids = store.document_ids(dataset, [input_hash(t) for t in texts + VISIBLE[:1]])
         new, old = ids[input_hash(texts[0])], ids[input_hash(VISIBLE[0])]
         store.add_suggestions([(new, "wire", [Span(0, 2, "PERSON")]), (old, "wire", [Span(0, 3, "PERSON")])], import_id)
-        store.append_answers([(new, "importer", "accept", [], 1.0, 2.0), (old, "importer", "reject", [], 1.0, 2.0)], import_id)
+        store.append_answers(
+            [(new, "importer", "accept", [], 1.0, 2.0), (old, "importer", "reject", [], 1.0, 2.0)], import_id
+        )
     return import_id, ids
 
 
@@ -63,7 +65,9 @@ def what_readers_see(store: Store, dataset: str = "d") -> dict:
         "unanswered": len(store.unanswered_documents(dataset)),
         "no_wire": len(store.documents_without_suggestions(dataset, "wire")),
         "lacking": len(store.documents_lacking_suggestions(dataset, 0, 100)),
-        "stats": {k: v for k, v in store.stats(dataset).items() if k in ("documents", "suggestions", "answered_documents")},
+        "stats": {
+            k: v for k, v in store.stats(dataset).items() if k in ("documents", "suggestions", "answered_documents")
+        },
         "progress": store.progress(dataset, "zed"),
     }
 
@@ -140,7 +144,8 @@ def test_an_import_silent_too_long_is_undone_and_may_not_go_on(tmp_path):
     store, _ = make_store(tmp_path / "s.db", VISIBLE)
     import_id, _ = pending_import(store)
     store.db.execute(
-        "UPDATE imports SET host = 'elsewhere', heartbeat_at = ? WHERE id = ?", [time.time() - STALE_SECONDS - 1, import_id]
+        "UPDATE imports SET host = 'elsewhere', heartbeat_at = ? WHERE id = ?",
+        [time.time() - STALE_SECONDS - 1, import_id],
     )
     with Store(tmp_path / "s.db") as other:
         assert other.import_rows(import_id) == 0 and other.count_documents("d") == 2
@@ -166,7 +171,9 @@ def test_a_bad_line_after_batches_were_committed_leaves_nothing(tmp_path, config
 
 
 def store_bytes(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("s.db*")) if p.stat().st_size}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("s.db*")) if p.stat().st_size
+    }
 
 
 def test_a_bad_line_in_the_batches_read_ahead_leaves_the_file_byte_for_byte(tmp_path, config):
@@ -184,7 +191,9 @@ def test_a_bad_line_in_the_batches_read_ahead_leaves_the_file_byte_for_byte(tmp_
 def test_a_long_import_leaves_no_bookkeeping_behind(tmp_path, config):
     store, _ = make_store(tmp_path / "s.db", VISIBLE)
     lines = [{"text": f"Document {n} about Iraq."} for n in range(20)] + [{"text": VISIBLE[0]}]
-    result = run_import(store, config, [write_jsonl(tmp_path / "ok.jsonl", lines)], dataset="d", batch_size=4, read_ahead=2)
+    result = run_import(
+        store, config, [write_jsonl(tmp_path / "ok.jsonl", lines)], dataset="d", batch_size=4, read_ahead=2
+    )
     assert (result.added, result.present) == (20, 1) and store.count_documents("d") == 22
     for table in ("imports", "import_documents", "import_answers", "import_suggestions"):
         assert store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table

@@ -72,7 +72,11 @@ def test_label_map_and_labels_outside_the_set(store, tmp_path, corpus, tiny_mode
 def test_patterns_through_the_entity_ruler(store, tmp_path, corpus):
     patterns = write_jsonl(
         tmp_path / "patterns.jsonl",
-        [{"label": "GPE", "pattern": "Iraq"}, {"label": "DATE", "pattern": [{"LOWER": "monday"}]}, {"label": "CITY", "pattern": "Baghdad"}],
+        [
+            {"label": "GPE", "pattern": "Iraq"},
+            {"label": "DATE", "pattern": [{"LOWER": "monday"}]},
+            {"label": "CITY", "pattern": "Baghdad"},
+        ],
     )
     config = labels_config(tmp_path, patterns=str(patterns))
     run_import(store, config, [corpus])
@@ -86,13 +90,20 @@ def test_repo_patterns_are_generic_and_load(tmp_path, store):
     from tests.conftest import ROOT
 
     config = labels_config(tmp_path, patterns=str(ROOT / "patterns.jsonl"))
-    path = write_jsonl(tmp_path / "c.jsonl", [{"text": "On Friday 12 March 2021, three French officials flew from Kenya to Japan."}])
+    path = write_jsonl(
+        tmp_path / "c.jsonl", [{"text": "On Friday 12 March 2021, three French officials flew from Kenya to Japan."}]
+    )
     run_import(store, config, [path])
     preannotate(store, config, "news", load_highlighters(config))
     spans = next(iter(_suggested(store).values()))["patterns"]
     text = "On Friday 12 March 2021, three French officials flew from Kenya to Japan."
     assert [(text[s.start : s.end], s.label) for s in spans] == [
-        ("Friday", "DATE"), ("12 March 2021", "DATE"), ("three", "CARDINAL"), ("French", "NORP"), ("Kenya", "GPE"), ("Japan", "GPE"),
+        ("Friday", "DATE"),
+        ("12 March 2021", "DATE"),
+        ("three", "CARDINAL"),
+        ("French", "NORP"),
+        ("Kenya", "GPE"),
+        ("Japan", "GPE"),
     ]
 
 
@@ -140,7 +151,6 @@ def test_preannotate_command_with_model_path(project, tiny_model, monkeypatch, c
     assert f"news: pre-highlighted {len(TEXTS)} documents with patterns" in out
 
 
-
 @pytest.mark.parametrize(
     "model, message",
     [
@@ -163,12 +173,15 @@ def test_an_import_error_is_one_line_even_when_labels_model_is_missing(project, 
     """The "not installed" note of labels.yaml's model comes only once the import succeeded."""
     monkeypatch.chdir(project)
     labels = project / "labels.yaml"
-    labels.write_text(labels.read_text(encoding="utf-8").replace("model: null", "model: en_core_web_zz"), encoding="utf-8")
+    labels.write_text(
+        labels.read_text(encoding="utf-8").replace("model: null", "model: en_core_web_zz"), encoding="utf-8"
+    )
     (project / "broken.jsonl").write_text('{"text": "fine"}\n{"text": "x",\n', encoding="utf-8")
     code, _, err = cli(monkeypatch, capsys, "import", "broken.jsonl", "-d", "news")
     assert code == 1 and "broken.jsonl:2" in err and len(err.strip().splitlines()) == 1
     code, out, err = cli(monkeypatch, capsys, "import", "seeds", "-d", "news")
     assert code == 0 and "en_core_web_zz" in err and "pre-highlighted" in out  # the note, then patterns
+
 
 def test_merge_suggestions_longest_wins_then_first_source():
     model = [Span(0, 4, "GPE"), Span(10, 18, "ORG")]

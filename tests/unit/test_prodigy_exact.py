@@ -17,7 +17,8 @@ from tests.conftest import run_main
 DRUGS = Path("/work/shared/data/ner_drugs/drugs_training.jsonl")
 DB_OUT = Path(__file__).parent.parent / "data" / "prodigy_db_out.jsonl"
 LABELS = "lang: en\nlabels:\n" + "".join(
-    f'  - name: {name}\n    key: "{key}"\n    color: "#e5c07b"\n' for key, name in (("1", "PERSON"), ("2", "GPE"), ("3", "DRUG"))
+    f'  - name: {name}\n    key: "{key}"\n    color: "#e5c07b"\n'
+    for key, name in (("1", "PERSON"), ("2", "GPE"), ("3", "DRUG"))
 )
 KEPT = ("text", "meta", "_input_hash", "_task_hash", "_view_id", "_timestamp", "answer", "_annotator_id", "_session_id")
 
@@ -36,7 +37,9 @@ def cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
 
 
 def import_into(monkeypatch, capsys, db: Path, *files: Path, extra: tuple[str, ...] = ()) -> str:
-    code, out, err = cli(monkeypatch, capsys, "import", *map(str, files), "--db", str(db), "--dataset", "d", "--no-preannotate", *extra)
+    code, out, err = cli(
+        monkeypatch, capsys, "import", *map(str, files), "--db", str(db), "--dataset", "d", "--no-preannotate", *extra
+    )
     assert code == 0, err
     return out
 

@@ -107,7 +107,9 @@ CRASHING = textwrap.dedent(
 def test_a_restarted_session_takes_over_the_leases_of_its_crashed_one(tmp_path):
     path = tmp_path / "store.db"
     make_store(path, TEXTS)[0].close()
-    crashed = subprocess.Popen([sys.executable, "-c", CRASHING, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    crashed = subprocess.Popen(
+        [sys.executable, "-c", CRASHING, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     held = int(crashed.stdout.readline())
     with Store(path) as store:
         # while the other session runs, its document is not ours
@@ -129,7 +131,9 @@ def test_the_lease_migration_keeps_a_version_2_stores_leases(tmp_path):
     store.close()
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE leases")
-    conn.execute("CREATE TABLE leases (document INTEGER, annotator TEXT, until FLOAT, PRIMARY KEY (document, annotator))")
+    conn.execute(
+        "CREATE TABLE leases (document INTEGER, annotator TEXT, until FLOAT, PRIMARY KEY (document, annotator))"
+    )
     conn.execute("INSERT INTO leases VALUES (?, 'ana', 9e9)", [ids[0]])
     conn.execute("UPDATE schema SET version = 2")
     conn.commit()

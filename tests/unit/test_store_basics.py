@@ -120,16 +120,23 @@ def test_stats_counts_labels_answers_and_days(tmp_path):
         a, b = ids.values()
         store.add_answer(a, "alice", "reject", [], started_at=0.0, answered_at=10.0)
         store.add_answer(a, "alice", "accept", [Span(0, 4, "GPE")], started_at=86400.0, answered_at=86430.0)
-        store.add_answer(b, "alice", "accept", [Span(0, 5, "GPE"), Span(10, 14, "GPE")], started_at=86400.0, answered_at=86460.0)
+        store.add_answer(
+            b, "alice", "accept", [Span(0, 5, "GPE"), Span(10, 14, "GPE")], started_at=86400.0, answered_at=86460.0
+        )
         store.add_answer(b, "bob", "ignore", [], started_at=0.0, answered_at=5.0)
         store.set_suggestions([(a, "patterns", [Span(0, 4, "GPE")])])
         stats = store.stats("d")
     assert stats["documents"] == 2 and stats["answered_documents"] == 2
     assert stats["suggestions"] == {"patterns": 1}
     assert stats["labels"] == {"GPE": 3}
-    assert [(r["annotator"], r["answer"], r["documents"]) for r in stats["answers"]] == [("alice", "accept", 2), ("bob", "ignore", 1)]
+    assert [(r["annotator"], r["answer"], r["documents"]) for r in stats["answers"]] == [
+        ("alice", "accept", 2),
+        ("bob", "ignore", 1),
+    ]
     assert [(r["day"], r["annotator"], r["answers"]) for r in stats["per_day"]] == [
-        ("1970-01-01", "alice", 1), ("1970-01-01", "bob", 1), ("1970-01-02", "alice", 2),
+        ("1970-01-01", "alice", 1),
+        ("1970-01-01", "bob", 1),
+        ("1970-01-02", "alice", 2),
     ]
 
 

@@ -27,26 +27,42 @@ def test_csv_from_excel_text_column_and_meta(store, config):
         "Bashar al-Assad fled to Russia.",
     ]
     first, second, third = (d.meta for d in docs)
-    assert first == {"id": "17", "source": "Reuters, Beirut desk", "published": "2024-12-12",
-                     "file": str(DATA / "excel_utf8.csv"), "line": 2}  # the BOM is not part of "id"
+    assert first == {
+        "id": "17",
+        "source": "Reuters, Beirut desk",
+        "published": "2024-12-12",
+        "file": str(DATA / "excel_utf8.csv"),
+        "line": 2,
+    }  # the BOM is not part of "id"
     assert second["line"] == 3 and third["line"] == 5  # physical lines: record 2 spans lines 3-4
     assert third["source"] == ""
 
 
 def test_tsv_from_pandas_with_text_column(store, config):
     path = DATA / "pandas.tsv"
-    with pytest.raises(UserError, match=r"pandas.tsv:1: no column named 'text' \(the columns are: '', headline, body, words\); "
-                       r"name the text's column with --text-column NAME"):
+    with pytest.raises(
+        UserError,
+        match=r"pandas.tsv:1: no column named 'text' \(the columns are: '', headline, body, words\); "
+        r"name the text's column with --text-column NAME",
+    ):
         run_import(store, config, [path])
     result = run_import(store, config, [path], text_column="body")
     docs = list(store.documents("news"))
     assert result.added == 2 and detect_format(path) == "tsv"
     assert docs[1].text == "Iraq sent 1,905 soldiers back to Syria.\tOfficials confirmed it."  # the quoted tab stays
-    assert docs[1].meta == {"column 1": "1", "headline": "Iraq returns soldiers", "words": "8", "file": str(path), "line": 3}
+    assert docs[1].meta == {
+        "column 1": "1",
+        "headline": "Iraq returns soldiers",
+        "words": "8",
+        "file": str(path),
+        "line": 3,
+    }
 
 
 def test_unknown_text_column_names_the_columns(store, config):
-    with pytest.raises(UserError, match=r"excel_utf8.csv:1: no column named 'body' \(the columns are: id, text, source, published\)"):
+    with pytest.raises(
+        UserError, match=r"excel_utf8.csv:1: no column named 'body' \(the columns are: id, text, source, published\)"
+    ):
         run_import(store, config, [DATA / "excel_utf8.csv"], text_column="body")
     assert store.count_documents("news") == 0
 
@@ -54,10 +70,10 @@ def test_unknown_text_column_names_the_columns(store, config):
 @pytest.mark.parametrize(
     "content, line, words",
     [
-        (b"id,text\n1,fine\n2,\"two\nlines\"\n3,\n", 5, "empty text"),  # record 3 starts on physical line 5
+        (b'id,text\n1,fine\n2,"two\nlines"\n3,\n', 5, "empty text"),  # record 3 starts on physical line 5
         (b"id,text\n1,fine\n2,caf\xe9 au lait\n", 3, "not UTF-8 text"),
-        (b"id,text\n1,fine\n2,\"two\nlines\"\n3,a,b\n", 5, "3 fields, the header has 2"),
-        (b"id,text\n1,fine\n2,\"never closed\n3,more\n", 3, "a quoted field that is never closed"),
+        (b'id,text\n1,fine\n2,"two\nlines"\n3,a,b\n', 5, "3 fields, the header has 2"),
+        (b'id,text\n1,fine\n2,"never closed\n3,more\n', 3, "a quoted field that is never closed"),
         (b"id,text\n", 1, "no rows under the header"),
     ],
 )
@@ -91,9 +107,15 @@ def test_cli_text_column(project, monkeypatch, capsys):
     monkeypatch.chdir(project)
     shutil.copy(DATA / "pandas.tsv", project / "pandas.tsv")
     status, out, err = run_main(monkeypatch, capsys, "import", "pandas.tsv", "--dataset", "news", "--no-preannotate")
-    assert status == 1 and err.strip().startswith("annotator: pandas.tsv:1: no column named 'text'") and len(err.strip().splitlines()) == 1
+    assert (
+        status == 1
+        and err.strip().startswith("annotator: pandas.tsv:1: no column named 'text'")
+        and len(err.strip().splitlines()) == 1
+    )
     assert not (project / "annotations.db").exists() or Store(project / "annotations.db").count_documents("news") == 0
-    status, out, err = run_main(monkeypatch, capsys, "import", "pandas.tsv", "--dataset", "news", "--text-column", "body", "--no-preannotate")
+    status, out, err = run_main(
+        monkeypatch, capsys, "import", "pandas.tsv", "--dataset", "news", "--text-column", "body", "--no-preannotate"
+    )
     assert status == 0, err
     assert "news: 2 new documents" in out
 
@@ -112,13 +134,25 @@ def test_round_trip_csv_import_export_import(project, monkeypatch, capsys):
             spans = [Span(at, at + 8, "GPE")] if at >= 0 else []
             store.add_answer(doc.id, "ana", "accept", spans, started_at=1.0)
     assert run_main(monkeypatch, capsys, "export", "out", "--dataset", "news", "--format", "jsonl")[0] == 0
-    status, out, err = run_main(monkeypatch, capsys, "import", "out/annotations.jsonl", "--dataset", "news", "--db", "again.db", "--no-preannotate")
+    status, out, err = run_main(
+        monkeypatch,
+        capsys,
+        "import",
+        "out/annotations.jsonl",
+        "--dataset",
+        "news",
+        "--db",
+        "again.db",
+        "--no-preannotate",
+    )
     assert status == 0, err
     with Store(project / "annotations.db") as first, Store(project / "again.db") as second:
         one, two = list(first.documents("news")), list(second.documents("news"))
         assert [d.text for d in one] == [d.text for d in two] and len(one) == 3
         for a, b in zip(one, two):
-            assert {k: b.meta[k] for k in ("id", "source", "published")} == {k: a.meta[k] for k in ("id", "source", "published")}
+            assert {k: b.meta[k] for k in ("id", "source", "published")} == {
+                k: a.meta[k] for k in ("id", "source", "published")
+            }
             assert a.tokens == b.tokens
             x, y = first.latest_answer(a.id, "ana"), second.latest_answer(b.id, "ana")
             assert (x.answer, x.spans, int(x.answered_at)) == (y.answer, y.spans, int(y.answered_at))

@@ -72,7 +72,9 @@ def test_train_result_reads_the_scores(exported):
     from annotator.train import train
 
     with Store(exported / "annotations.db") as store:
-        result = train(store, "news", exported / "direct", overrides={"training.max_steps": 4, "training.eval_frequency": 2})
+        result = train(
+            store, "news", exported / "direct", overrides={"training.max_steps": 4, "training.eval_frequency": 2}
+        )
     assert set(result.scores) == {"ents_f", "ents_p", "ents_r"}
     assert all(value is None or 0.0 <= value <= 1.0 for value in result.scores.values())
     assert result.export.documents["train"] + result.export.documents["dev"] == 150
@@ -95,7 +97,9 @@ def test_train_bad_input(exported, monkeypatch, capsys, args, message):
 
 def test_training_that_fails_keeps_the_export_and_no_partial_model(exported, monkeypatch, capsys):
     out = exported / "flag"
-    code, _, err = run_cli(monkeypatch, capsys, "train", str(out), "--db", str(exported / "annotations.db"), "--training.max_steps")
+    code, _, err = run_cli(
+        monkeypatch, capsys, "train", str(out), "--db", str(exported / "annotations.db"), "--training.max_steps"
+    )
     assert code == 1 and "spaCy training stopped" in err.splitlines()[-1] and "export in" in err
     assert sorted(p.name for p in out.iterdir()) == ["config.cfg", "dev.spacy", "train.spacy"]
 
@@ -108,7 +112,15 @@ def test_train_with_a_config_of_ones_own(exported, monkeypatch, capsys):
     config.to_disk(exported / "mine.cfg")
     out = exported / "own"
     code, _, err = run_cli(
-        monkeypatch, capsys, "train", str(out), "--db", str(exported / "annotations.db"), "--config", str(exported / "mine.cfg"), *TINY
+        monkeypatch,
+        capsys,
+        "train",
+        str(out),
+        "--db",
+        str(exported / "annotations.db"),
+        "--config",
+        str(exported / "mine.cfg"),
+        *TINY,
     )
     assert code == 0, err
     used = load_config(out / "model" / "model-best" / "config.cfg")

@@ -28,10 +28,10 @@ from annotator.agreement_report import (
     overall_table,
     pairs_table,
 )
+from annotator.core.visible import visible
 from annotator.errors import UserError
 from annotator.labels import LabelsConfig
 from annotator.store import Store
-from annotator.core.visible import visible
 
 # Binding ids, so that an app keymap can rebind them (labels.yaml knows only its DEFAULT_KEYMAP ids).
 BACK = Binding("escape,q", "back", "back", id="agreement_back")
@@ -112,7 +112,9 @@ class AgreementScreen(Screen[None]):
             from annotator.ui.screens.review import ReviewScreen
 
             document = int(event.row_key.value)
-            self.app.push_screen(ReviewScreen.for_documents(self.store_path, self.config, self.dataset, [document], self.reviewer))
+            self.app.push_screen(
+                ReviewScreen.for_documents(self.store_path, self.config, self.dataset, [document], self.reviewer)
+            )
 
     def action_refresh(self) -> None:
         self.query_one("#report", Static).update(Text("Recomputing ...", style="dim"))

@@ -36,7 +36,9 @@ RUN_AHEAD = 32  # documents the pre-annotation worker prepares beyond the one on
 BATCH = 8
 DONE = {"accept": "accepted", "reject": "rejected", "ignore": "skipped (it comes back after the rest)"}
 SKIPPED_AGAIN = "skipped again (it comes back next session)"
-SECOND_ROUND = "nothing new left: the documents you skipped come back now (skipped again, they wait for the next session)"
+SECOND_ROUND = (
+    "nothing new left: the documents you skipped come back now (skipped again, they wait for the next session)"
+)
 
 
 class AnnotateScreen(Saving, SpanEditing, Screen):
@@ -167,7 +169,9 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
         except ImportError:
             self.notify("The agreement screen is not available yet; try `annotator agreement`.", markup=False)
             return
-        self.app.push_screen(AgreementScreen(self.session.store.path, self.session.dataset, self.config, reviewer=self.session.annotator))
+        self.app.push_screen(
+            AgreementScreen(self.session.store.path, self.session.dataset, self.config, reviewer=self.session.annotator)
+        )
 
     def action_quit(self) -> None:
         self.quit_or_ask()

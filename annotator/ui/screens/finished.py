@@ -11,11 +11,10 @@ from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Static
 
+from annotator.core.visible import visible
 from annotator.ui.keys import ANNOTATE_ACTIONS, bindings, describe
 from annotator.ui.session import AnnotateSession
 from annotator.ui.widgets.keys_line import KeysLine
-from annotator.core.visible import visible
-
 
 FINISHED_ACTIONS = {key: ANNOTATE_ACTIONS[key] for key in ("undo", "agreement", "help", "quit")}
 

@@ -76,12 +76,18 @@ class ReviewScreen(Saving, SpanEditing, Screen):
         self.case: Case | None = None
 
     @classmethod
-    def for_documents(cls, store_path, config, dataset: str, documents: list[int], reviewer: str | None = None) -> ReviewScreen:
+    def for_documents(
+        cls, store_path, config, dataset: str, documents: list[int], reviewer: str | None = None
+    ) -> ReviewScreen:
         """A review of just these documents on its own store connection (closed when the
         screen goes), going back to the screen below when they are decided."""
         from annotator.store import Store
 
-        return cls(ReviewSession(Store(store_path), config, dataset, reviewer, documents=documents), back_when_done=True, owns_store=True)
+        return cls(
+            ReviewSession(Store(store_path), config, dataset, reviewer, documents=documents),
+            back_when_done=True,
+            owns_store=True,
+        )
 
     def on_unmount(self) -> None:
         self.saver.close()
@@ -159,16 +165,25 @@ class ReviewScreen(Saving, SpanEditing, Screen):
 
     def _title_gold(self) -> None:
         case, spans = self.case, set(self.editor.spans)
-        same = [(n, v.annotator) for n, v in enumerate(case.versions, 1) if v.answer == ACCEPT and set(v.spans) == spans]
+        same = [
+            (n, v.annotator) for n, v in enumerate(case.versions, 1) if v.answer == ACCEPT and set(v.spans) == spans
+        ]
         title = Text.assemble(("gold", "bold"), f" · {len(spans)} span{'' if len(spans) == 1 else 's'} · ")
         keys = self.config.bindings()
         accept = key_display(self.app, keys["accept"])
         if case.rejected_by_most:  # propose what most annotators said: reject
             rejected, answered = case.rejections()
             title.append(f"{rejected} of {answered} rejected: ", style="bold")
-            title.append(f"{key_display(self.app, keys['reject'])} rejects, {accept} accepts {self._which(same, spans)}")
+            title.append(
+                f"{key_display(self.app, keys['reject'])} rejects, {accept} accepts {self._which(same, spans)}"
+            )
         else:
-            title.append(f"same as {', '.join(f'{n} {visible(name)}' for n, name in same)}" if same else "edited: like no version", style="italic")
+            title.append(
+                f"same as {', '.join(f'{n} {visible(name)}' for n, name in same)}"
+                if same
+                else "edited: like no version",
+                style="italic",
+            )
             title.append(f"   {accept} accepts it", style="dim")
         self.query_one("#gold-title", Static).update(title)
 
@@ -271,7 +286,13 @@ class ReviewScreen(Saving, SpanEditing, Screen):
             if binding_id.startswith("take_version_"):  # nine rows that say one thing: one row
                 takes.append([self.app.get_key_display(Binding(key, "")) for key in keys])
                 if len(takes) == 1:
-                    rows.append(([], "take_version_1..9", "take version 1..9 as the gold version (! @ #: shift+1 2 3 on a US keyboard)"))
+                    rows.append(
+                        (
+                            [],
+                            "take_version_1..9",
+                            "take version 1..9 as the gold version (! @ #: shift+1 2 3 on a US keyboard)",
+                        )
+                    )
                 rows[-1][0][:] = [f"{takes[0][i]}..{takes[-1][i]}" for i in range(min(map(len, takes)))]
                 continue
             rows.append((keys, binding_id, description))

@@ -9,9 +9,9 @@ from textual.app import ComposeResult
 from textual.containers import Center, Middle
 from textual.widgets import Static
 
+from annotator.core.visible import visible
 from annotator.ui.screens.finished import FinishedScreen
 from annotator.ui.widgets.keys_line import KeysLine
-from annotator.core.visible import visible
 
 
 class ReviewDoneScreen(FinishedScreen):
@@ -27,7 +27,10 @@ class ReviewDoneScreen(FinishedScreen):
         table.add_column(style="bold")
         table.add_column(justify="right")
         rows = [("dataset", session.dataset), ("reviewer", session.reviewer)]
-        rows += [(name, str(session.count(kind))) for name, kind in (("accepted", "accept"), ("rejected", "reject"), ("skipped", "skip"))]
+        rows += [
+            (name, str(session.count(kind)))
+            for name, kind in (("accepted", "accept"), ("rejected", "reject"), ("skipped", "skip"))
+        ]
         if session.auto_accepted:
             rows.append(("auto-accepted", str(session.auto_accepted)))
         for name, value in rows:

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from rich.text import Text
 from textual.widget import Widget
 
-from annotator.labels import LabelsConfig
 from annotator.core.visible import visible
+from annotator.labels import LabelsConfig
 
 
 class LabelBar(Widget):

@@ -82,7 +82,12 @@ def wrap_paragraph(text: str, start: int, end: int, badges: Sequence[Span], widt
         if used + piece.cells > width and pieces:
             # A label does not start a line: it moves down with the word it follows.
             last = pieces[-1]
-            glue = piece.badge is not None and len(pieces) > 1 and last.badge is None and text[last.start : last.end].strip()
+            glue = (
+                piece.badge is not None
+                and len(pieces) > 1
+                and last.badge is None
+                and text[last.start : last.end].strip()
+            )
             carried = [pieces.pop()] if glue else []
             lines.append(Line(line_start, tuple(pieces)))
             pieces, used = carried, sum(p.cells for p in carried)

@@ -133,7 +133,9 @@ class SpanText(ScrollView, can_focus=False, inherit_bindings=False):
         lines = set()
         for mark in marks:
             if mark is not None:
-                lines.update(range(self.layout_cache.line_of(mark[0]), self.layout_cache.line_of(max(mark[0], mark[1] - 1)) + 1))
+                lines.update(
+                    range(self.layout_cache.line_of(mark[0]), self.layout_cache.line_of(max(mark[0], mark[1] - 1)) + 1)
+                )
         return lines
 
     def on_resize(self, event: events.Resize) -> None:
@@ -230,7 +232,10 @@ class SpanText(ScrollView, can_focus=False, inherit_bindings=False):
     def _text_segments(self, start: int, end: int, cursor, selection) -> list[Segment]:
         # Styles are decided on character ranges; only then is each range made visible
         # (one character may become several cells: "<U+009B>").
-        return [Segment(visible(self.text[a:b]), style) for a, b, style in self._styled_ranges(start, end, cursor, selection)]
+        return [
+            Segment(visible(self.text[a:b]), style)
+            for a, b, style in self._styled_ranges(start, end, cursor, selection)
+        ]
 
     def _styled_ranges(self, start: int, end: int, cursor, selection) -> list[tuple[int, int, Style]]:
         """``text[start:end]`` cut at span, cursor and selection edges: (a, b, style) each."""

@@ -12,9 +12,9 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from annotator.core.tasks import ACCEPT
+from annotator.core.visible import visible
 from annotator.labels import LabelsConfig
 from annotator.ui.review_session import Case
-from annotator.core.visible import visible
 from annotator.ui.widgets.version_text import VersionText
 
 
@@ -69,7 +69,9 @@ class Versions(Vertical):
         for number, (header, view, version) in enumerate(zip(headers, views, case.versions), start=1):
             shown = version.spans if version.answer == ACCEPT else ()
             key = key_display(self.app, keys.get(f"take_version_{number}", ""))
-            line = Text.assemble((f"{key} ", "bold reverse"), " ", (visible(version.annotator), "bold"), f"  {version.answer}")
+            line = Text.assemble(
+                (f"{key} ", "bold reverse"), " ", (visible(version.annotator), "bold"), f"  {version.answer}"
+            )
             if version.answer == ACCEPT:
                 line.append(f" · {len(shown)} span{'' if len(shown) == 1 else 's'}")
                 line.append(compared(case, shown), style="dim")
@@ -82,7 +84,9 @@ class Versions(Vertical):
         """One line listing where the versions differ, so nothing has to be spotted by eye."""
         differences = case.differences()
         done = {"reject": "rejected", "ignore": "ignored"}
-        others = ", ".join(f"{done.get(answer, answer)} by {' and '.join(names)}" for answer, names in case.not_accepted().items())
+        others = ", ".join(
+            f"{done.get(answer, answer)} by {' and '.join(names)}" for answer, names in case.not_accepted().items()
+        )
         if not differences:
             accepted = len(case.accepted)
             line = Text("the accepted versions agree" if accepted > 1 else f"{accepted} accepted version", style="dim")
@@ -103,7 +107,10 @@ class Versions(Vertical):
             for choice, (span, numbers) in enumerate(place):
                 if choice:
                     line.append(" or ", style="italic")
-                line.append(visible(case.document.text[span.start : span.end]), style=f"#101010 on {self.config.color(span.label)}")
+                line.append(
+                    visible(case.document.text[span.start : span.end]),
+                    style=f"#101010 on {self.config.color(span.label)}",
+                )
                 line.append(f" {visible(span.label)} ", style="bold")
                 line.append("in " + ",".join(map(str, numbers)), style="dim")
         return line
