@@ -101,7 +101,7 @@ def words_and_spaces(text: str, tokens: Sequence[Sequence[int]]) -> tuple[list[s
     whitespace) becomes a token of its own, as spaCy's tokenizer would make it."""
     words = [text[start:end] for start, end in tokens]
     spaces = [text[end : end + 1] == " " for _, end in tokens]
-    if "".join([word + " " if space else word for word, space in zip(words, spaces)]) == text:
+    if "".join([word + " " if space else word for word, space in zip(words, spaces, strict=True)]) == text:
         return words, spaces  # the usual case: spaCy's own tokens, nothing between them
     words = []
     spaces = []

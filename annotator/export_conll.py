@@ -34,7 +34,7 @@ def iob_lines(text: str, tokens: Sequence[Sequence[int]], spans: Sequence[tuple[
             raise ValueError("overlapping spans")
         tags[first : last + 1] = [f"B-{label}"] + [f"I-{label}"] * (last - first)
     lines = []
-    for (start, end), tag in zip(tokens, tags):
+    for (start, end), tag in zip(tokens, tags, strict=True):
         for piece in text[start:end].split():
             lines.append(f"{piece} {tag}")
             tag = "I-" + tag[2:] if tag != "O" else tag  # the pieces after the first go on in the entity

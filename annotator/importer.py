@@ -210,7 +210,9 @@ class Importer:
         problems = [(at, item) for at, item in enumerate(batch) if isinstance(item, Problem)]
         records = [(at, item) for at, item in enumerate(batch) if isinstance(item, Record)]
         untokenized = [r for _, r in records if r.tokens is None]
-        for record, doc in zip(untokenized, self.nlp.tokenizer.pipe((r.text for r in untokenized), batch_size=1000)):
+        for record, doc in zip(
+            untokenized, self.nlp.tokenizer.pipe((r.text for r in untokenized), batch_size=1000), strict=True
+        ):
             record.tokens = token_offsets(doc)
         good: list[tuple[Record, str, str | None]] = []
         for at, record in records:

@@ -79,7 +79,7 @@ def make_store(path: Path, documents: int, tokens: int, seed: int = 0) -> None:
         store.insert_documents(DATASET, rows)
         ids = store.document_ids(DATASET, [r[0] for r in rows])
         answers = []
-        for (digest, *_), (offsets, spans) in zip(rows, gold):
+        for (digest, *_), (offsets, spans) in zip(rows, gold, strict=True):
             for name in ANNOTATORS:
                 kind = "ignore" if rng.random() < 0.05 else "accept"
                 answers.append((ids[digest], name, kind, _variant(rng, spans, offsets), 0.0, 1.0))

@@ -165,7 +165,9 @@ def measure(processes: int, count: int = 100, overlap: int = 1, folder: Path | N
             "p99_commit": percentile(commits, 99),
             "p99_next_task": percentile(tasks, 99),
             # key to next document: this answer's commit and the next_task that follows it
-            "p99_step": percentile([c + t for r in results for c, t in zip(r["commits"], r["tasks"][1:])], 99),
+            "p99_step": percentile(
+                [c + t for r in results for c, t in zip(r["commits"], r["tasks"][1:], strict=False)], 99
+            ),
             "problems": verify(path, results, count, overlap),
         }
 
@@ -200,7 +202,7 @@ def measure_during_import(lines: int = IMPORT_LINES, processes: int = 8, folder:
         window = [
             (c, c + t)
             for r in results
-            for c, t, at in zip(r["commits"], r["tasks"][1:], r["began"])
+            for c, t, at in zip(r["commits"], r["tasks"][1:], r["began"], strict=False)
             if began <= at <= ended
         ]
         problems = [f"{r['annotator']}: {e}" for r in results for e in r["errors"]]

@@ -53,11 +53,11 @@ def build_store(path: Path, n: int) -> None:
         store.ensure_dataset("bench", "en", ["PERSON", "GPE", "DATE"])
         docs = (
             NewDocument(text, [(t.idx, t.idx + len(t)) for t in doc])
-            for (text, _), doc in zip(texts, nlp.tokenizer.pipe(t for t, _ in texts))
+            for (text, _), doc in zip(texts, nlp.tokenizer.pipe(t for t, _ in texts), strict=True)
         )
         ids = store.add_documents("bench", docs)
         with store.write():
-            for (text, pairs), doc_id in zip(texts, ids.values()):
+            for (text, pairs), doc_id in zip(texts, ids.values(), strict=True):
                 spans = [Span(text.index(p), text.index(p) + len(p), label) for p, label in pairs]
                 store.add_answer(doc_id, "alice", "accept", spans, started_at=1.0)
 

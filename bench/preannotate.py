@@ -45,7 +45,9 @@ def train_tiny_senter_ner(output: Path, iterations: int = 30, seed: int = 0) -> 
     nlp.add_pipe("senter")
     nlp.add_pipe("ner")
     examples = []
-    for (first, first_ents), (second, second_ents) in zip(TRAIN_SENTENCES, TRAIN_SENTENCES[1:] + TRAIN_SENTENCES[:1]):
+    for (first, first_ents), (second, second_ents) in zip(
+        TRAIN_SENTENCES, TRAIN_SENTENCES[1:] + TRAIN_SENTENCES[:1], strict=True
+    ):
         doc = nlp.make_doc(f"{first} {second}")
         cut = len(nlp.make_doc(first))
         ents = _entities(first, first_ents) + [

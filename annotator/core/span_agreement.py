@@ -69,7 +69,7 @@ def max_matching(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     the edges then never decrease, so "free" is a comparison with the last match.
     """
     matched, last_row, last_col = [], -1, -1
-    for row, col in zip(rows.tolist(), cols.tolist()):
+    for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
         if row != last_row and col != last_col:
             matched.append(row)
             last_row, last_col = row, col

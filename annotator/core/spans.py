@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from typing import NamedTuple
 
 Token = tuple[int, int]
@@ -104,7 +105,7 @@ def span_problems(text: str, tokens: Tokens, spans: Sequence[Span], labels: Iter
             )
         if known is not None and span.label not in known:
             problems.append(f"label {span.label!r} is not in labels.yaml")
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in pairwise(ordered):
         if overlaps(a, b):
             problems.append(f"spans {a.start}-{a.end} and {b.start}-{b.end} overlap")
     return problems

@@ -127,7 +127,7 @@ def build_study(
     label_index = {label: k for k, label in enumerate(ordered)}
     span_arrays = [
         _annotator_spans(name, docs, accepted, keep_span, kept_labels, offsets, label_index, ids[kept])
-        for name, (docs, accepted, keep_span, kept_labels) in zip(names, columns)
+        for name, (docs, accepted, keep_span, kept_labels) in zip(names, columns, strict=True)
     ]
     return Study(
         annotators=names,

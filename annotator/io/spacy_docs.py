@@ -202,19 +202,19 @@ def _words_and_tags(line: str, iob: bool, width: int = 0) -> list[tuple[str, str
 def _checked_sentence(sentence: _Sentence, iob: bool, scheme: str, width: int) -> list[str]:
     """The sentence's lines with IOB2 tags; ValueError (with the line) when a line or a tag is wrong."""
     pairs = []  # per line: its (words, tag) pairs
-    for number, line in zip(sentence.numbers, sentence.lines):
+    for number, line in zip(sentence.numbers, sentence.lines, strict=True):
         try:
             pairs.append(_words_and_tags(line, iob, width))
         except ValueError as error:
             raise _BadSentence(number, str(error)) from None
-    flat = [(number, w, t) for number, line in zip(sentence.numbers, pairs) for w, t in line]
+    flat = [(number, w, t) for number, line in zip(sentence.numbers, pairs, strict=True) for w, t in line]
     try:
         tags = as_iob2([t for _, _, t in flat], scheme)
     except BadTag as bad:
         raise _BadSentence(flat[bad.at][0], str(bad)) from None
     if iob:
-        return [" ".join(f"{w}|{t}" for (_, w, _), t in zip(flat, tags))]
-    return [f"{w} {t}" for (_, w, _), t in zip(flat, tags)]
+        return [" ".join(f"{w}|{t}" for (_, w, _), t in zip(flat, tags, strict=True))]
+    return [f"{w} {t}" for (_, w, _), t in zip(flat, tags, strict=True)]
 
 
 class _BadSentence(ValueError):
@@ -280,7 +280,7 @@ def read_conll(path: Path, split: str = "paragraph") -> Iterator[Record | Proble
             docs = list(conll_ner_to_docs(data, n_sents=0, no_print=True))
     except Exception as error:  # the converters raise ValueError/KeyError on malformed tags
         raise UserError(f"{path}: not CoNLL/IOB ({type(error).__name__}: {error})") from None
-    for index, (doc, (first, _)) in enumerate(zip(docs, documents), start=1):
+    for index, (doc, (first, _)) in enumerate(zip(docs, documents, strict=True), start=1):
         record = _record(doc, path, f"{path}:{first}", index, "conll")
         if isinstance(record, Record):
             record.meta["line"] = first

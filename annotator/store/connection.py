@@ -61,7 +61,7 @@ class _Database:
         cursor = self.execute(sql, params)
         keys = [column[0] for column in cursor.description]
         for row in cursor:
-            yield dict(zip(keys, row))
+            yield dict(zip(keys, row, strict=True))
 
     @property
     def database(self):

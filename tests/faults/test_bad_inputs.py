@@ -37,9 +37,11 @@ GOOD = [
 ]
 
 
-def _docbin(texts: list[str], ents: dict[int, tuple[int, int, str]] = {}) -> bytes:
+def _docbin(texts: list[str], ents: dict[int, tuple[int, int, str]] | None = None) -> bytes:
     import spacy
     from spacy.tokens import DocBin
+
+    ents = ents or {}
 
     nlp = spacy.blank("en")
     docs = [nlp.make_doc(text) for text in texts]

@@ -42,7 +42,7 @@ VERSIONS = {
 
 def disagreeing_store(db: Path) -> dict[str, int]:
     """The store; returns {text: document id}."""
-    ids = dict(zip((NEWS, OTHER, THIRD), make_store(db, [NEWS, OTHER, THIRD], suggest=False)))
+    ids = dict(zip((NEWS, OTHER, THIRD), make_store(db, [NEWS, OTHER, THIRD], suggest=False), strict=True))
     with Store(db) as store:
         for text, by_name in VERSIONS.items():
             for name, spans in by_name.items():

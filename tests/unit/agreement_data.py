@@ -140,21 +140,21 @@ def dkpro_alpha_u(raters_units, length):
     def expected(cat):
         units = [u for rater in raters_units for u in rater if u[2] == cat]
         n_c = len(units)
-        squared = sum(l * (l - 1) for _, l, _ in units)
+        squared = sum(length * (length - 1) for _, length, _ in units)
         gaps = []
         for rater in raters_units:
             pos = 0
-            for off, l, c in rater:
+            for off, length, c in rater:
                 if c == cat:
                     if off > pos:
                         gaps.append(off - pos)
-                    pos = off + l
+                    pos = off + length
             if L > pos:
                 gaps.append(L - pos)
         total = Fraction(0)
-        for _, l, _ in units:
-            total += Fraction((n_c - 1) * (2 * l**3 - 3 * l**2 + l), 3)
-            total += l * l * sum(g - l + 1 for g in gaps if g >= l)
+        for _, length, _ in units:
+            total += Fraction((n_c - 1) * (2 * length**3 - 3 * length**2 + length), 3)
+            total += length * length * sum(g - length + 1 for g in gaps if g >= length)
         return total * Fraction(2, L) / (R * L * (R * L - 1) - squared)
 
     result = {c: (observed(c), expected(c)) for c in categories}

@@ -129,6 +129,6 @@ def build_generated_store(path: Path, n: int = 150, dataset: str = "news") -> St
     generated = generated_texts(n)
     ids = store.add_documents(dataset, tokenize([text for text, _ in generated]))
     with store.write():
-        for (text, pairs), document in zip(generated, ids.values()):
+        for (text, pairs), document in zip(generated, ids.values(), strict=True):
             store.add_answer(document, "alice", "accept", spans_of(text, pairs), started_at=1.0)
     return store

@@ -44,7 +44,9 @@ def test_cohen_kappa_per_pair_matches_scikit_learn(seed):
     documents, answers, report = _random_case(seed)
     table = io_tag_table(documents, answers, NAMES)
     for pair in report["pairs"]:
-        both = [(x, y) for x, y in zip(table[pair["a"]], table[pair["b"]]) if x is not None and y is not None]
+        both = [
+            (x, y) for x, y in zip(table[pair["a"]], table[pair["b"]], strict=True) if x is not None and y is not None
+        ]
         if not both or len({v for xy in both for v in xy}) == 1:
             reference = None
         else:
@@ -56,7 +58,7 @@ def test_cohen_kappa_per_pair_matches_scikit_learn(seed):
 def test_fleiss_kappa_matches_statsmodels_on_complete_tokens(seed):
     documents, answers, report = _random_case(seed)
     table = io_tag_table(documents, answers, NAMES)
-    rows = [row for row in zip(*(table[n] for n in NAMES)) if None not in row]
+    rows = [row for row in zip(*(table[n] for n in NAMES), strict=True) if None not in row]
     codes = {label: k for k, label in enumerate(sorted({v for row in rows for v in row}))}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

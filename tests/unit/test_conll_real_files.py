@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from annotator.core.spans import Span
+from annotator.errors import UserError
+from annotator.io import detect_format
 from annotator.store import Store
 from tests.unit.importing import labels_config, run_import
 
@@ -41,9 +43,6 @@ def test_conll2003_articles_are_documents_without_the_delimiter_in_them(tmp_path
 
 
 # --- CoNLL/IOB as the tools write it: --split sentence, .txt sniffed, per-sentence skips, tag schemes
-
-from annotator.errors import UserError
-from annotator.io import detect_format
 
 
 def test_conll2003_split_sentence_gives_one_document_per_sentence(tmp_path, config):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -127,7 +129,7 @@ spans_strategy = st.lists(
 @given(st.lists(spans_strategy, min_size=1, max_size=5))
 def test_majority_spans_never_overlap_and_each_has_a_majority(versions):
     kept = majority_spans(versions)
-    for a, b in zip(kept, kept[1:]):
+    for a, b in pairwise(kept):
         assert a.end <= b.start
     for span in kept:
         assert 2 * sum(span in v for v in versions) > len(versions)

@@ -56,7 +56,7 @@ def test_each_exported_doc_word_by_word(store, tmp_path, policy):
         assert [t.text for t in doc] == [t.text for t in reference]
         assert [t.whitespace_ for t in doc] == [t.whitespace_ for t in reference]
         assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [
-            tuple(fx.span(text, p, l)) for p, l in pairs
+            tuple(fx.span(text, p, label)) for p, label in pairs
         ]
         assert all(t.ent_iob_ in "BIO" and t.ent_iob_ for t in doc)  # every token known: in or outside an entity
     assert summary.documents["train"] == len(train) and summary.documents["dev"] == len(dev)

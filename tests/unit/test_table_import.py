@@ -149,7 +149,7 @@ def test_round_trip_csv_import_export_import(project, monkeypatch, capsys):
     with Store(project / "annotations.db") as first, Store(project / "again.db") as second:
         one, two = list(first.documents("news")), list(second.documents("news"))
         assert [d.text for d in one] == [d.text for d in two] and len(one) == 3
-        for a, b in zip(one, two):
+        for a, b in zip(one, two, strict=True):
             assert {k: b.meta[k] for k in ("id", "source", "published")} == {
                 k: a.meta[k] for k in ("id", "source", "published")
             }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 
 from rich.segment import Segment
 from rich.style import Style
@@ -251,7 +252,7 @@ class SpanText(ScrollView, can_focus=False, inherit_bindings=False):
                 cuts.update(mark)
         points = sorted(c for c in cuts if start <= c <= end)
         ranges = []
-        for a, b in zip(points, points[1:]):
+        for a, b in pairwise(points):
             style = Style()
             for span in nearby:
                 if span.start <= a < span.end:

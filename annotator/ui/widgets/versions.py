@@ -64,9 +64,9 @@ class Versions(Vertical):
                 widget.remove()
             headers = [Static(classes="who") for _ in case.versions]
             views = [VersionText(colors=self.label_colors, classes="version") for _ in case.versions]
-            self.mount_all([w for pair in zip(headers, views) for w in pair], before="#differences")
+            self.mount_all([w for pair in zip(headers, views, strict=True) for w in pair], before="#differences")
         keys = self.config.bindings()
-        for number, (header, view, version) in enumerate(zip(headers, views, case.versions), start=1):
+        for number, (header, view, version) in enumerate(zip(headers, views, case.versions, strict=True), start=1):
             shown = version.spans if version.answer == ACCEPT else ()
             key = key_display(self.app, keys.get(f"take_version_{number}", ""))
             line = Text.assemble(
