@@ -18,8 +18,9 @@ A statistic without a value is None, and ``undefined`` maps its path to the reas
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 
@@ -51,7 +52,7 @@ class _Undefined(dict):
         return float(result)
 
 
-def _mean(values: list[float | None]) -> float | None:
+def _mean(values: Sequence[float | None]) -> float | None:
     defined = [v for v in values if v is not None]
     return float(np.mean(defined)) if defined else None
 
@@ -68,7 +69,7 @@ def nothing_shared(accepting: int) -> str:
 
 def _alpha_u(study: Study, undefined: _Undefined, alone: str) -> tuple[float | None, dict[str, float | None]]:
     raters = len(study.annotators)
-    complete = study.accepted.all(axis=0) if raters else np.zeros(0, bool)
+    complete = np.asarray(study.accepted.all(axis=0)) if raters else np.zeros(0, bool)
     # The continuum: the complete documents laid end to end, without the others.
     lengths = np.diff(study.doc_offsets)
     shift = np.cumsum(np.where(complete, 0, lengths)) - np.where(complete, 0, lengths)
@@ -123,7 +124,9 @@ def agreement(study: Study, worst: int = 10, accepting: int | None = None) -> di
         ],
         dtype=np.int64,
     ).reshape(len(names), len(study.token_starts))
-    pairs, comparisons, agreements = [], [], []
+    pairs: list[dict[str, Any]] = []
+    comparisons: list[PairComparison] = []
+    agreements: list[float] = []
     for r, s in combinations(range(len(names)), 2):
         shared = study.accepted[r] & study.accepted[s]
         comparison = compare_pair(study.spans[r], study.spans[s], shared, n_labels)
@@ -160,9 +163,10 @@ def agreement(study: Study, worst: int = 10, accepting: int | None = None) -> di
         if len(names) < 2:
             return alone
         reasons = {undefined.get(f"pairs.{p['a']}/{p['b']}.{key}") for p in pairs}
-        return reasons.pop() if len(reasons) == 1 and None not in reasons else "undefined for every pair of annotators"
+        shared = reasons.pop() if len(reasons) == 1 else None
+        return shared if shared is not None else "undefined for every pair of annotators"
 
-    report = {
+    report: dict[str, Any] = {
         "documents": n_docs,
         **{
             key: undefined.value(key, lambda: _mean([p[key] for p in pairs]), no_pairs(key))
@@ -215,8 +219,8 @@ def _worst_documents(study: Study, comparisons: list[PairComparison], limit: int
     unmatched spans. Documents where nobody marked a span are in full agreement."""
     if not comparisons:
         return []
-    spans = sum(c.doc_spans for c in comparisons)
-    exact = sum(c.doc_exact for c in comparisons)
+    spans = np.sum([c.doc_spans for c in comparisons], axis=0)
+    exact = np.sum([c.doc_exact for c in comparisons], axis=0)
     disagreeing = np.nonzero(spans > 2 * exact)[0]
     scores = 2.0 * exact[disagreeing] / spans[disagreeing]
     order = np.lexsort((study.doc_ids[disagreeing], -(spans - 2 * exact)[disagreeing], scores))[:limit]
@@ -225,7 +229,9 @@ def _worst_documents(study: Study, comparisons: list[PairComparison], limit: int
 
 def coverage(study: Study) -> dict:
     """What the token and unitizing statistics were computed over, for the tables' notes."""
-    complete = study.accepted.all(axis=0) if len(study.annotators) else np.zeros(len(study.doc_ids), bool)
+    complete: np.ndarray = (
+        np.asarray(study.accepted.all(axis=0)) if len(study.annotators) else np.zeros(len(study.doc_ids), bool)
+    )
     return {
         "tokens": int(len(study.token_starts)),
         "complete_documents": int(complete.sum()),

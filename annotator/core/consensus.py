@@ -79,7 +79,7 @@ def accepted_by_majority(answers: Iterable[Answer]) -> bool:
     """True when more than half of the annotators who accepted or rejected accepted
     (ignores do not count): the ``majority`` policy keeps such a document, and a
     reviewer is offered to reject the others."""
-    counted = [answer.answer for answer in answers if answer.answer != IGNORE]
+    counted: list[str] = [answer.answer for answer in answers if answer.answer != IGNORE]
     return 2 * counted.count(ACCEPT) > len(counted)
 
 

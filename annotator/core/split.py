@@ -40,6 +40,6 @@ def split(input_hashes: Iterable[str], eval_split: float, seed: int = 0) -> dict
     if len(keys) >= 2:
         for wanted in (DEV, TRAIN):
             if wanted not in sides.values():
-                nearest = min(keys, key=keys.get) if wanted == DEV else max(keys, key=keys.get)
+                nearest = min(keys, key=keys.__getitem__) if wanted == DEV else max(keys, key=keys.__getitem__)
                 sides[nearest] = wanted
     return sides

@@ -101,7 +101,7 @@ def build_study(
     kept = np.nonzero(keep)[0]
     new_index = np.full(len(ids) + 1, -1)  # the extra -1 answers for ids not given
     new_index[kept] = np.arange(len(kept))
-    texts = [documents[k][1] for k in kept]
+    texts = [documents[k][1] for k in kept.tolist()]
     offsets = np.concatenate(([0], np.cumsum([len(t) for t in texts]))).astype(np.int64)
 
     tokens = np.asarray(tokens, dtype=np.int64).reshape(-1, 2)
