@@ -67,7 +67,8 @@ def stored_span_problems(rows: Iterable[dict]) -> list[str]:
     """Problems with stored answers and reviews. ``rows`` carry kind, id, who, answer,
     spans, document, text and tokens, ordered by document (tokens are built once per document)."""
     problems: list[str] = []
-    document, tokens = None, None
+    document: int | None = None
+    tokens: Tokens | None = None
     for row in rows:
         where = f"{row['kind']} {row['id']} by {row['who']} on document {row['document']}"
         if row["answer"] not in ANSWERS:
@@ -79,5 +80,6 @@ def stored_span_problems(rows: Iterable[dict]) -> list[str]:
         except (ValueError, TypeError, KeyError) as error:
             problems.append(f"{where}: unreadable spans ({error})")
             continue
+        assert tokens is not None  # set by the row's own document above
         problems.extend(f"{where}: {problem}" for problem in span_problems(row["text"], tokens, spans))
     return problems

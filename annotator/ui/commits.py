@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events
@@ -24,6 +24,14 @@ from textual import events
 from annotator.store import Store
 from annotator.store.errors import classify
 from annotator.ui.saver import SAVE_WAIT, Pending, Problem, Saved, Saver, StillWaiting, store_failure
+
+if TYPE_CHECKING:  # the mixin is mixed into a Textual screen
+    from textual.screen import Screen
+    from textual.timer import Timer
+
+    _Screen = Screen
+else:
+    _Screen = object
 
 __all__ = ["SAVE_WAIT", "Problem", "Saver", "Saving"]
 
@@ -35,13 +43,19 @@ FREE_ACTIONS = {"help", "quit", "agreement"}  # keys that work while a write wai
 HOLD_KEYS_FOR = 2.0
 
 
-class Saving:
+class Saving(_Screen):
     """Mixin for a screen that saves through ``self.saver``: ``save()`` starts a write,
     the status line (``self.status(message)``) says why it waits, the keys bound on this
     screen (other than help, quit, agreement) are held while it is on its way and run in
     order once it is saved (typing ahead), or refused once it has waited HOLD_KEYS_FOR."""
 
     saver: Saver
+    _telling: Timer | None = None
+    _quit_when_saved: bool = False
+
+    if TYPE_CHECKING:
+
+        def status(self, message: str) -> None: ...
 
     @property
     def saving(self) -> bool:
@@ -65,7 +79,7 @@ class Saving:
         if pending.finished:
             await self._finish(pending)
 
-    def save_or_wait(self, what: str, write: Callable[[Store], Any], then: Callable[[Any], None]) -> None:
+    def save_or_wait(self, what: str | None, write: Callable[[Store], Any], then: Callable[[Any], None]) -> None:
         """Try once here (opening a screen: no key waits on it), else save in the worker."""
         try:
             result = self.saver.now(write)
@@ -86,7 +100,7 @@ class Saving:
         self.saver.pending = None
         self._stop_telling()
         pending.then(pending.result)
-        if getattr(self, "_quit_when_saved", False):
+        if self._quit_when_saved:
             self._quit_now()
             return
         for index, key in enumerate(pending.held):  # the keys typed meanwhile, in order
@@ -105,7 +119,7 @@ class Saving:
             return
         self.saver.pending.problem = message.problem
         self._tell_waiting()
-        if getattr(self, "_telling", None) is None:
+        if self._telling is None:
             self._telling = self.set_interval(1.0, self._tell_waiting)
 
     def _tell_waiting(self) -> None:
@@ -119,7 +133,7 @@ class Saving:
             self.status(f"{pending.problem.describe()} · {then}")
 
     def _stop_telling(self) -> None:
-        if getattr(self, "_telling", None) is not None:
+        if self._telling is not None:
             self._telling.stop()
             self._telling = None
 

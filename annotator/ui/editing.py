@@ -9,17 +9,37 @@ line in the status bar that says what happened or where the cursor is.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from annotator.ui.widgets.span_text import SpanText
 
+if TYPE_CHECKING:  # what the mixin needs of the screen it is mixed into
+    from textual.screen import Screen
 
-class SpanEditing:
+    from annotator.core.editor import SpanEditor
+    from annotator.labels import LabelsConfig
+
+    _Screen = Screen
+else:
+    _Screen = object
+
+
+class SpanEditing(_Screen):
     EDIT_VIEW = "#document"
+    editor: SpanEditor | None
+    config: LabelsConfig
+
+    if TYPE_CHECKING:
+
+        def refresh_view(self, message: str | None = None) -> None: ...
 
     def _edit(self, message: str | None = None) -> None:
         self.refresh_view(message if message is not None else self._where())
 
     def _where(self) -> str:
         editor = self.editor
+        if editor is None:
+            return ""
         if editor.selection is not None:
             first, last = editor.selection
             words = editor.text[editor.tokens.starts[first] : editor.tokens.ends[last]]
@@ -33,6 +53,8 @@ class SpanEditing:
     def _cursor_on(self) -> str:
         """The span under the cursor ("on 'Iraq' (GPE)"), else its word ("at 'sent'")."""
         editor = self.editor
+        if editor is None:
+            return ""
         span = editor.span_under_cursor
         if span is not None:
             return f"on {editor.text[span.start : span.end]!r} ({span.label})"
@@ -49,7 +71,7 @@ class SpanEditing:
     def action_line(self, delta: int) -> None:
         """Cursor to the word at the same column one screen line up or down."""
         token = self.query_one(self.EDIT_VIEW, SpanText).token_on_next_line(delta) if self.editor else None
-        if token is not None:
+        if token is not None and self.editor is not None:
             self.editor.move_to(token)
             self._edit()
 

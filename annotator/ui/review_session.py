@@ -60,7 +60,7 @@ class Case:
 
     def rejections(self) -> tuple[int, int]:
         """(rejected, answered) counting the annotators who accepted or rejected."""
-        counted = [version.answer for version in self.versions if version.answer != IGNORE]
+        counted: list[str] = [version.answer for version in self.versions if version.answer != IGNORE]
         return counted.count(REJECT), len(counted)
 
     def disputed(self, span: Span) -> bool:
@@ -249,6 +249,7 @@ class ReviewSession:
         decision = self.decision(kind, spans)
         self.store_decision(decision, self.store)
         self.decided(decision)
+        assert decision.row is not None  # store_decision sets it
         return decision.row
 
     # A decision in three steps, so that the screen can write it in a worker and retry:

@@ -113,6 +113,7 @@ class AnnotateSession:
         given = self.give(kind, spans)
         self.store_answer(given, self.store)
         self.saved(given)
+        assert given.row is not None  # store_answer sets it
         return given.row
 
     # An answer in three steps, so that the screen can write it in a worker and retry:

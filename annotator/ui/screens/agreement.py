@@ -73,7 +73,7 @@ class AgreementScreen(Screen[None]):
                 yield Static(Text(f"Computing agreement on '{visible(self.dataset)}' ...", style="dim"), id="report")
             with Vertical(id="worst-side"):
                 yield Static(Text("Worst documents\nenter: review it", style="bold"), id="worst-title")
-                table = DataTable(id="worst", cursor_type="row", zebra_stripes=True)
+                table: DataTable[str | Text] = DataTable(id="worst", cursor_type="row", zebra_stripes=True)
                 table.add_columns("document", "F1 exact", "source", "text")
                 yield table
         yield Footer()

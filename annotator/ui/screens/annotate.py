@@ -100,7 +100,8 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
 
     def refresh_view(self, message: str | None = None) -> None:
         self.query_one(SpanText).update()
-        self.query_one(LabelBar).count(span.label for span in self.editor.spans)
+        if self.editor is not None:
+            self.query_one(LabelBar).count(span.label for span in self.editor.spans)
         if message is not None:
             self.status(message)
 
@@ -139,7 +140,8 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
 
         def write(store: Store) -> Task | None:
             session.store_answer(given, store)
-            self.saver.pending.what = None  # stored: only the next document's lease is left
+            if self.saver.pending is not None:  # stored: only the next document's lease is left
+                self.saver.pending.what = None
             return session.next_task(store)
 
         await self.save_soon("answer", write, saved)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Generic, TypeVar
 
 from rich.table import Table
 from rich.text import Text
@@ -13,27 +14,63 @@ from textual.widgets import Static
 
 from annotator.core.visible import visible
 from annotator.ui.keys import ANNOTATE_ACTIONS, bindings, describe
+from annotator.ui.review_session import ReviewSession
 from annotator.ui.session import AnnotateSession
 from annotator.ui.widgets.keys_line import KeysLine
 
 FINISHED_ACTIONS = {key: ANNOTATE_ACTIONS[key] for key in ("undo", "agreement", "help", "quit")}
 
 
-class FinishedScreen(Screen[bool]):
-    """Dismissed with True to go back to the last document (undo), else quits. The
-    agreement report is one key away: the end of the work is when a team wants it."""
+SessionT = TypeVar("SessionT", AnnotateSession, ReviewSession)
+
+
+class EndScreen(Screen[bool], Generic[SessionT]):
+    """What is left when the work is done, for an annotate or a review session: dismissed
+    with True to go back to the last document (undo), else quits. The agreement report is
+    one key away: the end of the work is when a team wants it."""
 
     BINDINGS = [
         replace(binding, show=True, description="agreement") if binding.id == "agreement" else binding
         for binding in bindings(FINISHED_ACTIONS)
     ]
     DEFAULT_CSS = """
-    FinishedScreen Static { width: auto; border: round $success; padding: 1 2; }
+    EndScreen Static { width: auto; border: round $success; padding: 1 2; }
     """
 
-    def __init__(self, session: AnnotateSession, **kwargs):
+    def __init__(self, session: SessionT, **kwargs):
         super().__init__(**kwargs)
-        self.session = session
+        self.session: SessionT = session
+
+    @property
+    def who(self) -> str:
+        """Whose session this is: a review opened from the agreement report is saved as them."""
+        raise NotImplementedError
+
+    def action_undo(self) -> None:
+        self.dismiss(True)
+
+    def action_agreement(self) -> None:
+        from annotator.ui.screens.agreement import AgreementScreen
+
+        session = self.session
+        self.app.push_screen(AgreementScreen(session.store.path, session.dataset, session.config, reviewer=self.who))
+
+    def action_help(self) -> None:
+        from annotator.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(describe(self._binding_chain, FINISHED_ACTIONS)))
+
+    def action_quit(self) -> None:
+        self.session.close()
+        self.app.exit()
+
+
+class FinishedScreen(EndScreen[AnnotateSession]):
+    """Shown when nothing is left for this annotator."""
+
+    @property
+    def who(self) -> str:
+        return self.session.annotator
 
     def compose(self) -> ComposeResult:
         session = self.session
@@ -55,26 +92,3 @@ class FinishedScreen(Screen[bool]):
             with Center():
                 yield Static(table)
         yield KeysLine()
-
-    def action_undo(self) -> None:
-        self.dismiss(True)
-
-    @property
-    def who(self) -> str:
-        """Whose session this is: a review opened from the agreement report is saved as them."""
-        return self.session.annotator
-
-    def action_agreement(self) -> None:
-        from annotator.ui.screens.agreement import AgreementScreen
-
-        session = self.session
-        self.app.push_screen(AgreementScreen(session.store.path, session.dataset, session.config, reviewer=self.who))
-
-    def action_help(self) -> None:
-        from annotator.ui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(describe(self._binding_chain, FINISHED_ACTIONS)))
-
-    def action_quit(self) -> None:
-        self.session.close()
-        self.app.exit()

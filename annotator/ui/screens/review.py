@@ -150,6 +150,8 @@ class ReviewScreen(Saving, SpanEditing, Screen):
         self.query_one(Versions).share((self.size.height - fixed) * 3 // 4)
 
     def refresh_view(self, message: str | None = None) -> None:
+        if self.editor is None:  # no case on screen (finished): nothing to redraw
+            return
         gold = self.query_one("#gold", VersionText)
         gold.update()
         self.query_one(LabelBar).count(span.label for span in self.editor.spans)
@@ -164,6 +166,8 @@ class ReviewScreen(Saving, SpanEditing, Screen):
         self.query_one(StatusLine).say(message)
 
     def _title_gold(self) -> None:
+        if self.case is None or self.editor is None:
+            return
         case, spans = self.case, set(self.editor.spans)
         same = [
             (n, v.annotator) for n, v in enumerate(case.versions, 1) if v.answer == ACCEPT and set(v.spans) == spans
@@ -256,6 +260,7 @@ class ReviewScreen(Saving, SpanEditing, Screen):
 
     def _to_difference(self, start: int) -> str:
         """Put the gold's cursor on the difference at ``start``; says what differs there."""
+        assert self.case is not None and self.editor is not None  # only called with a case on screen
         differences = self.case.differences()
         starts = sorted({span.start for span, _ in differences})
         self.editor.move_to(self.editor.tokens.index_at(start))
@@ -281,7 +286,8 @@ class ReviewScreen(Saving, SpanEditing, Screen):
     def action_help(self) -> None:
         from annotator.ui.screens.help import HelpScreen
 
-        rows, takes = [], []
+        rows: list[tuple[list[str], str, str]] = []
+        takes: list[list[str]] = []
         for keys, binding_id, description in describe(self._binding_chain, REVIEW_ACTIONS):
             if binding_id.startswith("take_version_"):  # nine rows that say one thing: one row
                 takes.append([self.app.get_key_display(Binding(key, "")) for key in keys])

@@ -10,11 +10,12 @@ from textual.containers import Center, Middle
 from textual.widgets import Static
 
 from annotator.core.visible import visible
-from annotator.ui.screens.finished import FinishedScreen
+from annotator.ui.review_session import ReviewSession
+from annotator.ui.screens.finished import EndScreen
 from annotator.ui.widgets.keys_line import KeysLine
 
 
-class ReviewDoneScreen(FinishedScreen):
+class ReviewDoneScreen(EndScreen[ReviewSession]):
     """Dismissed with True to go back to the last document (undo), else quits."""
 
     @property

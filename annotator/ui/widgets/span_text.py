@@ -74,14 +74,13 @@ class SpanText(ScrollView, can_focus=False, inherit_bindings=False):
         self.text, self.tokens, self.editor = text, tokens, editor
         self.set_class(editor is not None, "-editable")
         self._spans = tuple(sorted(spans))
-        self._strips = {}
         if colors is not None:
             self._styles = {label: _span_styles(color) for label, color in colors.items()}
         self.layout_cache = Layout(text)
         self._laid_out: tuple | None = None
         self._painted: tuple = (None, None)
         self._strips: dict[int, tuple] = {}  # screen line -> (line, what it showed, strip)
-        self._base_style = None
+        self._base_style: Style | None = None
         self.scroll_to(0, 0, animate=False, immediate=True) if self.is_mounted else None
         self.update()
 
@@ -131,7 +130,7 @@ class SpanText(ScrollView, can_focus=False, inherit_bindings=False):
         return len(self.layout_cache.lines)
 
     def _lines_under(self, marks) -> set[int]:
-        lines = set()
+        lines: set[int] = set()
         for mark in marks:
             if mark is not None:
                 lines.update(
@@ -159,6 +158,8 @@ class SpanText(ScrollView, can_focus=False, inherit_bindings=False):
         target = y + delta
         while 0 <= target < len(layout.lines):
             char = layout.char_at(target, x)
+            if char is None:  # not on a line (cannot happen inside the range): no target
+                break
             token = tokens.index_at(char)
             if tokens.ends[token] <= char:  # in the space after a token: take the next one
                 token += 1
@@ -206,7 +207,7 @@ class SpanText(ScrollView, can_focus=False, inherit_bindings=False):
         lines = self.layout_cache.lines
         if self._base_style is None:  # computing it walks the CSS: once per layout, not per line
             self._base_style = self.rich_style
-        base = self._base_style
+        base: Style = self._base_style
         if index >= len(lines):
             return Strip.blank(width, base)
         line = lines[index]
