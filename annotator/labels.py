@@ -126,7 +126,8 @@ class LabelsConfig(BaseModel):
             for key in keys.split(","):
                 if not typeable(key.strip()):
                     raise ValueError(
-                        f'{binding_id}: {key.strip()!r} is not a key a keyboard can type (a character, or a key name such as "enter" or "f5")'
+                        f"{binding_id}: {key.strip()!r} is not a key a keyboard can type"
+                        ' (a character, or a key name such as "enter" or "f5")'
                     )
         return value
 

@@ -105,7 +105,7 @@ def test_every_action_of_the_registry_can_be_rebound_by_its_id(tmp_path):
     ids = sorted({action.id for action in ACTIONS})
     keys = [f"f{n}" for n in range(10, 25)] + [f"ctrl+{letter}" for letter in "abdefghijklnoprstuvwyz"]
     assert len(keys) >= len(ids)  # one key each: no two actions share one
-    lines = "".join(f'  {binding_id}: "{key}"\n' for binding_id, key in zip(ids, keys))
+    lines = "".join(f'  {binding_id}: "{key}"\n' for binding_id, key in zip(ids, keys, strict=False))
     path = tmp_path / "labels.yaml"
     path.write_text(f"keymap:\n{lines}labels:\n  - name: A\n", encoding="utf-8")
     assert set(load_labels(path).keymap) == set(ids)
