@@ -155,7 +155,7 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action("agreement_back", "escape,q", {AGREEMENT: On("back", "back to the screen before", "back")}),
     Action("agreement_refresh", "r", {AGREEMENT: On("refresh", "recompute the tables", "recompute")}),
-    Action("help_close", "escape,question_mark,q", {HELP: On("dismiss", "close this help")}),
+    Action("help_close", "escape,question_mark,q", {HELP: On("close", "close this help")}),
     Action("unsaved_keep", "escape,w", {UNSAVED: On("keep", "keep waiting for the store")}),
 )
 EDITING_IDS = tuple(action.id for action in EDITING)
