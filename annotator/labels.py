@@ -43,6 +43,8 @@ def key_name(key: str) -> str:
     help key. Letters and digits are their own names (no Textual import for them)."""
     if len(key) != 1 or key.isalnum():
         return key
+    if key == ",":  # Textual reads a comma as a list of keys
+        return "comma"
     from textual.binding import Binding  # only for other characters: rarely needed
 
     # Textual names a character's key when it makes the bindings (its own conversion is private).
