@@ -198,10 +198,12 @@ class LabelsConfig(BaseModel):
 class _LineLoader(yaml.SafeLoader):
     """A YAML loader that remembers the line of every mapping key and list item."""
 
+    lines: dict[int, tuple[int, dict]]  # id(mapping) -> (its line, key -> (line, value node))
+
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
     mapping = loader.construct_mapping(node, deep=True)
-    lines = {}
+    lines: dict = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node)
         if key in lines:  # PyYAML would keep the last one silently
@@ -273,8 +275,8 @@ def load_labels(path: str | Path) -> LabelsConfig:
             probe = LabelsConfig.model_construct(**data)
             probe.labels = [Label.model_validate(item) for item in data.get("labels", [])]
             loc = (probe.conflict() or ((), message))[0]
-        line, key = _line_of(loader, data, loc)
-        where = f":{line}" if line else ""
+        at_line, key = _line_of(loader, data, loc)
+        where = f":{at_line}" if at_line else ""
         raise LabelsError(f"{path}{where}: {key or 'file'}: {message}") from None
     config.base_dir = path.parent
     return config
