@@ -1,8 +1,9 @@
 """labels.yaml: the project's label set, model, patterns and keymap, validated.
 
 A broken file is one clear line naming the file, the line and the key (``LabelsError``),
-never a traceback. The default key bindings live here too, by id, so that the keymap in
-labels.yaml can be checked against them before any screen opens.
+never a traceback. The keymap is checked against the table of actions (``core.actions``)
+before any screen opens: known ids, no key two actions of one screen share, and no label key
+that an action takes on the screens where labels act.
 """
 
 from __future__ import annotations
@@ -14,49 +15,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from rich.color import Color, ColorParseError
 
+from annotator.core import actions
 from annotator.errors import UserError
 
-# Binding id -> default keys (comma separated, Textual key names). Every binding of the
-# annotate and review screens has an id here; labels.yaml's `keymap` overrides these.
-DEFAULT_KEYMAP: dict[str, str] = {
-    "accept": "a,enter",
-    "reject": "x",
-    "ignore": "space",
-    "undo": "u,backspace",
-    "cursor_left": "left",
-    "cursor_right": "right",
-    "cursor_up": "up",
-    "cursor_down": "down",
-    "extend_left": "shift+left",
-    "extend_right": "shift+right",
-    "next_span": "tab",
-    "previous_span": "shift+tab",
-    "remove_span": "d,delete",
-    "start_earlier": "less_than_sign",
-    "start_later": "greater_than_sign",
-    "end_earlier": "comma",
-    "end_later": "full_stop",
-    "clear_selection": "escape",
-    "agreement": "g",
-    "help": "question_mark",
-    "quit": "q",
-}
-# Review screen: take version k as the gold version. The digits are the label keys, so
-# versions take shift+digit (US layout: ! @ # ...) and, on any layout, F1..F9.
-SHIFTED_DIGITS = (
-    "exclamation_mark",
-    "at",
-    "number_sign",
-    "dollar_sign",
-    "percent_sign",
-    "circumflex_accent",
-    "ampersand",
-    "asterisk",
-    "left_parenthesis",
-)
-DEFAULT_KEYMAP |= {f"take_version_{k}": f"{SHIFTED_DIGITS[k - 1]},f{k}" for k in range(1, 10)}
-# ] and [ walk through the differences (as ]c [c in vim diff; letters stay free for labels).
-DEFAULT_KEYMAP |= {"next_difference": "right_square_bracket", "previous_difference": "left_square_bracket"}
+# Binding id -> default keys (comma separated, Textual key names), from the one table of
+# actions; labels.yaml's `keymap` overrides these.
+DEFAULT_KEYMAP: dict[str, str] = actions.default_keymap()
 
 DEFAULT_COLORS = ["#e5c07b", "#61afef", "#98c379", "#c678dd", "#e06c75", "#56b6c2", "#d19a66", "#abb2bf"]
 
@@ -79,9 +43,12 @@ def key_name(key: str) -> str:
     help key. Letters and digits are their own names (no Textual import for them)."""
     if len(key) != 1 or key.isalnum():
         return key
-    from textual.keys import _character_to_key  # the conversion Textual's own bindings use
+    if key == ",":  # Textual reads a comma as a list of keys
+        return "comma"
+    from textual.binding import Binding  # only for other characters: rarely needed
 
-    return _character_to_key(key)
+    # Textual names a character's key when it makes the bindings (its own conversion is private).
+    return next(iter(Binding.make_bindings([Binding(key, "")]))).key
 
 
 class LabelsError(UserError):
@@ -161,21 +128,31 @@ class LabelsConfig(BaseModel):
             for key in keys.split(","):
                 if not typeable(key.strip()):
                     raise ValueError(
-                        f'{binding_id}: {key.strip()!r} is not a key a keyboard can type (a character, or a key name such as "enter" or "f5")'
+                        f"{binding_id}: {key.strip()!r} is not a key a keyboard can type"
+                        ' (a character, or a key name such as "enter" or "f5")'
                     )
         return value
 
     @model_validator(mode="after")
     def _unique(self) -> LabelsConfig:
-        problem = self.duplicate()
+        problem = self.conflict()
         if problem:
             raise ValueError(problem[1])
         return self
 
-    def duplicate(self) -> tuple[tuple, str] | None:
-        """The first duplicate label name or key, as (location, message)."""
+    def conflict(self) -> tuple[tuple, str] | None:
+        """The first key two actions of a screen share after the keymap, or the first duplicate
+        label name or key, or label key an action takes: (location, message)."""
+        bindings = self.bindings()
+        shared = actions.clash(bindings, self.keymap, key_name)
+        if shared:
+            binding_id, key, other, screens = shared
+            where = (
+                screens[0] + " screen" if len(screens) == 1 else f"{', '.join(screens[:-1])} and {screens[-1]} screens"
+            )
+            return ("keymap", binding_id), f"{key!r} is also the key of {other} on the {where}"
         seen_names: set[str] = set()
-        action_keys = {key_name(k.strip()) for keys in self.bindings().values() for k in keys.split(",")}
+        action_keys = {key_name(key) for key in actions.label_screen_keys(bindings)}
         seen_keys: dict[str, str] = {}
         for index, label in enumerate(self.labels):
             if label.name in seen_names:
@@ -186,7 +163,7 @@ class LabelsConfig(BaseModel):
             name = key_name(label.key)
             if name in seen_keys:
                 return ("labels", index, "key"), f"key {label.key!r} is used by both {seen_keys[name]} and {label.name}"
-            if key_name(label.key) in action_keys:
+            if name in action_keys:
                 return ("labels", index, "key"), f"key {label.key!r} of {label.name} is already bound to an action"
             seen_keys[name] = label.name
         return None
@@ -221,10 +198,12 @@ class LabelsConfig(BaseModel):
 class _LineLoader(yaml.SafeLoader):
     """A YAML loader that remembers the line of every mapping key and list item."""
 
+    lines: dict[int, tuple[int, dict]]  # id(mapping) -> (its line, key -> (line, value node))
+
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
     mapping = loader.construct_mapping(node, deep=True)
-    lines = {}
+    lines: dict = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node)
         if key in lines:  # PyYAML would keep the last one silently
@@ -295,9 +274,9 @@ def load_labels(path: str | Path) -> LabelsConfig:
         if not loc:  # a whole-file check: find where it points
             probe = LabelsConfig.model_construct(**data)
             probe.labels = [Label.model_validate(item) for item in data.get("labels", [])]
-            loc = (probe.duplicate() or ((), message))[0]
-        line, key = _line_of(loader, data, loc)
-        where = f":{line}" if line else ""
+            loc = (probe.conflict() or ((), message))[0]
+        at_line, key = _line_of(loader, data, loc)
+        where = f":{at_line}" if at_line else ""
         raise LabelsError(f"{path}{where}: {key or 'file'}: {message}") from None
     config.base_dir = path.parent
     return config

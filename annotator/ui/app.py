@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from textual.app import App
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
@@ -18,9 +17,10 @@ from annotator.crash import Crash, write_report
 from annotator.errors import ScreenCrashed
 from annotator.labels import LabelsConfig
 from annotator.store import LEASE_SECONDS, Store
+from annotator.ui.textual_private import QuietCrashApp
 
 
-class AnnotatorApp(App):
+class AnnotatorApp(QuietCrashApp):
     CSS_PATH = "app.tcss"
     TITLE = "annotator"
     ENABLE_COMMAND_PALETTE = False
@@ -50,16 +50,12 @@ class AnnotatorApp(App):
         if self._on_exit is not None:
             self._on_exit()
 
-    def _handle_exception(self, error: Exception) -> None:
-        # Textual's hook for any error in a screen, widget, timer or worker: it exits the app
-        # with return code 1 and prints the traceback it keeps in _exit_renderables (Textual
-        # 8.2). The traceback goes to a report file instead; the command that ran the app
-        # says so in one line (``raise_if_crashed``).
+    def unexpected_error(self, error: Exception) -> None:
+        # The traceback goes to a report file instead of the terminal; the command that ran
+        # the app says so in one line (``raise_if_crashed``).
         if self.crash is None:
             cause = error.error if isinstance(error, WorkerFailed) and isinstance(error.error, BaseException) else error
             self.crash = Crash(cause, write_report(cause))
-        super()._handle_exception(error)
-        self._exit_renderables.clear()
 
     def raise_if_crashed(self) -> None:
         """After ``run()``: a crash becomes ``ScreenCrashed`` for the command to report."""

@@ -153,11 +153,8 @@ class Saving(_Screen):
             self.status(f"{what} ({pending.problem.describe()}): the next document comes once it can")
 
     def _screen_action(self, key: str) -> str | None:
-        for namespace, bindings in self._binding_chain:
-            if namespace is self:
-                for binding in bindings.key_to_bindings.get(key, ()):
-                    return binding.action
-        return None
+        active = self.active_bindings.get(key)
+        return active.binding.action if active is not None and active.node is self else None
 
     # -- quitting with a write on its way ------------------------------------------------
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from annotator.store import Store
+from annotator.ui import textual_private
 from annotator.ui.app import annotate_app
 from tests.e2e.test_annotate_tmux import Terminal
 from tests.ui.conftest import NEWS, OTHER, THIRD, make_store, write_labels
@@ -63,7 +64,7 @@ async def test_an_error_in_a_screen_is_written_to_a_report_and_the_app_exits_1(t
     assert app.crash is not None and app.crash.report in reports(state)
     text = app.crash.report.read_text(encoding="utf-8")
     assert "Traceback" in text and "KeyError: 'injected fault'" in text
-    assert app._exit_renderables == []  # Textual's own traceback is not printed
+    assert textual_private.exit_messages(app) == []  # Textual's own traceback is not printed
     with Store(db) as store:
         assert [a.answer for a in store.answers_by("news", "alice")] == ["accept"]
 
@@ -134,7 +135,10 @@ def test_the_real_program_crashing_in_a_screen_keeps_the_answers_and_exits_1(tmp
         terminal.close()
     assert (tmp_path / "exit-status").read_text().strip() == "1"
     (report,) = reports(state)
-    line = f"annotator: unexpected error (KeyError: 'injected fault'); the full report is in {report}; every answer given before it is saved"
+    line = (
+        f"annotator: unexpected error (KeyError: 'injected fault'); the full report is in {report};"
+        " every answer given before it is saved"
+    )
     assert screen.strip() == line and "Traceback" in report.read_text(encoding="utf-8")
     with Store(tmp_path / "annotations.db") as store:
         assert [a.answer for a in store.answers_by("news", "ana")] == ["accept", "reject"]

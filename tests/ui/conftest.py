@@ -11,6 +11,7 @@ from annotator.core.spans import Span
 from annotator.core.tasks import NewDocument
 from annotator.labels import load_labels
 from annotator.store import Store
+from annotator.ui import textual_private
 
 ROOT = Path(__file__).resolve().parents[2]
 NEWS = (
@@ -101,7 +102,7 @@ def db(tmp_path) -> Path:
 
 def screen_text(app) -> str:
     """What the terminal shows, as plain text."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    return textual_private.screen_text(app.screen)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 from annotator.core.visible import visible
 from annotator.labels import load_labels
 from annotator.store import Store
+from annotator.ui import textual_private
 from annotator.ui.app import annotate_app, review_app
 from annotator.ui.screens.agreement import AgreementScreen
 from annotator.ui.screens.annotate import AnnotateScreen
@@ -35,7 +36,7 @@ def hostile(tmp_path):
 
 def painted(app) -> str:
     """Every character of every segment the screen (and the screens under a modal) paints."""
-    return "\n".join("".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips())
+    return textual_private.screen_text(app.screen)
 
 
 class Seen:
@@ -104,8 +105,6 @@ async def test_the_review_screens_paint_no_raw_control(hostile):
 
 
 async def test_a_pre_highlighting_failure_naming_a_hostile_file_is_shown_visibly(hostile):
-    from textual.widgets._toast import Toast
-
     from tests.faults.hostile import labels_yaml
 
     folder, _ = hostile
@@ -118,7 +117,7 @@ async def test_a_pre_highlighting_failure_naming_a_hostile_file_is_shown_visibly
             await pilot.pause()
             await app.workers.wait_for_complete()
             await pilot.pause(0.3)  # the notification's toast is mounted and painted
-            toasts = [str(toast.render()) for toast in app.screen.query(Toast)]
+            toasts = textual_private.toast_texts(app.screen)
             shown = painted(app)
     assert len(toasts) == 1 and "brokenf␛]0;PWNED" in toasts[0]  # it says which file, visibly
     assert raw_controls(toasts[0]) == [] and raw_controls(shown) == []

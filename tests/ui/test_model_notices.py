@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.store import Store
+from annotator.ui import textual_private
 from annotator.ui.app import annotate_app
 from annotator.ui.widgets.status import StatusLine
 from tests.ui.conftest import LABELS, NEWS, OTHER, make_store, write_labels
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.anyio
 
 
 def _notices(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+    return textual_private.notification_messages(app)
 
 
 async def test_a_model_that_is_not_installed_is_said_on_the_screen(db, tmp_path):

@@ -4,10 +4,9 @@ the real app, then the review rows in the store."""
 from __future__ import annotations
 
 import pytest
-from textual.keys import _character_to_key
 
 from annotator.core.spans import Span
-from annotator.labels import DEFAULT_KEYMAP
+from annotator.labels import DEFAULT_KEYMAP, key_name
 from annotator.store import Store
 from annotator.ui.app import review_app
 from annotator.ui.screens.review import ReviewScreen
@@ -20,7 +19,7 @@ SIZE = (100, 32)
 pytestmark = pytest.mark.anyio
 # The key names a terminal reports for shift+1..9 on a US keyboard: the default keys that
 # take a version (pressed through the names, a wrong default would go unnoticed).
-SHIFT = {k: _character_to_key(c) for k, c in enumerate("!@#$%^&*(", start=1)}
+SHIFT = {k: key_name(c) for k, c in enumerate("!@#$%^&*(", start=1)}
 
 
 def test_shift_digits_are_the_default_keys_of_the_versions():

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from annotator.store import Store
+from annotator.ui import textual_private
 from annotator.ui.app import annotate_app, review_app
 from annotator.ui.screens.help import HelpScreen
 from tests.ui.conftest import NEWS, OTHER, make_store, screen_text, write_labels
@@ -239,7 +240,8 @@ async def test_quitting_with_an_answer_unsaved_asks_and_keeps_waiting_or_loses_i
             await pilot.click("#lose")
             await until(pilot, lambda: app.return_code is not None, what="quit")
             assert app.return_code == 1  # a lost answer is a failed run, and the line printed says so
-            assert any("not saved: 1 answer" in str(note) for note in app._exit_renderables), app._exit_renderables
+            said = textual_private.exit_messages(app)
+            assert any("not saved: 1 answer" in str(note) for note in said), said
             await pilot.pause(1.0)  # past the attempt in flight (that one could still land: saved, not lost)
             holder.release()  # the answer given up on must not be written after all
             await pilot.pause(1.0)

@@ -58,3 +58,54 @@ def test_missing_and_non_utf8_files(tmp_path):
     path.write_bytes(b"labels:\n  - name: \xff\n")
     with pytest.raises(LabelsError, match="not UTF-8"):
         load_labels(path)
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (  # reject would lose its key without a word (Textual drops a clashing binding)
+            'keymap: {accept: "x"}\nlabels:\n  - name: A\n',
+            ":1: keymap.accept: 'x' is also the key of reject on the annotate and review screens",
+        ),
+        (
+            'keymap: {agreement_refresh: "escape"}\nlabels:\n  - name: A\n',
+            ":1: keymap.agreement_refresh: 'escape' is also the key of agreement_back on the agreement screen",
+        ),
+        (  # "?" and "question_mark" are one key
+            'keymap: {quit: "?"}\nlabels:\n  - name: A\n',
+            ":1: keymap.quit: '?' is also the key of help on the annotate, review and finished screens",
+        ),
+    ],
+)
+def test_a_keymap_key_that_another_action_of_the_screen_has_is_refused(tmp_path, content, expected):
+    path = tmp_path / "labels.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(LabelsError) as caught:
+        load_labels(path)
+    assert str(caught.value) == f"{path}{expected}"
+
+
+def test_keys_swapped_by_the_keymap_are_no_clash(tmp_path):
+    path = tmp_path / "labels.yaml"
+    path.write_text('keymap: {accept: "x", reject: "a"}\nlabels:\n  - name: A\n', encoding="utf-8")
+    assert load_labels(path).bindings()["reject"] == "a"
+
+
+def test_a_label_key_may_be_a_key_of_a_screen_without_labels(tmp_path):
+    # r recomputes on the agreement screen and w keeps waiting on the unsaved question:
+    # label keys act only where labels do (annotate, review)
+    path = tmp_path / "labels.yaml"
+    path.write_text('labels:\n  - name: A\n    key: "r"\n  - name: B\n    key: "w"\n', encoding="utf-8")
+    assert [label.key for label in load_labels(path).labels] == ["r", "w"]
+
+
+def test_every_action_of_the_registry_can_be_rebound_by_its_id(tmp_path):
+    from annotator.core.actions import ACTIONS
+
+    ids = sorted({action.id for action in ACTIONS})
+    keys = [f"f{n}" for n in range(10, 25)] + [f"ctrl+{letter}" for letter in "abdefghijklnoprstuvwyz"]
+    assert len(keys) >= len(ids)  # one key each: no two actions share one
+    lines = "".join(f'  {binding_id}: "{key}"\n' for binding_id, key in zip(ids, keys, strict=False))
+    path = tmp_path / "labels.yaml"
+    path.write_text(f"keymap:\n{lines}labels:\n  - name: A\n", encoding="utf-8")
+    assert set(load_labels(path).keymap) == set(ids)

@@ -13,7 +13,6 @@ from rich.console import Group
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -28,14 +27,12 @@ from annotator.agreement_report import (
     overall_table,
     pairs_table,
 )
+from annotator.core import actions
 from annotator.core.visible import visible
 from annotator.errors import UserError
 from annotator.labels import LabelsConfig
 from annotator.store import Store
-
-# Binding ids, so that an app keymap can rebind them (labels.yaml knows only its DEFAULT_KEYMAP ids).
-BACK = Binding("escape,q", "back", "back", id="agreement_back")
-REFRESH = Binding("r", "refresh", "recompute", id="agreement_refresh")
+from annotator.ui.keys import bindings
 
 
 class AgreementComputed(Message):
@@ -51,7 +48,7 @@ class AgreementFailed(Message):
 
 
 class AgreementScreen(Screen[None]):
-    BINDINGS = [BACK, REFRESH]
+    BINDINGS = bindings(actions.AGREEMENT)
     DEFAULT_CSS = """
     AgreementScreen #tables { width: 1fr; }
     AgreementScreen #worst-side { width: 34; border-left: solid $primary; }

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
+from annotator.core import actions
 from annotator.core.editor import SpanEditor
 from annotator.core.visible import visible
 from annotator.errors import UserError
@@ -23,7 +24,7 @@ from annotator.store import Store
 from annotator.store.errors import classify
 from annotator.ui.commits import SAVE_WAIT, Saver, Saving
 from annotator.ui.editing import SpanEditing
-from annotator.ui.keys import ANNOTATE_ACTIONS, add_label_bindings, bindings, describe
+from annotator.ui.keys import add_label_bindings, bindings, describe, key_display
 from annotator.ui.messages import ModelNotice, PreannotateUnavailable, ProgressCounted, SuggestionsReady
 from annotator.ui.session import AnnotateSession, Task, eta_seconds
 from annotator.ui.widgets.keys_line import KeysLine
@@ -42,14 +43,14 @@ SECOND_ROUND = (
 
 
 class AnnotateScreen(Saving, SpanEditing, Screen):
-    BINDINGS = bindings(ANNOTATE_ACTIONS)
+    BINDINGS = bindings(actions.ANNOTATE)
 
     def __init__(self, session: AnnotateSession, saver: Saver | None = None, **kwargs):
         super().__init__(**kwargs)
         self.session = session
         self.saver = saver or Saver.on(session.store.path)
         self.config = session.config
-        add_label_bindings(self._bindings, self.config)
+        add_label_bindings(self, self.config)
         self.editor: SpanEditor | None = None
         self.current: Task | None = None
         self._preannotate = self.config.model is not None or self.config.patterns is not None
@@ -70,7 +71,21 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
     def _first_shown(self, task: Task | None) -> None:
         self.show_next(task)
         if self.current is not None and self.current.previous is None:
-            self.status(f"{self._cursor_on()} · tab: spans in order · shift+arrows: select · a: accept · ?: all keys")
+            self.status(f"{self._cursor_on()} · {self._first_hint()}")
+
+    def _first_hint(self) -> str:
+        """The keys to start with, as bound now (the keymap may have moved them)."""
+        keys = {binding_id: keys.split(",")[0] for binding_id, keys in self.config.bindings().items()}
+        select = (
+            "shift+arrows"
+            if (keys["extend_left"], keys["extend_right"]) == ("shift+left", "shift+right")
+            else key_display(self.app, f"{keys['extend_left']},{keys['extend_right']}")
+        )
+        shown = {binding_id: key_display(self.app, key) for binding_id, key in keys.items()}
+        return (
+            f"{shown['next_span']}: spans in order · {select}: select · {shown['accept']}: accept"
+            f" · {shown['help']}: all keys"
+        )
 
     def on_unmount(self) -> None:
         self.saver.close()
@@ -163,7 +178,7 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
     def action_help(self) -> None:
         from annotator.ui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(describe(self._binding_chain)))
+        self.app.push_screen(HelpScreen(describe(self, actions.ANNOTATE)))
 
     def action_agreement(self) -> None:
         try:

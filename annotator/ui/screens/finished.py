@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Generic, TypeVar
 
 from rich.table import Table
@@ -12,14 +11,12 @@ from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Static
 
+from annotator.core import actions
 from annotator.core.visible import visible
-from annotator.ui.keys import ANNOTATE_ACTIONS, bindings, describe
+from annotator.ui.keys import bindings, describe
 from annotator.ui.review_session import ReviewSession
 from annotator.ui.session import AnnotateSession
 from annotator.ui.widgets.keys_line import KeysLine
-
-FINISHED_ACTIONS = {key: ANNOTATE_ACTIONS[key] for key in ("undo", "agreement", "help", "quit")}
-
 
 SessionT = TypeVar("SessionT", AnnotateSession, ReviewSession)
 
@@ -29,10 +26,7 @@ class EndScreen(Screen[bool], Generic[SessionT]):
     with True to go back to the last document (undo), else quits. The agreement report is
     one key away: the end of the work is when a team wants it."""
 
-    BINDINGS = [
-        replace(binding, show=True, description="agreement") if binding.id == "agreement" else binding
-        for binding in bindings(FINISHED_ACTIONS)
-    ]
+    BINDINGS = bindings(actions.FINISHED)
     DEFAULT_CSS = """
     EndScreen Static { width: auto; border: round $success; padding: 1 2; }
     """
@@ -58,7 +52,7 @@ class EndScreen(Screen[bool], Generic[SessionT]):
     def action_help(self) -> None:
         from annotator.ui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(describe(self._binding_chain, FINISHED_ACTIONS)))
+        self.app.push_screen(HelpScreen(describe(self, actions.FINISHED)))
 
     def action_quit(self) -> None:
         self.session.close()

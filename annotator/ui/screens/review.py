@@ -15,36 +15,24 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
+from annotator.core import actions
 from annotator.core.editor import SpanEditor
 from annotator.core.tasks import ACCEPT, REJECT
 from annotator.core.visible import visible
 from annotator.ui.commits import Saver, Saving
 from annotator.ui.editing import SpanEditing
-from annotator.ui.keys import EDITING_ACTIONS, add_label_bindings, bindings, describe
+from annotator.ui.keys import add_label_bindings, bindings, describe, key_display
 from annotator.ui.review_session import Case, ReviewSession
 from annotator.ui.widgets.keys_line import KeysLine
 from annotator.ui.widgets.label_bar import LabelBar
 from annotator.ui.widgets.progress import ProgressLine
 from annotator.ui.widgets.status import StatusLine
 from annotator.ui.widgets.version_text import VersionText
-from annotator.ui.widgets.versions import Versions, key_display
+from annotator.ui.widgets.versions import Versions
 
-VERSIONS = 9
 FIXED_ROWS = 11  # progress, differences, gold title and border, labels, status, keys
 COMPACT_BELOW = 30  # terminal rows under which the gold's border and the labels' rule go
 COMPACT_SAVES = 3  # ... which gives the versions these rows
-REVIEW_ACTIONS: dict[str, tuple[str, str]] = {
-    "accept": ("decide('accept')", "accept the gold version as the document's final spans"),
-    "reject": ("decide('reject')", "reject the document (the export leaves it out)"),
-    "ignore": ("skip", "skip: decide later (it stays to review)"),
-    "undo": ("undo", "undo the last edit, else back to the previous document"),
-    **{f"take_version_{k}": (f"take({k})", f"take version {k} as the gold version") for k in range(1, VERSIONS + 1)},
-    "next_difference": ("difference(True)", "cursor to the next difference between the versions"),
-    "previous_difference": ("difference(False)", "cursor to the previous difference"),
-    **EDITING_ACTIONS,
-    "help": ("help", "this help"),
-    "quit": ("quit", "quit (decisions are already saved)"),
-}
 
 
 class ReviewProgress(ProgressLine):
@@ -56,7 +44,7 @@ class ReviewProgress(ProgressLine):
 
 class ReviewScreen(Saving, SpanEditing, Screen):
     EDIT_VIEW = "#gold"
-    BINDINGS = bindings(REVIEW_ACTIONS)
+    BINDINGS = bindings(actions.REVIEW)
     DEFAULT_CSS = """
     ReviewScreen #gold-title { height: 1; padding: 0 1; background: $primary-darken-2; }
     ReviewScreen #gold { height: 1fr; min-height: 3; border: round $panel-lighten-2; }
@@ -71,7 +59,7 @@ class ReviewScreen(Saving, SpanEditing, Screen):
         self.session, self.back_when_done, self.owns_store = session, back_when_done, owns_store
         self.saver = Saver.on(session.store.path)
         self.config = session.config
-        add_label_bindings(self._bindings, self.config)
+        add_label_bindings(self, self.config)
         self.editor: SpanEditor | None = None
         self.case: Case | None = None
 
@@ -288,7 +276,7 @@ class ReviewScreen(Saving, SpanEditing, Screen):
 
         rows: list[tuple[list[str], str, str]] = []
         takes: list[list[str]] = []
-        for keys, binding_id, description in describe(self._binding_chain, REVIEW_ACTIONS):
+        for keys, binding_id, description in describe(self, actions.REVIEW):
             if binding_id.startswith("take_version_"):  # nine rows that say one thing: one row
                 takes.append([self.app.get_key_display(Binding(key, "")) for key in keys])
                 if len(takes) == 1:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from annotator.core import actions
+from annotator.ui.keys import bindings
 
 
 class UnsavedScreen(ModalScreen[bool]):
@@ -14,7 +16,7 @@ class UnsavedScreen(ModalScreen[bool]):
     The screen below dismisses it and quits by itself if the write goes through meanwhile."""
 
     asks_before_quitting = True
-    BINDINGS = [Binding("escape,w", "keep", "keep waiting", show=False)]
+    BINDINGS = bindings(actions.UNSAVED)
     DEFAULT_CSS = """
     UnsavedScreen { align: center middle; }
     UnsavedScreen > Vertical { width: 76; max-width: 100%; height: auto; border: round $warning;

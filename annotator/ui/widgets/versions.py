@@ -6,21 +6,15 @@ from __future__ import annotations
 from itertools import groupby
 
 from rich.text import Text
-from textual.app import App
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
 from annotator.core.tasks import ACCEPT
 from annotator.core.visible import visible
 from annotator.labels import LabelsConfig
+from annotator.ui.keys import key_display
 from annotator.ui.review_session import Case
 from annotator.ui.widgets.version_text import VersionText
-
-
-def key_display(app: App, keys: str) -> str:
-    """A binding's keys ("exclamation_mark,f1") as the user types them ("! f1")."""
-    return " ".join(app.get_key_display(Binding(key, "")) for key in keys.split(",") if key) or "?"
 
 
 def compared(case: Case, spans) -> str:
