@@ -105,7 +105,8 @@ def export(
     out_dir: Annotated[
         Path,
         typer.Argument(
-            help="Folder for train.spacy, dev.spacy and config.cfg (or annotations.jsonl, or train.conll and dev.conll)."
+            help="Folder for train.spacy, dev.spacy and config.cfg "
+            "(or annotations.jsonl, or train.conll and dev.conll)."
         ),
     ] = DEFAULT_EXPORTS,
     db: DbOption = DEFAULT_DB,
@@ -133,9 +134,7 @@ def export(
 ) -> None:
     """Export a dataset as spaCy training data, as Prodigy-compatible JSONL (one line per answer),
     or as CoNLL-2003 train/dev files."""
-    from annotator.export import export_spacy, print_summary
-    from annotator.export_conll import export_conll
-    from annotator.export_jsonl import export_jsonl
+    from annotator.export import export_conll, export_jsonl, export_spacy, print_summary
     from annotator.progress import progress_bar
 
     if format not in ("spacy", "jsonl", "conll"):
@@ -178,9 +177,9 @@ def export(
             )
     print_summary(summary)
     if format == "spacy" and (out_dir / "dev.spacy") in summary.files:
-        command = (
+        command = (  # without --output nothing is saved
             f"python -m spacy train {out_dir / 'config.cfg'} --output {out_dir / 'model'} "
-            f"--paths.train {out_dir / 'train.spacy'} --paths.dev {out_dir / 'dev.spacy'}"  # without --output nothing is saved
+            f"--paths.train {out_dir / 'train.spacy'} --paths.dev {out_dir / 'dev.spacy'}"
         )
         typer.echo(visible(f"train with: {command}"))
 
@@ -219,7 +218,8 @@ def train(
     eval_split = eval_settings(eval_split, eval_dataset)
     if eval_split == 0 and eval_dataset is None:
         raise UserError(
-            "--eval-split 0 leaves no dev set, and spaCy's training needs one: give --eval-dataset NAME or an --eval-split above 0"
+            "--eval-split 0 leaves no dev set, and spaCy's training needs one: "
+            "give --eval-dataset NAME or an --eval-split above 0"
         )
     store, name, lang = _export_setup(db, labels, dataset, conflicts, eval_dataset)
     with store:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from annotator.errors import UserError
 from annotator.io.checks import SPLIT_FURTHER, too_long
+from annotator.io.conll import looks_like_conll
 from annotator.io.records import SNIFF_BYTES, Problem, Record, check_not_binary, check_readable
-from annotator.io.spacy_docs import looks_like_conll
 
 FORMATS = ("auto", "text", "jsonl", "prodigy", "doccano", "spacy", "conll", "csv", "tsv", "label-studio")
 EXTENSIONS = {
@@ -155,9 +155,10 @@ def read_path(path: Path, fmt: str = "auto", split: str = "paragraph", lang: str
 def _reader(
     path: Path, fmt: str, split: str, lang: str, text_column: str | None, as_answers: bool
 ) -> Iterator[Record | Problem]:
+    from annotator.io.conll import read_conll
     from annotator.io.jsonl import read_jsonl
     from annotator.io.label_studio import read_label_studio
-    from annotator.io.spacy_docs import read_conll, read_docbin
+    from annotator.io.spacy_docs import read_docbin
     from annotator.io.table import read_table
     from annotator.io.text import read_text
 

@@ -16,6 +16,8 @@ from pathlib import Path
 from annotator.core.spans import Span
 from annotator.errors import UserError
 
+# Why a writer leaves a document out whose stored spans do not fall on its tokens.
+OFF_BOUNDARIES = "spans off token boundaries"
 # A file this size or bigger is read in chunks; the first chunk is also sniffed.
 SNIFF_BYTES = 8192
 

@@ -132,7 +132,7 @@ def _rows(path: Path, reader, lines: _Lines, columns: list[str], text_at: int) -
         if empty := empty_text(text):
             yield Problem(where, empty)
             continue
-        meta = {name: value for at, (name, value) in enumerate(zip(columns, row)) if at != text_at}
+        meta = {name: value for at, (name, value) in enumerate(zip(columns, row, strict=True)) if at != text_at}
         yield Record(text=text, where=where, meta={**meta, "file": str(path), "line": first_line}, source="csv")
     if not rows:
         yield Problem(f"{path}:1", "no rows under the header")
