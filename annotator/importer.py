@@ -60,7 +60,7 @@ class ImportResult:
     not_imported: Counter = field(default_factory=Counter)  # (file, what) -> how many (NotImported)
     unnamed: Counter = field(default_factory=Counter)  # name -> answers that named no annotator, stored under it
     # The same text given again with other spans (or another answer) by the same annotator or
-    # source: the places it appears, in file order. Answers keep the last, suggestions the first.
+    # source: the places it appears, in file order. Answers and suggestions keep the last.
     conflicts: dict[tuple[str, str, str], list[str]] = field(
         default_factory=dict
     )  # (kind, whose, input hash) -> wheres
@@ -125,8 +125,14 @@ class Importer:
         self.labels = set(config.names)
         self._answered: dict[tuple[int, str], tuple[str, tuple[Span, ...]]] = {}
         self.on_conflict = on_conflict  # keep (and report) | refuse
-        # (kind, whose, input hash) -> (hash of the answer and spans, where): a hash, as it is kept for every line
-        self._given: dict[tuple, tuple[int, str]] = {}
+        # (kind, whose, input hash) -> (hash of the answer and spans, where, its batch, the first
+        # one's batch): a hash, as it is kept for every line
+        self._given: dict[tuple, tuple[int, str, int, int]] = {}
+        self._prepared_batches = self._written_batches = 0
+        # Suggestions given again with other spans keep the last: the earlier line is left
+        # out if not written yet (``_superseded``), else the later one replaces its rows.
+        self._superseded: set[str] = set()
+        self._replacing: set[str] = set()
 
     def run(self, paths: Iterable[Path], fmt: str = "auto", split: str = "paragraph") -> ImportResult:
         files = expand_paths(paths, store=self.store.path)
@@ -204,6 +210,7 @@ class Importer:
     def _prepare(self, batch: list[Record | Problem]) -> _Prepared:
         """Tokenize and check a batch (no store access): its problems stop the import here,
         before its transaction, unless ``skip_invalid``."""
+        self._prepared_batches += 1
         for item in batch:
             if isinstance(item, NotImported):
                 self.result.not_imported[item.file, item.what] += item.count
@@ -231,9 +238,10 @@ class Importer:
             return  # a plain text again: nothing to lose
         kind, whose = ("answers", who) if record.answer else ("suggestions", record.source)
         given = hash((record.answer or "", tuple(sorted(record.spans or ()))))
+        batch = self._prepared_batches
         earlier = self._given.get((kind, whose, digest))
         if earlier is None:
-            self._given[kind, whose, digest] = (given, record.where)
+            self._given[kind, whose, digest] = (given, record.where, batch, batch)
             return
         if earlier[0] == given:
             return
@@ -243,7 +251,12 @@ class Importer:
                 "(nothing was imported; without --on-conflict refuse, one is kept and the summary lists them)"
             )
         self.result.conflicts.setdefault((kind, whose, digest), [earlier[1]]).append(record.where)
-        self._given[kind, whose, digest] = (given, record.where)
+        if kind == "suggestions":
+            if earlier[2] > self._written_batches:
+                self._superseded.add(earlier[1])
+            if earlier[3] <= self._written_batches:
+                self._replacing.add(record.where)
+        self._given[kind, whose, digest] = (given, record.where, batch, earlier[3])
 
     def _write(self, batch: _Prepared, import_id: int | None) -> None:
         """Write a prepared batch (inside the caller's transaction)."""
@@ -255,6 +268,7 @@ class Importer:
         with_spans = [(r, digest, who) for r, digest, who in good if r.spans is not None or r.answer]
         if with_spans:
             self._store_spans(with_spans, import_id)
+        self._written_batches += 1
 
     def _check(self, record: Record) -> Problem | str | None:
         """A Problem, or who the record's answer belongs to (None: spans are suggestions)."""
@@ -304,11 +318,17 @@ class Importer:
 
     def _store_spans(self, items: list[tuple[Record, str, str | None]], import_id: int | None) -> None:
         ids = self.store.document_ids(self.dataset, {digest for _, digest, _ in items})
-        suggestions, answers = [], []
+        suggestions, replacing, answers = [], [], []
         for record, digest, who in items:
             doc_id, spans = ids[digest], record.spans or ()
             if not record.answer:
-                suggestions.append((doc_id, record.source, spans))
+                if record.where in self._superseded:
+                    self._superseded.discard(record.where)
+                elif record.where in self._replacing:
+                    self._replacing.discard(record.where)
+                    replacing.append((doc_id, record.source, spans))
+                else:
+                    suggestions.append((doc_id, record.source, spans))
                 continue
             key, value = (doc_id, who), (record.answer, tuple(sorted(spans)))
             if key not in self._answered:
@@ -323,6 +343,8 @@ class Importer:
                     self.result.unnamed[who] += 1
         if suggestions:
             self.result.suggestions += self.store.add_suggestions(suggestions, import_id)
+        if replacing and import_id is not None:  # without an import id nothing was written before
+            self.store.replace_import_suggestions(replacing, import_id)
         if answers:
             self.result.answers += self.store.append_answers(answers, import_id)
 

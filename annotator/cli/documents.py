@@ -98,7 +98,7 @@ def import_(
         typer.Option(
             "--on-conflict",
             help="The same text twice with different spans (same annotator or source): "
-            "keep (the last answer, the first suggestions; listed in the summary) or refuse (import nothing).",
+            "keep (the last; listed in the summary) or refuse (import nothing).",
         ),
     ] = "keep",
     align: Annotated[
@@ -171,9 +171,9 @@ def import_(
 
 def conflict_lines(conflicts: dict[tuple[str, str, str], list[str]], shown: int = 20) -> list[str]:
     """`11 texts appear twice with different spans: kept the last; lines 3 and 40, ... of a.conll`,
-    one line for answers and one for suggestions (which keep the first)."""
+    one line for answers and one for suggestions (both keep the last)."""
     lines = []
-    for kind, what, kept in (("answers", "spans", "the last"), ("suggestions", "suggested spans", "the first")):
+    for kind, what, kept in (("answers", "spans", "the last"), ("suggestions", "suggested spans", "the last")):
         places = [wheres for (k, *_), wheres in conflicts.items() if k == kind]
         if not places:
             continue
