@@ -59,6 +59,7 @@ class ImportResult:
     skipped: list[Problem] = field(default_factory=list)
     not_imported: Counter = field(default_factory=Counter)  # (file, what) -> how many (NotImported)
     unnamed: Counter = field(default_factory=Counter)  # name -> answers that named no annotator, stored under it
+    rehashed: int = 0  # answers whose _task_hash was left out: label_map or --align changed their spans
     # The same text given again with other spans (or another answer) by the same annotator or
     # source: the places it appears, in file order. Answers and suggestions keep the last.
     conflicts: dict[tuple[str, str, str], list[str]] = field(
@@ -285,6 +286,10 @@ class Importer:
                 more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
                 hint = f"; {ALIGN_HINT}" if self.align == "strict" and "token boundaries" in problems[0] else ""
                 return Problem(record.where, problems[0] + more + hint)
+            if record.task is not None and "_task_hash" in record.task and set(mapped) != set(record.spans):
+                # The hash describes the spans as they came: export makes one for the spans stored.
+                record.task = {key: value for key, value in record.task.items() if key != "_task_hash"}
+                self.result.rehashed += 1
             record.spans = mapped
         who = record.annotator or self.annotator
         if not who and record.source == "prodigy":

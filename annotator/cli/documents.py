@@ -161,6 +161,13 @@ def import_(
     typer.echo(visible(f"{name}: {counts}"))
     for who, count in result.unnamed.items():
         typer.echo(visible(f"{name}: {count} answers with no _annotator_id or _session_id: imported as {who!r}"))
+    if result.rehashed:
+        typer.echo(
+            visible(
+                f"{name}: {result.rehashed} answers whose spans label_map or --align changed: their _task_hash "
+                "is left out (export --format jsonl makes a new one)"
+            )
+        )
     for (file, what), count in result.not_imported.items():
         typer.echo(visible(f"{name}: not imported: {file}: {count} {what}"))
     for line in conflict_lines(result.conflicts):
