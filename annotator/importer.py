@@ -44,7 +44,6 @@ BATCH_SIZE = 500
 BATCH_CHARACTERS = 500_000  # long documents make shorter batches
 READ_AHEAD = 8  # batches checked before the first write: a file of up to 4,000 lines is one transaction
 WAIT_SECONDS = 0.5  # between looks at another import this one waits for
-ALIGNS = ("strict", "contract", "expand")  # spaCy's Doc.char_span(alignment_mode=...)
 ALIGN_HINT = "--align expand or --align contract snaps spans to the tokens"
 T = TypeVar("T")
 

@@ -13,9 +13,12 @@ from annotator.cli.options import (
     DbOption,
     OptionalLabelsOption,
     app,
+    choices_metavar,
     dataset_name,
+    one_of,
     optional_labels,
 )
+from annotator.core.consensus import POLICIES
 from annotator.core.visible import visible
 from annotator.errors import UserError
 
@@ -42,12 +45,15 @@ ConflictsOption = Annotated[
     str,
     typer.Option(
         "--conflicts",
+        callback=one_of(*POLICIES),
+        metavar=choices_metavar(POLICIES),
         help="When accepting annotators disagree and nobody reviewed: review (leave out until reviewed), "
         "majority (spans more than half of them have), skip (leave out).",
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace the files of an earlier export in OUT_DIR.")]
 DEFAULT_EXPORTS = Path("exports")
+EXPORT_FORMATS = ("spacy", "jsonl", "conll")
 
 
 def eval_form(dataset: str | None, eval_dataset: str | None) -> tuple[str | None, str | None]:
@@ -78,12 +84,9 @@ def eval_settings(eval_split: float | None, eval_dataset: str | None) -> float:
 
 
 def _export_setup(db: Path, labels: Path | None, dataset: str | None, conflicts: str, eval_dataset: str | None = None):
-    from annotator.core.consensus import POLICIES
     from annotator.project import resolve_dataset
     from annotator.store import Store
 
-    if conflicts not in POLICIES:
-        raise UserError(f"--conflicts must be one of {', '.join(POLICIES)} (not {conflicts!r})")
     config = optional_labels(labels)  # before the store opens: a broken labels.yaml leaves it untouched
     lang = config.lang if config else None
     store = Store(db, read_only=True)
@@ -126,7 +129,10 @@ def export(
     format: Annotated[
         str,
         typer.Option(
-            "--format", help="spacy (DocBin + config.cfg), jsonl (Prodigy-compatible) or conll (CoNLL-2003, IOB tags)."
+            "--format",
+            callback=one_of(*EXPORT_FORMATS),
+            metavar=choices_metavar(EXPORT_FORMATS),
+            help="spacy (DocBin + config.cfg), jsonl (Prodigy-compatible) or conll (CoNLL-2003, IOB tags).",
         ),
     ] = "spacy",
     conflicts: ConflictsOption = "review",
@@ -137,8 +143,6 @@ def export(
     from annotator.export import export_conll, export_jsonl, export_spacy, print_summary
     from annotator.progress import progress_bar
 
-    if format not in ("spacy", "jsonl", "conll"):
-        raise UserError(f"--format must be spacy, jsonl or conll (not {format!r})")
     dataset, eval_dataset = eval_form(dataset, eval_dataset)
     if format == "jsonl" and eval_dataset is not None:
         raise UserError(

@@ -27,6 +27,8 @@ EXTENSIONS = {
     ".csv": "csv", ".tsv": "tsv",
 }  # fmt: skip
 
+TEXT_COLUMN_FORMATS = ("csv", "tsv", "label-studio")  # the formats --text-column applies to
+
 __all__ = ["FORMATS", "Problem", "Record", "detect_format", "expand_paths", "read_path"]
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 from annotator.core.spans import Span
 from annotator.errors import UserError
 
+# How spans off token boundaries are taken: spaCy's Doc.char_span(alignment_mode=...).
+ALIGNS = ("strict", "contract", "expand")
 # Why a writer leaves a document out whose stored spans do not fall on its tokens.
 OFF_BOUNDARIES = "spans off token boundaries"
 # A file this size or bigger is read in chunks; the first chunk is also sniffed.

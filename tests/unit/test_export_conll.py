@@ -126,7 +126,10 @@ def test_bad_format_option(store, tmp_path, monkeypatch, capsys):
         "--format",
         "iob",
     )
-    assert status == 1 and err.strip() == "annotator: --format must be spacy, jsonl or conll (not 'iob')"
+    assert status == 2 and err.strip() == (
+        "annotator: Invalid value for '--format': 'iob' is not one of spacy, jsonl, conll "
+        "(see `annotator export --help`)"
+    )
 
 
 def test_a_token_with_a_space_inside_is_one_word_per_piece_and_bad_spans_raise():

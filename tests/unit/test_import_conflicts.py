@@ -97,7 +97,7 @@ def test_on_conflict_takes_keep_or_refuse(tmp_path, monkeypatch, capsys):
     labels, db = project(tmp_path), tmp_path / "a.db"
     status, _, err = run_main(monkeypatch, capsys, "import", str(WNUT), "--db", str(db), "--labels", str(labels),
                               "--dataset", "wnut", "--on-conflict", "first")  # fmt: skip
-    assert status != 0 and "--on-conflict must be keep or refuse (not 'first')" in err
+    assert status == 2 and "Invalid value for '--on-conflict': 'first' is not one of keep, refuse" in err
     assert not db.exists()
 
 
