@@ -9,7 +9,9 @@ spaCy is imported here, never by the UI; the UI's worker calls :func:`suggest_do
 from __future__ import annotations
 
 import json
+import os
 import re
+import shlex
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -346,9 +348,21 @@ def model_notices(store: Store, config: LabelsConfig, dataset: str) -> list[str]
             if stale:
                 notices.append(
                     f"{len(stale)} documents of {dataset!r} have no suggestions from {highlighter.source} "
-                    f"(labels.yaml changed since they were pre-highlighted); run `annotator preannotate --dataset {dataset}`"
+                    f"(labels.yaml changed since they were pre-highlighted); run `{fill_command(store, config, dataset)}`"
                 )
     return notices
+
+
+def fill_command(store: Store, config: LabelsConfig, dataset: str) -> str:
+    """The exact ``annotator preannotate`` that fills them in: the store and labels.yaml
+    named unless they are the ones it would use by default (here, in this folder)."""
+    words = ["annotator", "preannotate", "--dataset", dataset]
+    default_db = Path(os.environ.get("ANNOTATOR_DB") or "annotations.db")
+    if Path(store.path).resolve() != default_db.resolve():
+        words += ["--db", str(store.path)]
+    if config.path is not None and config.path.resolve() != Path("labels.yaml").resolve():
+        words += ["--labels", str(config.path)]
+    return shlex.join(words)
 
 
 def suggest_documents(store: Store, config: LabelsConfig, document_ids: Iterable[int]) -> int:
