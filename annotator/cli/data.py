@@ -22,10 +22,18 @@ from annotator.core.consensus import POLICIES
 from annotator.core.visible import visible
 from annotator.errors import UserError
 
+
+def _eval_split_range(value: float | None) -> float | None:
+    if value is not None and not 0.0 <= value < 1.0:
+        raise typer.BadParameter(f"{value} is not at least 0 and below 1")
+    return value
+
+
 EvalSplitOption = Annotated[
     float | None,
     typer.Option(
         "--eval-split",
+        callback=_eval_split_range,
         help="Share of the dataset's documents for the dev set, at least 0 and below 1 "
         "(default 0.2; 0 with an eval dataset; 0 alone: everything in train, no dev file).",
     ),
@@ -215,8 +223,8 @@ def train(
     from annotator.train import train as train_pipeline
 
     # OUT_DIR is read here, not by Click, which would take "--training.max_steps" for it.
-    out_dir, override_args = split_arguments(ctx.args)
-    out_dir = Path(out_dir) if out_dir else DEFAULT_EXPORTS
+    given, override_args = split_arguments(ctx.args)
+    out_dir = Path(given) if given else DEFAULT_EXPORTS
     overrides = parse_overrides(override_args)
     dataset, eval_dataset = eval_form(dataset, eval_dataset)
     eval_split = eval_settings(eval_split, eval_dataset)
