@@ -80,7 +80,7 @@ def plan_export(store: Store, dataset: str, conflicts: str = "review") -> Plan:
             plan.hashes[document] = digest
             continue
         final = final_spans([_answer(row) for row in rows], review, conflicts)
-        if final.kept:
+        if final.spans is not None:  # kept
             plan.finals[document] = final.spans
             plan.hashes[document] = digest
         else:
@@ -133,8 +133,9 @@ def make_doc(vocab, text: str, tokens: Sequence[Sequence[int]], spans: Sequence[
 
     words, spaces = words_and_spaces(text, tokens)
     doc = Doc(vocab, words=words, spaces=spaces)
-    ents = [doc.char_span(start, end, label=label) for start, end, label in spans]
-    if any(ent is None for ent in ents):
+    found = [doc.char_span(start, end, label=label) for start, end, label in spans]
+    ents = [ent for ent in found if ent is not None]
+    if len(ents) != len(found):
         raise ValueError(OFF_BOUNDARIES)
     doc.ents = ents
     return doc

@@ -31,7 +31,7 @@ from annotator.errors import UserError
 from annotator.io import Problem, Record, expand_paths, read_path
 from annotator.io.checks import empty_text, too_long
 from annotator.io.jsonl import DEFAULT_ANNOTATOR
-from annotator.io.records import NotImported
+from annotator.io.records import Item, NotImported
 from annotator.labels import LabelsConfig
 from annotator.progress import progress_bar
 from annotator.store import ImportBusy, Store
@@ -61,7 +61,7 @@ class ImportResult:
     rehashed: int = 0  # answers whose _task_hash was left out: label_map or --align changed their spans
     # The same text given again with other spans (or another answer) by the same annotator or
     # source: the places it appears, in file order. Answers and suggestions keep the last.
-    conflicts: dict[tuple[str, str, str], list[str]] = field(
+    conflicts: dict[tuple[str, str | None, str], list[str]] = field(
         default_factory=dict
     )  # (kind, whose, input hash) -> wheres
 
@@ -86,7 +86,7 @@ def token_offsets(doc) -> list[tuple[int, int]]:
     return [(token.idx, token.idx + len(token)) for token in doc]
 
 
-def _batches(items: Iterable[Record | Problem], size: int, characters: int = BATCH_CHARACTERS) -> Iterator[list]:
+def _batches(items: Iterable[Item], size: int, characters: int = BATCH_CHARACTERS) -> Iterator[list]:
     """Lists of up to ``size`` items holding up to about ``characters`` of text."""
     batch: list = []
     held = 0
@@ -123,7 +123,7 @@ class Importer:
         self.batch_size, self.read_ahead = batch_size, read_ahead
         self.result = ImportResult()
         self.labels = set(config.names)
-        self._answered: dict[tuple[int, str], tuple[str, tuple[Span, ...]]] = {}
+        self._answered: dict[tuple[int, str], tuple[str, tuple[Span, ...]] | None] = {}
         self.on_conflict = on_conflict  # keep (and report) | refuse
         # (kind, whose, input hash) -> (hash of the answer and spans, where, its batch, the first
         # one's batch): a hash, as it is kept for every line
@@ -193,9 +193,7 @@ class Importer:
                     said = True
                 time.sleep(WAIT_SECONDS)
 
-    def _records(
-        self, files: list[Path], fmt: str, split: str, advance: Callable[..., None]
-    ) -> Iterator[Record | Problem]:
+    def _records(self, files: list[Path], fmt: str, split: str, advance: Callable[..., None]) -> Iterator[Item]:
         for number, path in enumerate(files, start=1):
             if len(files) > 1:  # the files are the total that is known
                 advance(0, f"importing into {self.dataset}: file {number}/{len(files)}")
@@ -217,7 +215,8 @@ class Importer:
         problems = [(at, item) for at, item in enumerate(batch) if isinstance(item, Problem)]
         records = [(at, item) for at, item in enumerate(batch) if isinstance(item, Record)]
         untokenized = [r for _, r in records if r.tokens is None]
-        for record, doc in zip(untokenized, self.nlp.tokenizer.pipe((r.text for r in untokenized), batch_size=1000)):
+        docs = self.nlp.tokenizer.pipe((r.text for r in untokenized), batch_size=1000)
+        for record, doc in zip(untokenized, docs, strict=True):
             record.tokens = token_offsets(doc)
         good: list[tuple[Record, str, str | None]] = []
         for at, record in records:
@@ -272,6 +271,7 @@ class Importer:
 
     def _check(self, record: Record) -> Problem | str | None:
         """A Problem, or who the record's answer belongs to (None: spans are suggestions)."""
+        assert record.tokens is not None  # every record is tokenized in _prepare
         problem = empty_text(record.text) or too_long(len(record.text), len(record.tokens), record.resplit)
         if problem:
             return Problem(record.where, problem)
@@ -334,6 +334,7 @@ class Importer:
                 else:
                     suggestions.append((doc_id, record.source, spans))
                 continue
+            assert who is not None  # _check refuses an answer with no annotator
             key, value = (doc_id, who), (record.answer, tuple(sorted(spans)))
             if key not in self._answered:
                 latest = self.store.latest_answer(doc_id, who)

@@ -192,7 +192,7 @@ def import_(
         typer.echo(visible(f"{name}: pre-highlighted {count} documents with {source}"))
 
 
-def conflict_lines(conflicts: dict[tuple[str, str, str], list[str]], shown: int = 20) -> list[str]:
+def conflict_lines(conflicts: dict[tuple[str, str | None, str], list[str]], shown: int = 20) -> list[str]:
     """`11 texts appear twice with different spans: kept the last; lines 3 and 40, ... of a.conll`,
     one line for answers and one for suggestions (both keep the last)."""
     lines = []

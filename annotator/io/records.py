@@ -66,6 +66,10 @@ class NotImported:
     count: int = 1
 
 
+# What a reader yields: a document, a line that cannot be imported, or a count of what was left out.
+Item = Record | Problem | NotImported
+
+
 NOT_REGULAR = {
     stat.S_IFIFO: "a FIFO",
     stat.S_IFSOCK: "a socket",

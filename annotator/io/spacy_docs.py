@@ -66,9 +66,10 @@ def _docbin_records(docs: Iterable, path: Path, as_answers: bool) -> Iterator[Re
             continue
         if as_answers:  # one answer: the entities, then each group's spans that fit
             for key, spans in groups.items():
-                kept, count = without_overlaps(spans, record.spans)
+                taken = record.spans or ()
+                kept, count = without_overlaps(spans, taken)
                 left_out[key] += count
-                record.spans = tuple(sorted(record.spans + kept))
+                record.spans = tuple(sorted(taken + kept))
             yield record
             continue
         yield record

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from annotator.errors import UserError
 from annotator.io.conll.tags import BadTag, as_iob2, scheme_of
-from annotator.io.records import Problem, Record, text_lines
+from annotator.io.records import Item, Problem, Record, text_lines
 from annotator.io.spacy_docs import doc_record
 
 # The last column of a CoNLL line is an IOB/BILUO tag.
@@ -43,12 +43,12 @@ def _sentences(path: Path) -> tuple[list[_Sentence], bool, bool, list[Problem]]:
     whether it is IOB, whether it has -DOCSTART- headers, and lines that are not UTF-8."""
     sentences, problems, doc, has_delimiter, current = [], [], 0, False, None
     numbered: list[tuple[int, str | None]] = []  # None: a line that is not UTF-8
-    for number, line in text_lines(path):
-        if isinstance(line, Problem):
-            problems.append(line)
+    for number, read in text_lines(path):
+        if isinstance(read, Problem):
+            problems.append(read)
             numbered.append((number, None))
         else:
-            numbered.append((number, line.strip()))
+            numbered.append((number, read.strip()))
     content = [line for _, line in numbered if line and not line.startswith(DOC_DELIMITER)]
     iob = bool(content) and "|" in content[0].split()[0]
     for number, line in numbered:
@@ -74,9 +74,10 @@ def _words_and_tags(line: str, iob: bool, width: int = 0) -> list[tuple[str, str
     """(everything before the tag, the tag) for each word of a line; ValueError if it is not
     CoNLL/IOB, or has another number of columns than the file's ``width``."""
     words = line.split()
-    pairs = [tuple(word.rsplit("|", 1)) for word in words] if iob else [(" ".join(words[:-1]), words[-1])]
-    if (not iob and len(words) < 2) or not all(len(pair) == 2 and TAG.match(pair[1]) for pair in pairs):
+    split = [word.rsplit("|", 1) for word in words] if iob else [[" ".join(words[:-1]), words[-1]]]
+    if (not iob and len(words) < 2) or not all(len(pair) == 2 and TAG.match(pair[1]) for pair in split):
         raise ValueError(f"not a CoNLL/IOB line (words with O, B-, I- tags): {line[:60]!r}")
+    pairs = [(pair[0], pair[1]) for pair in split]
     if not iob and width and len(words) != width:
         raise ValueError(f"{len(words)} columns where the file's lines have {width}: {line[:60]!r}")
     return pairs
@@ -144,7 +145,7 @@ def _conll_documents(path: Path, split: str) -> tuple[list[tuple[int, str]], boo
     return [(first, "\n\n".join(block)) for first, block in documents], iob, problems
 
 
-def read_conll(path: Path, split: str = "paragraph") -> Iterator[Record | Problem]:
+def read_conll(path: Path, split: str = "paragraph") -> Iterator[Item]:
     """CoNLL-2003 style columns (``conll_ner_to_docs``) or one-sentence-per-line IOB (``iob_to_docs``):
     a document per ``-DOCSTART-`` block (per sentence with ``split="sentence"`` or without headers)."""
     from spacy.training.converters import conll_ner_to_docs, iob_to_docs
