@@ -20,17 +20,24 @@ def canonical_spans(spans_json: str) -> str:
     return json.dumps(spans_to_json(spans_from_json(json.loads(spans_json))))
 
 
+# Task fields left out of an answer's identity: who answered is in the key already (and an
+# export adds _annotator_id for --annotator's name); the task hash follows the spans.
+NOT_IDENTITY = ("_annotator_id", "_session_id", "_task_hash")
+
+
 def answer_key(row, document: int) -> tuple:
     """Two answers are the same answer when these agree (``document`` is this store's id):
     who, what, when it was given (exactly: the JSONL export keeps every digit), and the
     spans. An imported answer that came without a time (a Prodigy line with no _timestamp)
-    got the time of its import; its task's own fields (_task_hash...) say when instead, so
-    the same answer imported twice, or brought back by a round trip, is one answer."""
+    got the time of its import; its task's own fields (_view_id, meta...) say when instead, so
+    the same answer imported twice, or brought back by a round trip, is one answer. Not the
+    ``_task_hash``: it describes the spans (in the key already), and is made anew on export
+    when label_map changed them at import."""
     task = json.loads(row["task"]) if "task" in row.keys() and row["task"] else None
     if task is None or "_timestamp" in task:
         when = row["answered_at"]
     else:  # who answered is in the key already (and an export adds _annotator_id for --annotator's name)
-        when = json.dumps({k: v for k, v in task.items() if k not in ("_annotator_id", "_session_id")}, sort_keys=True)
+        when = json.dumps({k: v for k, v in task.items() if k not in NOT_IDENTITY}, sort_keys=True)
     return (document, row["annotator"], row["answer"], when, canonical_spans(row["spans"]))
 
 

@@ -1,12 +1,14 @@
-"""Store -> spaCy training data: ``train.spacy``, ``dev.spacy`` (DocBin) and ``config.cfg``.
+"""Store -> training data: spaCy's ``train.spacy``, ``dev.spacy`` (DocBin) and ``config.cfg``;
+or Prodigy JSONL (``export_jsonl``) or CoNLL-2003 files (``export_conll``), written by their
+format's module in ``annotator.io``.
 
 One ``Doc`` per exported document: words and spaces from the stored tokens, ``doc.ents``
 from the final spans (``core.consensus``), on the side of the seeded split
 (``core.split``), or with a fixed evaluation dataset, that dataset whole as dev (a text
-it shares with the training dataset is kept out of train and counted). Deciding what goes where needs only the answers and the input hashes,
-so that is done first; then the texts are streamed from the store, and each ``Doc`` is
-packed into its DocBin (which keeps arrays, not Docs) and dropped. Everything is written
-into a temporary folder and moved into place at the end: nothing half-written.
+it shares with the training dataset is kept out of train and counted). Deciding what goes
+where needs only the answers and the input hashes, so that is done first; then the texts are
+streamed from the store, and each ``Doc`` is packed into its DocBin (which keeps arrays, not
+Docs) and dropped. Everything is written into a temporary folder and moved into place at the end: nothing half-written.
 """
 
 from __future__ import annotations
@@ -27,12 +29,14 @@ from annotator.core.split import DEV, TRAIN, split
 from annotator.core.tasks import ACCEPT, Answer
 from annotator.core.visible import visible
 from annotator.errors import UserError
+from annotator.io.conll import CONLL_FILES, conll_document
+from annotator.io.jsonl import JSONL_FILE, prodigy_task, write_jsonl
+from annotator.io.records import OFF_BOUNDARIES
 from annotator.store import Store
 
 SPACY_FILES = ("train.spacy", "dev.spacy", "config.cfg")
 # What NER training reads; fewer attributes make smaller files, written faster.
 DOC_ATTRS = ["ORTH", "ENT_IOB", "ENT_TYPE"]
-OFF_BOUNDARIES = "spans off token boundaries"
 IN_BOTH = "in the eval dataset too (kept out of train)"
 NO_DEV = "no dev.spacy (--eval-split 0): spacy train needs --paths.dev (a dev set of your own)"
 
@@ -76,7 +80,7 @@ def plan_export(store: Store, dataset: str, conflicts: str = "review") -> Plan:
             plan.hashes[document] = digest
             continue
         final = final_spans([_answer(row) for row in rows], review, conflicts)
-        if final.kept:
+        if final.spans is not None:  # kept
             plan.finals[document] = final.spans
             plan.hashes[document] = digest
         else:
@@ -129,8 +133,9 @@ def make_doc(vocab, text: str, tokens: Sequence[Sequence[int]], spans: Sequence[
 
     words, spaces = words_and_spaces(text, tokens)
     doc = Doc(vocab, words=words, spaces=spaces)
-    ents = [doc.char_span(start, end, label=label) for start, end, label in spans]
-    if any(ent is None for ent in ents):
+    found = [doc.char_span(start, end, label=label) for start, end, label in spans]
+    ents = [ent for ent in found if ent is not None]
+    if len(ents) != len(found):
         raise ValueError(OFF_BOUNDARIES)
     doc.ents = ents
     return doc
@@ -274,6 +279,84 @@ def export_spacy(
     summary.files = [Path(out_dir) / name for name in names]
     if not planned.wants_dev:
         summary.notes.append(NO_DEV)
+    return summary
+
+
+def export_jsonl(
+    store: Store,
+    dataset: str,
+    out_dir: Path,
+    *,
+    force: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> Summary:
+    """Write ``annotations.jsonl`` into ``out_dir``: every annotator's answer that counts
+    (documents nobody answered are not annotations; reviews go to the spaCy export)."""
+    answers = defaultdict(list)
+    for answer in store.latest_answers(dataset):
+        answers[answer.document].append(answer)
+    summary = Summary(dataset, Path(out_dir))
+    summary.left_out["not answered"] = store.count_documents(dataset) - len(answers)
+    if not answers:
+        raise UserError(f"{store.path}: dataset {dataset!r} has nothing to export yet (nobody has answered)")
+
+    def lines() -> Iterator[dict]:
+        for document in store.documents(dataset):
+            for answer in sorted(answers.get(document.id, ()), key=lambda a: a.annotator):
+                summary.documents[answer.answer] += 1
+                for span in answer.spans:
+                    summary.spans[span.label][answer.answer] += 1
+                yield prodigy_task(document, answer, dataset)
+            if progress is not None:
+                progress(1)
+
+    with output_folder(Path(out_dir), [JSONL_FILE], force) as temp:
+        write_jsonl(temp / JSONL_FILE, lines())
+    if not summary.left_out["not answered"]:
+        del summary.left_out["not answered"]
+    summary.files = [Path(out_dir) / JSONL_FILE]
+    return summary
+
+
+def export_conll(
+    store: Store,
+    dataset: str,
+    out_dir: Path,
+    *,
+    eval_dataset: str | None = None,
+    eval_split: float = 0.2,
+    seed: int = 0,
+    conflicts: str = "review",
+    force: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> Summary:
+    """Write train.conll and dev.conll into ``out_dir`` (no dev.conll with no dev set): the
+    same documents, final spans and split (or fixed eval dataset) as the spaCy export."""
+    planned = plan_split(
+        store, dataset, eval_dataset=eval_dataset, eval_split=eval_split, seed=seed, conflicts=conflicts
+    )
+    summary = Summary(dataset, Path(out_dir), eval_dataset, left_out=planned.left_out)
+    names = CONLL_FILES if planned.wants_dev else CONLL_FILES[:1]
+    with output_folder(Path(out_dir), names, force, belonging=CONLL_FILES) as temp:
+        files = {side: (temp / f"{side}.conll").open("w", encoding="utf-8") for side in (TRAIN, DEV)[: len(names)]}
+        try:
+            for side, text, tokens, spans in planned_documents(store, planned, progress):
+                try:
+                    block = conll_document(text, tokens, spans)
+                except ValueError as error:
+                    summary.left_out[str(error)] += 1
+                    continue
+                files[side].write(block)
+                summary.documents[side] += 1
+                for _, _, label in spans:
+                    summary.spans[label][side] += 1
+        finally:
+            for handle in files.values():
+                handle.close()
+        check_sides(store, summary, planned.wants_dev)
+    summary.files = [Path(out_dir) / name for name in names]
+    if not planned.wants_dev:
+        summary.notes.append("no dev.conll (--eval-split 0): everything is in train.conll")
     return summary
 
 

@@ -31,7 +31,7 @@ from annotator.errors import UserError
 from annotator.io import Problem, Record, expand_paths, read_path
 from annotator.io.checks import empty_text, too_long
 from annotator.io.jsonl import DEFAULT_ANNOTATOR
-from annotator.io.records import NotImported
+from annotator.io.records import Item, NotImported
 from annotator.labels import LabelsConfig
 from annotator.progress import progress_bar
 from annotator.store import ImportBusy, Store
@@ -44,7 +44,6 @@ BATCH_SIZE = 500
 BATCH_CHARACTERS = 500_000  # long documents make shorter batches
 READ_AHEAD = 8  # batches checked before the first write: a file of up to 4,000 lines is one transaction
 WAIT_SECONDS = 0.5  # between looks at another import this one waits for
-ALIGNS = ("strict", "contract", "expand")  # spaCy's Doc.char_span(alignment_mode=...)
 ALIGN_HINT = "--align expand or --align contract snaps spans to the tokens"
 T = TypeVar("T")
 
@@ -59,9 +58,10 @@ class ImportResult:
     skipped: list[Problem] = field(default_factory=list)
     not_imported: Counter = field(default_factory=Counter)  # (file, what) -> how many (NotImported)
     unnamed: Counter = field(default_factory=Counter)  # name -> answers that named no annotator, stored under it
+    rehashed: int = 0  # answers whose _task_hash was left out: label_map or --align changed their spans
     # The same text given again with other spans (or another answer) by the same annotator or
-    # source: the places it appears, in file order. Answers keep the last, suggestions the first.
-    conflicts: dict[tuple[str, str, str], list[str]] = field(
+    # source: the places it appears, in file order. Answers and suggestions keep the last.
+    conflicts: dict[tuple[str, str | None, str], list[str]] = field(
         default_factory=dict
     )  # (kind, whose, input hash) -> wheres
 
@@ -86,7 +86,7 @@ def token_offsets(doc) -> list[tuple[int, int]]:
     return [(token.idx, token.idx + len(token)) for token in doc]
 
 
-def _batches(items: Iterable[Record | Problem], size: int, characters: int = BATCH_CHARACTERS) -> Iterator[list]:
+def _batches(items: Iterable[Item], size: int, characters: int = BATCH_CHARACTERS) -> Iterator[list]:
     """Lists of up to ``size`` items holding up to about ``characters`` of text."""
     batch: list = []
     held = 0
@@ -123,10 +123,16 @@ class Importer:
         self.batch_size, self.read_ahead = batch_size, read_ahead
         self.result = ImportResult()
         self.labels = set(config.names)
-        self._answered: dict[tuple[int, str], tuple[str, tuple[Span, ...]]] = {}
+        self._answered: dict[tuple[int, str], tuple[str, tuple[Span, ...]] | None] = {}
         self.on_conflict = on_conflict  # keep (and report) | refuse
-        # (kind, whose, input hash) -> (hash of the answer and spans, where): a hash, as it is kept for every line
-        self._given: dict[tuple, tuple[int, str]] = {}
+        # (kind, whose, input hash) -> (hash of the answer and spans, where, its batch, the first
+        # one's batch): a hash, as it is kept for every line
+        self._given: dict[tuple, tuple[int, str, int, int]] = {}
+        self._prepared_batches = self._written_batches = 0
+        # Suggestions given again with other spans keep the last: the earlier line is left
+        # out if not written yet (``_superseded``), else the later one replaces its rows.
+        self._superseded: set[str] = set()
+        self._replacing: set[str] = set()
 
     def run(self, paths: Iterable[Path], fmt: str = "auto", split: str = "paragraph") -> ImportResult:
         files = expand_paths(paths, store=self.store.path)
@@ -187,9 +193,7 @@ class Importer:
                     said = True
                 time.sleep(WAIT_SECONDS)
 
-    def _records(
-        self, files: list[Path], fmt: str, split: str, advance: Callable[..., None]
-    ) -> Iterator[Record | Problem]:
+    def _records(self, files: list[Path], fmt: str, split: str, advance: Callable[..., None]) -> Iterator[Item]:
         for number, path in enumerate(files, start=1):
             if len(files) > 1:  # the files are the total that is known
                 advance(0, f"importing into {self.dataset}: file {number}/{len(files)}")
@@ -204,15 +208,15 @@ class Importer:
     def _prepare(self, batch: list[Record | Problem]) -> _Prepared:
         """Tokenize and check a batch (no store access): its problems stop the import here,
         before its transaction, unless ``skip_invalid``."""
+        self._prepared_batches += 1
         for item in batch:
             if isinstance(item, NotImported):
                 self.result.not_imported[item.file, item.what] += item.count
         problems = [(at, item) for at, item in enumerate(batch) if isinstance(item, Problem)]
         records = [(at, item) for at, item in enumerate(batch) if isinstance(item, Record)]
         untokenized = [r for _, r in records if r.tokens is None]
-        for record, doc in zip(
-            untokenized, self.nlp.tokenizer.pipe((r.text for r in untokenized), batch_size=1000), strict=True
-        ):
+        docs = self.nlp.tokenizer.pipe((r.text for r in untokenized), batch_size=1000)
+        for record, doc in zip(untokenized, docs, strict=True):
             record.tokens = token_offsets(doc)
         good: list[tuple[Record, str, str | None]] = []
         for at, record in records:
@@ -233,9 +237,10 @@ class Importer:
             return  # a plain text again: nothing to lose
         kind, whose = ("answers", who) if record.answer else ("suggestions", record.source)
         given = hash((record.answer or "", tuple(sorted(record.spans or ()))))
+        batch = self._prepared_batches
         earlier = self._given.get((kind, whose, digest))
         if earlier is None:
-            self._given[kind, whose, digest] = (given, record.where)
+            self._given[kind, whose, digest] = (given, record.where, batch, batch)
             return
         if earlier[0] == given:
             return
@@ -245,7 +250,12 @@ class Importer:
                 "(nothing was imported; without --on-conflict refuse, one is kept and the summary lists them)"
             )
         self.result.conflicts.setdefault((kind, whose, digest), [earlier[1]]).append(record.where)
-        self._given[kind, whose, digest] = (given, record.where)
+        if kind == "suggestions":
+            if earlier[2] > self._written_batches:
+                self._superseded.add(earlier[1])
+            if earlier[3] <= self._written_batches:
+                self._replacing.add(record.where)
+        self._given[kind, whose, digest] = (given, record.where, batch, earlier[3])
 
     def _write(self, batch: _Prepared, import_id: int | None) -> None:
         """Write a prepared batch (inside the caller's transaction)."""
@@ -257,9 +267,11 @@ class Importer:
         with_spans = [(r, digest, who) for r, digest, who in good if r.spans is not None or r.answer]
         if with_spans:
             self._store_spans(with_spans, import_id)
+        self._written_batches += 1
 
     def _check(self, record: Record) -> Problem | str | None:
         """A Problem, or who the record's answer belongs to (None: spans are suggestions)."""
+        assert record.tokens is not None  # every record is tokenized in _prepare
         problem = empty_text(record.text) or too_long(len(record.text), len(record.tokens), record.resplit)
         if problem:
             return Problem(record.where, problem)
@@ -273,6 +285,10 @@ class Importer:
                 more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
                 hint = f"; {ALIGN_HINT}" if self.align == "strict" and "token boundaries" in problems[0] else ""
                 return Problem(record.where, problems[0] + more + hint)
+            if record.task is not None and "_task_hash" in record.task and set(mapped) != set(record.spans):
+                # The hash describes the spans as they came: export makes one for the spans stored.
+                record.task = {key: value for key, value in record.task.items() if key != "_task_hash"}
+                self.result.rehashed += 1
             record.spans = mapped
         who = record.annotator or self.annotator
         if not who and record.source == "prodigy":
@@ -306,12 +322,19 @@ class Importer:
 
     def _store_spans(self, items: list[tuple[Record, str, str | None]], import_id: int | None) -> None:
         ids = self.store.document_ids(self.dataset, {digest for _, digest, _ in items})
-        suggestions, answers = [], []
+        suggestions, replacing, answers = [], [], []
         for record, digest, who in items:
             doc_id, spans = ids[digest], record.spans or ()
             if not record.answer:
-                suggestions.append((doc_id, record.source, spans))
+                if record.where in self._superseded:
+                    self._superseded.discard(record.where)
+                elif record.where in self._replacing:
+                    self._replacing.discard(record.where)
+                    replacing.append((doc_id, record.source, spans))
+                else:
+                    suggestions.append((doc_id, record.source, spans))
                 continue
+            assert who is not None  # _check refuses an answer with no annotator
             key, value = (doc_id, who), (record.answer, tuple(sorted(spans)))
             if key not in self._answered:
                 latest = self.store.latest_answer(doc_id, who)
@@ -325,6 +348,8 @@ class Importer:
                     self.result.unnamed[who] += 1
         if suggestions:
             self.result.suggestions += self.store.add_suggestions(suggestions, import_id)
+        if replacing and import_id is not None:  # without an import id nothing was written before
+            self.store.replace_import_suggestions(replacing, import_id)
         if answers:
             self.result.answers += self.store.append_answers(answers, import_id)
 

@@ -110,6 +110,7 @@ class LabelsConfig(BaseModel):
     keymap: dict[str, str] = Field(default_factory=dict)
     # Where the file lives: relative model and patterns paths are resolved from here.
     base_dir: Path = Field(default=Path("."), exclude=True)
+    path: Path | None = Field(default=None, exclude=True)  # the file itself, for commands that name it
 
     @field_validator("lang")
     @classmethod
@@ -278,5 +279,5 @@ def load_labels(path: str | Path) -> LabelsConfig:
         at_line, key = _line_of(loader, data, loc)
         where = f":{at_line}" if at_line else ""
         raise LabelsError(f"{path}{where}: {key or 'file'}: {message}") from None
-    config.base_dir = path.parent
+    config.base_dir, config.path = path.parent, path
     return config

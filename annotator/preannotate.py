@@ -9,11 +9,14 @@ spaCy is imported here, never by the UI; the UI's worker calls :func:`suggest_do
 from __future__ import annotations
 
 import json
+import os
 import re
+import shlex
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import srsly
 
@@ -36,7 +39,7 @@ def stderr_note(message: str) -> None:
 @dataclass
 class Highlighter:
     source: str  # stored with every suggestion: which pipeline (and version) made it
-    nlp: object  # a spacy Language with only the components that set entities enabled
+    nlp: Any  # a spacy Language with only the components that set entities enabled (spaCy loads late)
 
 
 # spaCy's own pipeline names: lang_type_genre_size (en_core_web_sm, de_dep_news_trf, xx_ent_wiki_sm).
@@ -56,7 +59,10 @@ def install_hint(model: str) -> str:
 
     installed = installed_pipelines()
     if SPACY_PIPELINE_NAME.fullmatch(model):
-        return f"install it with `python -m spacy download {model}` (spaCy {spacy.__version__}; installed pipelines: {installed})"
+        return (
+            f"install it with `python -m spacy download {model}` "
+            f"(spaCy {spacy.__version__}; installed pipelines: {installed})"
+        )
     return (
         f"and it is not a spaCy pipeline name (such as en_core_web_sm) nor a folder; installed pipelines: {installed}"
     )
@@ -214,7 +220,7 @@ def _first_bad_pattern(patterns: list[tuple[int, dict]], lang: str) -> tuple[int
     """The line of the first pattern spaCy's schema refuses, and why (to explain an error)."""
     import spacy
 
-    ruler = spacy.blank(lang).add_pipe("entity_ruler", config={"validate": True})
+    ruler: Any = spacy.blank(lang).add_pipe("entity_ruler", config={"validate": True})  # an EntityRuler
     for number, pattern in patterns:
         try:
             ruler.add_patterns([pattern])
@@ -228,7 +234,7 @@ def load_patterns(path: Path, lang: str) -> Highlighter:
 
     patterns = read_patterns(path)
     nlp = spacy.blank(lang)
-    ruler = nlp.add_pipe("entity_ruler")  # schema validation is slow: only to explain an error
+    ruler: Any = nlp.add_pipe("entity_ruler")  # schema validation is slow: only to explain an error
     try:
         ruler.add_patterns([pattern for _, pattern in patterns])
         return Highlighter(PATTERNS_SOURCE, nlp)
@@ -238,20 +244,25 @@ def load_patterns(path: Path, lang: str) -> Highlighter:
     raise UserError(f"{where}: a pattern is not valid ({message})")
 
 
-def load_highlighters(config: LabelsConfig, model: str | None = None, patterns: str | None = None,
-                      note: Callable[[str], None] = stderr_note, strict: bool = False) -> list[Highlighter]:  # fmt: skip
+def load_highlighters(
+    config: LabelsConfig,
+    model: str | None = None,
+    patterns: str | None = None,
+    note: Callable[[str], None] = stderr_note,
+    strict: bool = False,
+) -> list[Highlighter]:
     """The model (``--model`` or labels.yaml) and the patterns, model first. A ``model``
     given explicitly (or any, when ``strict``) must load; else labels.yaml's may be
     missing (a note, then patterns only)."""
     highlighters = []
     required, model = strict or model is not None, model or config.model
     if model:
-        loaded = load_model(config.resolve(model), note, required=required)
+        loaded = load_model(config.resolve(model) or model, note, required=required)
         if loaded:
             highlighters.append(loaded)
     patterns = patterns or config.patterns
     if patterns:
-        highlighters.append(load_patterns(Path(config.resolve(patterns)), config.lang))
+        highlighters.append(load_patterns(Path(config.resolve(patterns) or patterns), config.lang))
     return highlighters
 
 
@@ -279,8 +290,16 @@ def _rows(store: Store, ids: list[int], chunk: int) -> Iterator[tuple[str, tuple
             yield text, (doc_id, tokens)
 
 
-def run_highlighter(store: Store, config: LabelsConfig, highlighter: Highlighter, ids: list[int], replace: bool = False,
-                    n_process: int = 1, batch_size: int = BATCH_SIZE, advance: Callable[[int], None] = lambda n: None) -> int:  # fmt: skip
+def run_highlighter(
+    store: Store,
+    config: LabelsConfig,
+    highlighter: Highlighter,
+    ids: list[int],
+    replace: bool = False,
+    n_process: int = 1,
+    batch_size: int = BATCH_SIZE,
+    advance: Callable[[int], None] = lambda n: None,
+) -> int:
     """Suggestions from one highlighter for these documents, written every few batches."""
     pending: list[tuple[int, str, tuple[Span, ...]]] = []
     written = 0
@@ -299,8 +318,16 @@ def run_highlighter(store: Store, config: LabelsConfig, highlighter: Highlighter
     return written
 
 
-def preannotate(store: Store, config: LabelsConfig, dataset: str, highlighters: Iterable[Highlighter], replace: bool = False,
-                n_process: int = 1, batch_size: int = BATCH_SIZE, progress: bool = True) -> dict[str, int]:  # fmt: skip
+def preannotate(
+    store: Store,
+    config: LabelsConfig,
+    dataset: str,
+    highlighters: Iterable[Highlighter],
+    replace: bool = False,
+    n_process: int = 1,
+    batch_size: int = BATCH_SIZE,
+    progress: bool = True,
+) -> dict[str, int]:
     """Fill in documents without suggestions from each source; with ``replace``, redo
     every document nobody has answered yet. Returns {source: documents done}."""
     from annotator.progress import progress_bar
@@ -346,9 +373,22 @@ def model_notices(store: Store, config: LabelsConfig, dataset: str) -> list[str]
             if stale:
                 notices.append(
                     f"{len(stale)} documents of {dataset!r} have no suggestions from {highlighter.source} "
-                    f"(labels.yaml changed since they were pre-highlighted); run `annotator preannotate --dataset {dataset}`"
+                    "(labels.yaml changed since they were pre-highlighted); "
+                    f"run `{fill_command(store, config, dataset)}`"
                 )
     return notices
+
+
+def fill_command(store: Store, config: LabelsConfig, dataset: str) -> str:
+    """The exact ``annotator preannotate`` that fills them in: the store and labels.yaml
+    named unless they are the ones it would use by default (here, in this folder)."""
+    words = ["annotator", "preannotate", "--dataset", dataset]
+    default_db = Path(os.environ.get("ANNOTATOR_DB") or "annotations.db")
+    if Path(store.path).resolve() != default_db.resolve():
+        words += ["--db", str(store.path)]
+    if config.path is not None and config.path.resolve() != Path("labels.yaml").resolve():
+        words += ["--labels", str(config.path)]
+    return shlex.join(words)
 
 
 def suggest_documents(store: Store, config: LabelsConfig, document_ids: Iterable[int]) -> int:

@@ -13,16 +13,27 @@ from annotator.cli.options import (
     DbOption,
     OptionalLabelsOption,
     app,
+    choices_metavar,
     dataset_name,
+    one_of,
     optional_labels,
 )
+from annotator.core.consensus import POLICIES
 from annotator.core.visible import visible
 from annotator.errors import UserError
+
+
+def _eval_split_range(value: float | None) -> float | None:
+    if value is not None and not 0.0 <= value < 1.0:
+        raise typer.BadParameter(f"{value} is not at least 0 and below 1")
+    return value
+
 
 EvalSplitOption = Annotated[
     float | None,
     typer.Option(
         "--eval-split",
+        callback=_eval_split_range,
         help="Share of the dataset's documents for the dev set, at least 0 and below 1 "
         "(default 0.2; 0 with an eval dataset; 0 alone: everything in train, no dev file).",
     ),
@@ -42,12 +53,15 @@ ConflictsOption = Annotated[
     str,
     typer.Option(
         "--conflicts",
+        callback=one_of(*POLICIES),
+        metavar=choices_metavar(POLICIES),
         help="When accepting annotators disagree and nobody reviewed: review (leave out until reviewed), "
         "majority (spans more than half of them have), skip (leave out).",
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace the files of an earlier export in OUT_DIR.")]
 DEFAULT_EXPORTS = Path("exports")
+EXPORT_FORMATS = ("spacy", "jsonl", "conll")
 
 
 def eval_form(dataset: str | None, eval_dataset: str | None) -> tuple[str | None, str | None]:
@@ -78,12 +92,9 @@ def eval_settings(eval_split: float | None, eval_dataset: str | None) -> float:
 
 
 def _export_setup(db: Path, labels: Path | None, dataset: str | None, conflicts: str, eval_dataset: str | None = None):
-    from annotator.core.consensus import POLICIES
     from annotator.project import resolve_dataset
     from annotator.store import Store
 
-    if conflicts not in POLICIES:
-        raise UserError(f"--conflicts must be one of {', '.join(POLICIES)} (not {conflicts!r})")
     config = optional_labels(labels)  # before the store opens: a broken labels.yaml leaves it untouched
     lang = config.lang if config else None
     store = Store(db, read_only=True)
@@ -105,7 +116,8 @@ def export(
     out_dir: Annotated[
         Path,
         typer.Argument(
-            help="Folder for train.spacy, dev.spacy and config.cfg (or annotations.jsonl, or train.conll and dev.conll)."
+            help="Folder for train.spacy, dev.spacy and config.cfg "
+            "(or annotations.jsonl, or train.conll and dev.conll)."
         ),
     ] = DEFAULT_EXPORTS,
     db: DbOption = DEFAULT_DB,
@@ -125,7 +137,10 @@ def export(
     format: Annotated[
         str,
         typer.Option(
-            "--format", help="spacy (DocBin + config.cfg), jsonl (Prodigy-compatible) or conll (CoNLL-2003, IOB tags)."
+            "--format",
+            callback=one_of(*EXPORT_FORMATS),
+            metavar=choices_metavar(EXPORT_FORMATS),
+            help="spacy (DocBin + config.cfg), jsonl (Prodigy-compatible) or conll (CoNLL-2003, IOB tags).",
         ),
     ] = "spacy",
     conflicts: ConflictsOption = "review",
@@ -133,13 +148,9 @@ def export(
 ) -> None:
     """Export a dataset as spaCy training data, as Prodigy-compatible JSONL (one line per answer),
     or as CoNLL-2003 train/dev files."""
-    from annotator.export import export_spacy, print_summary
-    from annotator.export_conll import export_conll
-    from annotator.export_jsonl import export_jsonl
+    from annotator.export import export_conll, export_jsonl, export_spacy, print_summary
     from annotator.progress import progress_bar
 
-    if format not in ("spacy", "jsonl", "conll"):
-        raise UserError(f"--format must be spacy, jsonl or conll (not {format!r})")
     dataset, eval_dataset = eval_form(dataset, eval_dataset)
     if format == "jsonl" and eval_dataset is not None:
         raise UserError(
@@ -178,9 +189,9 @@ def export(
             )
     print_summary(summary)
     if format == "spacy" and (out_dir / "dev.spacy") in summary.files:
-        command = (
+        command = (  # without --output nothing is saved
             f"python -m spacy train {out_dir / 'config.cfg'} --output {out_dir / 'model'} "
-            f"--paths.train {out_dir / 'train.spacy'} --paths.dev {out_dir / 'dev.spacy'}"  # without --output nothing is saved
+            f"--paths.train {out_dir / 'train.spacy'} --paths.dev {out_dir / 'dev.spacy'}"
         )
         typer.echo(visible(f"train with: {command}"))
 
@@ -212,14 +223,15 @@ def train(
     from annotator.train import train as train_pipeline
 
     # OUT_DIR is read here, not by Click, which would take "--training.max_steps" for it.
-    out_dir, override_args = split_arguments(ctx.args)
-    out_dir = Path(out_dir) if out_dir else DEFAULT_EXPORTS
+    given, override_args = split_arguments(ctx.args)
+    out_dir = Path(given) if given else DEFAULT_EXPORTS
     overrides = parse_overrides(override_args)
     dataset, eval_dataset = eval_form(dataset, eval_dataset)
     eval_split = eval_settings(eval_split, eval_dataset)
     if eval_split == 0 and eval_dataset is None:
         raise UserError(
-            "--eval-split 0 leaves no dev set, and spaCy's training needs one: give --eval-dataset NAME or an --eval-split above 0"
+            "--eval-split 0 leaves no dev set, and spaCy's training needs one: "
+            "give --eval-dataset NAME or an --eval-split above 0"
         )
     store, name, lang = _export_setup(db, labels, dataset, conflicts, eval_dataset)
     with store:

@@ -14,10 +14,18 @@ from annotator.cli.options import (
     DbOption,
     LabelsOption,
     app,
+    choices_metavar,
     dataset_name,
+    one_of,
+    usage_mistake,
 )
 from annotator.core.visible import visible
 from annotator.errors import UserError
+from annotator.io import FORMATS, TEXT_COLUMN_FORMATS
+from annotator.io.records import ALIGNS
+from annotator.io.text import SPLITS
+
+ON_CONFLICT = ("keep", "refuse")
 
 FORMAT_HELP = (
     "auto (from the extension, else the content), text, jsonl (text/meta/id; Prodigy and doccano lines "
@@ -52,6 +60,7 @@ def _choose_import_dataset(store, dataset: str | None) -> str:
 
 @app.command("import")
 def import_(
+    ctx: typer.Context,
     paths: Annotated[
         list[Path],  # readable=False: our own check says why in the house style, for files in folders too
         typer.Argument(readable=False, help="Files or folders to import (folders: every file in them)."),
@@ -62,8 +71,12 @@ def import_(
         str | None,
         typer.Option("--dataset", "-d", callback=dataset_name, help="The dataset to add to (made if new)."),
     ] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "auto",
-    split: Annotated[str, typer.Option("--split", help=SPLIT_HELP)] = "paragraph",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help=FORMAT_HELP, callback=one_of(*FORMATS), metavar="FORMAT")
+    ] = "auto",
+    split: Annotated[
+        str, typer.Option("--split", help=SPLIT_HELP, callback=one_of(*SPLITS), metavar=choices_metavar(SPLITS))
+    ] = "paragraph",
     annotator: Annotated[
         str | None,
         typer.Option(
@@ -76,7 +89,8 @@ def import_(
         bool,
         typer.Option(
             "--as-answers",
-            help="Store the file's spans (DocBin, CoNLL, doccano) as accepted answers of --annotator, not as suggestions.",
+            help="Store the file's spans (DocBin, CoNLL, doccano) as accepted answers of --annotator, "
+            "not as suggestions.",
         ),
     ] = False,
     skip_invalid: Annotated[
@@ -97,14 +111,18 @@ def import_(
         str,
         typer.Option(
             "--on-conflict",
+            callback=one_of(*ON_CONFLICT),
+            metavar=choices_metavar(ON_CONFLICT),
             help="The same text twice with different spans (same annotator or source): "
-            "keep (the last answer, the first suggestions; listed in the summary) or refuse (import nothing).",
+            "keep (the last; listed in the summary) or refuse (import nothing).",
         ),
     ] = "keep",
     align: Annotated[
         str,
         typer.Option(
             "--align",
+            callback=one_of(*ALIGNS),
+            metavar=choices_metavar(ALIGNS),
             help="Spans that start or end inside a token: strict (an error), contract (to the tokens "
             "wholly inside) or expand (to every token they touch), as spaCy's Doc.char_span alignment_mode.",
         ),
@@ -118,22 +136,20 @@ def import_(
 ) -> None:
     """Add documents to a dataset (the same text twice is stored once). One transaction:
     a bad line imports nothing, and the error names the file and line."""
-    from annotator.importer import ALIGNS, import_files
-    from annotator.io import FORMATS, expand_paths
-    from annotator.io.text import SPLITS
+    from annotator.importer import import_files
+    from annotator.io import detect_format, expand_paths
     from annotator.project import open_project
 
-    if format not in FORMATS:
-        raise UserError(f"--format must be one of {', '.join(FORMATS)} (not {format!r})")
-    if split not in SPLITS:
-        raise UserError(f"--split must be one of {', '.join(SPLITS)} (not {split!r})")
-    if on_conflict not in ("keep", "refuse"):
-        raise UserError(f"--on-conflict must be keep or refuse (not {on_conflict!r})")
-    if align not in ALIGNS:
-        raise UserError(f"--align must be one of {', '.join(ALIGNS)} (not {align!r})")
     if as_answers and not annotator:
         raise UserError("--as-answers needs --annotator NAME (whose answers they are)")
     files = expand_paths(paths, store=db)  # a missing file fails before the store is touched
+    if text_column is not None:
+        formats = [(file, format if format != "auto" else detect_format(file)) for file in files]
+        if not any(fmt in TEXT_COLUMN_FORMATS for _, fmt in formats):
+            file, fmt = formats[0]
+            raise usage_mistake(  # else the option would be ignored in silence
+                ctx, f"--text-column is for CSV/TSV and Label Studio files, and {file} is read as {fmt}"
+            )
     store, config = open_project(db, labels)
     with store:
         name = _choose_import_dataset(store, dataset)
@@ -161,6 +177,13 @@ def import_(
     typer.echo(visible(f"{name}: {counts}"))
     for who, count in result.unnamed.items():
         typer.echo(visible(f"{name}: {count} answers with no _annotator_id or _session_id: imported as {who!r}"))
+    if result.rehashed:
+        typer.echo(
+            visible(
+                f"{name}: {result.rehashed} answers whose spans label_map or --align changed: their _task_hash "
+                "is left out (export --format jsonl makes a new one)"
+            )
+        )
     for (file, what), count in result.not_imported.items():
         typer.echo(visible(f"{name}: not imported: {file}: {count} {what}"))
     for line in conflict_lines(result.conflicts):
@@ -169,11 +192,11 @@ def import_(
         typer.echo(visible(f"{name}: pre-highlighted {count} documents with {source}"))
 
 
-def conflict_lines(conflicts: dict[tuple[str, str, str], list[str]], shown: int = 20) -> list[str]:
+def conflict_lines(conflicts: dict[tuple[str, str | None, str], list[str]], shown: int = 20) -> list[str]:
     """`11 texts appear twice with different spans: kept the last; lines 3 and 40, ... of a.conll`,
-    one line for answers and one for suggestions (which keep the first)."""
+    one line for answers and one for suggestions (both keep the last)."""
     lines = []
-    for kind, what, kept in (("answers", "spans", "the last"), ("suggestions", "suggested spans", "the first")):
+    for kind, what, kept in (("answers", "spans", "the last"), ("suggestions", "suggested spans", "the last")):
         places = [wheres for (k, *_), wheres in conflicts.items() if k == kind]
         if not places:
             continue

@@ -40,6 +40,31 @@ def dataset_name(value: str | None) -> str | None:
     return value
 
 
+def one_of(*choices: str):
+    """A callback for an option that takes one of ``choices``: anything else is a usage
+    mistake (exit 2, one line, as Click's own), never a value the command finds later."""
+
+    def check(value: str | None) -> str | None:
+        if value is not None and value not in choices:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
+        return value
+
+    return check
+
+
+def usage_mistake(ctx: typer.Context, message: str) -> Exception:
+    """Click's UsageError for a mistake found after parsing (exit 2, said in one line by main)."""
+    try:  # Typer 0.2x carries its own copy of Click; older ones use Click itself
+        from typer._click.exceptions import UsageError
+    except ImportError:
+        from click.exceptions import UsageError
+    return UsageError(message, ctx=ctx)
+
+
+def choices_metavar(choices: tuple[str, ...]) -> str:
+    return "[" + "|".join(choices) + "]"
+
+
 DatasetOption = Annotated[
     str | None,
     typer.Option("--dataset", "-d", callback=dataset_name, help="The dataset (default: the only one, or 'demo')."),

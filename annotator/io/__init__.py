@@ -15,8 +15,8 @@ from pathlib import Path
 
 from annotator.errors import UserError
 from annotator.io.checks import SPLIT_FURTHER, too_long
-from annotator.io.records import SNIFF_BYTES, Problem, Record, check_not_binary, check_readable
-from annotator.io.spacy_docs import looks_like_conll
+from annotator.io.conll import looks_like_conll
+from annotator.io.records import SNIFF_BYTES, Item, Problem, Record, check_not_binary, check_readable
 
 FORMATS = ("auto", "text", "jsonl", "prodigy", "doccano", "spacy", "conll", "csv", "tsv", "label-studio")
 EXTENSIONS = {
@@ -27,7 +27,9 @@ EXTENSIONS = {
     ".csv": "csv", ".tsv": "tsv",
 }  # fmt: skip
 
-__all__ = ["FORMATS", "Problem", "Record", "detect_format", "expand_paths", "read_path"]
+TEXT_COLUMN_FORMATS = ("csv", "tsv", "label-studio")  # the formats --text-column applies to
+
+__all__ = ["FORMATS", "Item", "Problem", "Record", "detect_format", "expand_paths", "read_path"]
 
 
 def _folder_files(folder: Path) -> list[Path]:
@@ -37,7 +39,7 @@ def _folder_files(folder: Path) -> list[Path]:
     def unreadable(error: OSError) -> None:
         raise UserError(f"{error.filename}: the folder cannot be read ({error.strerror})")
 
-    found = []
+    found: list[Path] = []
     for root, folders, names in os.walk(folder, onerror=unreadable):
         folders[:] = [name for name in folders if not name.startswith(".")]
         found.extend(Path(root) / name for name in names if not name.startswith("."))
@@ -127,7 +129,7 @@ def _what_to_do(fmt: str, split: str) -> str:
     return SPLIT_FURTHER
 
 
-def _checked(path: Path, records: Iterator[Record | Problem], what_to_do: str) -> Iterator[Record | Problem]:
+def _checked(path: Path, records: Iterator[Item], what_to_do: str) -> Iterator[Item]:
     """The reader's records, one that is too long as a Problem (before it is tokenized); a
     file that cannot be read part way is one line, not a traceback."""
     try:
@@ -145,19 +147,18 @@ def _checked(path: Path, records: Iterator[Record | Problem], what_to_do: str) -
 
 
 def read_path(path: Path, fmt: str = "auto", split: str = "paragraph", lang: str = "en", *,
-              text_column: str | None = None, as_answers: bool = False) -> Iterator[Record | Problem]:  # fmt: skip
+              text_column: str | None = None, as_answers: bool = False) -> Iterator[Item]:  # fmt: skip
     """Records (and line problems) from one file; a problem with the whole file raises UserError."""
     check_readable(path)
     fmt = detect_format(path) if fmt == "auto" else fmt
     return _checked(path, _reader(path, fmt, split, lang, text_column, as_answers), _what_to_do(fmt, split))
 
 
-def _reader(
-    path: Path, fmt: str, split: str, lang: str, text_column: str | None, as_answers: bool
-) -> Iterator[Record | Problem]:
+def _reader(path: Path, fmt: str, split: str, lang: str, text_column: str | None, as_answers: bool) -> Iterator[Item]:
+    from annotator.io.conll import read_conll
     from annotator.io.jsonl import read_jsonl
     from annotator.io.label_studio import read_label_studio
-    from annotator.io.spacy_docs import read_conll, read_docbin
+    from annotator.io.spacy_docs import read_docbin
     from annotator.io.table import read_table
     from annotator.io.text import read_text
 

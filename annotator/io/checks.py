@@ -78,7 +78,7 @@ def lone_surrogate(value) -> str | None:
         items = value
     else:
         return None
-    return next((found for item in items if (found := lone_surrogate(item))), None)
+    return next((inner for item in items if (inner := lone_surrogate(item))), None)
 
 
 def infinite_number(value) -> bool:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from annotator.core.spans import Span
 from annotator.errors import UserError
-from annotator.io.records import NotImported, Problem, Record
+from annotator.io.records import Item, NotImported, Problem, Record
 
 SPAN_TYPE = "labels"
 SOURCE = "label-studio"  # the suggestion source of a prediction without a model_version
@@ -174,7 +174,7 @@ def _text_key(data: dict, results: list, text_column: str | None) -> str:
         if text_column not in strings:
             raise BadTask(f'no text field {text_column!r} in "data" (its fields: {", ".join(data) or "none"})')
         return text_column
-    hints = [r.get("to_name") for r in results if isinstance(r, dict) and r.get("type") == SPAN_TYPE]
+    hints = [r["to_name"] for r in results if isinstance(r, dict) and r.get("type") == SPAN_TYPE and "to_name" in r]
     for key in (*hints, "text"):
         if key in strings:
             return key
@@ -232,8 +232,8 @@ def _document(task, path: Path, line: int, where: str, text_column: str | None) 
         raise BadTask('no "data" object')
     annotations, predictions = _lists(task)
     key = _text_key(data, _results([*annotations, *predictions]), text_column)
-    meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
-    meta = {**meta, **{k: v for k, v in data.items() if k != key}}
+    given = task.get("meta")
+    meta = {**(given if isinstance(given, dict) else {}), **{k: v for k, v in data.items() if k != key}}
     if "id" in task:
         meta["id"] = task["id"]
     return Record(text=data[key], where=where, meta={**meta, "file": str(path), "line": line}, source=SOURCE)
@@ -255,7 +255,7 @@ def _suggestion(document: Record, prediction: dict, spans: tuple[Span, ...], whe
 
 
 def _task_records(task, path: Path, line: int, where: str, text_column: str | None,
-                  not_imported: Counter) -> Iterator[Record | Problem]:  # fmt: skip
+                  not_imported: Counter) -> Iterator[Item]:  # fmt: skip
     document = _document(task, path, line, where, text_column)
     yield document
     annotations, predictions = _lists(task)

@@ -16,6 +16,10 @@ from pathlib import Path
 from annotator.core.spans import Span
 from annotator.errors import UserError
 
+# How spans off token boundaries are taken: spaCy's Doc.char_span(alignment_mode=...).
+ALIGNS = ("strict", "contract", "expand")
+# Why a writer leaves a document out whose stored spans do not fall on its tokens.
+OFF_BOUNDARIES = "spans off token boundaries"
 # A file this size or bigger is read in chunks; the first chunk is also sniffed.
 SNIFF_BYTES = 8192
 
@@ -60,6 +64,10 @@ class NotImported:
     file: str
     what: str  # "'choices' results (only 'labels' results become spans)": what, without the count
     count: int = 1
+
+
+# What a reader yields: a document, a line that cannot be imported, or a count of what was left out.
+Item = Record | Problem | NotImported
 
 
 NOT_REGULAR = {

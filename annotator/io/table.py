@@ -15,7 +15,7 @@ from pathlib import Path
 
 from annotator.errors import UserError
 from annotator.io.checks import empty_text
-from annotator.io.records import SNIFF_BYTES, Problem, Record, text_lines
+from annotator.io.records import SNIFF_BYTES, Item, Problem, Record, text_lines
 
 DELIMITERS = {"csv": ",", "tsv": "\t"}
 SNIFFED_DELIMITERS = ",;\t|"
@@ -80,7 +80,7 @@ def _shown(header: list[str]) -> str:
     return ", ".join(raw.strip() or "''" for raw in header)
 
 
-def read_table(path: Path, fmt: str = "csv", text_column: str | None = None) -> Iterator[Record | Problem]:
+def read_table(path: Path, fmt: str = "csv", text_column: str | None = None) -> Iterator[Item]:
     csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
     lines = _Lines(path)
     reader = csv.reader(lines, _dialect(path, fmt))
@@ -103,7 +103,7 @@ def read_table(path: Path, fmt: str = "csv", text_column: str | None = None) -> 
     yield from _rows(path, reader, lines, columns, text_at)
 
 
-def _rows(path: Path, reader, lines: _Lines, columns: list[str], text_at: int) -> Iterator[Record | Problem]:
+def _rows(path: Path, reader, lines: _Lines, columns: list[str], text_at: int) -> Iterator[Item]:
     rows = 0
     while True:
         first_line = lines.number + 1

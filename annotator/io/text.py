@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.io.checks import MAX_CHARS, SPLIT_FURTHER
-from annotator.io.records import Problem, Record, text_lines
+from annotator.io.records import Item, Problem, Record, text_lines
 
 SPLITS = ("none", "paragraph", "sentence")
 # The sentencizer is rule-based (memory in proportion to the text), so a paragraph may be longer
@@ -34,7 +34,7 @@ def _record(path: Path, text: str, offset: int, line: int) -> Record:
     )
 
 
-def _paragraphs(path: Path) -> Iterator[Record | Problem]:
+def _paragraphs(path: Path) -> Iterator[Item]:
     """Blocks of text between blank lines."""
     for item in _blocks(path):
         yield item if isinstance(item, Problem) else _record(path, *item)
@@ -63,7 +63,7 @@ def _blocks(path: Path) -> Iterator[tuple[str, int, int] | Problem]:
         yield Problem(f"{path}:1", "empty text (the file holds no text)")
 
 
-def _whole(path: Path) -> Iterator[Record | Problem]:
+def _whole(path: Path) -> Iterator[Item]:
     parts: list[str] = []
     for _, line in text_lines(path):
         if isinstance(line, Problem):
@@ -77,7 +77,7 @@ def _whole(path: Path) -> Iterator[Record | Problem]:
         yield _record(path, text, offset, 1)
 
 
-def _sentences(path: Path, lang: str) -> Iterator[Record | Problem]:
+def _sentences(path: Path, lang: str) -> Iterator[Item]:
     """Paragraphs cut into sentences by spaCy's rule-based sentencizer."""
     import spacy
 
@@ -116,7 +116,7 @@ def _sentences(path: Path, lang: str) -> Iterator[Record | Problem]:
     yield from problems
 
 
-def read_text(path: Path, split: str = "paragraph", lang: str = "en") -> Iterator[Record | Problem]:
+def read_text(path: Path, split: str = "paragraph", lang: str = "en") -> Iterator[Item]:
     if split == "none":
         return _whole(path)
     if split == "paragraph":

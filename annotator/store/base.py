@@ -20,7 +20,7 @@ from annotator.store.opening import (
     refuse_unreadable_version,
     refuse_unwritable,
 )
-from annotator.store.rows import LATEST_ANSWERS, NEWEST_FIRST, _answer, _document, _review, visible
+from annotator.store.rows import LATEST_ANSWERS, LATEST_REVIEWS, NEWEST_FIRST, _answer, _document, _review, visible
 from annotator.store.schema import MIGRATIONS, PENDING_IMPORT_TABLES, PENDING_IMPORTS_SINCE, SCHEMA_VERSION
 
 NO_STORE_HINT = "run `annotator` once to import the demo, or `annotator import PATH --dataset NAME`; or give --db"
@@ -380,8 +380,8 @@ class StoreBase:
 
     def latest_reviews(self, dataset: str) -> dict[int, Review]:
         sql = (
-            f"SELECT r.* FROM reviews r JOIN documents d ON d.id = r.document WHERE d.dataset = ? AND {visible()} "
-            "AND r.id = (SELECT MAX(id) FROM reviews r2 WHERE r2.document = r.document)"
+            f"SELECT r.* FROM ({LATEST_REVIEWS}) r JOIN documents d ON d.id = r.document "
+            f"WHERE d.dataset = ? AND {visible()}"
         )
         return {row["document"]: _review(row) for row in self.db.query(sql, [dataset])}
 

@@ -84,6 +84,21 @@ class Bulk:
             )
         return len(values)
 
+    def replace_import_suggestions(self, rows: Iterable[tuple[int, str, Iterable[Span]]], import_id: int) -> None:
+        """New spans for (document, source) suggestions that import ``import_id`` wrote
+        (visible or waiting); those of anything else are left as they are."""
+        now = time.time()
+        values = [(json.dumps(spans_to_json(spans)), now, doc, source) for doc, source, spans in rows]
+        with self.write():
+            self.db.conn.executemany(
+                "UPDATE suggestions SET spans = ?, made_at = ? WHERE document = ? AND source = ? AND import_id = ?",
+                [(*v, import_id) for v in values],
+            )
+            self.db.conn.executemany(
+                "UPDATE import_suggestions SET spans = ?, made_at = ? WHERE document = ? AND source = ? AND import = ?",
+                [(*v, import_id) for v in values],
+            )
+
     def _split_by_visibility(self, import_id: int | None, values: list[tuple]) -> tuple[list[tuple], list[tuple]]:
         """(rows on documents of import ``import_id`` or with no import, rows that must wait)."""
         if import_id is None:

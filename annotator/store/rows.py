@@ -66,3 +66,11 @@ LATEST_ANSWERS = """
 """
 # The same order for one (document, annotator).
 NEWEST_FIRST = "ORDER BY answered_at DESC, id DESC"
+# The decision that counts for each document: the review given last (decided_at, then id),
+# as for answers (a merge appends older reviews). The (document, id) index finds a document's
+# few reviews; they are sorted in the probe.
+LATEST_REVIEWS = """
+    SELECT r.* FROM reviews r
+    WHERE r.id = (SELECT r2.id FROM reviews r2 WHERE r2.document = r.document
+                  ORDER BY r2.decided_at DESC, r2.id DESC LIMIT 1)
+"""

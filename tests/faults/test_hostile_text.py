@@ -71,8 +71,8 @@ def commands(folder: Path) -> list[tuple[list[str], int]]:
         (["stats", "--labels", f"missing{FILE}.yaml"], 1),
         (["db", "merge", f"missing{FILE}.db"], 1),
         (["db", "backup", f"backup{FILE}.db"], 1),
-        (["export", f"out{FILE}", *d, "--conflicts", EVIL], 1),
-        (["import", f"{FILE}.jsonl", *d, "--format", EVIL], 1),
+        (["export", f"out{FILE}", *d, "--conflicts", EVIL], 2),  # a value not among the choices: a usage mistake
+        (["import", f"{FILE}.jsonl", *d, "--format", EVIL], 2),  # a value not among the choices: a usage mistake
         (["annotate", "--dataset", f"none{EVIL}"], 1),
         (["review", "--dataset", f"none{EVIL}"], 1),
         (["stats", "--json", f"--{EVIL}"], 2),

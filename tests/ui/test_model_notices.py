@@ -50,3 +50,21 @@ async def test_suggestions_arrived_only_when_some_did(db, tmp_path):
             await pilot.pause()
             said = str(app.screen.query_one(StatusLine).render())
     assert "suggestions arrived" not in said
+
+
+async def test_a_model_added_since_pre_highlighting_is_said_on_the_screen_with_the_command(tmp_path, tiny_model):
+    """The documents were pre-highlighted before labels.yaml named a model: the screen says
+    how many lack it and offers the exact command (this store and labels.yaml named)."""
+    db = tmp_path / "other.db"
+    config = write_labels(tmp_path, labels=LABELS.replace("model: null", f"model: {tiny_model}"))
+    make_store(db, [NEWS, OTHER], suggest=True)  # suggestions from another source: the worker fills none
+    with Store(db) as store:
+        app = annotate_app(store, config, "news", "alice")
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            notices = _notices(app)
+    command = f"annotator preannotate --dataset news --db {db} --labels {tmp_path / 'labels.yaml'}"
+    assert any(n.startswith("2 documents of 'news' have no suggestions from tiny_ner 0.0.1") and
+               n.endswith(f"run `{command}`") for n in notices), notices  # fmt: skip

@@ -165,9 +165,10 @@ def test_failure_while_writing_leaves_nothing(store, tmp_path, monkeypatch):
 
 
 def test_bad_options(store, tmp_path, monkeypatch, capsys):
-    for option in (["--conflicts", "vote"], ["--format", "xml"], ["--eval-split", "1.5"]):
+    """Usage mistakes: exit 2, as Click's own, in one line naming the option."""
+    for option in (["--conflicts", "vote"], ["--format", "xml"], ["--eval-split", "1.5"], ["--eval-split", "-0.1"]):
         code, _, err = run_cli(monkeypatch, capsys, "export", str(tmp_path / "out"), "--db", str(store.path), *option)
-        assert code == 1 and option[0] in err
+        assert code == 2 and option[0] in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
 
 

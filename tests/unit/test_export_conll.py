@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from spacy.tokens import DocBin
 
-from annotator.export import export_spacy
-from annotator.export_conll import export_conll
+from annotator.export import export_conll, export_spacy
 from annotator.store import Store
 from tests.conftest import run_main
 from tests.unit import export_fixtures as fx
@@ -59,8 +58,8 @@ def test_spacys_converter_reads_it(store, tmp_path):
     from spacy.training.converters import conll_ner_to_docs
 
     export_conll(store, "news", tmp_path / "out")
-    docs = [d for side in ("train", "dev")
-            for d in conll_ner_to_docs((tmp_path / "out" / f"{side}.conll").read_text(encoding="utf-8"), no_print=True)]  # fmt: skip
+    files = [tmp_path / "out" / f"{side}.conll" for side in ("train", "dev")]
+    docs = [d for file in files for d in conll_ner_to_docs(file.read_text(encoding="utf-8"), no_print=True)]
     assert sorted(tuple((e.text, e.label_) for e in d.ents) for d in docs) == sorted(
         tuple((" ".join(t.text for t in NLP.make_doc(p)), label) for p, label in pairs) for pairs in ALWAYS.values()
     )
@@ -127,11 +126,14 @@ def test_bad_format_option(store, tmp_path, monkeypatch, capsys):
         "--format",
         "iob",
     )
-    assert status == 1 and err.strip() == "annotator: --format must be spacy, jsonl or conll (not 'iob')"
+    assert status == 2 and err.strip() == (
+        "annotator: Invalid value for '--format': 'iob' is not one of spacy, jsonl, conll "
+        "(see `annotator export --help`)"
+    )
 
 
 def test_a_token_with_a_space_inside_is_one_word_per_piece_and_bad_spans_raise():
-    from annotator.export_conll import iob_lines
+    from annotator.io.conll.write import iob_lines
 
     text = "New York is big."  # Prodigy or DocBin tokens may keep "New York" as one token
     tokens = [(0, 8), (9, 11), (12, 15), (15, 16)]

@@ -94,22 +94,28 @@ def test_conll_export_follows_the_eval_dataset(db, tmp_path, monkeypatch, capsys
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    "args, message, status",
     [
-        (["--dataset", "news,eval:nope"], "no dataset 'nope'"),
+        (["--dataset", "news,eval:nope"], "no dataset 'nope'", 1),
         (
             ["--dataset", "news", "--eval-dataset", "news"],
             "--eval-dataset must name another dataset than --dataset ('news')",
+            1,
         ),
-        (["--dataset", "news,eval:held", "--eval-dataset", "held"], "give the eval dataset once"),
-        (["--dataset", "news,eval:held", "--format", "jsonl"], "--format jsonl writes one dataset's answers"),
-        (["--dataset", "news", "--eval-split", "1"], "--eval-split must be at least 0 and below 1 (not 1.0)"),
-        (["--dataset", "news", "--eval-split", "-0.1"], "--eval-split must be at least 0 and below 1 (not -0.1)"),
+        (["--dataset", "news,eval:held", "--eval-dataset", "held"], "give the eval dataset once", 1),
+        (["--dataset", "news,eval:held", "--format", "jsonl"], "--format jsonl writes one dataset's answers", 1),
+        # out of range: a usage mistake, found while parsing (exit 2)
+        (
+            ["--dataset", "news", "--eval-split", "1"],
+            "Invalid value for '--eval-split': 1.0 is not at least 0 and below 1",
+            2,
+        ),
+        (["--dataset", "news", "--eval-split", "-0.1"], "Invalid value for '--eval-split': -0.1 is not at least 0", 2),
     ],
 )
-def test_eval_options_that_cannot_work_are_one_line(db, tmp_path, monkeypatch, capsys, args, message):
-    status, _, err = run_main(monkeypatch, capsys, "export", str(tmp_path / "out"), "--db", str(db), *args)
-    assert status == 1 and message in err and len(err.strip().splitlines()) == 1
+def test_eval_options_that_cannot_work_are_one_line(db, tmp_path, monkeypatch, capsys, args, message, status):
+    code, _, err = run_main(monkeypatch, capsys, "export", str(tmp_path / "out"), "--db", str(db), *args)
+    assert code == status and message in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import srsly
 
-from annotator.export_jsonl import JSONL_FILE, export_jsonl
+from annotator.export import export_jsonl
+from annotator.io.jsonl import JSONL_FILE
 from annotator.store import Store
 from tests.unit import export_fixtures as fx
 from tests.unit.test_export import run_cli

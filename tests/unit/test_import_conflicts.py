@@ -12,6 +12,7 @@ from tests.unit.importing import labels_config
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 WNUT = DATA / "wnut17_repeats.conll"
+ESB = "@paulwalk It 's the view from Empire State Building = ESB ."
 LABEL_MAP = "label_map: {person: PERSON, location: GPE, corporation: ORG}\n"
 
 
@@ -39,18 +40,41 @@ def test_texts_given_twice_with_other_spans_are_listed_and_the_last_answer_kept(
         assert [s.label for s in dave.spans] == ["ORG"]
 
 
-def test_suggestions_given_twice_keep_the_first_and_say_so(tmp_path, monkeypatch, capsys):
+def suggested(store: Store, text: str) -> list[tuple[int, int, str]]:
+    document = next(d for d in store.documents("wnut") if d.text == text)
+    return [(s.start, s.end, s.label) for spans in store.suggestions(document.id).values() for s in spans]
+
+
+def test_suggestions_given_twice_keep_the_last_as_answers_do_and_say_so(tmp_path, monkeypatch, capsys):
     labels, db = project(tmp_path), tmp_path / "a.db"
     status, out, err = run_main(monkeypatch, capsys, "import", str(WNUT), "--db", str(db), "--labels", str(labels),
                                 "--dataset", "wnut", "--no-preannotate")  # fmt: skip
     assert status == 0, err
     assert (
-        f"wnut: 2 texts appear twice with different suggested spans: kept the first; lines 1 and 18, 35 and 39 of {WNUT}"
+        f"wnut: 2 texts appear twice with different suggested spans: kept the last; lines 1 and 18, 35 and 39 of {WNUT}"
         in out
     )
     with Store(db) as store:
-        dave = next(d for d in store.documents("wnut") if d.text == "@dave met Dave")
-        assert [s.label for spans in store.suggestions(dave.id).values() for s in spans] == ["PERSON"]
+        assert [label for *_, label in suggested(store, "@dave met Dave")] == ["ORG"]
+        assert suggested(store, ESB) == [(30, 51, "GPE")]
+
+
+def test_suggestions_given_again_after_their_batch_was_written_keep_the_last(tmp_path):
+    """One-record batches and no read-ahead: the first suggestions are written (a pending
+    import, some waiting for documents already there) before the text comes again."""
+    from annotator.labels import load_labels
+    from tests.unit.importing import run_import
+
+    config = load_labels(project(tmp_path))
+    with Store(tmp_path / "a.db") as store:
+        earlier = tmp_path / "earlier.txt"
+        earlier.write_text("@dave met Dave\n", encoding="utf-8")  # visible already: its suggestions wait
+        run_import(store, config, [earlier], dataset="wnut")
+        run_import(store, config, [WNUT], dataset="wnut", batch_size=1, read_ahead=1)
+        assert [label for *_, label in suggested(store, "@dave met Dave")] == ["ORG"]
+        assert suggested(store, ESB) == [(30, 51, "GPE")]
+        run_import(store, config, [WNUT], dataset="wnut")  # an import again changes nothing: it fills in only
+        assert [label for *_, label in suggested(store, "@dave met Dave")] == ["ORG"]
 
 
 def test_on_conflict_refuse_names_both_lines_and_leaves_the_store_as_it_was(tmp_path, monkeypatch, capsys):
@@ -73,7 +97,7 @@ def test_on_conflict_takes_keep_or_refuse(tmp_path, monkeypatch, capsys):
     labels, db = project(tmp_path), tmp_path / "a.db"
     status, _, err = run_main(monkeypatch, capsys, "import", str(WNUT), "--db", str(db), "--labels", str(labels),
                               "--dataset", "wnut", "--on-conflict", "first")  # fmt: skip
-    assert status != 0 and "--on-conflict must be keep or refuse (not 'first')" in err
+    assert status == 2 and "Invalid value for '--on-conflict': 'first' is not one of keep, refuse" in err
     assert not db.exists()
 
 

@@ -122,3 +122,19 @@ def test_db_merge_command(tmp_path):
     refused = run_cli("db", "merge", str(tmp_path / "b.db"), "--db", str(tmp_path / "a.db"), "--dataset", "x")
     assert refused.returncode == 1
     assert refused.stderr.strip() == f"annotator: {tmp_path / 'b.db'}: no dataset 'x' (datasets: d)"
+
+
+def test_an_older_review_merged_in_does_not_become_the_documents_decision(tmp_path):
+    """Reviews, like answers: the decision that counts is the one given last (decided_at),
+    not the row added last, which after a merge can be the older one."""
+    import time
+
+    laptop_a, ids_a = make_store(tmp_path / "a.db", TEXTS)
+    laptop_b, ids_b = make_store(tmp_path / "b.db", list(reversed(TEXTS)))
+    laptop_b.add_review(ids_b[2], "rev", "accept", [Span(0, 3, "ORG")], [])  # TEXTS[0], decided first
+    time.sleep(0.01)
+    laptop_a.add_review(ids_a[0], "rev", "accept", [Span(0, 3, "PERSON")], [])  # decided later
+    assert laptop_a.merge_from(laptop_b.path)["reviews"] == 1
+    history = laptop_a.review_history(ids_a[0])
+    assert [r.spans[0].label for r in history] == ["PERSON", "ORG"]  # the older one has the newer row
+    assert laptop_a.latest_reviews("d")[ids_a[0]].spans == (Span(0, 3, "PERSON"),)

@@ -156,3 +156,28 @@ def test_round_trip_csv_import_export_import(project, monkeypatch, capsys):
             assert a.tokens == b.tokens
             x, y = first.latest_answer(a.id, "ana"), second.latest_answer(b.id, "ana")
             assert (x.answer, x.spans, int(x.answered_at)) == (y.answer, y.spans, int(y.answered_at))
+
+
+def test_text_column_for_no_file_it_applies_to_is_a_usage_error(project, monkeypatch, capsys):
+    """--text-column names a column of a CSV/TSV (or a Label Studio data field): given for
+    files of other formats only, it would be ignored in silence."""
+    monkeypatch.chdir(project)
+    (project / "notes.txt").write_text("Iraq sent troops.\n", encoding="utf-8")
+    status, out, err = run_main(
+        monkeypatch, capsys, "import", "notes.txt", "--dataset", "news", "--text-column", "body"
+    )
+    assert status == 2 and err.strip().splitlines() == [
+        "annotator: --text-column is for CSV/TSV and Label Studio files, and notes.txt is read as text "
+        "(see `annotator import --help`)"
+    ]
+    assert not (project / "annotations.db").exists()
+    status, *_ = run_main(monkeypatch, capsys, "import", "notes.txt", "--format", "text", "--text-column", "body")
+    assert status == 2
+    (project / "corpus").mkdir()
+    shutil.copy(project / "notes.txt", project / "corpus" / "notes.txt")
+    shutil.copy(DATA / "pandas.tsv", project / "corpus" / "pandas.tsv")  # a folder with a table in it: it applies
+    status, out, err = run_main(
+        monkeypatch, capsys, "import", "corpus", "--dataset", "news", "--text-column", "body", "--no-preannotate"
+    )
+    assert status == 0, err
+    assert "news: 3 new documents" in out

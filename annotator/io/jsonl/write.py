@@ -1,32 +1,29 @@
-"""Store -> Prodigy-compatible JSONL: one line per annotator's answer, as Prodigy's
-``db-out`` writes them, so that ``annotator import`` (or ``prodigy db-in``) brings back
-the same documents, answers and spans.
+"""Prodigy-compatible JSONL lines, one per annotator's answer, as Prodigy's ``db-out``
+writes them, so that ``annotator import`` (or ``prodigy db-in``) brings back the same
+documents, answers and spans.
 
 Each line: ``text``, ``tokens`` (text/start/end/id/ws), ``spans`` (start/end/label with
 inclusive ``token_start``/``token_end``), ``answer``, and for an answer imported from
 Prodigy every other field of its line as it came (``_input_hash``, ``_task_hash``,
 ``_view_id``, ``_timestamp`` or none, ``meta``...); for an answer given here,
 ``_input_hash``/``_task_hash`` (Prodigy's signed 32-bit integers), ``_annotator_id``,
-``_session_id``, ``_timestamp`` (full precision) and ``meta``. Documents nobody answered are not annotations and are left out, as are
-reviews (the spaCy export is where the gold versions go).
+``_session_id``, ``_timestamp`` (full precision) and ``meta``. An imported task without
+a ``_task_hash`` (its spans were changed by ``label_map`` at import) gets one made here.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import srsly
 
 from annotator.core.spans import Span, Tokens
 from annotator.core.tasks import Answer, Document
-from annotator.errors import UserError
-from annotator.export import Summary, output_folder
-from annotator.io.jsonl import DEFAULT_ANNOTATOR
-from annotator.store import Store
+from annotator.io.jsonl.read import DEFAULT_ANNOTATOR
 
 JSONL_FILE = "annotations.jsonl"
 
@@ -37,7 +34,7 @@ def prodigy_hash(*parts: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def prodigy_tokens(document: Document) -> list[dict]:
+def prodigy_tokens(document: Document) -> list[dict[str, Any]]:
     text = document.text
     return [
         {"text": text[start:end], "start": start, "end": end, "id": i, "ws": text[end : end + 1] == " "}
@@ -45,7 +42,7 @@ def prodigy_tokens(document: Document) -> list[dict]:
     ]
 
 
-def prodigy_spans(tokens: Tokens, spans: tuple[Span, ...]) -> list[dict]:
+def prodigy_spans(tokens: Tokens, spans: tuple[Span, ...]) -> list[dict[str, Any]]:
     out = []
     for span in sorted(spans):
         first, last = tokens.token_range(span)
@@ -53,7 +50,11 @@ def prodigy_spans(tokens: Tokens, spans: tuple[Span, ...]) -> list[dict]:
     return out
 
 
-def prodigy_task(document: Document, answer: Answer, dataset: str) -> dict:
+def task_hash(document: Document, spans: list[dict[str, Any]]) -> int:
+    return prodigy_hash(document.input_hash, json.dumps(spans, sort_keys=True))
+
+
+def prodigy_task(document: Document, answer: Answer, dataset: str) -> dict[str, Any]:
     """The line for one answer: an imported answer's task fields as they came (hashes,
     ``_view_id``, ``_timestamp`` or none, ``meta``...), else fields made here."""
     tokens = Tokens(document.tokens)
@@ -61,6 +62,8 @@ def prodigy_task(document: Document, answer: Answer, dataset: str) -> dict:
     content = {"text": document.text, "tokens": prodigy_tokens(document), "spans": spans, "answer": answer.answer}
     if answer.task is not None:
         line = {"text": document.text, **answer.task, **content}
+        if "_task_hash" not in answer.task:  # dropped at import: label_map changed its spans
+            line["_task_hash"] = task_hash(document, spans)
         if (
             "_annotator_id" not in answer.task
             and not answer.task.get("_session_id")
@@ -72,7 +75,7 @@ def prodigy_task(document: Document, answer: Answer, dataset: str) -> dict:
         "text": document.text,
         "meta": document.meta,
         "_input_hash": prodigy_hash(document.input_hash),
-        "_task_hash": prodigy_hash(document.input_hash, json.dumps(spans, sort_keys=True)),
+        "_task_hash": task_hash(document, spans),
         "tokens": prodigy_tokens(document),
         "spans": spans,
         "answer": answer.answer,
@@ -82,36 +85,5 @@ def prodigy_task(document: Document, answer: Answer, dataset: str) -> dict:
     }
 
 
-def export_jsonl(
-    store: Store,
-    dataset: str,
-    out_dir: Path,
-    *,
-    force: bool = False,
-    progress: Callable[[int], None] | None = None,
-) -> Summary:
-    """Write ``annotations.jsonl`` into ``out_dir``: every annotator's answer that counts."""
-    answers = defaultdict(list)
-    for answer in store.latest_answers(dataset):
-        answers[answer.document].append(answer)
-    summary = Summary(dataset, Path(out_dir))
-    summary.left_out["not answered"] = store.count_documents(dataset) - len(answers)
-    if not answers:
-        raise UserError(f"{store.path}: dataset {dataset!r} has nothing to export yet (nobody has answered)")
-
-    def lines() -> Iterator[dict]:
-        for document in store.documents(dataset):
-            for answer in sorted(answers.get(document.id, ()), key=lambda a: a.annotator):
-                summary.documents[answer.answer] += 1
-                for span in answer.spans:
-                    summary.spans[span.label][answer.answer] += 1
-                yield prodigy_task(document, answer, dataset)
-            if progress is not None:
-                progress(1)
-
-    with output_folder(Path(out_dir), [JSONL_FILE], force) as temp:
-        srsly.write_jsonl(temp / JSONL_FILE, lines())
-    if not summary.left_out["not answered"]:
-        del summary.left_out["not answered"]
-    summary.files = [Path(out_dir) / JSONL_FILE]
-    return summary
+def write_jsonl(path: Path, lines: Iterable[dict[str, Any]]) -> None:
+    srsly.write_jsonl(path, lines)

@@ -21,7 +21,7 @@ import srsly
 from annotator.core.spans import Span
 from annotator.core.tasks import ANSWERS
 from annotator.io.checks import MAX_TIMESTAMP, empty_text, infinite_number, lone_surrogate, uncovered
-from annotator.io.records import NotImported, Problem, Record, json_error, text_lines
+from annotator.io.records import Item, NotImported, Problem, Record, json_error, text_lines
 
 FLAVOURS = ("jsonl", "prodigy", "doccano")
 PRODIGY_KEYS = ("spans", "tokens", "answer", "_input_hash", "_task_hash", "_annotator_id", "_session_id")
@@ -202,7 +202,7 @@ def _infinities(line: str, data: dict) -> None:
                 raise BadLine(f'"{key}" holds a number too big to store (1e999 reads as infinity)')
 
 
-def read_jsonl(path: Path, flavour: str = "auto") -> Iterator[Record | Problem]:
+def read_jsonl(path: Path, flavour: str = "auto") -> Iterator[Item]:
     empty = True
     for number, line in text_lines(path):
         where = f"{path}:{number}"
