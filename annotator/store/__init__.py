@@ -15,11 +15,11 @@ backup, check), ``schema`` (migrations), ``rows``.
 
 import sqlite3
 
-from annotator.store.base import NO_STORE_HINT, StoreBase
-from annotator.store.bulk import Bulk
+from annotator.store.base import NO_STORE_HINT
+from annotator.store.bulk import Bulk, DocumentIds
 from annotator.store.connection import BUSY_TIMEOUT_SECONDS
 from annotator.store.errors import StoreBusy, StoreError, StoreFull, StoreReadOnly
-from annotator.store.imports import ImportBusy, Imports
+from annotator.store.imports import ImportBusy
 from annotator.store.maintenance import Maintenance
 from annotator.store.routing import LEASE_SECONDS, Routing
 from annotator.store.rows import LATEST_ANSWERS
@@ -27,7 +27,7 @@ from annotator.store.schema import SCHEMA_VERSION
 from annotator.store.sessions import new_session_id
 
 
-class Store(Routing, Bulk, Imports, Maintenance, StoreBase):
+class Store(Routing, Bulk, Maintenance):
     """One store file, opened by one thread (SQLite connections are not shared)."""
 
     def __init__(self, *args, **kwargs):
@@ -43,6 +43,7 @@ class Store(Routing, Bulk, Imports, Maintenance, StoreBase):
 
 __all__ = [
     "BUSY_TIMEOUT_SECONDS",
+    "DocumentIds",
     "ImportBusy",
     "LATEST_ANSWERS",
     "LEASE_SECONDS",

@@ -8,10 +8,11 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal, overload
 
 from annotator.core.spans import Span, spans_from_json, spans_to_json
-from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, NewDocument, Review
-from annotator.store.connection import _Database, default_busy_timeout
+from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, Review
+from annotator.store.connection import _Database, default_busy_timeout, inserted_id
 from annotator.store.errors import StoreError, StoreReadOnly, error_code, translated
 from annotator.store.opening import (
     check_store,
@@ -20,7 +21,7 @@ from annotator.store.opening import (
     refuse_unreadable_version,
     refuse_unwritable,
 )
-from annotator.store.rows import LATEST_ANSWERS, NEWEST_FIRST, _answer, _document, _review, visible
+from annotator.store.rows import LATEST_ANSWERS, NEWEST_FIRST, AnswerRow, _answer, _document, _review, visible
 from annotator.store.schema import MIGRATIONS, PENDING_IMPORT_TABLES, PENDING_IMPORTS_SINCE, SCHEMA_VERSION
 
 NO_STORE_HINT = "run `annotator` once to import the demo, or `annotator import PATH --dataset NAME`; or give --db"
@@ -199,27 +200,6 @@ class StoreBase:
                  SELECT name FROM names WHERE name IS NOT NULL"""
         return [r[0] for r in self.db.execute(sql)]
 
-    def add_documents(self, dataset: str, documents: Iterable[NewDocument]) -> dict[str, int]:
-        """Add documents not yet in the dataset. Returns {input_hash: id} for all of them,
-        new and already present, so that callers can attach answers and suggestions."""
-        now = time.time()
-        ids: dict[str, int] = {}
-        with self.write():
-            for document in documents:
-                digest = document.input_hash
-                cursor = self.db.execute(
-                    "INSERT OR IGNORE INTO documents (dataset, input_hash, text, meta, tokens, added_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    [dataset, digest, document.text, json.dumps(document.meta), json.dumps(document.tokens), now],
-                )
-                if cursor.rowcount:
-                    ids[digest] = cursor.lastrowid
-                else:
-                    ids[digest] = self.db.execute(
-                        "SELECT id FROM documents WHERE dataset = ? AND input_hash = ?", [dataset, digest]
-                    ).fetchone()[0]
-        return ids
-
     def document(self, document_id: int) -> Document:
         rows = list(self.db.query("SELECT * FROM documents WHERE id = ?", [document_id]))
         if not rows:
@@ -242,49 +222,35 @@ class StoreBase:
 
     # -- suggestions ---------------------------------------------------------------------
 
-    def set_suggestions(self, rows: Iterable[tuple[int, str, Iterable[Span]]], replace: bool = True) -> int:
-        """Store (document, source, spans) rows; one row per document and source."""
-        now = time.time()
-        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
-        count = 0
-        with self.write():
-            for document, source, spans in rows:
-                self.db.execute(
-                    f"{verb} INTO suggestions (document, source, spans, made_at) VALUES (?, ?, ?, ?)",
-                    [document, source, json.dumps(spans_to_json(spans)), now],
-                )
-                count += 1
-        return count
-
     def suggestions(self, document_id: int) -> dict[str, tuple[Span, ...]]:
         rows = self.db.query("SELECT source, spans FROM suggestions WHERE document = ? ORDER BY id", [document_id])
         return {row["source"]: spans_from_json(json.loads(row["spans"])) for row in rows}
 
     def documents_without_suggestions(
-        self, dataset: str, source: str, unanswered_only: bool = False, limit: int | None = None
+        self,
+        dataset: str,
+        source: str | None = None,
+        *,
+        unanswered_only: bool = False,
+        from_id: int = 0,
+        limit: int | None = None,
     ) -> list[int]:
-        sql = (
-            f"SELECT id FROM documents d WHERE dataset = ? AND {visible()} AND NOT EXISTS "
-            "(SELECT 1 FROM suggestions s WHERE s.document = d.id AND s.source = ?)"
+        """Ids, ascending, of the dataset's documents from ``from_id`` on that have no suggestions from
+        ``source`` (None: from any source); ``unanswered_only``: and no answer from anyone."""
+        sql = f"SELECT id FROM documents d WHERE dataset = ? AND id >= ? AND {visible()} AND NOT EXISTS "
+        sql += "(SELECT 1 FROM suggestions s WHERE s.document = d.id" + (
+            ")" if source is None else " AND s.source = ?)"
         )
         if unanswered_only:
             sql += " AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id)"
-        sql += " ORDER BY id" + (f" LIMIT {int(limit)}" if limit else "")
-        return [r[0] for r in self.db.execute(sql, [dataset, source])]
+        sql += " ORDER BY id" + (f" LIMIT {int(limit)}" if limit is not None else "")
+        params: list[object] = [dataset, from_id] + ([] if source is None else [source])
+        return [r[0] for r in self.db.execute(sql, params)]
 
     def unanswered_documents(self, dataset: str) -> list[int]:
+        """Ids, ascending, of the dataset's documents that no one has answered yet."""
         sql = f"SELECT id FROM documents d WHERE dataset = ? AND {visible()} AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id) ORDER BY id"
         return [r[0] for r in self.db.execute(sql, [dataset])]
-
-    # -- annotate screen: what the pre-annotation worker prepares next ---------------------
-
-    def documents_lacking_suggestions(self, dataset: str, from_id: int, limit: int) -> list[int]:
-        """Up to ``limit`` documents with id >= ``from_id`` and no suggestions from any source."""
-        sql = (
-            f"SELECT id FROM documents d WHERE dataset = ? AND id >= ? AND {visible()} AND NOT EXISTS "
-            "(SELECT 1 FROM suggestions s WHERE s.document = d.id) ORDER BY id LIMIT ?"
-        )
-        return [r[0] for r in self.db.execute(sql, [dataset, from_id, int(limit)])]
 
     # -- answers ---------------------------------------------------------------------------
 
@@ -318,7 +284,7 @@ class StoreBase:
                 ],
             )
             self._release(document, annotator, session)
-        return cursor.lastrowid
+        return inserted_id(cursor)
 
     def _release(self, document: int, annotator: str, session: str | None) -> None:
         sql = "DELETE FROM leases WHERE document = ? AND annotator = ?"
@@ -327,19 +293,42 @@ class StoreBase:
         else:  # a lease from before sessions is the name's, so this session's too
             self.db.execute(sql + " AND (session = ? OR session IS NULL)", [document, annotator, session])
 
-    def answer_history(self, document: int, annotator: str | None = None) -> list[Answer]:
-        sql, params = "SELECT * FROM answers WHERE document = ?", [document]
+    def answer_history(
+        self, document: int | None = None, annotator: str | None = None, *, dataset: str | None = None
+    ) -> list[Answer]:
+        """Every answer given, superseded ones too, on ``document`` or (without one) on the visible
+        documents of ``dataset``; only ``annotator``'s when given. In the order stored (by id), which
+        is not always the order given: a merge appends older answers (``latest_*`` tell the newest)."""
+        params: list[object]
+        if document is not None:
+            sql, params = "SELECT a.* FROM answers a WHERE a.document = ?", [document]
+        elif dataset is not None:
+            sql = f"SELECT a.* FROM answers a JOIN documents d ON d.id = a.document WHERE d.dataset = ? AND {visible()}"
+            params = [dataset]
+        else:
+            raise ValueError("answer_history: give a document or a dataset")
         if annotator is not None:
-            sql, params = sql + " AND annotator = ?", params + [annotator]
-        return [_answer(row) for row in self.db.query(sql + " ORDER BY id", params)]
+            sql, params = sql + " AND a.annotator = ?", [*params, annotator]
+        return [_answer(row) for row in self.db.query(sql + " ORDER BY a.id", params)]
 
-    def latest_answers(self, dataset: str, annotator: str | None = None) -> list[Answer]:
-        """The answer that counts for each (document, annotator) in the dataset, by document id."""
-        sql = f"SELECT l.* FROM ({LATEST_ANSWERS}) l JOIN documents d ON d.id = l.document WHERE d.dataset = ? AND {visible()}"
-        params: list = [dataset]
+    @overload
+    def latest_answers(self, dataset: str, annotator: str | None = None) -> list[Answer]: ...
+    @overload
+    def latest_answers(self, dataset: str, annotator: str | None = None, *, raw: Literal[True]) -> list[AnswerRow]: ...
+    def latest_answers(self, dataset: str, annotator: str | None = None, *, raw: bool = False) -> list:
+        """The answer that counts (the newest: given last, by answered_at, then id) of each
+        (document, annotator) on the dataset's visible documents, by document then annotator.
+        ``raw``: as (document, annotator, answer, spans JSON) tuples, for the reports and the
+        export that read every answer and parse or copy the spans in bulk."""
+        columns = "l.document, l.annotator, l.answer, l.spans" if raw else "l.*"
+        sql = f"SELECT {columns} FROM ({LATEST_ANSWERS}) l JOIN documents d ON d.id = l.document WHERE d.dataset = ? AND {visible()}"
+        params = [dataset]
         if annotator is not None:
-            sql, params = sql + " AND l.annotator = ?", params + [annotator]
-        return [_answer(row) for row in self.db.query(sql + " ORDER BY l.document, l.annotator", params)]
+            sql, params = sql + " AND l.annotator = ?", [*params, annotator]
+        sql += " ORDER BY l.document, l.annotator"
+        if raw:
+            return [tuple(row) for row in self.db.execute(sql, params)]
+        return [_answer(row) for row in self.db.query(sql, params)]
 
     def latest_answer(self, document: int, annotator: str) -> Answer | None:
         rows = list(
@@ -349,11 +338,6 @@ class StoreBase:
             )
         )
         return _answer(rows[0]) if rows else None
-
-    def answers_by(self, dataset: str, annotator: str) -> list[Answer]:
-        """All of one annotator's answers in the dataset, oldest first (for undo and rates)."""
-        sql = f"SELECT a.* FROM answers a JOIN documents d ON d.id = a.document WHERE d.dataset = ? AND {visible()} AND a.annotator = ? ORDER BY a.id"
-        return [_answer(row) for row in self.db.query(sql, [dataset, annotator])]
 
     def annotators(self, dataset: str) -> list[str]:
         sql = f"SELECT DISTINCT a.annotator FROM answers a JOIN documents d ON d.id = a.document WHERE d.dataset = ? AND {visible()} ORDER BY 1"
@@ -376,7 +360,7 @@ class StoreBase:
                     time.time(),
                 ],
             )
-        return cursor.lastrowid
+        return inserted_id(cursor)
 
     def latest_reviews(self, dataset: str) -> dict[int, Review]:
         sql = (

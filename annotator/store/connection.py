@@ -42,6 +42,13 @@ def _import_sqlite_utils():
     return sqlite_utils
 
 
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row the INSERT on ``cursor`` just added."""
+    if cursor.lastrowid is None:  # only for statements that insert nothing, never after an INSERT
+        raise RuntimeError("no row was inserted")
+    return cursor.lastrowid
+
+
 class _Database:
     """sqlite-utils' ``Database`` on the store's connection, made on first need.
 

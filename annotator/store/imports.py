@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from annotator.errors import UserError
+from annotator.store.base import StoreBase
+from annotator.store.connection import inserted_id
 
 STALE_SECONDS = 120.0  # an import beats at every batch (well under a second apart): this long silent, it is gone
 CLEANUP_BATCH = 1000  # documents deleted per transaction while cleaning up (five times as many marks of a done one)
@@ -74,7 +76,7 @@ def _gone(pid: int | None, host: str | None, heartbeat_at: float | None, now: fl
     return heartbeat_at is None or now - heartbeat_at > STALE_SECONDS
 
 
-class Imports:
+class Imports(StoreBase):
     # -- the import's side (each call inside the caller's write transaction) -----------------
 
     def refuse_while_importing(self) -> None:
@@ -95,7 +97,7 @@ class Imports:
             "INSERT INTO imports (dataset, state, pid, host, started_at, heartbeat_at) VALUES (?, 'pending', ?, ?, ?, ?)",
             [dataset, os.getpid(), _host(), now, now],
         )
-        return cursor.lastrowid
+        return inserted_id(cursor)
 
     def keep_import_alive(self, import_id: int) -> None:
         """The heartbeat, at every batch; refuses to go on if the import was cleaned up
@@ -108,7 +110,7 @@ class Imports:
                 "the import was taken for abandoned and undone meanwhile (nothing of it was kept); run it again"
             )
 
-    def mark_documents(self, import_id: int, after_id: int) -> None:
+    def _mark_import_documents(self, import_id: int, after_id: int) -> None:
         """Mark the documents added since ``after_id`` (the largest id before this
         transaction's inserts: SQLite gives new rows larger ids) as this import's."""
         self.db.execute(
@@ -116,9 +118,9 @@ class Imports:
             [import_id, after_id],
         )
 
-    def own_documents(self, import_id: int, document_ids: Iterable[int]) -> set[int]:
+    def _own_documents(self, import_id: int, document_ids: Iterable[int]) -> set[int]:
         """Which of ``document_ids`` this import added (still hidden)."""
-        ids, own = list(document_ids), set()
+        ids, own = list(document_ids), set[int]()
         for at in range(0, len(ids), 500):
             chunk = ids[at : at + 500]
             sql = (

@@ -8,12 +8,14 @@ import time
 from pathlib import Path
 
 from annotator.dbtools import answer_key, refuse_incompatible, refuse_retokenized, review_key, stored_span_problems
+from annotator.store.base import StoreBase
+from annotator.store.connection import inserted_id
 from annotator.store.errors import StoreError, translated
 from annotator.store.opening import check_store, connect_read_only, refuse_unreadable_version
 from annotator.store.rows import visible
 
 
-class Maintenance:
+class Maintenance(StoreBase):
     # -- merge, backup, check (annotator db) ----------------------------------------------
 
     def merge_from(self, other_path: str | Path, dataset: str | None = None) -> dict[str, int]:
@@ -65,7 +67,7 @@ class Maintenance:
                 [name, row["input_hash"], row["text"], row["meta"], row["tokens"], row["added_at"]],
             )
             if cursor.rowcount:
-                document_ids[row["id"]] = cursor.lastrowid
+                document_ids[row["id"]] = inserted_id(cursor)
                 counts["documents"] += 1
                 continue
             mine, tokens = self.db.execute(
@@ -118,7 +120,7 @@ class Maintenance:
                 f"INSERT INTO {table} ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
                 list(values.values()),
             )
-            ids[row["id"]] = present[row_key] = cursor.lastrowid
+            ids[row["id"]] = present[row_key] = inserted_id(cursor)
             counts[table] += 1
         return ids
 

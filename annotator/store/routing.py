@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import time
 
+from annotator.store.base import StoreBase
 from annotator.store.rows import LATEST_ANSWERS, visible
 from annotator.store.sessions import process_gone, this_host
 
 LEASE_SECONDS = 30 * 60
 
 
-class Routing:
+class Routing(StoreBase):
     # -- routing: who gets which document ------------------------------------------------
 
     def next_task(

@@ -7,6 +7,9 @@ import json
 from annotator.core.spans import spans_from_json
 from annotator.core.tasks import Answer, Document, Review
 
+# (document, annotator, answer, spans JSON): an answer as the bulk readers take it, unparsed.
+AnswerRow = tuple[int, str, str, str]
+
 
 def _answer(row: dict) -> Answer:
     return Answer(
