@@ -4,7 +4,11 @@ One ``Store`` per thread (SQLite connections are not shared across threads). The
 file is in WAL mode with a busy timeout, so several annotators can write to one
 store at once and wait for each other instead of failing. Answers are an
 append-only log: a changed mind is a new row, and the newest row per (document,
-annotator) is that annotator's answer.
+annotator), the one given last (answered_at, then id), is that annotator's answer.
+
+The vocabulary: ``add_*`` writes (documents, answers, suggestions, reviews); ``latest_*``
+reads the answer or review that counts, ``*_history`` every row in the order stored;
+``documents_without_*`` selects documents; a lease is a document held by a session.
 
 The store is a package so that its modules stay small; SQL lives here and nowhere else:
 ``base`` (open, transactions, documents, suggestions, answers, reviews), ``routing`` (leases

@@ -46,6 +46,9 @@ def _make_new_store(conn: sqlite3.Connection) -> None:
 
 
 class StoreBase:
+    """The connection and its transactions, and the documents, suggestions, answers and reviews:
+    what every part of the ``Store`` builds on."""
+
     def __init__(
         self,
         path: str | Path,
@@ -109,6 +112,7 @@ class StoreBase:
             ) from None
 
     def close(self) -> None:
+        """Close the connection (a commit already made stays; an open transaction is rolled back)."""
         self.db.conn.close()
 
     def __enter__(self) -> StoreBase:
@@ -169,6 +173,7 @@ class StoreBase:
 
     @property
     def schema_version(self) -> int:
+        """The store's schema version (0: no schema table, not a store yet)."""
         if not self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema'").fetchone():
             return 0
         row = self.db.execute("SELECT version FROM schema").fetchone()
@@ -177,6 +182,7 @@ class StoreBase:
     # -- datasets and documents -------------------------------------------------------
 
     def ensure_dataset(self, name: str, lang: str, labels: Iterable[str]) -> None:
+        """Create the dataset with this language and labels unless it exists (then it is left as it is)."""
         with self.write():
             self.db["datasets"].insert(
                 {"name": name, "lang": lang, "labels": json.dumps(sorted(labels)), "created_at": time.time()},
@@ -184,12 +190,14 @@ class StoreBase:
             )
 
     def dataset_info(self, name: str) -> dict | None:
+        """The dataset's row (name, lang, labels as a list, created_at), or None when there is none."""
         rows = list(self.db.query("SELECT * FROM datasets WHERE name = ?", [name]))
         if not rows:
             return None
         return {**rows[0], "labels": json.loads(rows[0]["labels"])}
 
     def datasets(self) -> list[str]:
+        """The names, sorted, of the datasets with at least one visible document."""
         # One index look-up per dataset (a skip-scan) instead of reading every document's
         # index entry: 12 ms -> 0.02 ms on 100,000 documents, paid at every annotate start.
         # A dataset with no visible document (one an import is still filling) is not listed.
@@ -201,16 +209,19 @@ class StoreBase:
         return [r[0] for r in self.db.execute(sql)]
 
     def document(self, document_id: int) -> Document:
+        """The document with this id (StoreError when there is none)."""
         rows = list(self.db.query("SELECT * FROM documents WHERE id = ?", [document_id]))
         if not rows:
             raise StoreError(f"no document {document_id}")
         return _document(rows[0])
 
     def documents(self, dataset: str) -> Iterator[Document]:
+        """The dataset's visible documents by id, read as they are iterated."""
         for row in self.db.query(f"SELECT * FROM documents d WHERE dataset = ? AND {visible()} ORDER BY id", [dataset]):
             yield _document(row)
 
     def count_documents(self, dataset: str | None = None) -> int:
+        """How many visible documents the dataset has (None: the whole store)."""
         # All of them less the hidden ones, in one statement (one snapshot): the count stays an
         # index-only count, and the hidden ones cost only while an import is under way.
         # (CROSS JOIN: from the few marks to their documents, not from every document.)
@@ -223,6 +234,7 @@ class StoreBase:
     # -- suggestions ---------------------------------------------------------------------
 
     def suggestions(self, document_id: int) -> dict[str, tuple[Span, ...]]:
+        """{source: spans} of the document's suggestions, in the order they were first stored."""
         rows = self.db.query("SELECT source, spans FROM suggestions WHERE document = ? ORDER BY id", [document_id])
         return {row["source"]: spans_from_json(json.loads(row["spans"])) for row in rows}
 
@@ -264,7 +276,7 @@ class StoreBase:
         answered_at: float | None = None,
         session: str | None = None,
     ) -> int:
-        """Append one answer and commit it before returning; releases the lease of
+        """Append one answer and commit it before returning its id; releases the lease of
         ``session`` on the document (without a session: the annotator's)."""
         if answer not in (ACCEPT, REJECT, IGNORE):
             raise ValueError(f"unknown answer {answer!r}")
@@ -331,6 +343,8 @@ class StoreBase:
         return [_answer(row) for row in self.db.query(sql, params)]
 
     def latest_answer(self, document: int, annotator: str) -> Answer | None:
+        """The annotator's answer that counts on the document (the newest: given last, by
+        answered_at, then id), or None when they have not answered it."""
         rows = list(
             self.db.query(
                 f"SELECT * FROM answers WHERE document = ? AND annotator = ? {NEWEST_FIRST} LIMIT 1",
@@ -340,6 +354,7 @@ class StoreBase:
         return _answer(rows[0]) if rows else None
 
     def annotators(self, dataset: str) -> list[str]:
+        """The names, sorted, of everyone who answered a visible document of the dataset."""
         sql = f"SELECT DISTINCT a.annotator FROM answers a JOIN documents d ON d.id = a.document WHERE d.dataset = ? AND {visible()} ORDER BY 1"
         return [r[0] for r in self.db.execute(sql, [dataset])]
 
@@ -348,6 +363,8 @@ class StoreBase:
     def add_review(
         self, document: int, reviewer: str, answer: str, spans: Iterable[Span], decided_from: Iterable[int]
     ) -> int:
+        """Append a reviewer's decision on a document (``decided_from``: the ids of the answers it
+        was made from) and commit it; returns its id."""
         with self.write():
             cursor = self.db.execute(
                 "INSERT INTO reviews (document, reviewer, answer, spans, decided_from, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -363,6 +380,8 @@ class StoreBase:
         return inserted_id(cursor)
 
     def latest_reviews(self, dataset: str) -> dict[int, Review]:
+        """{document: the decision that counts} for the dataset's reviewed visible documents: the
+        newest review, the one stored last (by id)."""
         sql = (
             f"SELECT r.* FROM reviews r JOIN documents d ON d.id = r.document WHERE d.dataset = ? AND {visible()} "
             "AND r.id = (SELECT MAX(id) FROM reviews r2 WHERE r2.document = r.document)"
@@ -370,4 +389,5 @@ class StoreBase:
         return {row["document"]: _review(row) for row in self.db.query(sql, [dataset])}
 
     def review_history(self, document: int) -> list[Review]:
+        """Every review of the document, superseded ones too, in the order stored (by id)."""
         return [_review(r) for r in self.db.query("SELECT * FROM reviews WHERE document = ? ORDER BY id", [document])]

@@ -21,6 +21,8 @@ class DocumentIds(dict[str, int]):
 
 
 class Bulk(Imports):
+    """Many rows at once: the import's writes, and the reads of stats, agreement and export."""
+
     # -- import (bulk writes in the import's transactions) and stats (read-only counts) ---
 
     def add_documents(

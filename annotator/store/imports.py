@@ -33,6 +33,8 @@ CLEANUP_BATCH = 1000  # documents deleted per transaction while cleaning up (fiv
 
 @dataclass(frozen=True)
 class RunningImport:
+    """An import registered and not done yet: which dataset, which process on which host."""
+
     id: int
     dataset: str
     pid: int
@@ -77,6 +79,8 @@ def _gone(pid: int | None, host: str | None, heartbeat_at: float | None, now: fl
 
 
 class Imports(StoreBase):
+    """Long imports in short batches that appear at once, and undoing those that were killed."""
+
     # -- the import's side (each call inside the caller's write transaction) -----------------
 
     def refuse_while_importing(self) -> None:

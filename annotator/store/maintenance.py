@@ -16,7 +16,7 @@ from annotator.store.rows import visible
 
 
 class Maintenance(StoreBase):
-    # -- merge, backup, check (annotator db) ----------------------------------------------
+    """``annotator db``: merge another store in, back up, check."""
 
     def merge_from(self, other_path: str | Path, dataset: str | None = None) -> dict[str, int]:
         """Bring documents, suggestions, answers and reviews of another store into this one,

@@ -13,7 +13,7 @@ LEASE_SECONDS = 30 * 60
 
 
 class Routing(StoreBase):
-    # -- routing: who gets which document ------------------------------------------------
+    """Who gets which document: leases per session, overlap, progress."""
 
     def next_task(
         self,
@@ -121,6 +121,8 @@ class Routing(StoreBase):
             self._release(document, annotator, session)
 
     def leases(self) -> list[dict]:
+        """Every lease row (document, annotator, until, session, host, pid), expired ones too until
+        the next ``next_task`` deletes them, by document then annotator."""
         return list(self.db.query("SELECT * FROM leases ORDER BY document, annotator"))
 
     def progress(self, dataset: str, annotator: str, overlap: int = 1) -> tuple[int, int]:
