@@ -12,7 +12,7 @@ from typing import Literal, overload
 
 from annotator.core.spans import Span, spans_from_json, spans_to_json
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, Review
-from annotator.store.connection import _Database, default_busy_timeout, inserted_id
+from annotator.store.connection import Database, default_busy_timeout, inserted_id
 from annotator.store.errors import StoreError, StoreReadOnly, error_code, translated
 from annotator.store.opening import (
     check_store,
@@ -27,18 +27,18 @@ from annotator.store.schema import MIGRATIONS, PENDING_IMPORT_TABLES, PENDING_IM
 NO_STORE_HINT = "run `annotator` once to import the demo, or `annotator import PATH --dataset NAME`; or give --db"
 
 
-def _upgrade(db: _Database, version: int) -> None:
+def _upgrade(db: Database, version: int) -> None:
     """Run the forward migrations from ``version`` (inside the caller's transaction)."""
     while version < SCHEMA_VERSION:
         MIGRATIONS[version](db)
         version += 1
-        db["schema"].create({"version": int}, if_not_exists=True)
+        db.execute('CREATE TABLE IF NOT EXISTS "schema" (\n   "version" INTEGER\n)')
         db.execute("DELETE FROM schema")
-        db["schema"].insert({"version": version})
+        db.execute("INSERT INTO schema (version) VALUES (?)", [version])
 
 
 def _make_new_store(conn: sqlite3.Connection) -> None:
-    db = _Database(conn)
+    db = Database(conn)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("BEGIN IMMEDIATE")
     _upgrade(db, 0)
@@ -76,7 +76,7 @@ class StoreBase:
         if read_only:
             refuse_unreadable_version(self.path, version)
             try:
-                self.db = _Database(connect_read_only(self.path, busy_timeout))
+                self.db = Database(connect_read_only(self.path, busy_timeout))
                 if version < PENDING_IMPORTS_SINCE:  # read as it is: no import can be pending in it
                     self.db.execute("PRAGMA query_only = OFF")  # for the TEMP tables only: the file is opened read-only
                     for sql in PENDING_IMPORT_TABLES:
@@ -91,7 +91,7 @@ class StoreBase:
         conn = None
         try:
             conn = sqlite3.connect(str(self.path), timeout=busy_timeout, isolation_level=None, check_same_thread=False)
-            self.db = _Database(conn)
+            self.db = Database(conn)
             self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 self.db.execute("PRAGMA journal_mode = WAL")
@@ -122,11 +122,11 @@ class StoreBase:
         self.close()
 
     @contextmanager
-    def write(self) -> Iterator[_Database]:
+    def write(self) -> Iterator[Database]:
         """One write transaction, taken at once (BEGIN IMMEDIATE) so that concurrent
         writers queue on the busy timeout instead of failing on a lock upgrade."""
         if self.db.conn.in_transaction:
-            with self.sqlite_errors(), self.db.atomic():
+            with self.sqlite_errors(), self.db.savepoint():
                 yield self.db
             return
         with self.sqlite_errors():
@@ -134,14 +134,14 @@ class StoreBase:
             try:
                 yield self.db
             except BaseException:
-                self.db.rollback()
+                self.db.conn.rollback()
                 raise
             try:
                 self.db.execute("COMMIT")
             except BaseException:
                 # A failed COMMIT (disk full, I/O error) leaves the transaction open; every later
                 # write() would nest inside it as a savepoint and never be committed.
-                self.db.rollback()
+                self.db.conn.rollback()
                 raise
 
     @contextmanager
@@ -184,7 +184,8 @@ class StoreBase:
     def ensure_dataset(self, name: str, lang: str, labels: Iterable[str]) -> None:
         """Create the dataset with this language and labels unless it exists (then it is left as it is)."""
         with self.write():
-            self.db["datasets"].insert(
+            self.db.insert(
+                "datasets",
                 {"name": name, "lang": lang, "labels": json.dumps(sorted(labels)), "created_at": time.time()},
                 ignore=True,
             )

@@ -32,11 +32,9 @@ class Bulk(Imports):
         returns {input_hash: id} of all of them, new and present, with ``added``: how many were
         new. With ``import_id`` the new ones are that pending import's (hidden until it is done).
         One executemany: the import's hot path."""
-        # ujson, faster than json; imported here, not on the start path: 0.2 s (spaCy loads it anyway)
-        from srsly import json_dumps as dumps  # type: ignore[import-untyped]
-
         now = time.time()
-        rows = [(dataset, d.input_hash, d.text, dumps(d.meta), dumps(d.tokens), now) for d in documents]
+        # json, not srsly's ujson (a third faster on offsets): srsly imports numpy (0.1 s).
+        rows = [(dataset, d.input_hash, d.text, json.dumps(d.meta), json.dumps(d.tokens), now) for d in documents]
         with self.write():
             before = self.db.conn.total_changes
             last_id = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM documents").fetchone()[0]

@@ -58,7 +58,7 @@ class Maintenance(StoreBase):
             if here is not None:
                 refuse_incompatible(other_path, name, here, there)
             else:
-                self.db["datasets"].insert({**there, "labels": json.dumps(sorted(there["labels"]))})
+                self.db.insert("datasets", {**there, "labels": json.dumps(sorted(there["labels"]))})
                 counts["datasets"] += 1
         document_ids: dict[int, int] = {}
         for row in other.execute(f"SELECT * FROM documents d WHERE dataset = ? AND {shown} ORDER BY id", [name]):
