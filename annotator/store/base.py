@@ -262,7 +262,10 @@ class StoreBase:
 
     def unanswered_documents(self, dataset: str) -> list[int]:
         """Ids, ascending, of the dataset's documents that no one has answered yet."""
-        sql = f"SELECT id FROM documents d WHERE dataset = ? AND {visible()} AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id) ORDER BY id"
+        sql = (
+            f"SELECT id FROM documents d WHERE dataset = ? AND {visible()} "
+            "AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id) ORDER BY id"
+        )
         return [r[0] for r in self.db.execute(sql, [dataset])]
 
     # -- answers ---------------------------------------------------------------------------
@@ -334,7 +337,10 @@ class StoreBase:
         ``raw``: as (document, annotator, answer, spans JSON) tuples, for the reports and the
         export that read every answer and parse or copy the spans in bulk."""
         columns = "l.document, l.annotator, l.answer, l.spans" if raw else "l.*"
-        sql = f"SELECT {columns} FROM ({LATEST_ANSWERS}) l JOIN documents d ON d.id = l.document WHERE d.dataset = ? AND {visible()}"
+        sql = (
+            f"SELECT {columns} FROM ({LATEST_ANSWERS}) l JOIN documents d ON d.id = l.document "
+            f"WHERE d.dataset = ? AND {visible()}"
+        )
         params = [dataset]
         if annotator is not None:
             sql, params = sql + " AND l.annotator = ?", [*params, annotator]
@@ -356,7 +362,10 @@ class StoreBase:
 
     def annotators(self, dataset: str) -> list[str]:
         """The names, sorted, of everyone who answered a visible document of the dataset."""
-        sql = f"SELECT DISTINCT a.annotator FROM answers a JOIN documents d ON d.id = a.document WHERE d.dataset = ? AND {visible()} ORDER BY 1"
+        sql = (
+            "SELECT DISTINCT a.annotator FROM answers a JOIN documents d ON d.id = a.document "
+            f"WHERE d.dataset = ? AND {visible()} ORDER BY 1"
+        )
         return [r[0] for r in self.db.execute(sql, [dataset])]
 
     # -- reviews -----------------------------------------------------------------------------
@@ -368,7 +377,8 @@ class StoreBase:
         was made from) and commit it; returns its id."""
         with self.write():
             cursor = self.db.execute(
-                "INSERT INTO reviews (document, reviewer, answer, spans, decided_from, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO reviews (document, reviewer, answer, spans, decided_from, decided_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 [
                     document,
                     reviewer,

@@ -39,7 +39,8 @@ class Bulk(Imports):
             before = self.db.conn.total_changes
             last_id = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM documents").fetchone()[0]
             self.db.conn.executemany(
-                "INSERT OR IGNORE INTO documents (dataset, input_hash, text, meta, tokens, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO documents (dataset, input_hash, text, meta, tokens, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 rows,
             )
             ids = DocumentIds(self.db.execute("SELECT input_hash, id FROM documents WHERE id > ?", [last_id]))
@@ -57,7 +58,8 @@ class Bulk(Imports):
         hashes, found = list(hashes), dict[str, int]()
         for at in range(0, len(hashes), 500):  # stay under SQLite's variable limit
             chunk = hashes[at : at + 500]
-            sql = f"SELECT input_hash, id FROM documents WHERE dataset = ? AND input_hash IN ({','.join('?' * len(chunk))})"
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT input_hash, id FROM documents WHERE dataset = ? AND input_hash IN ({marks})"
             found.update(self.db.execute(sql, [dataset, *chunk]).fetchall())
         return found
 
@@ -141,7 +143,8 @@ class Bulk(Imports):
                 {"annotator": who, "answer": kind, "documents": n, "seconds": secs, "span_seconds": span}
                 for who, kind, n, secs, span in q(
                     "SELECT who, kind, SUM(n), SUM(secs), SUM(span) FROM (SELECT l.annotator who, l.answer kind, "
-                    "date(l.answered_at, 'unixepoch'), COUNT(*) n, SUM(l.duration) secs, MAX(l.answered_at) - MIN(l.started_at) span "
+                    "date(l.answered_at, 'unixepoch'), COUNT(*) n, SUM(l.duration) secs, "
+                    "MAX(l.answered_at) - MIN(l.started_at) span "
                     f"FROM ({LATEST_ANSWERS}) l {in_dataset} GROUP BY 1, 2, 3) GROUP BY 1, 2 ORDER BY 1, 2"
                 )
             ],

@@ -17,6 +17,7 @@ at a time: a second one waits for the first (``ImportBusy``).
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import time
@@ -98,7 +99,8 @@ class Imports(StoreBase):
         now = time.time()
         self.refuse_while_importing()
         cursor = self.db.execute(
-            "INSERT INTO imports (dataset, state, pid, host, started_at, heartbeat_at) VALUES (?, 'pending', ?, ?, ?, ?)",
+            "INSERT INTO imports (dataset, state, pid, host, started_at, heartbeat_at) "
+            "VALUES (?, 'pending', ?, ?, ?, ?)",
             [dataset, os.getpid(), _host(), now, now],
         )
         return inserted_id(cursor)
@@ -139,9 +141,10 @@ class Imports(StoreBase):
         (with the last batch); afterwards ``forget_import`` removes the marks."""
         self.keep_import_alive(import_id)
         self.db.execute(
-            "INSERT INTO answers (document, annotator, answer, spans, started_at, answered_at, duration, task, import_id) "
-            "SELECT document, annotator, answer, spans, started_at, answered_at, duration, task, import FROM import_answers "
-            "WHERE import = ? ORDER BY rowid",
+            "INSERT INTO answers "
+            "(document, annotator, answer, spans, started_at, answered_at, duration, task, import_id) "
+            "SELECT document, annotator, answer, spans, started_at, answered_at, duration, task, import "
+            "FROM import_answers WHERE import = ? ORDER BY rowid",
             [import_id],
         )
         self.db.execute(
@@ -156,7 +159,8 @@ class Imports(StoreBase):
     def forget_import(self, import_id: int) -> None:
         """Remove a done import's marks, a batch per transaction, then its row."""
         self._in_turns(lambda: self.db.execute(
-            "DELETE FROM import_documents WHERE document IN (SELECT document FROM import_documents WHERE import = ? LIMIT ?)",
+            "DELETE FROM import_documents WHERE document IN "
+            "(SELECT document FROM import_documents WHERE import = ? LIMIT ?)",
             [import_id, CLEANUP_BATCH * 5],
         ).rowcount)  # fmt: skip
         with self.write():
@@ -208,12 +212,14 @@ class Imports(StoreBase):
     def _delete_import(self, import_id: int) -> None:
         self._in_turns(lambda: self._delete_batch(import_id))
         for table in ("import_answers", "import_suggestions"):
-            self._in_turns(lambda: self.db.execute(
-                f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE import = ? LIMIT ?)",
-                [import_id, CLEANUP_BATCH],
-            ).rowcount)  # fmt: skip
+            self._in_turns(functools.partial(self._delete_waiting_batch, table, import_id))
         with self.write():
             self.db.execute("DELETE FROM imports WHERE id = ?", [import_id])
+
+    def _delete_waiting_batch(self, table: str, import_id: int) -> int:
+        """Delete a batch of an undone import's rows waiting in ``table``; how many."""
+        sql = f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE import = ? LIMIT ?)"
+        return self.db.execute(sql, [import_id, CLEANUP_BATCH]).rowcount
 
     def _delete_batch(self, import_id: int) -> int:
         """Delete a batch of an undone import's documents and their rows; how many."""

@@ -63,7 +63,8 @@ class Maintenance(StoreBase):
         document_ids: dict[int, int] = {}
         for row in other.execute(f"SELECT * FROM documents d WHERE dataset = ? AND {shown} ORDER BY id", [name]):
             cursor = self.db.execute(
-                "INSERT OR IGNORE INTO documents (dataset, input_hash, text, meta, tokens, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO documents (dataset, input_hash, text, meta, tokens, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 [name, row["input_hash"], row["text"], row["meta"], row["tokens"], row["added_at"]],
             )
             if cursor.rowcount:
@@ -153,10 +154,14 @@ class Maintenance(StoreBase):
         try:
             problems = [f"integrity: {r[0]}" for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
             for table in ("answers", "reviews", "suggestions"):
-                sql = f"SELECT t.id, t.document FROM {table} t LEFT JOIN documents d ON d.id = t.document WHERE d.id IS NULL"
+                sql = (
+                    f"SELECT t.id, t.document FROM {table} t LEFT JOIN documents d ON d.id = t.document "
+                    "WHERE d.id IS NULL"
+                )
                 problems += [f"{table[:-1]} {id_}: its document {doc} is missing" for id_, doc in self.db.execute(sql)]
             rows = self.db.query(
-                f"""SELECT 'answer' AS kind, a.id AS id, a.annotator AS who, a.answer, a.spans, d.id AS document, d.text, d.tokens
+                f"""SELECT 'answer' AS kind, a.id AS id, a.annotator AS who, a.answer, a.spans, d.id AS document,
+                          d.text, d.tokens
                    FROM answers a JOIN documents d ON d.id = a.document WHERE {visible()}
                    UNION ALL
                    SELECT 'review', r.id, r.reviewer, r.answer, r.spans, d.id, d.text, d.tokens

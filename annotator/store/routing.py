@@ -89,7 +89,8 @@ class Routing(StoreBase):
             _, found = self._first_task(queries, params)
             if found is not None:
                 self.db.execute(
-                    "INSERT OR REPLACE INTO leases (document, annotator, until, session, host, pid) VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO leases (document, annotator, until, session, host, pid) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
                     [found, annotator, now + lease_seconds, session, this_host(), os.getpid()],
                 )
             return found
