@@ -250,7 +250,7 @@ class Importer:
         good = batch.good
         self.result.read += sum(not r.same_document for r, _, _ in good)
         self.result.added += self.store.add_documents(
-            self.dataset, [NewDocument(r.text, r.tokens, r.meta) for r, _, _ in good], import_id
+            self.dataset, [NewDocument(r.text, r.tokens or [], r.meta) for r, _, _ in good], import_id
         ).added
         with_spans = [(r, digest, who) for r, digest, who in good if r.spans is not None or r.answer]
         if with_spans:

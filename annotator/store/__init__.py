@@ -18,6 +18,7 @@ backup, check), ``schema`` (migrations), ``rows``.
 """
 
 import sqlite3
+from typing import Any
 
 from annotator.store.base import NO_STORE_HINT
 from annotator.store.bulk import Bulk, DocumentIds
@@ -34,7 +35,7 @@ from annotator.store.sessions import new_session_id
 class Store(Routing, Bulk, Maintenance):
     """One store file, opened by one thread (SQLite connections are not shared)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.read_only:  # a reader changes nothing; the next writer cleans up
             return

@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
 from annotator.core.spans import Span, spans_from_json, spans_to_json
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, Review
@@ -118,7 +118,7 @@ class StoreBase:
     def __enter__(self) -> StoreBase:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     @contextmanager
@@ -190,7 +190,7 @@ class StoreBase:
                 ignore=True,
             )
 
-    def dataset_info(self, name: str) -> dict | None:
+    def dataset_info(self, name: str) -> dict[str, Any] | None:
         """The dataset's row (name, lang, labels as a list, created_at), or None when there is none."""
         rows = list(self.db.query("SELECT * FROM datasets WHERE name = ?", [name]))
         if not rows:
@@ -230,7 +230,7 @@ class StoreBase:
         sql = f"""SELECT (SELECT COUNT(*) FROM documents d WHERE 1 {where})
                        - (SELECT COUNT(*) FROM import_documents h CROSS JOIN documents d ON d.id = h.document
                           WHERE h.import NOT IN (SELECT id FROM imports WHERE state = 'done') {where})"""
-        return self.db.execute(sql, params).fetchone()[0]
+        return int(self.db.execute(sql, params).fetchone()[0])
 
     # -- suggestions ---------------------------------------------------------------------
 
@@ -331,7 +331,7 @@ class StoreBase:
     def latest_answers(self, dataset: str, annotator: str | None = None) -> list[Answer]: ...
     @overload
     def latest_answers(self, dataset: str, annotator: str | None = None, *, raw: Literal[True]) -> list[AnswerRow]: ...
-    def latest_answers(self, dataset: str, annotator: str | None = None, *, raw: bool = False) -> list:
+    def latest_answers(self, dataset: str, annotator: str | None = None, *, raw: bool = False) -> list[Any]:
         """The answer that counts (the newest: given last, by answered_at, then id) of each
         (document, annotator) on the dataset's visible documents, by document then annotator.
         ``raw``: as (document, annotator, answer, spans JSON) tuples, for the reports and the

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from annotator.core.spans import Span, spans_to_json
 from annotator.core.tasks import NewDocument
@@ -63,7 +64,7 @@ class Bulk(Imports):
             found.update(self.db.execute(sql, [dataset, *chunk]).fetchall())
         return found
 
-    def add_answers(self, rows: Iterable[tuple], import_id: int | None = None) -> int:
+    def add_answers(self, rows: Iterable[tuple[Any, ...]], import_id: int | None = None) -> int:
         """Append imported (document, annotator, answer, spans, started_at, answered_at[, task
         JSON]) rows (task: the fields the answer's task came with, kept for the export).
         With ``import_id``: on the import's own documents they are written tagged; on
@@ -110,7 +111,9 @@ class Bulk(Imports):
             )
         return len(values)
 
-    def _split_by_visibility(self, import_id: int | None, values: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    def _split_by_visibility(
+        self, import_id: int | None, values: list[tuple[Any, ...]]
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         """(rows on documents of import ``import_id`` or with no import, rows that must wait)."""
         if import_id is None:
             return values, []
@@ -119,19 +122,22 @@ class Bulk(Imports):
 
     def texts_and_tokens(self, document_ids: list[int]) -> list[tuple[int, str, str]]:
         """(id, text, tokens JSON) in the order asked, for pre-highlighting."""
-        rows: dict[int, tuple] = {}
+        rows: dict[int, tuple[int, str, str]] = {}
         for at in range(0, len(document_ids), 500):
             chunk = document_ids[at : at + 500]
             sql = f"SELECT id, text, tokens FROM documents WHERE id IN ({','.join('?' * len(chunk))})"
             rows.update((row[0], tuple(row)) for row in self.db.execute(sql, chunk))
         return [rows[i] for i in document_ids if i in rows]
 
-    def stats(self, dataset: str) -> dict:
+    def stats(self, dataset: str) -> dict[str, Any]:
         """Counts for `annotator stats`: documents, suggestions per source, answers per
         annotator and kind, spans per label (latest accepted answers), answers per day."""
         in_dataset = f"JOIN documents d ON d.id = l.document WHERE d.dataset = :dataset AND {visible()}"
         p = {"dataset": dataset}
-        q = lambda sql: self.db.execute(sql, p).fetchall()  # noqa: E731
+
+        def q(sql: str) -> list[Any]:
+            return self.db.execute(sql, p).fetchall()
+
         return {
             "dataset": dataset,
             "documents": self.count_documents(dataset),

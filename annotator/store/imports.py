@@ -253,4 +253,4 @@ class Imports(StoreBase):
                       + (SELECT COUNT(*) FROM answers WHERE import_id = :id)
                       + (SELECT COUNT(*) FROM suggestions WHERE import_id = :id)
                       + (SELECT COUNT(*) FROM imports WHERE id = :id)"""
-        return self.db.execute(sql, {"id": import_id}).fetchone()[0]
+        return int(self.db.execute(sql, {"id": import_id}).fetchone()[0])

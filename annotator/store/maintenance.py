@@ -49,7 +49,9 @@ class Maintenance(StoreBase):
             other.close()
         return counts
 
-    def _merge_dataset(self, other: sqlite3.Connection, other_path: Path, name: str, counts: dict, shown: str) -> None:
+    def _merge_dataset(
+        self, other: sqlite3.Connection, other_path: Path, name: str, counts: dict[str, int], shown: str
+    ) -> None:
         """``shown``: the SQL that hides the other store's documents of an unfinished import."""
         there = other.execute("SELECT * FROM datasets WHERE name = ?", [name]).fetchone()
         here = self.dataset_info(name)
@@ -89,13 +91,13 @@ class Maintenance(StoreBase):
 
     def _merge_log(
         self,
-        other,
+        other: sqlite3.Connection,
         table: str,
         name: str,
-        document_ids: dict,
-        counts: dict,
+        document_ids: dict[int, int],
+        counts: dict[str, int],
         in_dataset: str,
-        answer_ids: dict | None = None,
+        answer_ids: dict[int, int] | None = None,
     ) -> dict[int, int]:
         """Append the other store's answers (or reviews) not already here; {their id: my id}."""
         key = answer_key if table == "answers" else review_key

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 from annotator.store.base import StoreBase
 from annotator.store.rows import LATEST_ANSWERS, visible
@@ -108,7 +109,7 @@ class Routing(StoreBase):
                     [session, this_host(), os.getpid(), document, annotator],
                 )
 
-    def _first_task(self, queries: list[str], params: dict) -> tuple[int | None, int | None]:
+    def _first_task(self, queries: list[str], params: dict[str, Any]) -> tuple[int | None, int | None]:
         """(which query, document) of the first query in ``queries`` that finds a document."""
         for index, sql in enumerate(queries):
             row = self.db.execute(sql, params).fetchone()
@@ -121,7 +122,7 @@ class Routing(StoreBase):
         with self.write():
             self._release(document, annotator, session)
 
-    def leases(self) -> list[dict]:
+    def leases(self) -> list[dict[str, Any]]:
         """Every lease row (document, annotator, until, session, host, pid), expired ones too until
         the next ``next_task`` deletes them, by document then annotator."""
         return list(self.db.query("SELECT * FROM leases ORDER BY document, annotator"))
