@@ -61,7 +61,7 @@ def compute(store: Store, dataset: str, labels: Sequence[str] = (), worst: int =
     counts: dict[str, dict[str, int]] = {}
     accepted: dict[str, Accepted] = {}
     by_document: dict[int, int] = {}
-    for document, annotator, answer, spans in store.latest_answer_rows(dataset):
+    for document, annotator, answer, spans in store.latest_answers(dataset, raw=True):
         counts.setdefault(annotator, dict.fromkeys(ANSWERS, 0))[answer] += 1
         if answer == ACCEPT:
             accepted.setdefault(annotator, Accepted()).add(

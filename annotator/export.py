@@ -68,7 +68,7 @@ class Plan:
 
 def plan_export(store: Store, dataset: str, conflicts: str = "review") -> Plan:
     answers = defaultdict(list)
-    for row in store.latest_answer_rows(dataset):  # (document, annotator, answer, spans JSON)
+    for row in store.latest_answers(dataset, raw=True):  # (document, annotator, answer, spans JSON)
         answers[row[0]].append(row)
     reviews = store.latest_reviews(dataset)
     plan = Plan({}, {}, Counter())

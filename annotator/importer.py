@@ -26,7 +26,7 @@ from typing import TypeVar
 from srsly import json_dumps as dumps  # ujson: the import's JSON is on the hot path
 
 from annotator.core.spans import Span, Tokens, span_problems
-from annotator.core.tasks import input_hash
+from annotator.core.tasks import NewDocument, input_hash
 from annotator.errors import UserError
 from annotator.io import Problem, Record, expand_paths, read_path
 from annotator.io.checks import empty_text, too_long
@@ -261,9 +261,9 @@ class Importer:
         """Write a prepared batch (inside the caller's transaction)."""
         good = batch.good
         self.result.read += sum(not r.same_document for r, _, _ in good)
-        self.result.added += self.store.insert_documents(
-            self.dataset, [(digest, r.text, dumps(r.meta), dumps(r.tokens)) for r, digest, _ in good], import_id
-        )
+        self.result.added += self.store.add_documents(
+            self.dataset, [NewDocument(r.text, r.tokens or [], r.meta) for r, _, _ in good], import_id
+        ).added
         with_spans = [(r, digest, who) for r, digest, who in good if r.spans is not None or r.answer]
         if with_spans:
             self._store_spans(with_spans, import_id)
@@ -351,7 +351,7 @@ class Importer:
         if replacing and import_id is not None:  # without an import id nothing was written before
             self.store.replace_import_suggestions(replacing, import_id)
         if answers:
-            self.result.answers += self.store.append_answers(answers, import_id)
+            self.result.answers += self.store.add_answers(answers, import_id)
 
 
 def _contracted(tokens: Tokens, span: Span) -> tuple[int, int] | None:

@@ -309,11 +309,11 @@ def run_highlighter(
     for doc, (doc_id, tokens) in docs:
         pending.append((doc_id, highlighter.source, doc_spans(doc, doc.text, tokens, config)))
         if len(pending) >= batch_size * 4:
-            written += store.set_suggestions(pending, replace=replace)
+            written += store.add_suggestions(pending, replace=replace)
             advance(len(pending))
             pending = []
     if pending:
-        written += store.set_suggestions(pending, replace=replace)
+        written += store.add_suggestions(pending, replace=replace)
         advance(len(pending))
     return written
 
@@ -368,7 +368,7 @@ def model_notices(store: Store, config: LabelsConfig, dataset: str) -> list[str]
     for highlighter in highlighters:
         missing = store.documents_without_suggestions(dataset, highlighter.source, unanswered_only=True)
         if missing:
-            bare = set(store.documents_lacking_suggestions(dataset, 0, sys.maxsize)) if bare is None else bare
+            bare = set(store.documents_without_suggestions(dataset)) if bare is None else bare
             stale = [i for i in missing if i not in bare]  # the screen's worker fills only documents with none
             if stale:
                 notices.append(

@@ -23,7 +23,7 @@ if __package__ in (None, ""):  # run as a script: make `bench` and `annotator` i
 
 from annotator.agreement_report import compute
 from annotator.core.spans import Span
-from annotator.core.tasks import input_hash
+from annotator.core.tasks import NewDocument, input_hash
 from annotator.store import Store
 from bench.common import best_of, row
 
@@ -76,14 +76,14 @@ def make_store(path: Path, documents: int, tokens: int, seed: int = 0) -> None:
         gold.append((offsets, spans))
     with Store(path) as store:
         store.ensure_dataset(DATASET, "en", LABELS)
-        store.insert_documents(DATASET, rows)
+        store.add_documents(DATASET, [NewDocument(text, json.loads(tokens)) for _, text, _, tokens in rows])
         ids = store.document_ids(DATASET, [r[0] for r in rows])
         answers = []
         for (digest, *_), (offsets, spans) in zip(rows, gold, strict=True):
             for name in ANNOTATORS:
                 kind = "ignore" if rng.random() < 0.05 else "accept"
                 answers.append((ids[digest], name, kind, _variant(rng, spans, offsets), 0.0, 1.0))
-        store.append_answers(answers)
+        store.add_answers(answers)
 
 
 def run(documents: int = 10_000, tokens: int = 100) -> list[dict]:

@@ -92,7 +92,7 @@ def document(tokens_wanted: int) -> tuple[NewDocument, list[Span]]:
 def store_with(path: Path, documents: list[tuple[NewDocument, list[Span]]]) -> None:
     with Store(path) as store:
         ids = store.add_documents("bench", [d for d, _ in documents])
-        store.set_suggestions([(ids[d.input_hash], "bench", spans) for d, spans in documents])
+        store.add_suggestions([(ids[d.input_hash], "bench", spans) for d, spans in documents], replace=True)
 
 
 def watch_paints(app: App, is_ready=None) -> asyncio.Event:

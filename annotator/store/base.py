@@ -8,10 +8,11 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Literal, Self, overload
 
 from annotator.core.spans import Span, spans_from_json, spans_to_json
-from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, NewDocument, Review
-from annotator.store.connection import _Database, default_busy_timeout
+from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, Review
+from annotator.store.connection import Database, default_busy_timeout, inserted_id
 from annotator.store.errors import StoreError, StoreReadOnly, error_code, translated
 from annotator.store.opening import (
     check_store,
@@ -20,24 +21,33 @@ from annotator.store.opening import (
     refuse_unreadable_version,
     refuse_unwritable,
 )
-from annotator.store.rows import LATEST_ANSWERS, LATEST_REVIEWS, NEWEST_FIRST, _answer, _document, _review, visible
+from annotator.store.rows import (
+    LATEST_ANSWERS,
+    LATEST_REVIEWS,
+    NEWEST_FIRST,
+    AnswerRow,
+    _answer,
+    _document,
+    _review,
+    visible,
+)
 from annotator.store.schema import MIGRATIONS, PENDING_IMPORT_TABLES, PENDING_IMPORTS_SINCE, SCHEMA_VERSION
 
 NO_STORE_HINT = "run `annotator` once to import the demo, or `annotator import PATH --dataset NAME`; or give --db"
 
 
-def _upgrade(db: _Database, version: int) -> None:
+def _upgrade(db: Database, version: int) -> None:
     """Run the forward migrations from ``version`` (inside the caller's transaction)."""
     while version < SCHEMA_VERSION:
         MIGRATIONS[version](db)
         version += 1
-        db["schema"].create({"version": int}, if_not_exists=True)
+        db.execute('CREATE TABLE IF NOT EXISTS "schema" (\n   "version" INTEGER\n)')
         db.execute("DELETE FROM schema")
-        db["schema"].insert({"version": version})
+        db.execute("INSERT INTO schema (version) VALUES (?)", [version])
 
 
 def _make_new_store(conn: sqlite3.Connection) -> None:
-    db = _Database(conn)
+    db = Database(conn)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("BEGIN IMMEDIATE")
     _upgrade(db, 0)
@@ -45,6 +55,9 @@ def _make_new_store(conn: sqlite3.Connection) -> None:
 
 
 class StoreBase:
+    """The connection and its transactions, and the documents, suggestions, answers and reviews:
+    what every part of the ``Store`` builds on."""
+
     def __init__(
         self,
         path: str | Path,
@@ -72,7 +85,7 @@ class StoreBase:
         if read_only:
             refuse_unreadable_version(self.path, version)
             try:
-                self.db = _Database(connect_read_only(self.path, busy_timeout))
+                self.db = Database(connect_read_only(self.path, busy_timeout))
                 if version < PENDING_IMPORTS_SINCE:  # read as it is: no import can be pending in it
                     self.db.execute("PRAGMA query_only = OFF")  # for the TEMP tables only: the file is opened read-only
                     for sql in PENDING_IMPORT_TABLES:
@@ -87,7 +100,7 @@ class StoreBase:
         conn = None
         try:
             conn = sqlite3.connect(str(self.path), timeout=busy_timeout, isolation_level=None, check_same_thread=False)
-            self.db = _Database(conn)
+            self.db = Database(conn)
             self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 self.db.execute("PRAGMA journal_mode = WAL")
@@ -108,20 +121,21 @@ class StoreBase:
             ) from None
 
     def close(self) -> None:
+        """Close the connection (a commit already made stays; an open transaction is rolled back)."""
         self.db.conn.close()
 
-    def __enter__(self) -> StoreBase:
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     @contextmanager
-    def write(self) -> Iterator[_Database]:
+    def write(self) -> Iterator[Database]:
         """One write transaction, taken at once (BEGIN IMMEDIATE) so that concurrent
         writers queue on the busy timeout instead of failing on a lock upgrade."""
         if self.db.conn.in_transaction:
-            with self.sqlite_errors(), self.db.atomic():
+            with self.sqlite_errors(), self.db.savepoint():
                 yield self.db
             return
         with self.sqlite_errors():
@@ -129,14 +143,14 @@ class StoreBase:
             try:
                 yield self.db
             except BaseException:
-                self.db.rollback()
+                self.db.conn.rollback()
                 raise
             try:
                 self.db.execute("COMMIT")
             except BaseException:
                 # A failed COMMIT (disk full, I/O error) leaves the transaction open; every later
                 # write() would nest inside it as a savepoint and never be committed.
-                self.db.rollback()
+                self.db.conn.rollback()
                 raise
 
     @contextmanager
@@ -168,6 +182,7 @@ class StoreBase:
 
     @property
     def schema_version(self) -> int:
+        """The store's schema version (0: no schema table, not a store yet)."""
         if not self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema'").fetchone():
             return 0
         row = self.db.execute("SELECT version FROM schema").fetchone()
@@ -176,19 +191,23 @@ class StoreBase:
     # -- datasets and documents -------------------------------------------------------
 
     def ensure_dataset(self, name: str, lang: str, labels: Iterable[str]) -> None:
+        """Create the dataset with this language and labels unless it exists (then it is left as it is)."""
         with self.write():
-            self.db["datasets"].insert(
+            self.db.insert(
+                "datasets",
                 {"name": name, "lang": lang, "labels": json.dumps(sorted(labels)), "created_at": time.time()},
                 ignore=True,
             )
 
-    def dataset_info(self, name: str) -> dict | None:
+    def dataset_info(self, name: str) -> dict[str, Any] | None:
+        """The dataset's row (name, lang, labels as a list, created_at), or None when there is none."""
         rows = list(self.db.query("SELECT * FROM datasets WHERE name = ?", [name]))
         if not rows:
             return None
         return {**rows[0], "labels": json.loads(rows[0]["labels"])}
 
     def datasets(self) -> list[str]:
+        """The names, sorted, of the datasets with at least one visible document."""
         # One index look-up per dataset (a skip-scan) instead of reading every document's
         # index entry: 12 ms -> 0.02 ms on 100,000 documents, paid at every annotate start.
         # A dataset with no visible document (one an import is still filling) is not listed.
@@ -199,38 +218,20 @@ class StoreBase:
                  SELECT name FROM names WHERE name IS NOT NULL"""
         return [r[0] for r in self.db.execute(sql)]
 
-    def add_documents(self, dataset: str, documents: Iterable[NewDocument]) -> dict[str, int]:
-        """Add documents not yet in the dataset. Returns {input_hash: id} for all of them,
-        new and already present, so that callers can attach answers and suggestions."""
-        now = time.time()
-        ids: dict[str, int] = {}
-        with self.write():
-            for document in documents:
-                digest = document.input_hash
-                cursor = self.db.execute(
-                    "INSERT OR IGNORE INTO documents (dataset, input_hash, text, meta, tokens, added_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    [dataset, digest, document.text, json.dumps(document.meta), json.dumps(document.tokens), now],
-                )
-                if cursor.rowcount:
-                    ids[digest] = cursor.lastrowid
-                else:
-                    ids[digest] = self.db.execute(
-                        "SELECT id FROM documents WHERE dataset = ? AND input_hash = ?", [dataset, digest]
-                    ).fetchone()[0]
-        return ids
-
     def document(self, document_id: int) -> Document:
+        """The document with this id (StoreError when there is none)."""
         rows = list(self.db.query("SELECT * FROM documents WHERE id = ?", [document_id]))
         if not rows:
             raise StoreError(f"no document {document_id}")
         return _document(rows[0])
 
     def documents(self, dataset: str) -> Iterator[Document]:
+        """The dataset's visible documents by id, read as they are iterated."""
         for row in self.db.query(f"SELECT * FROM documents d WHERE dataset = ? AND {visible()} ORDER BY id", [dataset]):
             yield _document(row)
 
     def count_documents(self, dataset: str | None = None) -> int:
+        """How many visible documents the dataset has (None: the whole store)."""
         # All of them less the hidden ones, in one statement (one snapshot): the count stays an
         # index-only count, and the hidden ones cost only while an import is under way.
         # (CROSS JOIN: from the few marks to their documents, not from every document.)
@@ -238,53 +239,43 @@ class StoreBase:
         sql = f"""SELECT (SELECT COUNT(*) FROM documents d WHERE 1 {where})
                        - (SELECT COUNT(*) FROM import_documents h CROSS JOIN documents d ON d.id = h.document
                           WHERE h.import NOT IN (SELECT id FROM imports WHERE state = 'done') {where})"""
-        return self.db.execute(sql, params).fetchone()[0]
+        return int(self.db.execute(sql, params).fetchone()[0])
 
     # -- suggestions ---------------------------------------------------------------------
 
-    def set_suggestions(self, rows: Iterable[tuple[int, str, Iterable[Span]]], replace: bool = True) -> int:
-        """Store (document, source, spans) rows; one row per document and source."""
-        now = time.time()
-        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
-        count = 0
-        with self.write():
-            for document, source, spans in rows:
-                self.db.execute(
-                    f"{verb} INTO suggestions (document, source, spans, made_at) VALUES (?, ?, ?, ?)",
-                    [document, source, json.dumps(spans_to_json(spans)), now],
-                )
-                count += 1
-        return count
-
     def suggestions(self, document_id: int) -> dict[str, tuple[Span, ...]]:
+        """{source: spans} of the document's suggestions, in the order they were first stored."""
         rows = self.db.query("SELECT source, spans FROM suggestions WHERE document = ? ORDER BY id", [document_id])
         return {row["source"]: spans_from_json(json.loads(row["spans"])) for row in rows}
 
     def documents_without_suggestions(
-        self, dataset: str, source: str, unanswered_only: bool = False, limit: int | None = None
+        self,
+        dataset: str,
+        source: str | None = None,
+        *,
+        unanswered_only: bool = False,
+        from_id: int = 0,
+        limit: int | None = None,
     ) -> list[int]:
-        sql = (
-            f"SELECT id FROM documents d WHERE dataset = ? AND {visible()} AND NOT EXISTS "
-            "(SELECT 1 FROM suggestions s WHERE s.document = d.id AND s.source = ?)"
+        """Ids, ascending, of the dataset's documents from ``from_id`` on that have no suggestions from
+        ``source`` (None: from any source); ``unanswered_only``: and no answer from anyone."""
+        sql = f"SELECT id FROM documents d WHERE dataset = ? AND id >= ? AND {visible()} AND NOT EXISTS "
+        sql += "(SELECT 1 FROM suggestions s WHERE s.document = d.id" + (
+            ")" if source is None else " AND s.source = ?)"
         )
         if unanswered_only:
             sql += " AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id)"
-        sql += " ORDER BY id" + (f" LIMIT {int(limit)}" if limit else "")
-        return [r[0] for r in self.db.execute(sql, [dataset, source])]
+        sql += " ORDER BY id" + (f" LIMIT {int(limit)}" if limit is not None else "")
+        params: list[object] = [dataset, from_id] + ([] if source is None else [source])
+        return [r[0] for r in self.db.execute(sql, params)]
 
     def unanswered_documents(self, dataset: str) -> list[int]:
-        sql = f"SELECT id FROM documents d WHERE dataset = ? AND {visible()} AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id) ORDER BY id"
-        return [r[0] for r in self.db.execute(sql, [dataset])]
-
-    # -- annotate screen: what the pre-annotation worker prepares next ---------------------
-
-    def documents_lacking_suggestions(self, dataset: str, from_id: int, limit: int) -> list[int]:
-        """Up to ``limit`` documents with id >= ``from_id`` and no suggestions from any source."""
+        """Ids, ascending, of the dataset's documents that no one has answered yet."""
         sql = (
-            f"SELECT id FROM documents d WHERE dataset = ? AND id >= ? AND {visible()} AND NOT EXISTS "
-            "(SELECT 1 FROM suggestions s WHERE s.document = d.id) ORDER BY id LIMIT ?"
+            f"SELECT id FROM documents d WHERE dataset = ? AND {visible()} "
+            "AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id) ORDER BY id"
         )
-        return [r[0] for r in self.db.execute(sql, [dataset, from_id, int(limit)])]
+        return [r[0] for r in self.db.execute(sql, [dataset])]
 
     # -- answers ---------------------------------------------------------------------------
 
@@ -298,7 +289,7 @@ class StoreBase:
         answered_at: float | None = None,
         session: str | None = None,
     ) -> int:
-        """Append one answer and commit it before returning; releases the lease of
+        """Append one answer and commit it before returning its id; releases the lease of
         ``session`` on the document (without a session: the annotator's)."""
         if answer not in (ACCEPT, REJECT, IGNORE):
             raise ValueError(f"unknown answer {answer!r}")
@@ -318,7 +309,7 @@ class StoreBase:
                 ],
             )
             self._release(document, annotator, session)
-        return cursor.lastrowid
+        return inserted_id(cursor)
 
     def _release(self, document: int, annotator: str, session: str | None) -> None:
         sql = "DELETE FROM leases WHERE document = ? AND annotator = ?"
@@ -327,21 +318,49 @@ class StoreBase:
         else:  # a lease from before sessions is the name's, so this session's too
             self.db.execute(sql + " AND (session = ? OR session IS NULL)", [document, annotator, session])
 
-    def answer_history(self, document: int, annotator: str | None = None) -> list[Answer]:
-        sql, params = "SELECT * FROM answers WHERE document = ?", [document]
+    def answer_history(
+        self, document: int | None = None, annotator: str | None = None, *, dataset: str | None = None
+    ) -> list[Answer]:
+        """Every answer given, superseded ones too, on ``document`` or (without one) on the visible
+        documents of ``dataset``; only ``annotator``'s when given. In the order stored (by id), which
+        is not always the order given: a merge appends older answers (``latest_*`` tell the newest)."""
+        params: list[object]
+        if document is not None:
+            sql, params = "SELECT a.* FROM answers a WHERE a.document = ?", [document]
+        elif dataset is not None:
+            sql = f"SELECT a.* FROM answers a JOIN documents d ON d.id = a.document WHERE d.dataset = ? AND {visible()}"
+            params = [dataset]
+        else:
+            raise ValueError("answer_history: give a document or a dataset")
         if annotator is not None:
-            sql, params = sql + " AND annotator = ?", params + [annotator]
-        return [_answer(row) for row in self.db.query(sql + " ORDER BY id", params)]
+            sql, params = sql + " AND a.annotator = ?", [*params, annotator]
+        return [_answer(row) for row in self.db.query(sql + " ORDER BY a.id", params)]
 
-    def latest_answers(self, dataset: str, annotator: str | None = None) -> list[Answer]:
-        """The answer that counts for each (document, annotator) in the dataset, by document id."""
-        sql = f"SELECT l.* FROM ({LATEST_ANSWERS}) l JOIN documents d ON d.id = l.document WHERE d.dataset = ? AND {visible()}"
-        params: list = [dataset]
+    @overload
+    def latest_answers(self, dataset: str, annotator: str | None = None) -> list[Answer]: ...
+    @overload
+    def latest_answers(self, dataset: str, annotator: str | None = None, *, raw: Literal[True]) -> list[AnswerRow]: ...
+    def latest_answers(self, dataset: str, annotator: str | None = None, *, raw: bool = False) -> list[Any]:
+        """The answer that counts (the newest: given last, by answered_at, then id) of each
+        (document, annotator) on the dataset's visible documents, by document then annotator.
+        ``raw``: as (document, annotator, answer, spans JSON) tuples, for the reports and the
+        export that read every answer and parse or copy the spans in bulk."""
+        columns = "l.document, l.annotator, l.answer, l.spans" if raw else "l.*"
+        sql = (
+            f"SELECT {columns} FROM ({LATEST_ANSWERS}) l JOIN documents d ON d.id = l.document "
+            f"WHERE d.dataset = ? AND {visible()}"
+        )
+        params = [dataset]
         if annotator is not None:
-            sql, params = sql + " AND l.annotator = ?", params + [annotator]
-        return [_answer(row) for row in self.db.query(sql + " ORDER BY l.document, l.annotator", params)]
+            sql, params = sql + " AND l.annotator = ?", [*params, annotator]
+        sql += " ORDER BY l.document, l.annotator"
+        if raw:
+            return [tuple(row) for row in self.db.execute(sql, params)]
+        return [_answer(row) for row in self.db.query(sql, params)]
 
     def latest_answer(self, document: int, annotator: str) -> Answer | None:
+        """The annotator's answer that counts on the document (the newest: given last, by
+        answered_at, then id), or None when they have not answered it."""
         rows = list(
             self.db.query(
                 f"SELECT * FROM answers WHERE document = ? AND annotator = ? {NEWEST_FIRST} LIMIT 1",
@@ -350,13 +369,12 @@ class StoreBase:
         )
         return _answer(rows[0]) if rows else None
 
-    def answers_by(self, dataset: str, annotator: str) -> list[Answer]:
-        """All of one annotator's answers in the dataset, oldest first (for undo and rates)."""
-        sql = f"SELECT a.* FROM answers a JOIN documents d ON d.id = a.document WHERE d.dataset = ? AND {visible()} AND a.annotator = ? ORDER BY a.id"
-        return [_answer(row) for row in self.db.query(sql, [dataset, annotator])]
-
     def annotators(self, dataset: str) -> list[str]:
-        sql = f"SELECT DISTINCT a.annotator FROM answers a JOIN documents d ON d.id = a.document WHERE d.dataset = ? AND {visible()} ORDER BY 1"
+        """The names, sorted, of everyone who answered a visible document of the dataset."""
+        sql = (
+            "SELECT DISTINCT a.annotator FROM answers a JOIN documents d ON d.id = a.document "
+            f"WHERE d.dataset = ? AND {visible()} ORDER BY 1"
+        )
         return [r[0] for r in self.db.execute(sql, [dataset])]
 
     # -- reviews -----------------------------------------------------------------------------
@@ -364,9 +382,12 @@ class StoreBase:
     def add_review(
         self, document: int, reviewer: str, answer: str, spans: Iterable[Span], decided_from: Iterable[int]
     ) -> int:
+        """Append a reviewer's decision on a document (``decided_from``: the ids of the answers it
+        was made from) and commit it; returns its id."""
         with self.write():
             cursor = self.db.execute(
-                "INSERT INTO reviews (document, reviewer, answer, spans, decided_from, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO reviews (document, reviewer, answer, spans, decided_from, decided_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 [
                     document,
                     reviewer,
@@ -376,9 +397,12 @@ class StoreBase:
                     time.time(),
                 ],
             )
-        return cursor.lastrowid
+        return inserted_id(cursor)
 
     def latest_reviews(self, dataset: str) -> dict[int, Review]:
+        """{document: the decision that counts} for the dataset's reviewed visible documents: the
+        newest review by when it was decided (then by id), so that an older decision merged in
+        from another store does not win."""
         sql = (
             f"SELECT r.* FROM ({LATEST_REVIEWS}) r JOIN documents d ON d.id = r.document "
             f"WHERE d.dataset = ? AND {visible()}"
@@ -386,4 +410,5 @@ class StoreBase:
         return {row["document"]: _review(row) for row in self.db.query(sql, [dataset])}
 
     def review_history(self, document: int) -> list[Review]:
+        """Every review of the document, superseded ones too, in the order stored (by id)."""
         return [_review(r) for r in self.db.query("SELECT * FROM reviews WHERE document = ? ORDER BY id", [document])]

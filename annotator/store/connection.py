@@ -1,11 +1,13 @@
-"""The connection: WAL, a busy timeout, and sqlite-utils made on first need."""
+"""The connection: its busy timeout, and the few calls the store's SQL goes through."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import sqlite3
-import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
 
 from annotator.errors import UserError
 
@@ -27,52 +29,55 @@ def default_busy_timeout() -> float:
     return seconds
 
 
-def _import_sqlite_utils():
-    """sqlite_utils imports pandas and numpy when it is imported (0.3 s, most of the
-    annotate screen's start) only to recognise their values on insert; the store never
-    inserts them, so it is imported with those two hidden (and only those not loaded yet)."""
-    hidden = [name for name in ("pandas", "numpy") if name not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # makes `import name` raise ImportError
-    try:
-        import sqlite_utils
-    finally:
-        for name in hidden:
-            sys.modules.pop(name, None)
-    return sqlite_utils
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row the INSERT on ``cursor`` just added."""
+    if cursor.lastrowid is None:  # only for statements that insert nothing, never after an INSERT
+        raise RuntimeError("no row was inserted")
+    return cursor.lastrowid
 
 
-class _Database:
-    """sqlite-utils' ``Database`` on the store's connection, made on first need.
-
-    The store's own SQL needs only ``execute``, ``query`` and ``conn`` (the same calls as
-    sqlite-utils makes, without its tracer); anything else (tables, inserts, ``atomic``)
-    makes the real ``Database`` and goes to it. Opening the annotate screen runs only SQL,
-    so its start does not wait for sqlite_utils' import (35 ms of it)."""
+class Database:
+    """The store's connection, with plain sqlite3 (no sqlite-utils: importing it imports
+    pandas and numpy, 0.25-0.45 s, to recognise their values; the store never stores any, and
+    a store is made on the start path of `annotator` and `annotator import`)."""
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
-        self._database = None
+        self._savepoints = itertools.count()
 
-    def execute(self, sql: str, parameters=None) -> sqlite3.Cursor:
-        return self.conn.execute(sql) if parameters is None else self.conn.execute(sql, parameters)
+    def execute(self, sql: str, parameters: Sequence[object] | Mapping[str, object] = ()) -> sqlite3.Cursor:
+        """Run one statement; its cursor."""
+        return self.conn.execute(sql, parameters)
 
-    def query(self, sql: str, params=None) -> Iterator[dict]:
-        cursor = self.execute(sql, params)
+    def query(self, sql: str, parameters: Sequence[object] | Mapping[str, object] = ()) -> Iterator[dict[str, Any]]:
+        """Run one query; its rows as {column: value}, read as they are iterated."""
+        cursor = self.execute(sql, parameters)
         keys = [column[0] for column in cursor.description]
         for row in cursor:
             yield dict(zip(keys, row, strict=True))
 
-    @property
-    def database(self):
-        if self._database is None:
-            self._database = _import_sqlite_utils().Database(self.conn, execute_plugins=False)
-        return self._database
+    def insert(self, table: str, row: Mapping[str, object], *, ignore: bool = False) -> sqlite3.Cursor:
+        """Insert ``row`` ({column: value}) into ``table`` (``ignore``: unless it would break a
+        unique key); its cursor."""
+        columns = ", ".join(f'"{name}"' for name in row)
+        verb = "INSERT OR IGNORE" if ignore else "INSERT"
+        sql = f'{verb} INTO "{table}" ({columns}) VALUES ({", ".join("?" * len(row))})'
+        return self.execute(sql, list(row.values()))
 
-    def __getattr__(self, name: str):
-        if name.startswith("_"):  # not made yet (a copy): never recurse through `database`
-            raise AttributeError(name)
-        return getattr(self.database, name)
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A transaction inside the open one: undone alone on an error, else kept with it."""
+        name = f"nested_{next(self._savepoints)}"
+        self.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:  # an error can end the whole transaction, savepoints and all
+                self.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                self.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        self.execute(f"RELEASE SAVEPOINT {name}")
 
-    def __getitem__(self, table: str):
-        return self.database[table]
+    def columns(self, table: str) -> set[str]:
+        """The names of ``table``'s columns."""
+        return {row[1] for row in self.execute(f'PRAGMA table_info("{table}")')}

@@ -17,6 +17,7 @@ at a time: a second one waits for the first (``ImportBusy``).
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import time
@@ -24,6 +25,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from annotator.errors import UserError
+from annotator.store.base import StoreBase
+from annotator.store.connection import inserted_id
 
 STALE_SECONDS = 120.0  # an import beats at every batch (well under a second apart): this long silent, it is gone
 CLEANUP_BATCH = 1000  # documents deleted per transaction while cleaning up (five times as many marks of a done one)
@@ -31,6 +34,8 @@ CLEANUP_BATCH = 1000  # documents deleted per transaction while cleaning up (fiv
 
 @dataclass(frozen=True)
 class RunningImport:
+    """An import registered and not done yet: which dataset, which process on which host."""
+
     id: int
     dataset: str
     pid: int
@@ -74,7 +79,9 @@ def _gone(pid: int | None, host: str | None, heartbeat_at: float | None, now: fl
     return heartbeat_at is None or now - heartbeat_at > STALE_SECONDS
 
 
-class Imports:
+class Imports(StoreBase):
+    """Long imports in short batches that appear at once, and undoing those that were killed."""
+
     # -- the import's side (each call inside the caller's write transaction) -----------------
 
     def refuse_while_importing(self) -> None:
@@ -92,10 +99,11 @@ class Imports:
         now = time.time()
         self.refuse_while_importing()
         cursor = self.db.execute(
-            "INSERT INTO imports (dataset, state, pid, host, started_at, heartbeat_at) VALUES (?, 'pending', ?, ?, ?, ?)",
+            "INSERT INTO imports (dataset, state, pid, host, started_at, heartbeat_at) "
+            "VALUES (?, 'pending', ?, ?, ?, ?)",
             [dataset, os.getpid(), _host(), now, now],
         )
-        return cursor.lastrowid
+        return inserted_id(cursor)
 
     def keep_import_alive(self, import_id: int) -> None:
         """The heartbeat, at every batch; refuses to go on if the import was cleaned up
@@ -108,7 +116,7 @@ class Imports:
                 "the import was taken for abandoned and undone meanwhile (nothing of it was kept); run it again"
             )
 
-    def mark_documents(self, import_id: int, after_id: int) -> None:
+    def _mark_import_documents(self, import_id: int, after_id: int) -> None:
         """Mark the documents added since ``after_id`` (the largest id before this
         transaction's inserts: SQLite gives new rows larger ids) as this import's."""
         self.db.execute(
@@ -116,9 +124,9 @@ class Imports:
             [import_id, after_id],
         )
 
-    def own_documents(self, import_id: int, document_ids: Iterable[int]) -> set[int]:
+    def _own_documents(self, import_id: int, document_ids: Iterable[int]) -> set[int]:
         """Which of ``document_ids`` this import added (still hidden)."""
-        ids, own = list(document_ids), set()
+        ids, own = list(document_ids), set[int]()
         for at in range(0, len(ids), 500):
             chunk = ids[at : at + 500]
             sql = (
@@ -133,9 +141,10 @@ class Imports:
         (with the last batch); afterwards ``forget_import`` removes the marks."""
         self.keep_import_alive(import_id)
         self.db.execute(
-            "INSERT INTO answers (document, annotator, answer, spans, started_at, answered_at, duration, task, import_id) "
-            "SELECT document, annotator, answer, spans, started_at, answered_at, duration, task, import FROM import_answers "
-            "WHERE import = ? ORDER BY rowid",
+            "INSERT INTO answers "
+            "(document, annotator, answer, spans, started_at, answered_at, duration, task, import_id) "
+            "SELECT document, annotator, answer, spans, started_at, answered_at, duration, task, import "
+            "FROM import_answers WHERE import = ? ORDER BY rowid",
             [import_id],
         )
         self.db.execute(
@@ -150,7 +159,8 @@ class Imports:
     def forget_import(self, import_id: int) -> None:
         """Remove a done import's marks, a batch per transaction, then its row."""
         self._in_turns(lambda: self.db.execute(
-            "DELETE FROM import_documents WHERE document IN (SELECT document FROM import_documents WHERE import = ? LIMIT ?)",
+            "DELETE FROM import_documents WHERE document IN "
+            "(SELECT document FROM import_documents WHERE import = ? LIMIT ?)",
             [import_id, CLEANUP_BATCH * 5],
         ).rowcount)  # fmt: skip
         with self.write():
@@ -202,12 +212,14 @@ class Imports:
     def _delete_import(self, import_id: int) -> None:
         self._in_turns(lambda: self._delete_batch(import_id))
         for table in ("import_answers", "import_suggestions"):
-            self._in_turns(lambda: self.db.execute(
-                f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE import = ? LIMIT ?)",
-                [import_id, CLEANUP_BATCH],
-            ).rowcount)  # fmt: skip
+            self._in_turns(functools.partial(self._delete_waiting_batch, table, import_id))
         with self.write():
             self.db.execute("DELETE FROM imports WHERE id = ?", [import_id])
+
+    def _delete_waiting_batch(self, table: str, import_id: int) -> int:
+        """Delete a batch of an undone import's rows waiting in ``table``; how many."""
+        sql = f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE import = ? LIMIT ?)"
+        return self.db.execute(sql, [import_id, CLEANUP_BATCH]).rowcount
 
     def _delete_batch(self, import_id: int) -> int:
         """Delete a batch of an undone import's documents and their rows; how many."""
@@ -241,4 +253,4 @@ class Imports:
                       + (SELECT COUNT(*) FROM answers WHERE import_id = :id)
                       + (SELECT COUNT(*) FROM suggestions WHERE import_id = :id)
                       + (SELECT COUNT(*) FROM imports WHERE id = :id)"""
-        return self.db.execute(sql, {"id": import_id}).fetchone()[0]
+        return int(self.db.execute(sql, {"id": import_id}).fetchone()[0])

@@ -8,13 +8,15 @@ import time
 from pathlib import Path
 
 from annotator.dbtools import answer_key, refuse_incompatible, refuse_retokenized, review_key, stored_span_problems
+from annotator.store.base import StoreBase
+from annotator.store.connection import inserted_id
 from annotator.store.errors import StoreError, translated
 from annotator.store.opening import check_store, connect_read_only, refuse_unreadable_version
 from annotator.store.rows import visible
 
 
-class Maintenance:
-    # -- merge, backup, check (annotator db) ----------------------------------------------
+class Maintenance(StoreBase):
+    """``annotator db``: merge another store in, back up, check."""
 
     def merge_from(self, other_path: str | Path, dataset: str | None = None) -> dict[str, int]:
         """Bring documents, suggestions, answers and reviews of another store into this one,
@@ -47,7 +49,9 @@ class Maintenance:
             other.close()
         return counts
 
-    def _merge_dataset(self, other: sqlite3.Connection, other_path: Path, name: str, counts: dict, shown: str) -> None:
+    def _merge_dataset(
+        self, other: sqlite3.Connection, other_path: Path, name: str, counts: dict[str, int], shown: str
+    ) -> None:
         """``shown``: the SQL that hides the other store's documents of an unfinished import."""
         there = other.execute("SELECT * FROM datasets WHERE name = ?", [name]).fetchone()
         here = self.dataset_info(name)
@@ -56,16 +60,17 @@ class Maintenance:
             if here is not None:
                 refuse_incompatible(other_path, name, here, there)
             else:
-                self.db["datasets"].insert({**there, "labels": json.dumps(sorted(there["labels"]))})
+                self.db.insert("datasets", {**there, "labels": json.dumps(sorted(there["labels"]))})
                 counts["datasets"] += 1
         document_ids: dict[int, int] = {}
         for row in other.execute(f"SELECT * FROM documents d WHERE dataset = ? AND {shown} ORDER BY id", [name]):
             cursor = self.db.execute(
-                "INSERT OR IGNORE INTO documents (dataset, input_hash, text, meta, tokens, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO documents (dataset, input_hash, text, meta, tokens, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 [name, row["input_hash"], row["text"], row["meta"], row["tokens"], row["added_at"]],
             )
             if cursor.rowcount:
-                document_ids[row["id"]] = cursor.lastrowid
+                document_ids[row["id"]] = inserted_id(cursor)
                 counts["documents"] += 1
                 continue
             mine, tokens = self.db.execute(
@@ -86,13 +91,13 @@ class Maintenance:
 
     def _merge_log(
         self,
-        other,
+        other: sqlite3.Connection,
         table: str,
         name: str,
-        document_ids: dict,
-        counts: dict,
+        document_ids: dict[int, int],
+        counts: dict[str, int],
         in_dataset: str,
-        answer_ids: dict | None = None,
+        answer_ids: dict[int, int] | None = None,
     ) -> dict[int, int]:
         """Append the other store's answers (or reviews) not already here; {their id: my id}."""
         key = answer_key if table == "answers" else review_key
@@ -118,7 +123,7 @@ class Maintenance:
                 f"INSERT INTO {table} ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
                 list(values.values()),
             )
-            ids[row["id"]] = present[row_key] = cursor.lastrowid
+            ids[row["id"]] = present[row_key] = inserted_id(cursor)
             counts[table] += 1
         return ids
 
@@ -151,10 +156,14 @@ class Maintenance:
         try:
             problems = [f"integrity: {r[0]}" for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
             for table in ("answers", "reviews", "suggestions"):
-                sql = f"SELECT t.id, t.document FROM {table} t LEFT JOIN documents d ON d.id = t.document WHERE d.id IS NULL"
+                sql = (
+                    f"SELECT t.id, t.document FROM {table} t LEFT JOIN documents d ON d.id = t.document "
+                    "WHERE d.id IS NULL"
+                )
                 problems += [f"{table[:-1]} {id_}: its document {doc} is missing" for id_, doc in self.db.execute(sql)]
             rows = self.db.query(
-                f"""SELECT 'answer' AS kind, a.id AS id, a.annotator AS who, a.answer, a.spans, d.id AS document, d.text, d.tokens
+                f"""SELECT 'answer' AS kind, a.id AS id, a.annotator AS who, a.answer, a.spans, d.id AS document,
+                          d.text, d.tokens
                    FROM answers a JOIN documents d ON d.id = a.document WHERE {visible()}
                    UNION ALL
                    SELECT 'review', r.id, r.reviewer, r.answer, r.spans, d.id, d.text, d.tokens

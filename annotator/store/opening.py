@@ -12,6 +12,7 @@ import errno
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from annotator.store.errors import StoreError, StoreReadOnly, error_code, translated
@@ -102,7 +103,7 @@ def refuse_unreadable_version(path: Path, version: int) -> None:
         )
 
 
-def create_aside(path: Path, make) -> None:
+def create_aside(path: Path, make: Callable[[sqlite3.Connection], None]) -> None:
     """Make a new store with ``make(conn)`` in a file beside ``path`` and link it in whole.
     When ``path`` appeared meanwhile (another program, another annotator), it is left alone
     and opened like any other file."""

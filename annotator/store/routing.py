@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
+from annotator.store.base import StoreBase
 from annotator.store.rows import LATEST_ANSWERS, visible
 from annotator.store.sessions import process_gone, this_host
 
 LEASE_SECONDS = 30 * 60
 
 
-class Routing:
-    # -- routing: who gets which document ------------------------------------------------
+class Routing(StoreBase):
+    """Who gets which document: leases per session, overlap, progress."""
 
     def next_task(
         self,
@@ -88,7 +90,8 @@ class Routing:
             _, found = self._first_task(queries, params)
             if found is not None:
                 self.db.execute(
-                    "INSERT OR REPLACE INTO leases (document, annotator, until, session, host, pid) VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO leases (document, annotator, until, session, host, pid) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
                     [found, annotator, now + lease_seconds, session, this_host(), os.getpid()],
                 )
             return found
@@ -106,7 +109,7 @@ class Routing:
                     [session, this_host(), os.getpid(), document, annotator],
                 )
 
-    def _first_task(self, queries: list[str], params: dict) -> tuple[int | None, int | None]:
+    def _first_task(self, queries: list[str], params: dict[str, Any]) -> tuple[int | None, int | None]:
         """(which query, document) of the first query in ``queries`` that finds a document."""
         for index, sql in enumerate(queries):
             row = self.db.execute(sql, params).fetchone()
@@ -119,7 +122,9 @@ class Routing:
         with self.write():
             self._release(document, annotator, session)
 
-    def leases(self) -> list[dict]:
+    def leases(self) -> list[dict[str, Any]]:
+        """Every lease row (document, annotator, until, session, host, pid), expired ones too until
+        the next ``next_task`` deletes them, by document then annotator."""
         return list(self.db.query("SELECT * FROM leases ORDER BY document, annotator"))
 
     def progress(self, dataset: str, annotator: str, overlap: int = 1) -> tuple[int, int]:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from annotator.core.spans import spans_from_json
 from annotator.core.tasks import Answer, Document, Review
 
+# A row as ``Database.query`` gives it: {column: value}.
+Row = dict[str, Any]
+# (document, annotator, answer, spans JSON): an answer as the bulk readers take it, unparsed.
+AnswerRow = tuple[int, str, str, str]
 
-def _answer(row: dict) -> Answer:
+
+def _answer(row: Row) -> Answer:
     return Answer(
         id=row["id"],
         document=row["document"],
@@ -21,7 +27,7 @@ def _answer(row: dict) -> Answer:
     )
 
 
-def _review(row: dict) -> Review:
+def _review(row: Row) -> Review:
     return Review(
         id=row["id"],
         document=row["document"],
@@ -33,7 +39,7 @@ def _review(row: dict) -> Review:
     )
 
 
-def _document(row: dict) -> Document:
+def _document(row: Row) -> Document:
     return Document(
         id=row["id"],
         dataset=row["dataset"],

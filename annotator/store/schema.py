@@ -1,11 +1,16 @@
-"""The schema and its forward migrations."""
+"""The schema and its forward migrations, in plain SQL.
+
+The statements are those sqlite-utils wrote when it made the tables (the same text in
+``sqlite_master``, checked by tests/unit/test_store_schema.py), so a store made now and one
+made before are the same store."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from annotator.store.connection import _Database as Database
+    from annotator.store.connection import Database
 
 
 SCHEMA_VERSION = 5
@@ -17,64 +22,69 @@ OLDEST_READABLE = 1
 STORE_TABLES = ("schema", "datasets", "documents", "suggestions", "answers", "reviews", "leases")
 
 
+def _create_table(db: Database, name: str, *columns: str) -> None:
+    body = ",\n".join(f"   {column}" for column in columns)
+    db.execute(f'CREATE TABLE IF NOT EXISTS "{name}" (\n{body}\n)')
+
+
+def _create_index(db: Database, table: str, columns: Sequence[str], unique: bool = False) -> None:
+    quoted = ", ".join(f'"{column}"' for column in columns)
+    kind = "UNIQUE INDEX" if unique else "INDEX"
+    db.execute(f'CREATE {kind} IF NOT EXISTS "idx_{table}_{"_".join(columns)}"\n    ON "{table}" ({quoted})')
+
+
 def _migrate_to_1(db: Database) -> None:
-    db["datasets"].create({"name": str, "lang": str, "labels": str, "created_at": float}, pk="name", if_not_exists=True)
-    db["documents"].create(
-        {
-            "id": int,
-            "dataset": str,
-            "input_hash": str,
-            "text": str,
-            "meta": str,
-            "tokens": str,
-            "added_at": float,
-        },
-        pk="id",
-        not_null={"dataset", "input_hash", "text", "tokens"},
-        if_not_exists=True,
+    _create_table(db, "datasets", '"name" TEXT PRIMARY KEY', '"lang" TEXT', '"labels" TEXT', '"created_at" REAL')
+    _create_table(
+        db,
+        "documents",
+        '"id" INTEGER PRIMARY KEY',
+        '"dataset" TEXT NOT NULL',
+        '"input_hash" TEXT NOT NULL',
+        '"text" TEXT NOT NULL',
+        '"meta" TEXT',
+        '"tokens" TEXT NOT NULL',
+        '"added_at" REAL',
     )
-    db["documents"].create_index(["dataset", "input_hash"], unique=True, if_not_exists=True)
-    db["suggestions"].create(
-        {"id": int, "document": int, "source": str, "spans": str, "made_at": float},
-        pk="id",
-        foreign_keys=[("document", "documents", "id")],
-        if_not_exists=True,
+    _create_index(db, "documents", ["dataset", "input_hash"], unique=True)
+    _create_table(
+        db,
+        "suggestions",
+        '"id" INTEGER PRIMARY KEY',
+        '"document" INTEGER REFERENCES "documents"("id")',
+        '"source" TEXT',
+        '"spans" TEXT',
+        '"made_at" REAL',
     )
-    db["suggestions"].create_index(["document", "source"], unique=True, if_not_exists=True)
-    db["answers"].create(
-        {
-            "id": int,
-            "document": int,
-            "annotator": str,
-            "answer": str,
-            "spans": str,
-            "started_at": float,
-            "answered_at": float,
-            "duration": float,
-        },
-        pk="id",
-        foreign_keys=[("document", "documents", "id")],
-        if_not_exists=True,
+    _create_index(db, "suggestions", ["document", "source"], unique=True)
+    _create_table(
+        db,
+        "answers",
+        '"id" INTEGER PRIMARY KEY',
+        '"document" INTEGER REFERENCES "documents"("id")',
+        '"annotator" TEXT',
+        '"answer" TEXT',
+        '"spans" TEXT',
+        '"started_at" REAL',
+        '"answered_at" REAL',
+        '"duration" REAL',
     )
-    db["answers"].create_index(["document", "annotator", "id"], if_not_exists=True)
-    db["answers"].create_index(["annotator", "id"], if_not_exists=True)
-    db["reviews"].create(
-        {
-            "id": int,
-            "document": int,
-            "reviewer": str,
-            "answer": str,
-            "spans": str,
-            "decided_from": str,
-            "decided_at": float,
-        },
-        pk="id",
-        foreign_keys=[("document", "documents", "id")],
-        if_not_exists=True,
+    _create_index(db, "answers", ["document", "annotator", "id"])
+    _create_index(db, "answers", ["annotator", "id"])
+    _create_table(
+        db,
+        "reviews",
+        '"id" INTEGER PRIMARY KEY',
+        '"document" INTEGER REFERENCES "documents"("id")',
+        '"reviewer" TEXT',
+        '"answer" TEXT',
+        '"spans" TEXT',
+        '"decided_from" TEXT',
+        '"decided_at" REAL',
     )
-    db["reviews"].create_index(["document", "id"], if_not_exists=True)
-    db["leases"].create(
-        {"document": int, "annotator": str, "until": float}, pk=("document", "annotator"), if_not_exists=True
+    _create_index(db, "reviews", ["document", "id"])
+    _create_table(
+        db, "leases", '"document" INTEGER', '"annotator" TEXT', '"until" REAL', 'PRIMARY KEY ("document", "annotator")'
     )
 
 
@@ -82,7 +92,7 @@ def _migrate_to_2(db: Database) -> None:
     # next_task walks documents asking "who answered this, and how?": with the answer in the
     # index that is an index look-up per document instead of a read of each answer row
     # (half the time of a next_task on a store with thousands of answers).
-    db["answers"].create_index(["document", "answer", "annotator"], if_not_exists=True)
+    _create_index(db, "answers", ["document", "answer", "annotator"])
 
 
 def _leases_by_session(db: Database) -> None:
@@ -100,35 +110,45 @@ def _migrate_to_pending_imports(db: Database) -> None:
     # import's state to done. Its answers and suggestions on documents already visible wait in
     # import_answers / import_suggestions and move in that same transaction. A killed
     # import's rows are deleted on the next open (annotator/store/imports.py).
-    db["imports"].create(
-        {"id": int, "dataset": str, "state": str, "pid": int, "host": str, "started_at": float, "heartbeat_at": float},
-        pk="id",
-        not_null={"dataset", "state"},
-        if_not_exists=True,
+    _create_table(
+        db,
+        "imports",
+        '"id" INTEGER PRIMARY KEY',
+        '"dataset" TEXT NOT NULL',
+        '"state" TEXT NOT NULL',
+        '"pid" INTEGER',
+        '"host" TEXT',
+        '"started_at" REAL',
+        '"heartbeat_at" REAL',
     )
     db.execute("CREATE TABLE IF NOT EXISTS import_documents (document INTEGER PRIMARY KEY, import INTEGER NOT NULL)")
-    db["import_answers"].create(
-        {
-            "import": int,
-            "document": int,
-            "annotator": str,
-            "answer": str,
-            "spans": str,
-            "started_at": float,
-            "answered_at": float,
-            "duration": float,
-        },  # fmt: skip
-        if_not_exists=True,
+    _create_table(
+        db,
+        "import_answers",
+        '"import" INTEGER',
+        '"document" INTEGER',
+        '"annotator" TEXT',
+        '"answer" TEXT',
+        '"spans" TEXT',
+        '"started_at" REAL',
+        '"answered_at" REAL',
+        '"duration" REAL',
     )
-    db["import_suggestions"].create(
-        {"import": int, "document": int, "source": str, "spans": str, "made_at": float}, if_not_exists=True
+    _create_table(
+        db,
+        "import_suggestions",
+        '"import" INTEGER',
+        '"document" INTEGER',
+        '"source" TEXT',
+        '"spans" TEXT',
+        '"made_at" REAL',
     )
     for table in ("import_answers", "import_suggestions"):
-        db[table].create_index(["import"], if_not_exists=True)
+        _create_index(db, table, ["import"])
     # Which import wrote an answer or suggestion: a killed import deletes its own rows on
     # its documents, not rows someone else attached to them meanwhile.
     for table in ("answers", "suggestions"):
-        if "import_id" not in db[table].columns_dict:
+        if "import_id" not in db.columns(table):
             db.execute(f"ALTER TABLE {table} ADD COLUMN import_id INTEGER")
 
 
@@ -137,11 +157,11 @@ def _migrate_to_answer_origins(db: Database) -> None:
     # _task_hash, _view_id, _timestamp, meta...), JSON, so that the JSONL export writes them
     # back unchanged and a round trip is recognised as the same answer when merged.
     for table in ("answers", "import_answers"):
-        if "task" not in db[table].columns_dict:
+        if "task" not in db.columns(table):
             db.execute(f"ALTER TABLE {table} ADD COLUMN task TEXT")
     # The newest answer is the one given last (answered_at, then id), not the last row: a
     # merge appends older answers. This index serves every query that picks it.
-    db["answers"].create_index(["document", "annotator", "answered_at", "id"], if_not_exists=True)
+    _create_index(db, "answers", ["document", "annotator", "answered_at", "id"])
 
 
 # What the readers look at to hide pending imports, as a store before version 4 is read

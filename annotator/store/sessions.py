@@ -13,10 +13,12 @@ import uuid
 
 
 def new_session_id() -> str:
+    """A new session's id: random, so two screens of one annotator never share one."""
     return uuid.uuid4().hex
 
 
 def this_host() -> str:
+    """The name a lease records for this machine."""
     return socket.gethostname()
 
 

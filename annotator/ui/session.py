@@ -170,7 +170,7 @@ class AnnotateSession:
         # After a restart, going back starts from this annotator's answers in the store.
         if self._back is None:
             seen: dict[int, None] = {}
-            for answer in self.store.answers_by(self.dataset, self.annotator):
+            for answer in self.store.answer_history(dataset=self.dataset, annotator=self.annotator):
                 seen.pop(answer.document, None)
                 seen[answer.document] = None
             self._back = list(seen)

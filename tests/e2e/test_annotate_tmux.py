@@ -77,7 +77,7 @@ def test_annotate_the_demo_in_a_real_terminal(demo):
     finally:
         terminal.close()
     with Store(demo / "annotations.db") as store:
-        answers = store.answers_by("demo", "e2e-tester")
+        answers = store.answer_history(dataset="demo", annotator="e2e-tester")
         assert [a.answer for a in answers] == ["accept", "accept", "reject"]
         first, second = answers[0], answers[1]
         assert set(first.spans) == set(_suggested(store, first.document))

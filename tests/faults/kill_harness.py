@@ -47,7 +47,7 @@ def make_project(folder: Path, labels_yaml: Path) -> None:
     with Store(folder / "store.db") as store:
         store.ensure_dataset(DATASET, "en", ["PERSON", "GPE", "DATE"])
         ids = store.add_documents(DATASET, docs)
-        store.set_suggestions([(doc_id, "fixture", SUGGESTED) for doc_id in ids.values()])
+        store.add_suggestions([(doc_id, "fixture", SUGGESTED) for doc_id in ids.values()], replace=True)
 
 
 @dataclass
@@ -166,7 +166,7 @@ def check_sessions(store_path: Path, sessions: list[Session]) -> list[str]:
     """What the store lost, doubled or got wrong against what the screens showed."""
     with Store(store_path) as store:
         problems = store.check()
-        rows = [(a.document, a.answer) for a in store.answers_by(DATASET, ANNOTATOR)]
+        rows = [(a.document, a.answer) for a in store.answer_history(dataset=DATASET, annotator=ANNOTATOR)]
         tag_of = {doc.id: int(TAG.search(doc.text).group(1)) for doc in store.documents(DATASET)}
     stored = [(tag_of[document], answer) for document, answer in rows]
     position = 0

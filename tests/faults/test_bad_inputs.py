@@ -178,7 +178,7 @@ def seeded(tmp_path_factory, cli) -> Path:
     )
     assert status == 0, err
     with Store(folder / "store.db") as store:
-        assert store.count_documents("news") == 2 and len(store.answers_by("news", "ann")) == 1
+        assert store.count_documents("news") == 2 and len(store.answer_history(dataset="news", annotator="ann")) == 1
     return folder
 
 

@@ -66,7 +66,7 @@ async def test_an_error_in_a_screen_is_written_to_a_report_and_the_app_exits_1(t
     assert "Traceback" in text and "KeyError: 'injected fault'" in text
     assert textual_private.exit_messages(app) == []  # Textual's own traceback is not printed
     with Store(db) as store:
-        assert [a.answer for a in store.answers_by("news", "alice")] == ["accept"]
+        assert [a.answer for a in store.answer_history(dataset="news", annotator="alice")] == ["accept"]
 
 
 @pytest.mark.anyio
@@ -141,7 +141,7 @@ def test_the_real_program_crashing_in_a_screen_keeps_the_answers_and_exits_1(tmp
     )
     assert screen.strip() == line and "Traceback" in report.read_text(encoding="utf-8")
     with Store(tmp_path / "annotations.db") as store:
-        assert [a.answer for a in store.answers_by("news", "ana")] == ["accept", "reject"]
+        assert [a.answer for a in store.answer_history(dataset="news", annotator="ana")] == ["accept", "reject"]
 
 
 def test_the_report_folder_falls_back_to_the_temp_folder(tmp_path, monkeypatch):

@@ -65,8 +65,8 @@ def make_store(path: Path, texts: list[str], dataset: str = "news", suggest: boo
         ids = store.add_documents(dataset, docs)
         ordered = [ids[doc.input_hash] for doc in docs]
         if suggest:
-            store.set_suggestions(
-                [(i, "test", phrase_spans(d.text, SUGGESTED)) for i, d in zip(ordered, docs, strict=True)]
+            store.add_suggestions(
+                [(i, "test", phrase_spans(d.text, SUGGESTED)) for i, d in zip(ordered, docs, strict=True)], replace=True
             )
     return ordered
 

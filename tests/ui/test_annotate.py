@@ -29,7 +29,11 @@ async def run(db, config, keys, annotator="alice", texts=(NEWS, OTHER), **option
 
 def answers(db, annotator="alice"):
     with Store(db) as store:
-        return [(a.document, a.answer, a.spans) for doc in store.datasets() for a in store.answers_by(doc, annotator)]
+        return [
+            (a.document, a.answer, a.spans)
+            for doc in store.datasets()
+            for a in store.answer_history(dataset=doc, annotator=annotator)
+        ]
 
 
 async def test_accept_as_is(db, config):

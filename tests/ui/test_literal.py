@@ -25,7 +25,9 @@ async def test_markup_and_control_characters_show_as_typed(db, tmp_path):
     (doc_id,) = make_store(db, [TEXT], suggest=False)
     start = TEXT.index("[bold]")
     with Store(db) as store:
-        store.set_suggestions([(doc_id, "test", [Span(start, start + len("[bold]now[/]"), "[red]TAG[/red]")])])
+        store.add_suggestions(
+            [(doc_id, "test", [Span(start, start + len("[bold]now[/]"), "[red]TAG[/red]")])], replace=True
+        )
         app = annotate_app(store, config, "news", "alice")
         async with app.run_test(size=(120, 20)) as pilot:
             await pilot.pause()

@@ -32,7 +32,7 @@ async def test_a_mouse_drag_selects_tokens_and_a_label_key_labels_them(db, confi
             await pilot.hover(view, offset=cell_of(view, end - 1))
             await pilot.mouse_up(view, offset=cell_of(view, end - 1))
             await pilot.press("9", "a")
-        answer = store.answers_by("news", "alice")[0]
+        answer = store.answer_history(dataset="news", annotator="alice")[0]
     assert answer.spans == (Span(start, end, "CARDINAL"),)
 
 
@@ -48,6 +48,6 @@ async def test_the_worker_pre_highlights_documents_without_suggestions(db, tmp_p
             await pilot.pause()
             await pilot.press("a", "a")
         assert store.suggestions(ids[1])  # stored by the worker, ahead of the annotator
-        second = store.answers_by("news", "alice")[1]
+        second = store.answer_history(dataset="news", annotator="alice")[1]
     start = OTHER.index("Baghdad")
     assert second.spans == (Span(start, start + len("Baghdad"), "GPE"),)

@@ -48,5 +48,7 @@ async def test_a_document_its_tokens_do_not_cover_never_reaches_the_screen(tmp_p
                     await pilot.press(key)
                 await pilot.pause()
         assert sorted(shown) == sorted([NEWS, OTHER])
-        answered = {store.document(a.document).text: a.answer for a in store.answers_by("news", "alice")}
+        answered = {
+            store.document(a.document).text: a.answer for a in store.answer_history(dataset="news", annotator="alice")
+        }
     assert answered == {NEWS: "accept", OTHER: "accept"}

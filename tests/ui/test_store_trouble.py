@@ -92,7 +92,7 @@ async def test_busy_store_the_screen_waits_says_so_and_saves_once_free(db, confi
                 pilot, lambda: screen.current is not None and screen.current.document.id == ids[1], what="next document"
             )
             assert "accepted" in status(app)
-        answers = store.answers_by("news", "alice")
+        answers = store.answer_history(dataset="news", annotator="alice")
     assert [(a.document, a.answer) for a in answers] == [(ids[0], "accept")]
     with Store(db) as check:  # the edit made before the answer was kept: one span fewer
         suggested = {s for spans in check.suggestions(ids[0]).values() for s in spans}

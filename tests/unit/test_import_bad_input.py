@@ -214,9 +214,9 @@ def test_what_looks_odd_but_is_not_a_mistake_still_imports(project, monkeypatch,
     with Store(project / "annotations.db") as store:
         docs = {d.text: d for d in store.documents("odd")}
         assert docs["Smile \U0001f600 in Damascus."].meta["by"] == "\U0001f600"
-        ben = store.answers_by("odd", "news-ben")
+        ben = store.answer_history(dataset="odd", annotator="news-ben")
         assert [a.answered_at for a in ben] == [1732185600.5]
-        assert [a.spans for a in store.answers_by("odd", "7")] == [((33, 41, "GPE"),)]
+        assert [a.spans for a in store.answer_history(dataset="odd", annotator="7")] == [((33, 41, "GPE"),)]
 
 
 def test_conll_headers_of_any_shape_split_documents_and_are_never_text(project, monkeypatch, capsys):

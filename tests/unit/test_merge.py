@@ -20,7 +20,7 @@ def offline_copies(tmp_path):
     laptop_a.add_answer(ids_a[0], "ann", "accept", [Span(0, 3, "PERSON"), Span(12, 17, "GPE")], 100.0, 110.0)
     laptop_a.add_answer(ids_a[1], "ann", "reject", [], 120.0, 125.0)
     laptop_b.add_answer(ids_b[2], "bob", "accept", [Span(0, 3, "PERSON")], 200.0, 230.0)  # TEXTS[0]
-    laptop_b.set_suggestions([(ids_b[1], "patterns", [Span(13, 17, "ORG")])])  # TEXTS[1]
+    laptop_b.add_suggestions([(ids_b[1], "patterns", [Span(13, 17, "ORG")])], replace=True)  # TEXTS[1]
     return laptop_a, laptop_b
 
 

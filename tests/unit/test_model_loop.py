@@ -34,7 +34,7 @@ def test_trained_model_pre_highlights_only_unanswered_documents(tmp_path, projec
     # Every document already has suggestions from this source (say, an earlier round).
     marker = (Span(0, 4, "GPE"),)
     with Store(db) as store:
-        store.set_suggestions([(doc, source, marker) for doc in answered + new_ids])
+        store.add_suggestions([(doc, source, marker) for doc in answered + new_ids], replace=True)
 
     code, stdout, err = run_cli(
         monkeypatch, capsys, "preannotate", "--db", str(db), "--labels", str(project / "labels.yaml"),

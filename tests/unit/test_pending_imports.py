@@ -4,7 +4,6 @@ once; undone when their process is gone; one at a time; a failure leaves nothing
 from __future__ import annotations
 
 import hashlib
-import json
 import subprocess
 import sys
 import threading
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.spans import Span
-from annotator.core.tasks import input_hash
+from annotator.core.tasks import NewDocument, input_hash
 from annotator.errors import UserError
 from annotator.store import Store
 from annotator.store.imports import STALE_SECONDS, ImportAbandoned
@@ -26,7 +25,7 @@ IMPORTED = ["Cy met Dee in Oslo", "Eve left Lima on Monday"]
 
 
 def _rows(texts):
-    return [(input_hash(t), t, "{}", json.dumps([[m, m + len(w)] for m, w in _words(t)])) for t in texts]
+    return [NewDocument(t, [(m, m + len(w)) for m, w in _words(t)]) for t in texts]
 
 
 def _words(text):
@@ -41,11 +40,11 @@ def pending_import(store: Store, dataset: str = "d", texts=IMPORTED) -> tuple[in
     suggestion and an answer on them, and an answer and a suggestion on a visible document."""
     with store.write():
         import_id = store.start_import(dataset)
-        store.insert_documents(dataset, _rows(texts + VISIBLE[:1]), import_id)
+        store.add_documents(dataset, _rows(texts + VISIBLE[:1]), import_id)
         ids = store.document_ids(dataset, [input_hash(t) for t in texts + VISIBLE[:1]])
         new, old = ids[input_hash(texts[0])], ids[input_hash(VISIBLE[0])]
         store.add_suggestions([(new, "wire", [Span(0, 2, "PERSON")]), (old, "wire", [Span(0, 3, "PERSON")])], import_id)
-        store.append_answers(
+        store.add_answers(
             [(new, "importer", "accept", [], 1.0, 2.0), (old, "importer", "reject", [], 1.0, 2.0)], import_id
         )
     return import_id, ids
@@ -59,12 +58,12 @@ def what_readers_see(store: Store, dataset: str = "d") -> dict:
         "datasets": store.datasets(),
         "annotators": store.annotators(dataset),
         "latest": sorted((a.document, a.annotator, a.answer) for a in store.latest_answers(dataset)),
-        "agreement_rows": len(store.latest_answer_rows(dataset)),
+        "agreement_rows": len(store.latest_answers(dataset, raw=True)),
         "hashes": len(store.document_hashes(dataset)),
         "texts": len(list(store.document_texts(dataset))),
         "unanswered": len(store.unanswered_documents(dataset)),
         "no_wire": len(store.documents_without_suggestions(dataset, "wire")),
-        "lacking": len(store.documents_lacking_suggestions(dataset, 0, 100)),
+        "lacking": len(store.documents_without_suggestions(dataset, limit=100)),
         "stats": {
             k: v for k, v in store.stats(dataset).items() if k in ("documents", "suggestions", "answered_documents")
         },

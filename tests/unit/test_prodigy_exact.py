@@ -130,7 +130,7 @@ def test_the_newest_answer_is_the_one_given_last_not_the_last_row(tmp_path):
         store.add_answer(second, "ann", "ignore", [], 50.0, 60.0)  # older: 310 counts
         assert store.latest_answer(first, "ann").answer == "accept"
         assert {a.document: a.answered_at for a in store.latest_answers("d")} == {first: 210.0, second: 310.0}
-        assert store.latest_answer_rows("d")[0][2] == "accept"
+        assert store.latest_answers("d", raw=True)[0][2] == "accept"
         assert store.stats("d")["answers"][0]["answer"] == "accept"
         # routing: the ignored document comes back only when its newest ignore is old enough
         assert store.next_task("d", "ann", ignored_before=200.0, now=1000.0) is None

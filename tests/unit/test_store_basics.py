@@ -30,11 +30,11 @@ def test_wal_and_busy_timeout(tmp_path):
 
 def _store_of_version_1(path):
     """A store as the first schema made it (rollback journal, no later indexes)."""
-    from annotator.store.connection import _Database
+    from annotator.store.connection import Database
     from annotator.store.schema import MIGRATIONS
 
     conn = sqlite3.connect(path, isolation_level=None)
-    MIGRATIONS[0](_Database(conn))
+    MIGRATIONS[0](Database(conn))
     conn.execute("CREATE TABLE schema (version INTEGER)")
     conn.execute("INSERT INTO schema VALUES (1)")
     conn.close()
@@ -45,7 +45,9 @@ def test_migrates_an_old_store_forward_and_keeps_its_rows(tmp_path):
     _store_of_version_1(path)
     with Store(path) as store:
         assert store.schema_version == SCHEMA_VERSION
-        assert {"documents", "suggestions", "answers", "reviews", "leases"} <= set(store.db.table_names())
+        assert {"documents", "suggestions", "answers", "reviews", "leases"} <= {
+            name for (name,) in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         store.add_documents("d", [_doc("Iraq sent troops")])
     with Store(path) as store:  # opening again migrates nothing and loses nothing
         assert store.count_documents("d") == 1 and store.schema_version == SCHEMA_VERSION
@@ -94,11 +96,13 @@ def test_not_a_store(tmp_path):
 
 def test_same_text_twice_is_stored_once(tmp_path):
     with Store(tmp_path / "a.db") as store:
-        rows = [("h1", "Iraq sent troops", "{}", "[[0, 4]]"), ("h1", "Iraq sent troops", "{}", "[[0, 4]]")]
-        assert store.insert_documents("d", rows) == 1
-        assert store.insert_documents("d", rows) == 0
-        assert store.insert_documents("other", rows) == 1  # unique per dataset
-        assert store.document_ids("d", ["h1", "nope"]) == {"h1": store.document_ids("d", ["h1"])["h1"]}
+        docs = [_doc("Iraq sent troops"), _doc("Iraq sent troops")]
+        first = store.add_documents("d", docs)
+        assert first.added == 1 and list(first) == [docs[0].input_hash]
+        again = store.add_documents("d", docs)
+        assert again.added == 0 and again == first  # the ids of documents already there too
+        assert store.add_documents("other", docs).added == 1  # unique per dataset
+        assert store.document_ids("d", [docs[0].input_hash, "nope"]) == first
 
 
 def test_answers_are_never_updated_in_place(tmp_path):
@@ -107,7 +111,7 @@ def test_answers_are_never_updated_in_place(tmp_path):
         first = store.add_answer(doc, "alice", "accept", [Span(0, 4, "GPE")], started_at=10.0, answered_at=12.0)
         before = store.db.execute("SELECT * FROM answers WHERE id = ?", [first]).fetchone()
         second = store.add_answer(doc, "alice", "reject", [], started_at=20.0, answered_at=25.0)
-        store.append_answers([(doc, "alice", "accept", [Span(5, 9, "GPE")], 30.0, 31.0)])
+        store.add_answers([(doc, "alice", "accept", [Span(5, 9, "GPE")], 30.0, 31.0)])
         assert store.db.execute("SELECT * FROM answers WHERE id = ?", [first]).fetchone() == before
         history = store.answer_history(doc, "alice")
         assert [a.answer for a in history] == ["accept", "reject", "accept"] and history[1].id == second
@@ -124,7 +128,7 @@ def test_stats_counts_labels_answers_and_days(tmp_path):
             b, "alice", "accept", [Span(0, 5, "GPE"), Span(10, 14, "GPE")], started_at=86400.0, answered_at=86460.0
         )
         store.add_answer(b, "bob", "ignore", [], started_at=0.0, answered_at=5.0)
-        store.set_suggestions([(a, "patterns", [Span(0, 4, "GPE")])])
+        store.add_suggestions([(a, "patterns", [Span(0, 4, "GPE")])], replace=True)
         stats = store.stats("d")
     assert stats["documents"] == 2 and stats["answered_documents"] == 2
     assert stats["suggestions"] == {"patterns": 1}

@@ -241,7 +241,7 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
                         return
                     for notice in notices:
                         self.post_message(ModelNotice(notice))
-                ids = store.documents_lacking_suggestions(self.session.dataset, from_document, RUN_AHEAD)
+                ids = store.documents_without_suggestions(self.session.dataset, from_id=from_document, limit=RUN_AHEAD)
                 for start in range(0, len(ids), BATCH):
                     if worker.is_cancelled:
                         return
