@@ -1,6 +1,6 @@
 """Pre-highlighting: `annotator preannotate` of 100,000 stored documents with a real spaCy
 NER pipeline (trained here by tests.conftest.train_tiny_ner) against a bare ``nlp.pipe``
-over the same texts with the same pipeline (target in DESIGN.md: at most 1.1x), with
+over the same texts with the same pipeline (target in docs/design.md: at most 1.1x), with
 peak memory; and the cost of keeping a sentence-boundary component (a trained senter before the
 NER: kept, since its boundaries change the entities) against the same pipeline with it switched off.
 
@@ -151,7 +151,7 @@ def run() -> list[dict]:
             bare["peak_mb"],
             TARGET,
         ),
-        # No target in DESIGN.md: the price of suggestions equal to nlp(text).ents, reported.
+        # No target in docs/design.md: the price of suggestions equal to nlp(text).ents, reported.
         row(
             "senter+ner: senter kept vs switched off (CPU s per 10k docs)",
             kept["cpu"] * per_10k,
