@@ -38,7 +38,7 @@ def train_tiny_senter_ner(output: Path, iterations: int = 30, seed: int = 0) -> 
     from spacy.training import Example
     from spacy.util import fix_random_seed
 
-    from tests.conftest import TRAIN_SENTENCES, _entities
+    from tests.helpers.model import TRAIN_SENTENCES, _entities
 
     fix_random_seed(seed)
     nlp = spacy.blank("en")
@@ -69,7 +69,7 @@ def prepare(folder: Path, n: int) -> tuple[Path, Path]:
     from annotator.importer import Importer
     from annotator.labels import LabelsConfig
     from annotator.store import Store
-    from tests.conftest import train_tiny_ner
+    from tests.helpers.model import train_tiny_ner
 
     model = train_tiny_ner(folder / "tiny_ner")
     train_tiny_senter_ner(folder / "tiny_senter_ner")

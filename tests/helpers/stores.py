@@ -1,23 +1,22 @@
-"""Helpers for tests that need real stores on disk (whitespace tokens, no spaCy)."""
+"""Real stores on disk with whitespace tokens (no spaCy), and a store's whole content as text."""
 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from annotator.core.tasks import NewDocument
 from annotator.store import Store
 
-LABELS = ("PERSON", "GPE", "ORG")
+LABEL_NAMES = ("PERSON", "GPE", "ORG")
 
 
 def whitespace_doc(text: str, **meta) -> NewDocument:
     return NewDocument(text, [m.span() for m in re.finditer(r"\S+", text)], meta)
 
 
-def make_store(path: Path, texts, dataset: str = "d", lang: str = "en", labels=LABELS) -> tuple[Store, list[int]]:
+def open_store(path: Path, texts, dataset: str = "d", lang: str = "en", labels=LABEL_NAMES) -> tuple[Store, list[int]]:
+    """A store with these documents, left open (the caller closes it), and their ids in order."""
     store = Store(path)
     store.ensure_dataset(dataset, lang, labels)
     docs = [whitespace_doc(t) for t in texts]
@@ -34,14 +33,3 @@ def dump(path: Path) -> str:
         return "\n".join(conn.iterdump())
     finally:
         conn.close()
-
-
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """The real `annotator` command in a child process (so exit status and stderr are real)."""
-    return subprocess.run(
-        [sys.executable, "-c", "from annotator.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-    )
