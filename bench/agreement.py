@@ -1,4 +1,4 @@
-"""Agreement on 10,000 documents x 3 annotators (DESIGN.md: under 3 s).
+"""Agreement on 10,000 documents x 3 annotators (docs/design.md: under 3 s).
 
 Builds a store with 10,000 documents of 100 tokens (about 6 spans each; the three
 annotators drop, relabel and resize some of them and skip 5% of the documents), then

@@ -8,7 +8,7 @@ measure, made with :func:`row`:
     limit    the figure it is held against (float): a budget, or the time of the
              baseline it is compared with (e.g. spaCy's tokenizer alone)
     ratio    value / limit (lower is better; <= target meets the target)
-    target   the target ratio from DESIGN.md (1.0 when the limit is itself the budget)
+    target   the target ratio from docs/design.md (1.0 when the limit is itself the budget)
     met      ratio <= target
 
 When a bigger value is better (answers per second), pass ``higher_is_better=True``:

@@ -35,7 +35,7 @@ from bench.common import percentile, row
 
 DATASET = "bench"
 TEXT = "Ann Lee flew from Paris to Rome on Monday with {n} colleagues from Acme ."
-# DESIGN.md sets no figure here; the budget this benchmark holds the store to: from the
+# The budget this benchmark holds the store to (the project's own, docs/design.md): from the
 # key that answers to the next document taken (commit + next_task) within 100 ms at the
 # 99th percentile, for annotators answering every 0.25 s (ten times a quick human).
 P99_STEP_LIMIT = 0.100

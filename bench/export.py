@@ -1,5 +1,5 @@
 """Export: `annotator export` of 100,000 accepted documents against building and writing
-the same DocBin directly with spaCy (target in DESIGN.md: at most 1.2x), with peak memory.
+the same DocBin directly with spaCy (target in docs/design.md: at most 1.2x), with peak memory.
 
 Each side runs in its own process (so peak memory is its own). The export side times
 `export_spacy` (reading the store, deciding the final spans and the split, building,

@@ -1,5 +1,5 @@
 """Import: `annotator import` of 100,000 generated JSONL documents against spaCy's tokenizer
-alone on the same texts (target in DESIGN.md: at most 1.2x), and peak memory at 20,000
+alone on the same texts (target in docs/design.md: at most 1.2x), and peak memory at 20,000
 and 100,000 documents (target: flat, the larger at most 1.2x the smaller).
 
 Each side runs in its own process so that its peak memory (VmHWM) is its own; the

@@ -1,6 +1,6 @@
 """Pre-highlighting: `annotator preannotate` of 100,000 stored documents with a real spaCy
 NER pipeline (trained here by tests.conftest.train_tiny_ner) against a bare ``nlp.pipe``
-over the same texts with the same pipeline (target in DESIGN.md: at most 1.1x), with
+over the same texts with the same pipeline (target in docs/design.md: at most 1.1x), with
 peak memory; and the cost of keeping a sentence-boundary component (a trained senter before the
 NER: kept, since its boundaries change the entities) against the same pipeline with it switched off.
 
@@ -38,7 +38,7 @@ def train_tiny_senter_ner(output: Path, iterations: int = 30, seed: int = 0) -> 
     from spacy.training import Example
     from spacy.util import fix_random_seed
 
-    from tests.conftest import TRAIN_SENTENCES, _entities
+    from tests.helpers.model import TRAIN_SENTENCES, _entities
 
     fix_random_seed(seed)
     nlp = spacy.blank("en")
@@ -71,7 +71,7 @@ def prepare(folder: Path, n: int) -> tuple[Path, Path]:
     from annotator.importer import Importer
     from annotator.labels import LabelsConfig
     from annotator.store import Store
-    from tests.conftest import train_tiny_ner
+    from tests.helpers.model import train_tiny_ner
 
     model = train_tiny_ner(folder / "tiny_ner")
     train_tiny_senter_ner(folder / "tiny_senter_ner")
@@ -153,7 +153,7 @@ def run() -> list[dict]:
             bare["peak_mb"],
             TARGET,
         ),
-        # No target in DESIGN.md: the price of suggestions equal to nlp(text).ents, reported.
+        # No target in docs/design.md: the price of suggestions equal to nlp(text).ents, reported.
         row(
             "senter+ner: senter kept vs switched off (CPU s per 10k docs)",
             kept["cpu"] * per_10k,

@@ -2,7 +2,7 @@
 300-token and a 20,000-token document, and start to first document on a 100,000-document
 store against the start of an empty Textual app in the same run.
 
-DESIGN.md targets: median repaint under 16 ms (300 tokens) and 50 ms (20,000 tokens);
+docs/design.md's targets: median repaint under 16 ms (300 tokens) and 50 ms (20,000 tokens);
 start to first task at most 1.5x an empty Textual app's start.
 
 Start is measured twice, like with like, both headless at 120x40, interleaved, median of 9:

@@ -14,8 +14,8 @@ import time
 
 import pytest
 
-from tests.e2e.test_annotate_tmux import Terminal
-from tests.faults.hostile import BIDI, DATASET, EVIL, write_project
+from tests.helpers.hostile import BIDI, DATASET, EVIL, write_project
+from tests.helpers.terminal import Terminal
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")]
 # What Textual itself writes that a data leak could look like: the mouse pointer's shape (OSC 22 ... BEL).

@@ -10,7 +10,8 @@ import time
 import pytest
 
 from annotator.store import Store
-from tests.e2e.test_annotate_tmux import ROOT, Terminal
+from tests.helpers.paths import ROOT
+from tests.helpers.terminal import Terminal
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")]
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from cli_runner import CLI
 
 from annotator.store import Store
+from tests.helpers.cli_runner import CLI
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "bad_inputs"

@@ -16,8 +16,8 @@ import pytest
 from annotator.store import Store
 from annotator.ui import textual_private
 from annotator.ui.app import annotate_app
-from tests.e2e.test_annotate_tmux import Terminal
-from tests.ui.conftest import NEWS, OTHER, THIRD, make_store, write_labels
+from tests.helpers.news import NEWS, OTHER, THIRD, news_store, write_labels
+from tests.helpers.terminal import Terminal
 
 FAULTY = Path(__file__).with_name("faulty_cli.py")
 
@@ -37,7 +37,7 @@ def reports(state: Path) -> list[Path]:
 async def test_an_error_in_a_screen_is_written_to_a_report_and_the_app_exits_1(tmp_path, state, monkeypatch):
     config = write_labels(tmp_path)
     db = tmp_path / "annotations.db"
-    make_store(db, [NEWS, OTHER, THIRD])
+    news_store(db, [NEWS, OTHER, THIRD])
     add_answer, calls = Store.add_answer, []
 
     def second_answer_fails(self, *args, **kwargs):
@@ -74,7 +74,7 @@ async def test_an_error_in_a_screens_worker_is_reported_as_itself(tmp_path, stat
     from textual.worker import WorkerFailed
 
     from annotator.ui.screens import agreement
-    from tests.ui.review_fixtures import disagreeing_store
+    from tests.helpers.review_fixtures import disagreeing_store
 
     config = write_labels(tmp_path)
     db = tmp_path / "annotations.db"
@@ -103,7 +103,7 @@ def run_faulty(folder: Path, fault: str, *args: str) -> subprocess.CompletedProc
 
 def test_an_unexpected_error_in_a_command_is_one_line_and_exit_1(tmp_path, state):
     db = tmp_path / "annotations.db"
-    make_store(db, [NEWS, OTHER])
+    news_store(db, [NEWS, OTHER])
     before = db.read_bytes()
     done = run_faulty(tmp_path, "annotator.stats:render:0", "stats", "--db", str(db))
     assert done.returncode == 1
@@ -118,7 +118,7 @@ def test_the_real_program_crashing_in_a_screen_keeps_the_answers_and_exits_1(tmp
     if shutil.which("tmux") is None:
         pytest.skip("needs tmux")
     write_labels(tmp_path)
-    make_store(tmp_path / "annotations.db", [NEWS, OTHER, THIRD])
+    news_store(tmp_path / "annotations.db", [NEWS, OTHER, THIRD])
     command = (f"XDG_STATE_HOME={tmp_path / 'state'} ANNOTATOR_FAULT=annotator.store:Store.add_answer:2 "
                f"{sys.executable} {FAULTY} annotate --dataset news --annotator ana")  # fmt: skip
     terminal = Terminal(tmp_path, command)
@@ -171,7 +171,7 @@ def anyio_backend():
 def test_output_to_a_closed_pipe_is_not_a_crash(tmp_path, state):
     """`annotator db check | head -0`: the reader went away; no report, no traceback, exit 1."""
     db = tmp_path / "annotations.db"
-    make_store(db, [NEWS])
+    news_store(db, [NEWS])
     read, write = os.pipe()
     os.close(read)
     try:

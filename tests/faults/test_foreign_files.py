@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from annotator.store import SCHEMA_VERSION, Store
-from tests.conftest import ROOT
-from tests.faults.cli_runner import CLI
-from tests.unit.stores import make_store
+from tests.helpers.cli_runner import CLI
+from tests.helpers.paths import ROOT
+from tests.helpers.stores import open_store
 
 FOREIGN = "annotations.db"  # the default --db, so the bare `annotator` meets it too
 
@@ -32,7 +32,7 @@ def _other_program(path: Path, wal: bool = False, tables: tuple[str, ...] = ("us
 
 
 def _newer_store(path: Path) -> None:
-    make_store(path, ["Iraq sent troops"])[0].close()
+    open_store(path, ["Iraq sent troops"])[0].close()
     conn = sqlite3.connect(path)
     conn.execute("UPDATE schema SET version = ?", [SCHEMA_VERSION + 1])
     conn.commit()
@@ -92,7 +92,7 @@ def folder(tmp_path) -> Path:
     (tmp_path / "labels.yaml").write_text(labels, encoding="utf-8")
     (tmp_path / "patterns.jsonl").write_text(json.dumps({"label": "GPE", "pattern": "Iraq"}) + "\n", encoding="utf-8")
     (tmp_path / "corpus.txt").write_text("Iraq sent troops.\n", encoding="utf-8")
-    store, _ = make_store(tmp_path / "good.db", ["Iraq sent troops"])
+    store, _ = open_store(tmp_path / "good.db", ["Iraq sent troops"])
     store.close()
     return tmp_path
 
@@ -144,7 +144,7 @@ def _older_store(path: Path) -> None:
     """A store as schema 1 left it, in rollback-journal mode, holding two answers."""
     from annotator.core.spans import Span
 
-    store, ids = make_store(path, ["Iraq sent troops", "Bob met Syria"])
+    store, ids = open_store(path, ["Iraq sent troops", "Bob met Syria"])
     for who in ("ana", "ben"):
         store.add_answer(ids[0], who, "accept", [Span(0, 4, "GPE")], started_at=0.0)
         store.add_answer(ids[1], who, "accept", [Span(8, 13, "GPE")], started_at=0.0)

@@ -11,10 +11,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from cli_runner import CLI
 
 from annotator.core.visible import visible
-from tests.faults.hostile import ANNOTATORS, DATASET, EVIL, FILE, LABELS, labels_yaml, raw_controls, write_project
+from tests.helpers.cli_runner import CLI
+from tests.helpers.hostile import ANNOTATORS, DATASET, EVIL, FILE, LABELS, labels_yaml, raw_controls, write_project
 
 
 @pytest.fixture(scope="module")

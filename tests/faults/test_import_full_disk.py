@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from annotator.store import Store
-from tests.conftest import ROOT
-from tests.ui.test_store_trouble import fill, small_disk  # noqa: F401 (a fixture)
-from tests.unit.stores import dump, make_store
+from tests.helpers.disks import fill
+from tests.helpers.paths import ROOT
+from tests.helpers.stores import dump, open_store
 
 
 def _run(folder: Path, *args: str) -> subprocess.CompletedProcess:
@@ -35,7 +35,7 @@ def test_import_onto_a_full_disk_is_one_line_and_leaves_every_row(small_disk, tm
         "".join(json.dumps({"text": f"Document {n} says Iraq sent troops to Syria."}) + "\n" for n in range(lines))
     )
     db = small_disk / "store.db"
-    make_store(db, ["Iraq sent troops", "Bob met Syria"])[0].close()
+    open_store(db, ["Iraq sent troops", "Bob met Syria"])[0].close()
     before = dump(db)
     filler = fill(small_disk)
     with open(filler, "r+b") as out:

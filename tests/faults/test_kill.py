@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 import pytest
-from kill_harness import Annotating, check_sessions, feed, make_project
+
+from tests.helpers.kill_harness import Annotating, check_sessions, feed, make_project
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = int(os.environ.get("ANNOTATOR_FAULT_RUNS", "3"))

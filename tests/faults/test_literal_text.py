@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 import srsly
-from cli_runner import CLI
 
 from annotator.core.visible import visible
 from annotator.labels import load_labels
 from annotator.store import Store
 from annotator.ui.app import annotate_app
-from tests.ui.conftest import screen_text
+from tests.helpers.cli_runner import CLI
+from tests.helpers.screens import screen_text
 
 pytestmark = pytest.mark.anyio
 TEXTS = [

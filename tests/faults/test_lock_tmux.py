@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
-from kill_harness import ANNOTATOR, DATASET, Annotating, make_project
+
+from tests.helpers.kill_harness import ANNOTATOR, DATASET, Annotating, make_project
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCK_SECONDS = float(os.environ.get("ANNOTATOR_LOCK_SECONDS", "8"))

@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 from annotator.store import Store, StoreBusy
-from tests.unit.stores import make_store
+from tests.helpers.stores import open_store
 
 OTHER_PROGRAM = """
 import sqlite3, sys
@@ -31,7 +31,7 @@ print("closed", flush=True)
 
 def test_an_answer_committed_after_another_store_opened_and_another_program_closed_is_kept(tmp_path):
     db = tmp_path / "store.db"
-    store, ids = make_store(db, ["Iraq sent troops", "Bob met Syria"])
+    store, ids = open_store(db, ["Iraq sent troops", "Bob met Syria"])
     other = subprocess.Popen(
         [sys.executable, "-c", OTHER_PROGRAM, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )

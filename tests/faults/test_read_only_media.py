@@ -20,9 +20,9 @@ import pytest
 
 from annotator.core.spans import Span
 from annotator.store import Store
-from tests.conftest import ROOT
-from tests.faults.cli_runner import CLI
-from tests.unit.stores import make_store
+from tests.helpers.cli_runner import CLI
+from tests.helpers.paths import ROOT
+from tests.helpers.stores import open_store
 
 READING = {
     "stats": ("stats --db {db} --json", '"documents": 2'),
@@ -66,7 +66,7 @@ def media(request, tmp_path) -> tuple[Path, Path]:
     media, work = tmp_path / "media", tmp_path / "work"
     media.mkdir()
     work.mkdir()
-    store, ids = make_store(media / "store.db", ["Iraq sent troops", "Bob met Syria"])
+    store, ids = open_store(media / "store.db", ["Iraq sent troops", "Bob met Syria"])
     for who in ("ana", "ben"):
         store.add_answer(ids[0], who, "accept", [Span(0, 4, "GPE")], started_at=0.0)
     leftovers = request.param != "closed cleanly"
@@ -83,7 +83,7 @@ def media(request, tmp_path) -> tuple[Path, Path]:
     (work / "labels.yaml").write_text(labels, encoding="utf-8")
     (work / "patterns.jsonl").write_text(json.dumps({"label": "GPE", "pattern": "Iraq"}) + "\n", encoding="utf-8")
     (work / "corpus.txt").write_text("Iraq sent troops.\n", encoding="utf-8")
-    make_store(work / "here.db", ["Something else entirely"])[0].close()
+    open_store(work / "here.db", ["Something else entirely"])[0].close()
     files = sorted(media.iterdir())
     for path in files:
         path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)

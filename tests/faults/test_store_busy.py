@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.unit.stores import dump, make_store
+from tests.helpers.paths import ROOT
+from tests.helpers.stores import dump, open_store
 
 
 def _run(folder, *args, timeout_env="0.5"):
@@ -29,7 +29,7 @@ def locked(tmp_path):
         labels.replace("patterns: patterns.jsonl", "patterns: null"), encoding="utf-8"
     )
     (tmp_path / "corpus.txt").write_text("Iraq sent troops.\n", encoding="utf-8")
-    make_store(tmp_path / "store.db", ["Iraq sent troops", "Bob met Syria"])[0].close()
+    open_store(tmp_path / "store.db", ["Iraq sent troops", "Bob met Syria"])[0].close()
     before = dump(tmp_path / "store.db")
     holder = sqlite3.connect(tmp_path / "store.db", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
@@ -50,7 +50,7 @@ def locked(tmp_path):
 )
 def test_a_held_write_lock_is_one_line_saying_busy(locked, args):
     folder, before = locked
-    make_store(folder / "other.db", ["Something else"])[0].close()
+    open_store(folder / "other.db", ["Something else"])[0].close()
     started = time.monotonic()
     done = _run(folder, *args.split())
     assert done.returncode == 1, (done.stdout, done.stderr)
@@ -68,7 +68,7 @@ def test_reading_commands_do_not_wait_for_a_writer(locked):
 
 
 def test_a_bad_busy_timeout_is_one_line(tmp_path):
-    make_store(tmp_path / "store.db", ["Iraq sent troops"])[0].close()
+    open_store(tmp_path / "store.db", ["Iraq sent troops"])[0].close()
     done = _run(tmp_path, "stats", "--db", "store.db", timeout_env="soon")
     assert done.returncode == 1
     assert done.stderr.strip() == "annotator: ANNOTATOR_BUSY_TIMEOUT: a number of seconds, not 'soon'"

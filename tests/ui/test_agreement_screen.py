@@ -4,7 +4,6 @@ then one of the worst documents shown with every annotator's spans."""
 from __future__ import annotations
 
 import pytest
-from textual.app import App
 from textual.widgets import DataTable
 
 from annotator.core.spans import Span
@@ -12,7 +11,8 @@ from annotator.store import Store
 from annotator.ui.screens.agreement import AgreementScreen
 from annotator.ui.screens.review import ReviewScreen
 from annotator.ui.widgets.span_text import SpanText
-from tests.ui.conftest import NEWS, OTHER, make_store, screen_text
+from tests.helpers.news import NEWS, OTHER, news_store
+from tests.helpers.screens import Host, screen_text
 
 pytestmark = pytest.mark.anyio
 SIZE = (130, 60)
@@ -20,7 +20,7 @@ SIZE = (130, 60)
 
 def answer_three(db):
     """alice and bob disagree on NEWS's boundaries; carol rejected it. All agree on OTHER."""
-    first, second = make_store(db, [NEWS, OTHER], suggest=False)
+    first, second = news_store(db, [NEWS, OTHER], suggest=False)
     iraq = NEWS.index("Iraq")
     assad = NEWS.index("Bashar al-Assad")
     with Store(db) as store:
@@ -33,15 +33,6 @@ def answer_three(db):
         for name in ("alice", "bob", "carol"):
             store.add_answer(second, name, "accept", [Span(baghdad, baghdad + 7, "GPE")], 0)
     return first
-
-
-class Host(App):
-    def __init__(self, screen):
-        super().__init__()
-        self.first = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self.first)
 
 
 async def test_tables_then_a_worst_document_with_each_annotators_spans(db, config):
@@ -72,7 +63,7 @@ async def test_tables_then_a_worst_document_with_each_annotators_spans(db, confi
 
 
 async def test_with_one_annotator_the_screen_says_why_there_are_no_values(db, config):
-    first, _ = make_store(db, [NEWS, OTHER], suggest=False)
+    first, _ = news_store(db, [NEWS, OTHER], suggest=False)
     with Store(db) as store:
         store.add_answer(first, "alice", "accept", [Span(0, 4, "GPE")], 0)
     app = Host(AgreementScreen(db, "news", config))

@@ -8,7 +8,8 @@ from annotator.core.spans import Span
 from annotator.store import Store
 from annotator.ui.app import annotate_app
 from annotator.ui.screens.finished import FinishedScreen
-from tests.ui.conftest import NEWS, OTHER, SUGGESTED, THIRD, make_store, phrase_spans, screen_text, write_labels
+from tests.helpers.news import NEWS, OTHER, SUGGESTED, THIRD, news_store, phrase_spans, write_labels
+from tests.helpers.screens import screen_text
 
 SIZE = (100, 30)
 pytestmark = pytest.mark.anyio
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.anyio
 
 async def run(db, config, keys, annotator="alice", texts=(NEWS, OTHER), **options):
     """Start the app on a store, press the keys, quit; returns the document ids."""
-    ids = make_store(db, list(texts)) if not db.exists() else None
+    ids = news_store(db, list(texts)) if not db.exists() else None
     with Store(db) as store:
         app = annotate_app(store, config, "news", annotator, **options)
         async with app.run_test(size=SIZE) as pilot:
@@ -84,7 +85,7 @@ async def documents_shown(db, config, keys) -> tuple[list[int], bool]:
 async def test_ignored_document_comes_back_after_the_rest(db, config):
     # A skipped document comes back in the same session once the fresh ones are done; skipped
     # again, the finished screen shows (no loop), and it comes back in the next session.
-    ids = make_store(db, [NEWS, OTHER, THIRD])
+    ids = news_store(db, [NEWS, OTHER, THIRD])
     assert await documents_shown(db, config, ["space", "a", "a", "space"]) == ([ids[0], ids[1], ids[2], ids[0]], True)
     assert [(a[0], a[1]) for a in answers(db)] == [
         (ids[0], "ignore"),
@@ -97,7 +98,7 @@ async def test_ignored_document_comes_back_after_the_rest(db, config):
 
 
 async def test_skipped_documents_come_back_oldest_first_before_the_finished_screen(db, config):
-    ids = make_store(db, [NEWS, OTHER, THIRD])
+    ids = news_store(db, [NEWS, OTHER, THIRD])
     shown, finished = await documents_shown(db, config, ["space", "space", "a", "a", "space"])
     assert (shown, finished) == ([ids[0], ids[1], ids[2], ids[0], ids[1]], True)
     assert [a[1] for a in answers(db)] == ["ignore", "ignore", "accept", "accept", "ignore"]
@@ -125,7 +126,7 @@ async def test_quit_releases_the_lease_and_restart_resumes(db, config):
 
 
 async def test_finished_screen_when_nothing_is_left(db, config):
-    make_store(db, [THIRD])
+    news_store(db, [THIRD])
     with Store(db) as store:
         app = annotate_app(store, config, "news", "alice")
         async with app.run_test(size=SIZE) as pilot:
@@ -149,7 +150,7 @@ async def test_keymap_override_from_labels_yaml(db, tmp_path):
 
 async def test_help_lists_the_bindings_after_the_keymap(db, tmp_path):
     config = write_labels(tmp_path, 'keymap: {accept: "y"}\n')
-    make_store(db, [NEWS])
+    news_store(db, [NEWS])
     with Store(db) as store:
         app = annotate_app(store, config, "news", "alice")
         async with app.run_test(size=(100, 50)) as pilot:
@@ -165,7 +166,7 @@ async def test_help_lists_the_bindings_after_the_keymap(db, tmp_path):
 async def test_down_moves_the_cursor_one_screen_line_and_skips_blank_lines(db, config):
     from annotator.ui.widgets.span_text import SpanText
 
-    make_store(db, [NEWS])
+    news_store(db, [NEWS])
     with Store(db) as store:
         app = annotate_app(store, config, "news", "alice")
         async with app.run_test(size=(60, 30)) as pilot:
@@ -181,7 +182,7 @@ async def test_down_moves_the_cursor_one_screen_line_and_skips_blank_lines(db, c
 
 
 async def test_the_status_says_what_the_cursor_is_on_and_tab_visits_the_first_span(db, config):
-    make_store(db, [NEWS, OTHER])
+    news_store(db, [NEWS, OTHER])
     said = []
     with Store(db) as store:
         app = annotate_app(store, config, "news", "alice")

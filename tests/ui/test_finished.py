@@ -12,8 +12,8 @@ from annotator.ui.screens.agreement import AgreementScreen
 from annotator.ui.screens.finished import FinishedScreen
 from annotator.ui.screens.help import HelpScreen
 from annotator.ui.screens.review import ReviewScreen
-from tests.ui.conftest import screen_text
-from tests.ui.review_fixtures import disagreeing_store
+from tests.helpers.review_fixtures import disagreeing_store
+from tests.helpers.screens import screen_text
 
 pytestmark = pytest.mark.anyio
 SIZE = (130, 50)

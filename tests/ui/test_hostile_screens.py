@@ -20,7 +20,7 @@ from annotator.ui.screens.finished import FinishedScreen
 from annotator.ui.screens.help import HelpScreen
 from annotator.ui.screens.review import ReviewScreen
 from annotator.ui.screens.review_done import ReviewDoneScreen
-from tests.faults.hostile import ANNOTATORS, DATASET, EVIL, FILE, LABELS, raw_controls, write_project
+from tests.helpers.hostile import ANNOTATORS, DATASET, EVIL, FILE, LABELS, raw_controls, write_project
 
 pytestmark = pytest.mark.anyio
 SIZE = (160, 50)
@@ -105,7 +105,7 @@ async def test_the_review_screens_paint_no_raw_control(hostile):
 
 
 async def test_a_pre_highlighting_failure_naming_a_hostile_file_is_shown_visibly(hostile):
-    from tests.faults.hostile import labels_yaml
+    from tests.helpers.hostile import labels_yaml
 
     folder, _ = hostile
     (folder / f"broken{FILE}.jsonl").write_text("{broken\n", encoding="utf-8")

@@ -17,8 +17,8 @@ from annotator.ui.screens.help import HelpScreen
 from annotator.ui.screens.review import ReviewScreen
 from annotator.ui.screens.review_done import ReviewDoneScreen
 from annotator.ui.screens.unsaved import UnsavedScreen
-from tests.ui.conftest import write_labels
-from tests.ui.review_fixtures import disagreeing_store
+from tests.helpers.news import write_labels
+from tests.helpers.review_fixtures import disagreeing_store
 
 pytestmark = pytest.mark.anyio
 SIZE = (130, 50)
@@ -147,7 +147,8 @@ async def test_the_help_screen_lists_every_action_of_the_screen_with_its_rebound
 
 async def test_the_first_documents_hint_names_the_keys_as_rebound(db, tmp_path):
     from annotator.ui.widgets.status import StatusLine
-    from tests.ui.conftest import NEWS, make_store
+    from tests.helpers.news import NEWS
+    from tests.helpers.news import news_store as make_store
 
     make_store(db, [NEWS])
     config = write_labels(tmp_path, 'keymap: {accept: "y", help: "h", next_span: "n"}\n')

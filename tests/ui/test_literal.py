@@ -8,7 +8,8 @@ from annotator.core.spans import Span
 from annotator.store import Store
 from annotator.ui.app import annotate_app
 from annotator.ui.widgets.layout import Layout
-from tests.ui.conftest import make_store, screen_text, write_labels
+from tests.helpers.news import news_store, write_labels
+from tests.helpers.screens import screen_text
 
 pytestmark = pytest.mark.anyio
 TEXT = "Press [bold]now[/] or [link=http://x.example]here[/link] \x07bell\x1b[31mred"
@@ -22,7 +23,7 @@ labels:
 
 async def test_markup_and_control_characters_show_as_typed(db, tmp_path):
     config = write_labels(tmp_path, labels=LABELS)
-    (doc_id,) = make_store(db, [TEXT], suggest=False)
+    (doc_id,) = news_store(db, [TEXT], suggest=False)
     start = TEXT.index("[bold]")
     with Store(db) as store:
         store.add_suggestions(

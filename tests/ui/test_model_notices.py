@@ -9,7 +9,7 @@ from annotator.store import Store
 from annotator.ui import textual_private
 from annotator.ui.app import annotate_app
 from annotator.ui.widgets.status import StatusLine
-from tests.ui.conftest import LABELS, NEWS, OTHER, make_store, write_labels
+from tests.helpers.news import NEWS, NEWS_LABELS, OTHER, news_store, write_labels
 
 pytestmark = pytest.mark.anyio
 
@@ -23,11 +23,11 @@ async def test_a_model_that_is_not_installed_is_said_on_the_screen(db, tmp_path)
     (tmp_path / "patterns.jsonl").write_text('{"label": "GPE", "pattern": "Baghdad"}\n', encoding="utf-8")
     config = write_labels(
         tmp_path,
-        labels=LABELS.replace("model: null", "model: en_core_web_smm").replace(
+        labels=NEWS_LABELS.replace("model: null", "model: en_core_web_smm").replace(
             "patterns: null", "patterns: patterns.jsonl"
         ),
     )
-    make_store(db, [NEWS, OTHER], suggest=True)  # all pre-highlighted already: the worker has nothing to fill
+    news_store(db, [NEWS, OTHER], suggest=True)  # all pre-highlighted already: the worker has nothing to fill
     with Store(db) as store:
         app = annotate_app(store, config, "news", "alice")
         async with app.run_test(size=(100, 30)) as pilot:
@@ -40,8 +40,8 @@ async def test_a_model_that_is_not_installed_is_said_on_the_screen(db, tmp_path)
 
 async def test_suggestions_arrived_only_when_some_did(db, tmp_path):
     (tmp_path / "patterns.jsonl").write_text('{"label": "GPE", "pattern": "Nowhere"}\n', encoding="utf-8")
-    config = write_labels(tmp_path, labels=LABELS.replace("patterns: null", "patterns: patterns.jsonl"))
-    make_store(db, [NEWS, OTHER], suggest=False)
+    config = write_labels(tmp_path, labels=NEWS_LABELS.replace("patterns: null", "patterns: patterns.jsonl"))
+    news_store(db, [NEWS, OTHER], suggest=False)
     with Store(db) as store:
         app = annotate_app(store, config, "news", "alice")
         async with app.run_test(size=(100, 30)) as pilot:
@@ -56,8 +56,8 @@ async def test_a_model_added_since_pre_highlighting_is_said_on_the_screen_with_t
     """The documents were pre-highlighted before labels.yaml named a model: the screen says
     how many lack it and offers the exact command (this store and labels.yaml named)."""
     db = tmp_path / "other.db"
-    config = write_labels(tmp_path, labels=LABELS.replace("model: null", f"model: {tiny_model}"))
-    make_store(db, [NEWS, OTHER], suggest=True)  # suggestions from another source: the worker fills none
+    config = write_labels(tmp_path, labels=NEWS_LABELS.replace("model: null", f"model: {tiny_model}"))
+    news_store(db, [NEWS, OTHER], suggest=True)  # suggestions from another source: the worker fills none
     with Store(db) as store:
         app = annotate_app(store, config, "news", "alice")
         async with app.run_test(size=(100, 30), notifications=True) as pilot:

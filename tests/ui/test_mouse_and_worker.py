@@ -8,7 +8,7 @@ from annotator.core.spans import Span
 from annotator.store import Store
 from annotator.ui.app import annotate_app
 from annotator.ui.widgets.span_text import SpanText
-from tests.ui.conftest import LABELS, NEWS, OTHER, make_store, write_labels
+from tests.helpers.news import NEWS, NEWS_LABELS, OTHER, news_store, write_labels
 
 pytestmark = pytest.mark.anyio
 
@@ -21,7 +21,7 @@ def cell_of(view: SpanText, char: int) -> tuple[int, int]:
 
 
 async def test_a_mouse_drag_selects_tokens_and_a_label_key_labels_them(db, config):
-    make_store(db, [NEWS], suggest=False)
+    news_store(db, [NEWS], suggest=False)
     start, end = NEWS.index("nearly"), NEWS.index("2,000") + len("2,000")
     with Store(db) as store:
         app = annotate_app(store, config, "news", "alice")
@@ -38,8 +38,8 @@ async def test_a_mouse_drag_selects_tokens_and_a_label_key_labels_them(db, confi
 
 async def test_the_worker_pre_highlights_documents_without_suggestions(db, tmp_path):
     (tmp_path / "patterns.jsonl").write_text('{"label": "GPE", "pattern": "Baghdad"}\n', encoding="utf-8")
-    config = write_labels(tmp_path, labels=LABELS.replace("patterns: null", "patterns: patterns.jsonl"))
-    ids = make_store(db, [NEWS, OTHER], suggest=False)
+    config = write_labels(tmp_path, labels=NEWS_LABELS.replace("patterns: null", "patterns: patterns.jsonl"))
+    ids = news_store(db, [NEWS, OTHER], suggest=False)
     with Store(db) as store:
         app = annotate_app(store, config, "news", "alice")
         async with app.run_test(size=(100, 30)) as pilot:

@@ -11,8 +11,8 @@ import pytest
 from annotator.store import Store
 from annotator.ui.app import annotate_app
 from annotator.ui.screens.finished import FinishedScreen
-from tests.conftest import run_main
-from tests.ui.conftest import NEWS, OTHER, write_labels
+from tests.helpers.cli import run_main
+from tests.helpers.news import NEWS, OTHER, write_labels
 
 pytestmark = pytest.mark.anyio
 NO_TOKENS = "Alice Smith met officials in Damascus on Thursday."

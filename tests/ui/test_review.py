@@ -12,8 +12,9 @@ from annotator.ui.app import review_app
 from annotator.ui.screens.review import ReviewScreen
 from annotator.ui.screens.review_done import ReviewDoneScreen
 from annotator.ui.widgets.version_text import VersionText
-from tests.ui.conftest import NEWS, OTHER, THIRD, screen_text
-from tests.ui.review_fixtures import VERSIONS, answer_ids, at, disagreeing_store
+from tests.helpers.news import NEWS, OTHER, THIRD
+from tests.helpers.review_fixtures import VERSIONS, answer_ids, at, disagreeing_store
+from tests.helpers.screens import screen_text
 
 SIZE = (100, 32)
 pytestmark = pytest.mark.anyio
@@ -157,7 +158,7 @@ async def test_taking_a_version_that_does_not_exist_says_so(db, config):
 
 
 async def test_review_keys_are_rebindable_by_id(db, tmp_path):
-    from tests.ui.conftest import write_labels
+    from tests.helpers.news import write_labels
 
     config = write_labels(tmp_path, 'keymap: {take_version_3: "t", accept: "y"}\n')
     ids = disagreeing_store(db)
@@ -194,7 +195,7 @@ async def test_a_worst_document_of_the_agreement_screen_is_decided_there(db, con
     from textual.widgets import DataTable
 
     from annotator.ui.screens.agreement import AgreementScreen
-    from tests.ui.test_agreement_screen import Host
+    from tests.helpers.screens import Host
 
     ids = disagreeing_store(db)
     app = Host(AgreementScreen(db, "news", config))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from annotator.store import Store
 from annotator.ui.review_session import ReviewSession
-from tests.ui.conftest import NEWS, OTHER, THIRD, make_store
-from tests.ui.review_fixtures import VERSIONS, at, disagreeing_store
+from tests.helpers.news import NEWS, OTHER, THIRD, news_store
+from tests.helpers.review_fixtures import VERSIONS, at, disagreeing_store
 
 FOURTH = "Russia and Syria signed on Friday."
 
@@ -36,7 +36,7 @@ def test_a_newer_answer_makes_a_review_due_again(db, config):
 
 def test_accept_against_reject_is_a_disagreement_and_min_answers_selects_by_count(db, config):
     ids = disagreeing_store(db)
-    [fourth] = make_store(db, [FOURTH], suggest=False)
+    [fourth] = news_store(db, [FOURTH], suggest=False)
     with Store(db) as store:
         store.add_answer(fourth, "alice", "accept", [at(FOURTH, "Russia", "GPE")], started_at=0)
         store.add_answer(fourth, "bob", "reject", [], started_at=0)
@@ -60,7 +60,7 @@ def test_gold_is_the_most_common_version_ties_the_first(db, config):
 
 def test_auto_accept_leaves_unanimous_rejects_as_rejects_and_skips_single_answers(db, config):
     ids = disagreeing_store(db)
-    [fourth, fifth] = make_store(db, [FOURTH, "Paris is nice."], suggest=False)
+    [fourth, fifth] = news_store(db, [FOURTH, "Paris is nice."], suggest=False)
     with Store(db) as store:
         for name in ("alice", "bob"):
             store.add_answer(fourth, name, "reject", [], started_at=0)

@@ -7,8 +7,9 @@ import pytest
 
 from annotator.store import Store
 from annotator.ui.app import review_app
-from tests.ui.conftest import make_store, screen_text
-from tests.ui.review_fixtures import at
+from tests.helpers.news import news_store
+from tests.helpers.review_fixtures import at
+from tests.helpers.screens import screen_text
 
 pytestmark = pytest.mark.anyio
 TEXT = (
@@ -20,7 +21,7 @@ TEXT = (
 
 
 def three_versions(db):
-    [doc] = make_store(db, [TEXT], suggest=False)
+    [doc] = news_store(db, [TEXT], suggest=False)
     shared = [
         at(TEXT, "Turkish", "NORP"),
         at(TEXT, "Erbil", "GPE"),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from annotator.store import Store
 from annotator.ui.app import review_app
-from tests.ui.conftest import NEWS, OTHER
-from tests.ui.review_fixtures import disagreeing_store
+from tests.helpers.news import NEWS, OTHER
+from tests.helpers.review_fixtures import disagreeing_store
 
 SIZE = (100, 34)
 

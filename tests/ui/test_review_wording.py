@@ -7,8 +7,9 @@ import pytest
 
 from annotator.store import Store
 from annotator.ui.app import review_app
-from tests.ui.conftest import make_store, screen_text
-from tests.ui.review_fixtures import at
+from tests.helpers.news import news_store
+from tests.helpers.review_fixtures import at
+from tests.helpers.screens import screen_text
 
 pytestmark = pytest.mark.anyio
 SIZE = (120, 35)
@@ -26,7 +27,7 @@ async def shown(db, config) -> tuple[str, str]:
 
 
 async def test_when_most_rejected_the_gold_proposes_rejecting(db, config):
-    [doc] = make_store(db, [TEXT], suggest=False)
+    [doc] = news_store(db, [TEXT], suggest=False)
     with Store(db) as store:
         store.add_answer(doc, "ana", "reject", [], 0)
         store.add_answer(doc, "ben", "accept", [at(TEXT, "Iraq", "GPE"), at(TEXT, "Syria", "GPE")], 0)
@@ -39,7 +40,7 @@ async def test_when_most_rejected_the_gold_proposes_rejecting(db, config):
 
 
 async def test_with_a_majority_accepting_the_gold_is_the_most_common_version(db, config):
-    [doc] = make_store(db, [TEXT], suggest=False)
+    [doc] = news_store(db, [TEXT], suggest=False)
     with Store(db) as store:
         store.add_answer(doc, "ana", "accept", [at(TEXT, "Iraq", "GPE")], 0)
         store.add_answer(doc, "ben", "accept", [at(TEXT, "Iraq", "GPE")], 0)
@@ -50,7 +51,7 @@ async def test_with_a_majority_accepting_the_gold_is_the_most_common_version(db,
 
 
 async def test_spans_starting_together_are_one_difference_in_the_list(db, config):
-    [doc] = make_store(db, [KURDISTAN], suggest=False)
+    [doc] = news_store(db, [KURDISTAN], suggest=False)
     iraq = at(KURDISTAN, "Iraq", "GPE")
     with Store(db) as store:
         store.add_answer(doc, "ana", "accept", [at(KURDISTAN, "Kurdistan", "GPE"), iraq], 0)

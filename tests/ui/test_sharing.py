@@ -8,7 +8,7 @@ import pytest
 
 from annotator.store import Store
 from annotator.ui.app import annotate_app
-from tests.ui.conftest import NEWS, OTHER, THIRD, make_store
+from tests.helpers.news import NEWS, OTHER, THIRD, news_store
 
 pytestmark = pytest.mark.anyio
 SIZE = (100, 30)
@@ -20,7 +20,7 @@ def on_screen(app) -> int | None:
 
 
 async def test_overlap_1_never_hands_out_the_same_document(db, config):
-    ids = make_store(db, [NEWS, OTHER, THIRD])
+    ids = news_store(db, [NEWS, OTHER, THIRD])
     with Store(db) as alice_store, Store(db) as bob_store:
         alice = annotate_app(alice_store, config, "news", "alice", overlap=1)
         bob = annotate_app(bob_store, config, "news", "bob", overlap=1)
@@ -42,7 +42,7 @@ async def test_overlap_1_never_hands_out_the_same_document(db, config):
 
 
 async def test_overlap_2_gives_each_document_two_different_annotators(db, config):
-    ids = make_store(db, [NEWS, OTHER])
+    ids = news_store(db, [NEWS, OTHER])
     with Store(db) as alice_store, Store(db) as bob_store, Store(db) as carol_store:
         apps = [
             annotate_app(s, config, "news", name, overlap=2)
@@ -66,7 +66,7 @@ async def test_overlap_2_gives_each_document_two_different_annotators(db, config
 
 
 async def test_an_expired_lease_is_handed_out_again(db, config):
-    ids = make_store(db, [NEWS, OTHER])
+    ids = news_store(db, [NEWS, OTHER])
     with Store(db) as crashed_store, Store(db) as bob_store:
         crashed = annotate_app(crashed_store, config, "news", "alice", lease_seconds=0.2)
         async with crashed.run_test(size=SIZE) as a:
@@ -80,7 +80,7 @@ async def test_an_expired_lease_is_handed_out_again(db, config):
 
 
 async def test_the_same_annotator_in_two_terminals_gets_different_documents(db, config):
-    ids = make_store(db, [NEWS, OTHER, THIRD])
+    ids = news_store(db, [NEWS, OTHER, THIRD])
     with Store(db) as left_store, Store(db) as right_store:
         left = annotate_app(left_store, config, "news", "alice", overlap=1)
         right = annotate_app(right_store, config, "news", "alice", overlap=1)

@@ -6,13 +6,13 @@ import time
 
 from annotator.store import Store
 from annotator.ui.app import annotate_app
-from tests.ui.conftest import NEWS, OTHER, make_store
+from tests.helpers.news import NEWS, OTHER, news_store
 
 SIZE = (100, 32)
 
 
 def app_on(db, config, answered: bool = False):
-    ids = make_store(db, [NEWS, OTHER])
+    ids = news_store(db, [NEWS, OTHER])
     store = Store(db)  # closed with the test's tmp folder; the app only lives for the snapshot
     if answered:
         for document in ids:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import subprocess
 import time
 from pathlib import Path
 
@@ -22,7 +21,9 @@ from annotator.store import Store
 from annotator.ui import textual_private
 from annotator.ui.app import annotate_app, review_app
 from annotator.ui.screens.help import HelpScreen
-from tests.ui.conftest import NEWS, OTHER, make_store, screen_text, write_labels
+from tests.helpers.disks import fill
+from tests.helpers.news import NEWS, OTHER, news_store, write_labels
+from tests.helpers.screens import screen_text
 
 SIZE = (110, 30)
 pytestmark = pytest.mark.anyio
@@ -64,7 +65,7 @@ class Holder:
 
 
 async def test_busy_store_the_screen_waits_says_so_and_saves_once_free(db, config):
-    ids = make_store(db, [NEWS, OTHER])
+    ids = news_store(db, [NEWS, OTHER])
     with Store(db, busy_timeout=3) as store:
         app = annotate_app(store, config, "news", "alice")
         async with app.run_test(size=SIZE) as pilot:
@@ -102,7 +103,7 @@ async def test_busy_store_the_screen_waits_says_so_and_saves_once_free(db, confi
 async def test_keys_typed_before_the_screen_says_it_waits_apply_to_the_next_document(db, config):
     # Typing ahead as before: keys given while an answer is on its way act on the document
     # that follows it, in order, once the answer is saved.
-    ids = make_store(db, [NEWS, OTHER, NEWS + " Again."])
+    ids = news_store(db, [NEWS, OTHER, NEWS + " Again."])
     with Store(db) as store:
         app = annotate_app(store, config, "news", "alice")
         async with app.run_test(size=SIZE) as pilot:
@@ -112,35 +113,10 @@ async def test_keys_typed_before_the_screen_says_it_waits_apply_to_the_next_docu
     assert rows(db) == [(ids[0], "accept"), (ids[1], "reject"), (ids[2], "ignore")]
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    """A 3 MB tmpfs (root only), unmounted after the test."""
-    folder = tmp_path / "disk"
-    folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(folder)], capture_output=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
-    yield folder
-    subprocess.run(["umount", "-l", str(folder)], capture_output=True)
-
-
-def fill(folder: Path) -> Path:
-    """Fill the file system to the last byte; returns the filler file."""
-    filler = folder / "filler"
-    with open(filler, "wb", buffering=0) as out:
-        for size in (1 << 16, 4096, 512, 1):
-            try:
-                while True:
-                    out.write(b"\0" * size)
-            except OSError:
-                continue
-    return filler
-
-
 async def test_full_disk_the_screen_keeps_the_answer_and_saves_it_once_there_is_room(small_disk, tmp_path):
     config = write_labels(tmp_path)
     db = small_disk / "annotations.db"
-    ids = make_store(db, [NEWS, OTHER])
+    ids = news_store(db, [NEWS, OTHER])
     with Store(db) as store:
         app = annotate_app(store, config, "news", "alice")
         async with app.run_test(size=SIZE) as pilot:
@@ -161,7 +137,7 @@ async def test_full_disk_the_screen_keeps_the_answer_and_saves_it_once_there_is_
 
 
 async def test_read_only_store_the_screen_keeps_the_answer_and_saves_it_once_writable(db, config):
-    ids = make_store(db, [NEWS, OTHER])
+    ids = news_store(db, [NEWS, OTHER])
     with Store(db) as store:
         app = annotate_app(store, config, "news", "alice")
         async with app.run_test(size=SIZE) as pilot:
@@ -189,7 +165,7 @@ def reviews(db: Path) -> list[tuple[int, str]]:
 
 
 async def test_busy_store_the_review_screen_waits_and_saves_the_decision_once_free(db, config):
-    from tests.ui.review_fixtures import disagreeing_store
+    from tests.helpers.review_fixtures import disagreeing_store
 
     ids = disagreeing_store(db)
     with Store(db) as store:
@@ -219,7 +195,7 @@ async def test_busy_store_the_review_screen_waits_and_saves_the_decision_once_fr
 async def test_quitting_with_an_answer_unsaved_asks_and_keeps_waiting_or_loses_it(db, config):
     from annotator.ui.screens.unsaved import UnsavedScreen
 
-    ids = make_store(db, [NEWS, OTHER])
+    ids = news_store(db, [NEWS, OTHER])
     with Store(db) as store:
         app = annotate_app(store, config, "news", "alice")
         async with app.run_test(size=SIZE) as pilot:
@@ -251,7 +227,7 @@ async def test_quitting_with_an_answer_unsaved_asks_and_keeps_waiting_or_loses_i
 async def test_an_answer_saved_while_the_quit_question_shows_then_quits(db, config):
     from annotator.ui.screens.unsaved import UnsavedScreen
 
-    ids = make_store(db, [NEWS, OTHER])
+    ids = news_store(db, [NEWS, OTHER])
     with Store(db) as store:
         app = annotate_app(store, config, "news", "alice")
         async with app.run_test(size=SIZE) as pilot:
@@ -274,7 +250,7 @@ async def test_the_screens_write_durably(db, config):
     """Answers and decisions survive a power loss: synchronous = FULL (2) on the store the
     program opens and on the connection the screens write through."""
     from annotator.ui.app import annotate_program, review_program
-    from tests.ui.review_fixtures import disagreeing_store
+    from tests.helpers.review_fixtures import disagreeing_store
 
     disagreeing_store(db)
     with annotate_program(db, config, "news", "dana", overlap=4) as app:
@@ -293,7 +269,7 @@ async def test_the_screens_write_durably(db, config):
 
 
 async def test_a_store_busy_when_the_screen_opens_brings_the_first_document_once_free(db, config):
-    ids = make_store(db, [NEWS, OTHER])
+    ids = news_store(db, [NEWS, OTHER])
     with Store(db) as store:
         holder = Holder(db)
         try:
@@ -313,7 +289,7 @@ async def test_a_store_busy_when_the_screen_opens_brings_the_first_document_once
 
 
 async def test_read_only_store_the_review_screen_keeps_the_decision_and_saves_it_once_writable(db, config):
-    from tests.ui.review_fixtures import disagreeing_store
+    from tests.helpers.review_fixtures import disagreeing_store
 
     disagreeing_store(db)
     with Store(db) as store:

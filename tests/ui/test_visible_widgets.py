@@ -8,7 +8,7 @@ from textual.app import App
 
 from annotator.core.spans import Span, Tokens
 from annotator.ui.widgets.version_text import VersionText
-from tests.ui.conftest import tokens_of
+from tests.helpers.news import tokens_of
 
 pytestmark = pytest.mark.anyio
 

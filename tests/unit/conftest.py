@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.store import Store
-from tests.unit.importing import labels_config
+from tests.helpers.importing import labels_config
 
 
 @pytest.fixture

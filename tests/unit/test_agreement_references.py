@@ -19,7 +19,7 @@ from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss
 
 from annotator.core.agreement import agreement
 from annotator.core.study import study_from_documents
-from tests.unit.agreement_data import dkpro_alpha_u, io_tag_table, random_annotations, random_documents
+from tests.helpers.agreement_data import dkpro_alpha_u, io_tag_table, random_annotations, random_documents
 
 NAMES = ("ann", "bob", "cat")
 SEEDS = range(40)

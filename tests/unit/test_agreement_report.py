@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from annotator.agreement_report import JSON_KEYS, compute, tables
 from annotator.cli import app
 from annotator.core.spans import Span
-from tests.unit.stores import dump, make_store, run_cli
+from tests.helpers.cli import run_process
+from tests.helpers.stores import dump, open_store
 
 
 def agreement_json(*args: str) -> dict:
@@ -30,7 +31,7 @@ TEXTS = [
 
 @pytest.fixture
 def store_path(tmp_path):
-    store, (first, second, third) = make_store(tmp_path / "annotations.db", TEXTS, dataset="news")
+    store, (first, second, third) = open_store(tmp_path / "annotations.db", TEXTS, dataset="news")
     with store:
         store.add_answer(first, "alice", "accept", [Span(0, 12, "PERSON"), Span(21, 34, "GPE")], 0)
         # Bob changed his mind: only the newest answer counts.
@@ -100,14 +101,14 @@ def test_tables_show_every_section(store_path):
 
 def test_unknown_dataset_is_one_line_and_exit_1(store_path):
     before = dump(store_path)
-    result = run_cli("agreement", "--db", str(store_path), "--dataset", "nope")
+    result = run_process("agreement", "--db", str(store_path), "--dataset", "nope")
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and "no dataset 'nope'" in result.stderr
     assert "Traceback" not in result.stderr and dump(store_path) == before
 
 
 def test_a_dataset_with_one_annotator_reports_why_values_are_missing(tmp_path):
-    store, ids = make_store(tmp_path / "one.db", TEXTS, dataset="solo")
+    store, ids = open_store(tmp_path / "one.db", TEXTS, dataset="solo")
     with store:
         store.add_answer(ids[0], "alice", "accept", [Span(0, 12, "PERSON")], 0)
     report = agreement_json("--db", str(tmp_path / "one.db"))
@@ -125,7 +126,7 @@ def render_text(renderable, width: int = 160) -> str:
 
 def test_two_annotators_sharing_no_document_are_told_so(tmp_path):
     """Before: "fewer than two annotators" while the table listed both."""
-    store, ids = make_store(tmp_path / "two.db", TEXTS, dataset="news")
+    store, ids = open_store(tmp_path / "two.db", TEXTS, dataset="news")
     with store:
         store.add_answer(ids[0], "alice", "accept", [Span(0, 12, "PERSON")], 0)
         store.add_answer(ids[1], "bob", "accept", [], 0)
@@ -150,7 +151,7 @@ def test_two_annotators_sharing_no_document_are_told_so(tmp_path):
 
 
 def test_pairs_that_marked_nothing_give_their_reason_for_the_mean(tmp_path):
-    store, ids = make_store(tmp_path / "empty.db", TEXTS, dataset="news")
+    store, ids = open_store(tmp_path / "empty.db", TEXTS, dataset="news")
     with store:
         for name in ("alice", "bob"):
             store.add_answer(ids[1], name, "accept", [], 0)
@@ -163,7 +164,7 @@ def test_pairs_that_marked_nothing_give_their_reason_for_the_mean(tmp_path):
 def test_worst_documents_say_where_they_come_from_and_begin(tmp_path):
     """Before: only the internal id ("1 0.625"), and a title wrapping mid-phrase."""
     from annotator.store import Store
-    from tests.unit.stores import whitespace_doc
+    from tests.helpers.stores import whitespace_doc
 
     long = "Officials in Damascus said that " + "many people " * 10 + "returned."
     docs = [

@@ -10,7 +10,8 @@ import pytest
 from annotator.core.spans import Span
 from annotator.errors import UserError
 from annotator.store import Store
-from tests.unit.stores import dump, make_store, run_cli
+from tests.helpers.cli import run_process
+from tests.helpers.stores import dump, open_store
 
 TEXTS = ["Ann flew to Paris today", "Bob works at Acme in Rome"]
 
@@ -25,7 +26,7 @@ def raw(path, sql, params=()):
 
 
 def test_backup_is_a_whole_copy_that_passes_check(tmp_path):
-    store, ids = make_store(tmp_path / "a.db", TEXTS)
+    store, ids = open_store(tmp_path / "a.db", TEXTS)
     store.add_answer(ids[0], "ann", "accept", [Span(0, 3, "PERSON")], 1.0, 2.0)
     store.backup_to(tmp_path / "copy.db")
     assert dump(tmp_path / "copy.db") == dump(store.path)
@@ -36,7 +37,7 @@ def test_backup_is_a_whole_copy_that_passes_check(tmp_path):
 
 
 def test_backup_will_not_overwrite_by_accident(tmp_path):
-    store, _ = make_store(tmp_path / "a.db", TEXTS)
+    store, _ = open_store(tmp_path / "a.db", TEXTS)
     (tmp_path / "taken.db").write_text("precious")
     with pytest.raises(UserError, match="already exists"):
         store.backup_to(tmp_path / "taken.db")
@@ -48,7 +49,7 @@ def test_backup_will_not_overwrite_by_accident(tmp_path):
 
 
 def test_backup_while_someone_annotates_is_a_consistent_snapshot(tmp_path):
-    store, ids = make_store(tmp_path / "a.db", TEXTS)
+    store, ids = open_store(tmp_path / "a.db", TEXTS)
     stop = threading.Event()
 
     def annotate():
@@ -77,7 +78,7 @@ def test_backup_while_someone_annotates_is_a_consistent_snapshot(tmp_path):
 
 
 def test_check_finds_what_is_wrong(tmp_path):
-    store, ids = make_store(tmp_path / "a.db", TEXTS)
+    store, ids = open_store(tmp_path / "a.db", TEXTS)
     good = store.add_answer(ids[0], "ann", "accept", [Span(0, 3, "PERSON")], 1.0, 2.0)
     assert store.check() == []
     insert = "INSERT INTO answers (document, annotator, answer, spans, started_at, answered_at, duration) VALUES (?, ?, ?, ?, 0, 0, 0)"
@@ -110,7 +111,7 @@ def test_check_finds_what_is_wrong(tmp_path):
 
 
 def test_check_reports_a_damaged_file(tmp_path):
-    store, _ = make_store(tmp_path / "a.db", [f"document number {i} " * 20 for i in range(300)])
+    store, _ = open_store(tmp_path / "a.db", [f"document number {i} " * 20 for i in range(300)])
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     data = bytearray((tmp_path / "a.db").read_bytes())
@@ -125,21 +126,21 @@ def test_check_reports_a_damaged_file(tmp_path):
 
 
 def test_db_check_and_backup_commands(tmp_path):
-    store, ids = make_store(tmp_path / "a.db", TEXTS)
+    store, ids = open_store(tmp_path / "a.db", TEXTS)
     store.add_answer(ids[0], "ann", "accept", [Span(0, 3, "PERSON")], 1.0, 2.0)
     store.close()
-    ok = run_cli("db", "check", "--db", str(tmp_path / "a.db"))
+    ok = run_process("db", "check", "--db", str(tmp_path / "a.db"))
     assert (ok.returncode, ok.stdout.strip()) == (0, f"{tmp_path / 'a.db'}: ok")
-    backup = run_cli("db", "backup", str(tmp_path / "b.db"), "--db", str(tmp_path / "a.db"))
+    backup = run_process("db", "backup", str(tmp_path / "b.db"), "--db", str(tmp_path / "a.db"))
     assert backup.returncode == 0, backup.stderr
     assert dump(tmp_path / "b.db") == dump(tmp_path / "a.db")
-    again = run_cli("db", "backup", str(tmp_path / "b.db"), "--db", str(tmp_path / "a.db"))
+    again = run_process("db", "backup", str(tmp_path / "b.db"), "--db", str(tmp_path / "a.db"))
     assert again.returncode == 1 and "already exists" in again.stderr
     raw(tmp_path / "a.db", 'UPDATE answers SET spans = \'[{"start": 0, "end": 2, "label": "PERSON"}]\'')
-    bad = run_cli("db", "check", "--db", str(tmp_path / "a.db"))
+    bad = run_process("db", "check", "--db", str(tmp_path / "a.db"))
     assert bad.returncode == 1
     assert "does not fall on token boundaries" in bad.stdout and "1 problem" in bad.stderr
-    missing = run_cli("db", "check", "--db", str(tmp_path / "nope.db"))
+    missing = run_process("db", "check", "--db", str(tmp_path / "nope.db"))
     assert missing.returncode == 1 and missing.stderr.startswith(
         f"annotator: {tmp_path / 'nope.db'}: no such store (run `annotator`"
     )

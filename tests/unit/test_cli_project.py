@@ -8,15 +8,15 @@ import pytest
 
 from annotator.cli import app
 from annotator.labels import load_labels
-from tests.conftest import run_main as cli
+from tests.helpers.cli import run_main
 
 
 def test_init_writes_a_valid_labels_yaml(tmp_path, monkeypatch, capsys):
-    status, out, _ = cli(monkeypatch, capsys, "init", str(tmp_path / "proj"))
+    status, out, _ = run_main(monkeypatch, capsys, "init", str(tmp_path / "proj"))
     assert status == 0 and "wrote" in out
     config = load_labels(tmp_path / "proj" / "labels.yaml")
     assert config.names == ["PERSON", "ORG", "GPE", "DATE"] and config.model is None
-    status, _, err = cli(monkeypatch, capsys, "init", str(tmp_path / "proj"))
+    status, _, err = run_main(monkeypatch, capsys, "init", str(tmp_path / "proj"))
     assert status == 1 and "already exists" in err
 
 
@@ -27,7 +27,7 @@ def test_first_run_imports_seeds_prehighlights_and_opens_annotate(project, monke
     monkeypatch.setattr(ui_app, "run_annotate", lambda *args, **kw: opened.append((args, kw)))
     monkeypatch.chdir(project)
     monkeypatch.delenv("ANNOTATOR_DB", raising=False)
-    status, out, _ = cli(monkeypatch, capsys)
+    status, out, _ = run_main(monkeypatch, capsys)
     assert status == 0 and "into 'demo'" in out and "patterns:" in out
     (db, config, dataset, annotator), kw = opened[0]
     assert dataset == "demo" and kw == {"overlap": 1}
@@ -37,20 +37,20 @@ def test_first_run_imports_seeds_prehighlights_and_opens_annotate(project, monke
         documents = list(store.documents("demo"))
         assert len(documents) > 20
         assert all("patterns" in store.suggestions(d.id) for d in documents)  # every document pre-highlighted
-    cli(monkeypatch, capsys)  # a second run imports nothing more
+    run_main(monkeypatch, capsys)  # a second run imports nothing more
     with Store(project / "annotations.db") as store:
         assert store.count_documents("demo") == len(documents)
 
 
 def test_stats_json_and_table(project, monkeypatch, capsys):
     monkeypatch.chdir(project)
-    assert cli(monkeypatch, capsys, "import", "seeds", "-d", "news")[0] == 0
-    status, out, _ = cli(monkeypatch, capsys, "stats", "--json")
+    assert run_main(monkeypatch, capsys, "import", "seeds", "-d", "news")[0] == 0
+    status, out, _ = run_main(monkeypatch, capsys, "stats", "--json")
     figures = json.loads(out)
     assert status == 0 and figures["dataset"] == "news" and figures["suggestions"]["patterns"] == figures["documents"]
-    status, out, _ = cli(monkeypatch, capsys, "stats", "-d", "news")
+    status, out, _ = run_main(monkeypatch, capsys, "stats", "-d", "news")
     assert status == 0 and "patterns" in out
-    status, _, err = cli(monkeypatch, capsys, "stats", "-d", "nope")
+    status, _, err = run_main(monkeypatch, capsys, "stats", "-d", "nope")
     assert status == 1 and "no dataset 'nope'" in err
 
 
@@ -94,7 +94,7 @@ def test_help_explains_every_option(command, options):
 def test_no_store_yet_says_what_to_do(project, monkeypatch, capsys, command):
     monkeypatch.chdir(project)
     monkeypatch.delenv("ANNOTATOR_DB", raising=False)
-    status, _, err = cli(monkeypatch, capsys, *command)
+    status, _, err = run_main(monkeypatch, capsys, *command)
     assert status == 1 and len(err.strip().splitlines()) == 1
     assert "annotations.db: no such store" in err and "run `annotator` once" in err and "annotator import PATH" in err
     assert not (project / "annotations.db").exists()
@@ -107,24 +107,24 @@ def test_a_labels_file_given_explicitly_must_exist(project, monkeypatch, capsys,
     """Before: export, agreement and stats went on without a missing --labels file (exit 0)."""
     monkeypatch.chdir(project)
     monkeypatch.delenv("ANNOTATOR_DB", raising=False)
-    assert cli(monkeypatch, capsys, "import", "seeds", "-d", "news")[0] == 0
+    assert run_main(monkeypatch, capsys, "import", "seeds", "-d", "news")[0] == 0
     before = (project / "annotations.db").read_bytes()
     args = [command, "seeds"] if command == "import" else [command]
-    status, _, err = cli(monkeypatch, capsys, *args, "--labels", "nope.yaml")
+    status, _, err = run_main(monkeypatch, capsys, *args, "--labels", "nope.yaml")
     assert status == 1 and err.strip() == "annotator: nope.yaml: no such file (run `annotator init` to make one)"
     assert (project / "annotations.db").read_bytes() == before and not (project / "exports").exists()
 
 
 def test_export_needs_no_labels_yaml(project, monkeypatch, capsys):
     monkeypatch.chdir(project)
-    assert cli(monkeypatch, capsys, "import", "seeds", "-d", "news")[0] == 0
+    assert run_main(monkeypatch, capsys, "import", "seeds", "-d", "news")[0] == 0
     from annotator.store import Store
 
     with Store(project / "annotations.db") as store:
         for document in list(store.documents("news"))[:5]:
             store.add_answer(document.id, "ana", "accept", [], 0)
     (project / "labels.yaml").unlink()
-    status, out, err = cli(monkeypatch, capsys, "export")
+    status, out, err = run_main(monkeypatch, capsys, "export")
     assert status == 0, err
     assert (project / "exports" / "train.spacy").exists()
 
@@ -142,14 +142,14 @@ def test_export_needs_no_labels_yaml(project, monkeypatch, capsys):
 def test_usage_errors_are_one_plain_line_exit_2(project, monkeypatch, capsys, args, message):
     """Before: Typer's boxed multi-line panel."""
     monkeypatch.chdir(project)
-    status, out, err = cli(monkeypatch, capsys, *args)
+    status, out, err = run_main(monkeypatch, capsys, *args)
     assert status == 2 and err.startswith("annotator: ") and message in err
     assert len(err.strip().splitlines()) == 1 and "╭" not in err and out == ""
 
 
 def test_exit_statuses_pass_through(project, monkeypatch, capsys):
     monkeypatch.chdir(project)
-    assert cli(monkeypatch, capsys, "--help")[0] == 0
-    assert cli(monkeypatch, capsys, "import", "seeds", "-d", "news")[0] == 0
-    status, out, _ = cli(monkeypatch, capsys, "db", "check")
+    assert run_main(monkeypatch, capsys, "--help")[0] == 0
+    assert run_main(monkeypatch, capsys, "import", "seeds", "-d", "news")[0] == 0
+    status, out, _ = run_main(monkeypatch, capsys, "db", "check")
     assert status == 0 and "ok" in out

@@ -15,7 +15,7 @@ import pytest
 from annotator.core.spans import Span
 from annotator.store import Store
 from bench.concurrency import DATASET, collect, make_store, start_annotators, verify
-from tests.unit.stores import whitespace_doc
+from tests.helpers.stores import whitespace_doc
 
 
 def test_eight_annotators_at_once_lose_and_double_nothing(tmp_path):

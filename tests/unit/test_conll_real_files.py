@@ -11,7 +11,7 @@ from annotator.core.spans import Span
 from annotator.errors import UserError
 from annotator.io import detect_format
 from annotator.store import Store
-from tests.unit.importing import labels_config, run_import
+from tests.helpers.importing import labels_config, run_import
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -159,7 +159,8 @@ def test_conll2003_original_iob1_tags_give_the_same_entities(tmp_path, config):
 
 
 def test_cli_skip_invalid_reports_the_skipped_sentence(tmp_path, monkeypatch, capsys):
-    from tests.conftest import LABELS_YAML, run_main
+    from tests.helpers.cli import run_main
+    from tests.helpers.paths import LABELS_YAML
 
     (tmp_path / "labels.yaml").write_text(
         LABELS_YAML.read_text(encoding="utf-8")
@@ -187,7 +188,8 @@ def test_skip_invalid_leaves_out_the_sentence_of_a_line_that_is_not_utf8(tmp_pat
 
 
 def test_conll2003_round_trip_import_export_import(tmp_path, monkeypatch, capsys):
-    from tests.conftest import LABELS_YAML, run_main
+    from tests.helpers.cli import run_main
+    from tests.helpers.paths import LABELS_YAML
 
     yaml = LABELS_YAML.read_text(encoding="utf-8").replace("model: en_core_web_sm", "model: null")
     yaml = yaml.replace("patterns: patterns.jsonl", "patterns: null").replace(

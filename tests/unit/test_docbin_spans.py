@@ -10,8 +10,8 @@ import pytest
 
 from annotator.core.spans import Span
 from annotator.store import Store
-from tests.conftest import run_main
-from tests.unit.importing import TEXT_A, TEXT_B, run_import
+from tests.helpers.cli import run_main
+from tests.helpers.importing import TEXT_A, TEXT_B, run_import
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SPANS_GROUPS = DATA / "spans_groups.spacy"

@@ -11,8 +11,8 @@ import pytest
 from annotator.errors import UserError
 from annotator.labels import load_labels
 from annotator.store import Store
-from tests.conftest import run_main
-from tests.unit.importing import run_import
+from tests.helpers.cli import run_main
+from tests.helpers.importing import run_import
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TUTORIAL = DATA / "doccano_tutorial.jsonl"

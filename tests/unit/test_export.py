@@ -12,19 +12,12 @@ from hypothesis import strategies as st
 from spacy.tokens import DocBin
 
 from annotator.export import export_spacy, make_doc, words_and_spaces
-from tests.conftest import run_main as run_cli
-from tests.unit import export_fixtures as fx
+from tests.helpers import export_fixtures as fx
+from tests.helpers.cli import run_main
+from tests.helpers.export_fixtures import ALWAYS
 
 NLP = spacy.blank("en")
 
-# What each exported document must be, per policy: text -> [(phrase, label), ...].
-ALWAYS = {
-    fx.T_ACCEPTED: [("Ahmed al-Sharaa", "PERSON"), ("Damascus", "GPE"), ("Thursday", "DATE")],
-    fx.T_EMPTY: [],
-    fx.T_AGREED: [("Syrian", "NORP"), ("Damascus", "GPE"), ("December", "DATE")],
-    fx.T_REVIEWED: [("Iraqi", "NORP"), ("1,905", "CARDINAL")],
-    fx.T_SPACES: [("Baghdad", "GPE"), ("Monday", "DATE")],
-}
 EXPECTED = {
     "review": ALWAYS,
     "skip": ALWAYS,
@@ -111,7 +104,7 @@ def test_doc_text_is_the_stored_text_whatever_the_tokens(text):
 
 
 def test_unknown_dataset(store, tmp_path, monkeypatch, capsys):
-    code, _, err = run_cli(
+    code, _, err = run_main(
         monkeypatch, capsys, "export", str(tmp_path / "out"), "--db", str(store.path), "--dataset", "nope"
     )
     assert code == 1 and "no dataset 'nope'" in err and len(err.strip().splitlines()) == 1
@@ -121,7 +114,7 @@ def test_unknown_dataset(store, tmp_path, monkeypatch, capsys):
 def test_dataset_with_nothing_to_export(tmp_path, monkeypatch, capsys):
     with fx.build_store(tmp_path / "a.db", dataset="news", texts=[fx.T_UNANSWERED, fx.T_REJECTED]) as store:
         pass
-    code, _, err = run_cli(monkeypatch, capsys, "export", str(tmp_path / "out"), "--db", str(store.path))
+    code, _, err = run_main(monkeypatch, capsys, "export", str(tmp_path / "out"), "--db", str(store.path))
     assert code == 1 and "nothing to export yet (1 not answered, 1 rejected)" in err
     assert len(err.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
 
@@ -130,7 +123,7 @@ def test_unwritable_folder(store, tmp_path, monkeypatch, capsys):
     a_file = tmp_path / "a_file"
     a_file.write_text("x")
     for out in (a_file, a_file / "out"):
-        code, _, err = run_cli(monkeypatch, capsys, "export", str(out), "--db", str(store.path))
+        code, _, err = run_main(monkeypatch, capsys, "export", str(out), "--db", str(store.path))
         assert code == 1 and str(out) in err and len(err.strip().splitlines()) == 1
     assert a_file.read_text() == "x"
 
@@ -140,12 +133,12 @@ def test_existing_output_needs_force(store, tmp_path, monkeypatch, capsys):
     out.mkdir()
     (out / "dev.spacy").write_text("old")
     (out / ".gitkeep").write_text("")
-    code, _, err = run_cli(monkeypatch, capsys, "export", str(out), "--db", str(store.path))
+    code, _, err = run_main(monkeypatch, capsys, "export", str(out), "--db", str(store.path))
     assert code == 1 and "dev.spacy: already exists (use --force" in err
     assert (
         sorted(p.name for p in out.iterdir()) == [".gitkeep", "dev.spacy"] and (out / "dev.spacy").read_text() == "old"
     )
-    code, stdout, _ = run_cli(monkeypatch, capsys, "export", str(out), "--db", str(store.path), "--force")
+    code, stdout, _ = run_main(monkeypatch, capsys, "export", str(out), "--db", str(store.path), "--force")
     assert code == 0 and "documents" in stdout and "left out" in stdout
     assert sorted(p.name for p in out.iterdir()) == [".gitkeep", "config.cfg", "dev.spacy", "train.spacy"]
     assert read_docs(out / "dev.spacy")
@@ -167,7 +160,7 @@ def test_failure_while_writing_leaves_nothing(store, tmp_path, monkeypatch):
 def test_bad_options(store, tmp_path, monkeypatch, capsys):
     """Usage mistakes: exit 2, as Click's own, in one line naming the option."""
     for option in (["--conflicts", "vote"], ["--format", "xml"], ["--eval-split", "1.5"], ["--eval-split", "-0.1"]):
-        code, _, err = run_cli(monkeypatch, capsys, "export", str(tmp_path / "out"), "--db", str(store.path), *option)
+        code, _, err = run_main(monkeypatch, capsys, "export", str(tmp_path / "out"), "--db", str(store.path), *option)
         assert code == 2 and option[0] in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
 

@@ -7,13 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import spacy
 from spacy.tokens import DocBin
 
 from annotator.export import export_conll, export_spacy
 from annotator.store import Store
-from tests.conftest import run_main
-from tests.unit import export_fixtures as fx
-from tests.unit.test_export import ALWAYS, NLP
+from tests.helpers import export_fixtures as fx
+from tests.helpers.cli import run_main
+from tests.helpers.export_fixtures import ALWAYS
+
+NLP = spacy.blank("en")
 
 
 @pytest.fixture

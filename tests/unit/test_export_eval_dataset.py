@@ -10,8 +10,8 @@ import pytest
 import spacy
 from spacy.tokens import DocBin
 
-from tests.conftest import run_main
-from tests.unit import export_fixtures as fx
+from tests.helpers import export_fixtures as fx
+from tests.helpers.cli import run_main
 
 NLP = spacy.blank("en")
 HELD = ["Haider al-Abadi visited Beirut on Friday (held 1).", "Asma Assad spoke in Homs on Monday (held 2)."]

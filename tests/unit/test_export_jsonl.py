@@ -11,10 +11,9 @@ import srsly
 from annotator.export import export_jsonl
 from annotator.io.jsonl import JSONL_FILE
 from annotator.store import Store
-from tests.unit import export_fixtures as fx
-from tests.unit.test_export import run_cli
+from tests.helpers import export_fixtures as fx
+from tests.helpers.cli import run_main
 
-# The importer records where each line came from in meta; that provenance is the one
 # thing a round trip through another file changes.
 PROVENANCE = ("file", "line")
 
@@ -28,7 +27,7 @@ def store(tmp_path):
 def import_jsonl(db: Path, path: Path, labels_yaml: Path, monkeypatch, capsys) -> None:
     """Through the real `annotator import` command."""
     args = [str(path), "--db", str(db), "--labels", str(labels_yaml), "--dataset", "news", "--no-preannotate"]
-    code, _, err = run_cli(monkeypatch, capsys, "import", *args)
+    code, _, err = run_main(monkeypatch, capsys, "import", *args)
     assert code == 0, err
 
 
@@ -74,7 +73,7 @@ def test_round_trip_through_a_fresh_store_is_identical(store, tmp_path, project,
     import_jsonl(tmp_path / "fresh.db", tmp_path / "first" / JSONL_FILE, project / "labels.yaml", monkeypatch, capsys)
     with Store(tmp_path / "fresh.db") as fresh:
         assert store_contents(fresh) == store_contents(store)
-    code, stdout, err = run_cli(
+    code, stdout, err = run_main(
         monkeypatch, capsys, "export", str(tmp_path / "second"), "--db", str(tmp_path / "fresh.db"), "--format", "jsonl"
     )
     assert code == 0 and "accept" in stdout, err

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from tests.conftest import run_main as cli
-from tests.unit.importing import TEXT_A, TEXT_B, prodigy_line
+from tests.helpers.cli import run_main
+from tests.helpers.importing import TEXT_A, TEXT_B, prodigy_line
 
 GOOD = json.dumps({"text": TEXT_B}) + "\n"
 
@@ -22,7 +22,7 @@ def project(project, monkeypatch, capsys):
         labels.read_text(encoding="utf-8").replace("patterns: patterns.jsonl", "patterns: null"), encoding="utf-8"
     )
     (project / "ok.jsonl").write_text(json.dumps({"text": TEXT_A}) + "\n", encoding="utf-8")
-    assert cli(monkeypatch, capsys, "import", "ok.jsonl", "--dataset", "news")[0] == 0
+    assert run_main(monkeypatch, capsys, "import", "ok.jsonl", "--dataset", "news")[0] == 0
     return project
 
 
@@ -88,7 +88,7 @@ def test_bad_input_leaves_store_unchanged(case, project, monkeypatch, capsys):
     path = project / name
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     before = (project / "annotations.db").read_bytes()
-    status, out, err = cli(monkeypatch, capsys, "import", name, "--dataset", "news")
+    status, out, err = run_main(monkeypatch, capsys, "import", name, "--dataset", "news")
     assert status == 1
     assert len(err.strip().splitlines()) == 1, err
     assert err.startswith(f"annotator: {name}" + (f":{line}:" if line else ":")), err
@@ -105,27 +105,27 @@ def test_bad_unknown_label_in_docbin(project, monkeypatch, capsys):
     doc.ents = [doc.char_span(33, 41, label="CITY")]
     DocBin(docs=[doc]).to_disk(project / "a.spacy")
     before = (project / "annotations.db").read_bytes()
-    status, _, err = cli(monkeypatch, capsys, "import", "a.spacy", "--dataset", "news")
+    status, _, err = run_main(monkeypatch, capsys, "import", "a.spacy", "--dataset", "news")
     assert status == 1 and err.startswith("annotator: a.spacy: doc 1: label 'CITY'"), err
     assert (project / "annotations.db").read_bytes() == before
 
 
 def test_missing_file(project, monkeypatch, capsys):
     before = (project / "annotations.db").read_bytes()
-    status, _, err = cli(monkeypatch, capsys, "import", "ok.jsonl", "nowhere.jsonl", "--dataset", "news")
+    status, _, err = run_main(monkeypatch, capsys, "import", "ok.jsonl", "nowhere.jsonl", "--dataset", "news")
     assert (status, err.strip()) == (1, "annotator: nowhere.jsonl: no such file")
     assert (project / "annotations.db").read_bytes() == before
 
 
 def test_missing_file_makes_no_store(tmp_path, monkeypatch, capsys, project):
     (project / "annotations.db").unlink()
-    status, _, err = cli(monkeypatch, capsys, "import", "nowhere.txt", "--dataset", "news")
+    status, _, err = run_main(monkeypatch, capsys, "import", "nowhere.txt", "--dataset", "news")
     assert status == 1 and not (project / "annotations.db").exists()
 
 
 def test_skip_invalid_reports_each_skipped_line(project, monkeypatch, capsys):
     (project / "a.jsonl").write_text(_doccano([[0, 3, "PERSON"]]) + "{oops\n", encoding="utf-8")
-    status, out, err = cli(monkeypatch, capsys, "import", "a.jsonl", "--dataset", "news", "--skip-invalid")
+    status, out, err = run_main(monkeypatch, capsys, "import", "a.jsonl", "--dataset", "news", "--skip-invalid")
     assert status == 0
     assert err.splitlines() == [
         "skipped a.jsonl:2: span 0-3 ('Ahm') does not fall on token boundaries; --align expand or --align contract snaps spans to the tokens",
@@ -145,7 +145,7 @@ def test_skip_invalid_reports_each_skipped_line(project, monkeypatch, capsys):
 def test_broken_json_says_what_and_where_in_the_line(project, monkeypatch, capsys, line, reason):
     """Before: ujson's "Unexpected character in found when decoding object value"."""
     (project / "broken.jsonl").write_text(GOOD + line + "\n", encoding="utf-8")
-    status, _, err = cli(monkeypatch, capsys, "import", "broken.jsonl", "--dataset", "news")
+    status, _, err = run_main(monkeypatch, capsys, "import", "broken.jsonl", "--dataset", "news")
     assert status == 1 and f"broken.jsonl:2: not valid JSON ({reason})" in err and len(err.strip().splitlines()) == 1
 
 
@@ -163,13 +163,13 @@ def test_broken_patterns_json_says_what_and_where(tmp_path):
 def test_bad_line_deep_in_a_long_file_leaves_every_row_as_it_was(project, monkeypatch, capsys):
     """Past the batches read ahead the import has committed hidden batches: the error undoes
     them. Every row is as before (the file's pages were written, so not its bytes)."""
-    from tests.unit.stores import dump
+    from tests.helpers.stores import dump
 
     lines = [json.dumps({"text": f"Document {n} about Iraq."}) for n in range(9000)]
     lines[8500] = json.dumps({"text": "  "})
     (project / "long.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     before = dump(project / "annotations.db")
-    status, out, err = cli(monkeypatch, capsys, "import", "long.jsonl", "--dataset", "news")
+    status, out, err = run_main(monkeypatch, capsys, "import", "long.jsonl", "--dataset", "news")
     assert (
         status == 1
         and err.strip()
@@ -207,7 +207,7 @@ def test_what_looks_odd_but_is_not_a_mistake_still_imports(project, monkeypatch,
         {"text": TEXT_A, "label": [[33, 41, "GPE"]], "user": 7},
     ]
     (project / "odd.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-    status, out, err = cli(monkeypatch, capsys, "import", "odd.jsonl", "--dataset", "odd")
+    status, out, err = run_main(monkeypatch, capsys, "import", "odd.jsonl", "--dataset", "odd")
     assert status == 0 and "5 new documents" in out and "2 answers" in out, (out, err)
     from annotator.store import Store
 
@@ -223,7 +223,7 @@ def test_conll_headers_of_any_shape_split_documents_and_are_never_text(project, 
     (project / "a.conll").write_text(
         "-DOCSTART- O\n-DOCSTART- O\n\nIraq B-GPE\nsent O\n\n-DOCSTART- O\n\nSyria B-GPE\n", encoding="utf-8"
     )
-    status, out, err = cli(monkeypatch, capsys, "import", "a.conll", "--dataset", "conll")
+    status, out, err = run_main(monkeypatch, capsys, "import", "a.conll", "--dataset", "conll")
     assert status == 0 and "2 new documents" in out, (out, err)
     from annotator.store import Store
 
@@ -235,7 +235,7 @@ def test_a_document_at_the_token_limit_imports(project, monkeypatch, capsys):
     from annotator.io.checks import MAX_TOKENS
 
     (project / "long.txt").write_text("a " * (MAX_TOKENS - 1) + "a", encoding="utf-8")
-    status, out, err = cli(monkeypatch, capsys, "import", "long.txt", "--dataset", "long", "--split", "none")
+    status, out, err = run_main(monkeypatch, capsys, "import", "long.txt", "--dataset", "long", "--split", "none")
     assert status == 0 and "1 new documents" in out, (out, err)
 
 
@@ -266,7 +266,7 @@ def test_a_paragraph_over_spacys_max_length_is_cut_into_sentences(project, monke
 
     sentence = "Iraq sent back nearly 2,000 Syrian soldiers on Thursday. "
     (project / "long.txt").write_text(sentence * (MAX_CHARS // len(sentence) + 100), encoding="utf-8")
-    status, out, err = cli(monkeypatch, capsys, "import", "long.txt", "--dataset", "long", "--split", "sentence")
+    status, out, err = run_main(monkeypatch, capsys, "import", "long.txt", "--dataset", "long", "--split", "sentence")
     assert status == 0 and "1 new documents" in out and "already there" in out, (
         out,
         err,
@@ -275,7 +275,7 @@ def test_a_paragraph_over_spacys_max_length_is_cut_into_sentences(project, monke
 
 def test_sentences_keep_their_line_in_the_file(project, monkeypatch, capsys):
     (project / "s.txt").write_text("First one.\nSecond one. Third\none.\n\nNew one.\n", encoding="utf-8")
-    assert cli(monkeypatch, capsys, "import", "s.txt", "--dataset", "s", "--split", "sentence")[0] == 0
+    assert run_main(monkeypatch, capsys, "import", "s.txt", "--dataset", "s", "--split", "sentence")[0] == 0
     from annotator.store import Store
 
     with Store(project / "annotations.db") as store:
@@ -293,10 +293,10 @@ def test_sentences_keep_their_line_in_the_file(project, monkeypatch, capsys):
 def test_the_store_named_as_a_file_to_import_is_refused(project, monkeypatch, capsys):
     """Reading the store's own file while it is open would also drop this process's SQLite
     locks on it (POSIX locks go with any descriptor's close)."""
-    from tests.unit.stores import dump
+    from tests.helpers.stores import dump
 
     before = dump(project / "annotations.db")
-    status, out, err = cli(monkeypatch, capsys, "import", "annotations.db", "--dataset", "news")
+    status, out, err = run_main(monkeypatch, capsys, "import", "annotations.db", "--dataset", "news")
     assert status == 1 and err.strip() == "annotator: annotations.db: is the store itself, not documents to import", err
     assert dump(project / "annotations.db") == before
 
@@ -307,7 +307,7 @@ def test_a_folder_holding_the_store_imports_its_documents_without_it(project, mo
     (project / "corpus").mkdir()
     (project / "corpus" / "a.txt").write_text(TEXT_B + "\n", encoding="utf-8")
     with Store(project / "corpus" / "inside.db"):  # a store kept beside its documents, open (-wal, -shm)
-        status, out, err = cli(
+        status, out, err = run_main(
             monkeypatch, capsys, "import", "corpus", "--dataset", "folder", "--db", "corpus/inside.db"
         )
     assert status == 0 and "1 new documents" in out and "from 1 file(s)" in out, (out, err)

@@ -7,8 +7,8 @@ import hashlib
 from pathlib import Path
 
 from annotator.store import Store
-from tests.conftest import run_main
-from tests.unit.importing import labels_config
+from tests.helpers.cli import run_main
+from tests.helpers.importing import labels_config
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 WNUT = DATA / "wnut17_repeats.conll"
@@ -63,7 +63,7 @@ def test_suggestions_given_again_after_their_batch_was_written_keep_the_last(tmp
     """One-record batches and no read-ahead: the first suggestions are written (a pending
     import, some waiting for documents already there) before the text comes again."""
     from annotator.labels import load_labels
-    from tests.unit.importing import run_import
+    from tests.helpers.importing import run_import
 
     config = load_labels(project(tmp_path))
     with Store(tmp_path / "a.db") as store:
@@ -108,7 +108,7 @@ def test_a_conflict_found_after_batches_were_written_undoes_the_whole_import(tmp
 
     from annotator.errors import UserError
     from annotator.labels import load_labels
-    from tests.unit.importing import run_import
+    from tests.helpers.importing import run_import
 
     config = load_labels(project(tmp_path))
     with Store(tmp_path / "a.db") as store:

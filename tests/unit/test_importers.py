@@ -6,8 +6,8 @@ import json
 
 from annotator.core.spans import Span
 from annotator.io import detect_format
-from tests.conftest import SEEDS
-from tests.unit.importing import TEXT_A, TEXT_B, prodigy_line, run_import, write_jsonl
+from tests.helpers.importing import TEXT_A, TEXT_B, prodigy_line, run_import, write_jsonl
+from tests.helpers.paths import SEEDS
 
 
 def test_text_paragraphs_keep_file_and_offset(store, config):

@@ -19,7 +19,7 @@ import pytest
 
 from annotator.store import Store
 from bench.concurrency import DATASET, make_store
-from tests.unit.stores import whitespace_doc
+from tests.helpers.stores import whitespace_doc
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = int(os.environ.get("ANNOTATOR_FAULT_RUNS", "3"))

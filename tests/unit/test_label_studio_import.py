@@ -15,8 +15,8 @@ from annotator.core.spans import Span
 from annotator.errors import UserError
 from annotator.io import detect_format
 from annotator.store import Store
-from tests.conftest import run_main
-from tests.unit.importing import TEXT_A, TEXT_B, run_import
+from tests.helpers.cli import run_main
+from tests.helpers.importing import TEXT_A, TEXT_B, run_import
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TEXT_C = "Bashar al-Assad fled to Russia."

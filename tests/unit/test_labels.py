@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.labels import LabelsError, load_labels
-from tests.conftest import LABELS_YAML
+from tests.helpers.paths import LABELS_YAML
 
 
 def test_demo_labels_load():

@@ -8,15 +8,16 @@ from annotator.core.spans import Span
 from annotator.core.tasks import NewDocument
 from annotator.errors import UserError
 from annotator.store import Store
-from tests.unit.stores import dump, make_store, run_cli, whitespace_doc
+from tests.helpers.cli import run_process
+from tests.helpers.stores import dump, open_store, whitespace_doc
 
 TEXTS = ["Ann flew to Paris today", "Bob works at Acme in Rome", "Nothing to see here"]
 
 
 def offline_copies(tmp_path):
     """Two annotators on their own laptops, each with the same documents imported."""
-    laptop_a, ids_a = make_store(tmp_path / "a.db", TEXTS)
-    laptop_b, ids_b = make_store(tmp_path / "b.db", list(reversed(TEXTS)))  # other import order: other ids
+    laptop_a, ids_a = open_store(tmp_path / "a.db", TEXTS)
+    laptop_b, ids_b = open_store(tmp_path / "b.db", list(reversed(TEXTS)))  # other import order: other ids
     laptop_a.add_answer(ids_a[0], "ann", "accept", [Span(0, 3, "PERSON"), Span(12, 17, "GPE")], 100.0, 110.0)
     laptop_a.add_answer(ids_a[1], "ann", "reject", [], 120.0, 125.0)
     laptop_b.add_answer(ids_b[2], "bob", "accept", [Span(0, 3, "PERSON")], 200.0, 230.0)  # TEXTS[0]
@@ -55,12 +56,12 @@ def test_merging_the_same_file_twice_adds_nothing(tmp_path):
 
 
 def test_into_a_new_store_keeps_history_order_and_review_links(tmp_path):
-    laptop, ids = make_store(tmp_path / "a.db", TEXTS)
+    laptop, ids = open_store(tmp_path / "a.db", TEXTS)
     laptop.add_documents("other", [whitespace_doc("Padding so ids differ")])
     first = laptop.add_answer(ids[0], "ann", "accept", [Span(0, 3, "PERSON")], 1.0, 2.0)
     second = laptop.add_answer(ids[0], "ann", "accept", [Span(0, 3, "ORG")], 3.0, 4.0)  # changed mind
     laptop.add_review(ids[0], "rev", "accept", [Span(0, 3, "PERSON")], [first, second])
-    server, _ = make_store(tmp_path / "server.db", ["Something else entirely"])
+    server, _ = open_store(tmp_path / "server.db", ["Something else entirely"])
     server.add_answer(1, "zed", "accept", [], 0.0, 1.0)  # so the merged answers get new ids
     counts = server.merge_from(laptop.path, dataset="d")
     assert (counts["documents"], counts["answers"], counts["reviews"]) == (3, 2, 1)
@@ -80,7 +81,7 @@ def test_into_a_new_store_keeps_history_order_and_review_links(tmp_path):
 )
 def test_a_dataset_with_other_labels_or_tokenizer_is_refused_and_nothing_changes(tmp_path, lang, labels, message):
     laptop_a, _ = offline_copies(tmp_path)
-    other, ids = make_store(tmp_path / "other.db", ["Brand new text"], lang=lang, labels=labels)
+    other, ids = open_store(tmp_path / "other.db", ["Brand new text"], lang=lang, labels=labels)
     other.add_answer(ids[0], "cy", "accept", [], 1.0, 2.0)
     before = dump(laptop_a.path)
     with pytest.raises(UserError, match=message):
@@ -116,10 +117,10 @@ def test_db_merge_command(tmp_path):
     laptop_a, laptop_b = offline_copies(tmp_path)
     laptop_a.close()
     laptop_b.close()
-    done = run_cli("db", "merge", str(tmp_path / "b.db"), "--db", str(tmp_path / "a.db"))
+    done = run_process("db", "merge", str(tmp_path / "b.db"), "--db", str(tmp_path / "a.db"))
     assert done.returncode == 0, done.stderr
     assert "added 0 documents, 1 suggestions, 1 answers, 0 reviews" in done.stdout
-    refused = run_cli("db", "merge", str(tmp_path / "b.db"), "--db", str(tmp_path / "a.db"), "--dataset", "x")
+    refused = run_process("db", "merge", str(tmp_path / "b.db"), "--db", str(tmp_path / "a.db"), "--dataset", "x")
     assert refused.returncode == 1
     assert refused.stderr.strip() == f"annotator: {tmp_path / 'b.db'}: no dataset 'x' (datasets: d)"
 
@@ -129,8 +130,8 @@ def test_an_older_review_merged_in_does_not_become_the_documents_decision(tmp_pa
     not the row added last, which after a merge can be the older one."""
     import time
 
-    laptop_a, ids_a = make_store(tmp_path / "a.db", TEXTS)
-    laptop_b, ids_b = make_store(tmp_path / "b.db", list(reversed(TEXTS)))
+    laptop_a, ids_a = open_store(tmp_path / "a.db", TEXTS)
+    laptop_b, ids_b = open_store(tmp_path / "b.db", list(reversed(TEXTS)))
     laptop_b.add_review(ids_b[2], "rev", "accept", [Span(0, 3, "ORG")], [])  # TEXTS[0], decided first
     time.sleep(0.01)
     laptop_a.add_review(ids_a[0], "rev", "accept", [Span(0, 3, "PERSON")], [])  # decided later

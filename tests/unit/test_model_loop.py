@@ -9,8 +9,8 @@ import spacy
 from annotator.core.spans import Span
 from annotator.preannotate import load_model
 from annotator.store import Store
-from tests.unit import export_fixtures as fx
-from tests.unit.test_export import run_cli
+from tests.helpers import export_fixtures as fx
+from tests.helpers.cli import run_main
 
 NEW_TEXTS = [f"Asma Assad visited Homs on Friday with {n} officials." for n in ("two", "three", "four")]
 
@@ -22,7 +22,7 @@ def test_trained_model_pre_highlights_only_unanswered_documents(tmp_path, projec
         answered = [a.document for a in store.latest_answers("news")]
 
     out = tmp_path / "trained"
-    code, stdout, err = run_cli(
+    code, stdout, err = run_main(
         monkeypatch, capsys, "train", str(out), "--db", str(db),
         "--training.max_steps", "30", "--training.eval_frequency", "10",
     )  # fmt: skip
@@ -36,7 +36,7 @@ def test_trained_model_pre_highlights_only_unanswered_documents(tmp_path, projec
     with Store(db) as store:
         store.add_suggestions([(doc, source, marker) for doc in answered + new_ids], replace=True)
 
-    code, stdout, err = run_cli(
+    code, stdout, err = run_main(
         monkeypatch, capsys, "preannotate", "--db", str(db), "--labels", str(project / "labels.yaml"),
         "--dataset", "news", "--model", str(model), "--replace",
     )  # fmt: skip

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from annotator.preannotate import load_highlighters, model_notices, preannotate
 from annotator.store import Store
-from tests.unit.importing import labels_config, run_import, write_jsonl
-from tests.unit.test_cli_project import cli
+from tests.helpers.cli import run_main
+from tests.helpers.importing import labels_config, run_import, write_jsonl
 
 
 def test_a_real_pipeline_name_is_advised_with_spacy_download(tmp_path):
@@ -32,9 +32,9 @@ def test_preannotate_refuses_a_labels_model_that_cannot_be_loaded(project, monke
     labels.write_text(
         labels.read_text(encoding="utf-8").replace("model: null", "model: en_core_web_smm"), encoding="utf-8"
     )
-    assert cli(monkeypatch, capsys, "import", "seeds", "-d", "news", "--no-preannotate")[0] == 0
+    assert run_main(monkeypatch, capsys, "import", "seeds", "-d", "news", "--no-preannotate")[0] == 0
     before = (project / "annotations.db").read_bytes()
-    code, _, err = cli(monkeypatch, capsys, "preannotate")
+    code, _, err = run_main(monkeypatch, capsys, "preannotate")
     assert code == 1 and "en_core_web_smm" in err and len(err.strip().splitlines()) == 1
     assert (project / "annotations.db").read_bytes() == before
 
@@ -65,18 +65,18 @@ def test_annotator_says_on_the_console_that_the_model_changed(project, tiny_mode
     monkeypatch.setattr(ui_app, "run_annotate", lambda *args, **kw: None)
     monkeypatch.chdir(project)
     monkeypatch.delenv("ANNOTATOR_DB", raising=False)
-    assert cli(monkeypatch, capsys)[0] == 0  # the demo, pre-highlighted with patterns
+    assert run_main(monkeypatch, capsys)[0] == 0  # the demo, pre-highlighted with patterns
     labels = project / "labels.yaml"
     labels.write_text(
         labels.read_text(encoding="utf-8").replace("model: null", f"model: {tiny_model}"), encoding="utf-8"
     )
-    code, _, err = cli(monkeypatch, capsys)
+    code, _, err = run_main(monkeypatch, capsys)
     assert code == 0
     assert "documents of 'demo' have no suggestions from tiny_ner 0.0.1" in err
     assert "run `annotator preannotate --dataset demo`\n" in err  # the defaults: nothing more to name
-    code, _, err = cli(monkeypatch, capsys, "annotate")
+    code, _, err = run_main(monkeypatch, capsys, "annotate")
     assert code == 0 and "run `annotator preannotate --dataset demo`\n" in err
     # The command offered does what it says: afterwards nothing is missing, and nothing is said.
-    assert cli(monkeypatch, capsys, "preannotate", "--dataset", "demo")[0] == 0
-    code, _, err = cli(monkeypatch, capsys)
+    assert run_main(monkeypatch, capsys, "preannotate", "--dataset", "demo")[0] == 0
+    code, _, err = run_main(monkeypatch, capsys)
     assert code == 0 and "preannotate" not in err

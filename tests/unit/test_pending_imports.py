@@ -17,8 +17,8 @@ from annotator.core.tasks import NewDocument, input_hash
 from annotator.errors import UserError
 from annotator.store import Store
 from annotator.store.imports import STALE_SECONDS, ImportAbandoned
-from tests.unit.importing import TEXT_A, labels_config, run_import, write_jsonl
-from tests.unit.stores import dump, make_store
+from tests.helpers.importing import TEXT_A, labels_config, run_import, write_jsonl
+from tests.helpers.stores import dump, open_store
 
 VISIBLE = ["Ann flew to Paris today", "Bob works at Acme in Rome"]
 IMPORTED = ["Cy met Dee in Oslo", "Eve left Lima on Monday"]
@@ -72,7 +72,7 @@ def what_readers_see(store: Store, dataset: str = "d") -> dict:
 
 
 def test_reads_hide_a_pending_import_until_it_is_done_then_show_all(tmp_path):
-    store, ids = make_store(tmp_path / "s.db", VISIBLE)
+    store, ids = open_store(tmp_path / "s.db", VISIBLE)
     store.add_answer(ids[1], "ann", "accept", [], 1.0, 2.0)
     with Store(tmp_path / "s.db") as reader:
         before = what_readers_see(reader)
@@ -86,7 +86,7 @@ def test_reads_hide_a_pending_import_until_it_is_done_then_show_all(tmp_path):
             taken.append(task)
         assert taken == [ids[0], ids[1]] and not set(taken) & pending_new
         assert reader.check() == []
-        other, _ = make_store(tmp_path / "other.db", [])
+        other, _ = open_store(tmp_path / "other.db", [])
         assert other.merge_from(tmp_path / "s.db")["documents"] == 2  # the pending ones stay behind
 
         with store.write():
@@ -104,7 +104,7 @@ def test_reads_hide_a_pending_import_until_it_is_done_then_show_all(tmp_path):
 
 
 def test_a_dataset_only_a_pending_import_fills_is_not_listed(tmp_path):
-    store, _ = make_store(tmp_path / "s.db", VISIBLE)
+    store, _ = open_store(tmp_path / "s.db", VISIBLE)
     import_id, _ = pending_import(store, "fresh")
     assert store.datasets() == ["d"] and store.count_documents("fresh") == 0
     with store.write():
@@ -119,7 +119,7 @@ def dead_pid() -> int:
 
 
 def test_the_next_open_undoes_an_import_whose_process_is_gone(tmp_path):
-    store, ids = make_store(tmp_path / "s.db", VISIBLE)
+    store, ids = open_store(tmp_path / "s.db", VISIBLE)
     before = what_readers_see(store)
     import_id, new_ids = pending_import(store)
     # Meanwhile someone else answered one of its documents (a merge of the same text): that one stays.
@@ -140,7 +140,7 @@ def test_the_next_open_undoes_an_import_whose_process_is_gone(tmp_path):
 
 
 def test_an_import_silent_too_long_is_undone_and_may_not_go_on(tmp_path):
-    store, _ = make_store(tmp_path / "s.db", VISIBLE)
+    store, _ = open_store(tmp_path / "s.db", VISIBLE)
     import_id, _ = pending_import(store)
     store.db.execute(
         "UPDATE imports SET host = 'elsewhere', heartbeat_at = ? WHERE id = ?",
@@ -159,7 +159,7 @@ def config(tmp_path):
 
 
 def test_a_bad_line_after_batches_were_committed_leaves_nothing(tmp_path, config):
-    store, _ = make_store(tmp_path / "s.db", VISIBLE)
+    store, _ = open_store(tmp_path / "s.db", VISIBLE)
     before = dump(tmp_path / "s.db")
     lines = [{"text": f"Document {n} about Iraq."} for n in range(20)]
     lines[16] = {"text": ""}
@@ -176,7 +176,7 @@ def store_bytes(folder: Path) -> dict[str, str]:
 
 
 def test_a_bad_line_in_the_batches_read_ahead_leaves_the_file_byte_for_byte(tmp_path, config):
-    make_store(tmp_path / "s.db", VISIBLE)[0].close()
+    open_store(tmp_path / "s.db", VISIBLE)[0].close()
     store = Store(tmp_path / "s.db")
     before = store_bytes(tmp_path)
     lines = [{"text": f"Document {n} about Iraq."} for n in range(20)]
@@ -188,7 +188,7 @@ def test_a_bad_line_in_the_batches_read_ahead_leaves_the_file_byte_for_byte(tmp_
 
 
 def test_a_long_import_leaves_no_bookkeeping_behind(tmp_path, config):
-    store, _ = make_store(tmp_path / "s.db", VISIBLE)
+    store, _ = open_store(tmp_path / "s.db", VISIBLE)
     lines = [{"text": f"Document {n} about Iraq."} for n in range(20)] + [{"text": VISIBLE[0]}]
     result = run_import(
         store, config, [write_jsonl(tmp_path / "ok.jsonl", lines)], dataset="d", batch_size=4, read_ahead=2
@@ -200,7 +200,7 @@ def test_a_long_import_leaves_no_bookkeeping_behind(tmp_path, config):
 
 @pytest.mark.parametrize("batch_size", [4, 2000], ids=["in batches", "in one transaction"])
 def test_two_imports_at_once_run_one_after_the_other(tmp_path, config, capsys, batch_size):
-    store, _ = make_store(tmp_path / "s.db", VISIBLE)
+    store, _ = open_store(tmp_path / "s.db", VISIBLE)
     first_id, _ = pending_import(store)  # this process's, so alive: the second waits for it
     path = write_jsonl(tmp_path / "ok.jsonl", [{"text": f"Document {n} about Iraq."} for n in range(20)])
     finished = {}
@@ -224,12 +224,12 @@ def test_two_imports_at_once_run_one_after_the_other(tmp_path, config, capsys, b
 
 
 def test_merge_does_not_carry_another_stores_import_ids(tmp_path, config):
-    other, _ = make_store(tmp_path / "other.db", [])
+    other, _ = open_store(tmp_path / "other.db", [])
     lines = [{"text": TEXT_A, "spans": [], "answer": "accept", "_annotator_id": "ann"}] + [
         {"text": f"Document {n} about Iraq."} for n in range(10)
     ]
     run_import(other, config, [write_jsonl(tmp_path / "a.jsonl", lines)], dataset="d", batch_size=4, read_ahead=2)
     assert other.db.execute("SELECT COUNT(*) FROM answers WHERE import_id IS NOT NULL").fetchone()[0] == 1
-    here, _ = make_store(tmp_path / "here.db", [])
+    here, _ = open_store(tmp_path / "here.db", [])
     assert here.merge_from(tmp_path / "other.db")["answers"] == 1
     assert here.db.execute("SELECT COUNT(*) FROM answers WHERE import_id IS NULL").fetchone()[0] == 1

@@ -11,9 +11,8 @@ from annotator.core.spans import Span, Tokens, span_problems
 from annotator.core.suggestions import merge_suggestions
 from annotator.preannotate import load_highlighters, load_model, preannotate, suggest_documents
 from annotator.store import Store
-from tests.conftest import run_main
-from tests.unit.importing import labels_config, run_import, write_jsonl
-from tests.unit.test_cli_project import cli
+from tests.helpers.cli import run_main
+from tests.helpers.importing import labels_config, run_import, write_jsonl
 
 TEXTS = [
     "Iraq sent soldiers back to Syria.",
@@ -87,7 +86,7 @@ def test_patterns_through_the_entity_ruler(store, tmp_path, corpus):
 
 
 def test_repo_patterns_are_generic_and_load(tmp_path, store):
-    from tests.conftest import ROOT
+    from tests.helpers.paths import ROOT
 
     config = labels_config(tmp_path, patterns=str(ROOT / "patterns.jsonl"))
     path = write_jsonl(
@@ -162,9 +161,9 @@ def test_preannotate_command_with_model_path(project, tiny_model, monkeypatch, c
 def test_a_model_given_with_model_must_load(project, monkeypatch, capsys, model, message):
     """Before: "is not installed ... Going on without it." and exit 0 with patterns only."""
     monkeypatch.chdir(project)
-    assert cli(monkeypatch, capsys, "import", "seeds", "-d", "news", "--no-preannotate")[0] == 0
+    assert run_main(monkeypatch, capsys, "import", "seeds", "-d", "news", "--no-preannotate")[0] == 0
     before = (project / "annotations.db").read_bytes()
-    code, _, err = cli(monkeypatch, capsys, "preannotate", "--model", model)
+    code, _, err = run_main(monkeypatch, capsys, "preannotate", "--model", model)
     assert code == 1 and message in err and len(err.strip().splitlines()) == 1 and "Going on" not in err
     assert (project / "annotations.db").read_bytes() == before
 
@@ -177,9 +176,9 @@ def test_an_import_error_is_one_line_even_when_labels_model_is_missing(project, 
         labels.read_text(encoding="utf-8").replace("model: null", "model: en_core_web_zz"), encoding="utf-8"
     )
     (project / "broken.jsonl").write_text('{"text": "fine"}\n{"text": "x",\n', encoding="utf-8")
-    code, _, err = cli(monkeypatch, capsys, "import", "broken.jsonl", "-d", "news")
+    code, _, err = run_main(monkeypatch, capsys, "import", "broken.jsonl", "-d", "news")
     assert code == 1 and "broken.jsonl:2" in err and len(err.strip().splitlines()) == 1
-    code, out, err = cli(monkeypatch, capsys, "import", "seeds", "-d", "news")
+    code, out, err = run_main(monkeypatch, capsys, "import", "seeds", "-d", "news")
     assert code == 0 and "en_core_web_zz" in err and "pre-highlighted" in out  # the note, then patterns
 
 

@@ -12,7 +12,7 @@ import srsly
 
 from annotator.core.spans import Span
 from annotator.store import Store
-from tests.conftest import run_main
+from tests.helpers.cli import run_main
 
 DRUGS = Path("/work/shared/data/ner_drugs/drugs_training.jsonl")
 DB_OUT = Path(__file__).parent.parent / "data" / "prodigy_db_out.jsonl"

@@ -14,7 +14,7 @@ from annotator.core.tasks import ACCEPT
 from annotator.labels import LabelsConfig
 from annotator.store import SCHEMA_VERSION, Store
 from annotator.ui.session import AnnotateSession
-from tests.unit.stores import make_store
+from tests.helpers.stores import open_store
 
 TEXTS = ["Iraq sent troops", "Bob met Syria", "Ana went home", "Cy saw Baghdad"]
 
@@ -25,7 +25,7 @@ def _config() -> LabelsConfig:
 
 def test_two_sessions_of_one_annotator_get_different_documents(tmp_path):
     path = tmp_path / "store.db"
-    make_store(path, TEXTS)[0].close()
+    open_store(path, TEXTS)[0].close()
     with Store(path) as one, Store(path) as two:
         first = one.next_task("d", "ana", session="s1")
         second = two.next_task("d", "ana", session="s2")
@@ -37,7 +37,7 @@ def test_two_sessions_of_one_annotator_get_different_documents(tmp_path):
 
 def test_overlap_counts_the_person_once_whatever_the_sessions(tmp_path):
     path = tmp_path / "store.db"
-    store, ids = make_store(path, TEXTS[:2])
+    store, ids = open_store(path, TEXTS[:2])
     with store:
         a = store.next_task("d", "ana", overlap=2, session="s1")
         b = store.next_task("d", "ana", overlap=2, session="s2")
@@ -47,7 +47,7 @@ def test_overlap_counts_the_person_once_whatever_the_sessions(tmp_path):
 
 def test_neither_session_gets_what_the_name_answered(tmp_path):
     path = tmp_path / "store.db"
-    store, ids = make_store(path, TEXTS[:2])
+    store, ids = open_store(path, TEXTS[:2])
     with store:
         got = store.next_task("d", "ana", session="s1")
         store.add_answer(got, "ana", ACCEPT, [], started_at=0.0, session="s1")
@@ -61,7 +61,7 @@ def test_neither_session_gets_what_the_name_answered(tmp_path):
 
 def test_release_gives_back_only_that_sessions_lease(tmp_path):
     path = tmp_path / "store.db"
-    make_store(path, TEXTS)[0].close()
+    open_store(path, TEXTS)[0].close()
     with Store(path) as store:
         a = store.next_task("d", "ana", session="s1")
         b = store.next_task("d", "ana", session="s2")
@@ -73,7 +73,7 @@ def test_release_gives_back_only_that_sessions_lease(tmp_path):
 
 def test_two_annotate_sessions_on_one_file_never_overwrite_each_other(tmp_path):
     path = tmp_path / "store.db"
-    make_store(path, TEXTS)[0].close()
+    open_store(path, TEXTS)[0].close()
     config = _config()
     with Store(path) as s1, Store(path) as s2:
         left, right = AnnotateSession(s1, config, "d", "ana"), AnnotateSession(s2, config, "d", "ana")
@@ -106,7 +106,7 @@ CRASHING = textwrap.dedent(
 
 def test_a_restarted_session_takes_over_the_leases_of_its_crashed_one(tmp_path):
     path = tmp_path / "store.db"
-    make_store(path, TEXTS)[0].close()
+    open_store(path, TEXTS)[0].close()
     crashed = subprocess.Popen(
         [sys.executable, "-c", CRASHING, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
@@ -127,7 +127,7 @@ def test_the_lease_migration_keeps_a_version_2_stores_leases(tmp_path):
     import sqlite3
 
     path = tmp_path / "store.db"
-    store, ids = make_store(path, TEXTS[:2])
+    store, ids = open_store(path, TEXTS[:2])
     store.close()
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE leases")

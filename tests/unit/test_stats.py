@@ -5,14 +5,14 @@ from __future__ import annotations
 from rich.console import Console
 
 from annotator.stats import render, with_rates
-from tests.unit.stores import make_store
+from tests.helpers.stores import open_store
 
 DAY = 86400.0
 MONDAY = 1_700_000_000.0 - 1_700_000_000.0 % DAY + 9 * 3600  # 09:00 UTC
 
 
 def test_rates_over_the_working_span_and_none_for_a_lone_answer(tmp_path):
-    store, ids = make_store(tmp_path / "s.db", [f"Document number {n} ." for n in range(10)], dataset="news")
+    store, ids = open_store(tmp_path / "s.db", [f"Document number {n} ." for n in range(10)], dataset="news")
     with store:
         # One reject answered in 0.26 s: before, "1 document, 13689.7 per hour".
         store.add_answer(ids[0], "ana", "reject", [], MONDAY, MONDAY + 0.26)
@@ -33,7 +33,7 @@ def test_rates_over_the_working_span_and_none_for_a_lone_answer(tmp_path):
 
 
 def test_three_answers_in_a_few_seconds_say_nothing_about_speed(tmp_path):
-    store, ids = make_store(tmp_path / "s.db", ["One .", "Two .", "Three ."], dataset="news")
+    store, ids = open_store(tmp_path / "s.db", ["One .", "Two .", "Three ."], dataset="news")
     with store:
         for k, document in enumerate(ids):
             store.add_answer(document, "bo", "accept", [], MONDAY + k, MONDAY + k + 0.5)

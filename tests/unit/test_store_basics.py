@@ -11,6 +11,7 @@ import pytest
 from annotator.core.spans import Span
 from annotator.core.tasks import NewDocument
 from annotator.store import SCHEMA_VERSION, Store, StoreError
+from tests.helpers.stores import store_of_version_1
 
 
 def _doc(text: str) -> NewDocument:
@@ -28,21 +29,9 @@ def test_wal_and_busy_timeout(tmp_path):
         assert store.schema_version == SCHEMA_VERSION
 
 
-def _store_of_version_1(path):
-    """A store as the first schema made it (rollback journal, no later indexes)."""
-    from annotator.store.connection import Database
-    from annotator.store.schema import MIGRATIONS
-
-    conn = sqlite3.connect(path, isolation_level=None)
-    MIGRATIONS[0](Database(conn))
-    conn.execute("CREATE TABLE schema (version INTEGER)")
-    conn.execute("INSERT INTO schema VALUES (1)")
-    conn.close()
-
-
 def test_migrates_an_old_store_forward_and_keeps_its_rows(tmp_path):
     path = tmp_path / "old.db"
-    _store_of_version_1(path)
+    store_of_version_1(path)
     with Store(path) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert {"documents", "suggestions", "answers", "reviews", "leases"} <= {
@@ -55,7 +44,7 @@ def test_migrates_an_old_store_forward_and_keeps_its_rows(tmp_path):
 
 def test_a_reading_command_reads_an_older_store_without_migrating_it(tmp_path):
     path = tmp_path / "old.db"
-    _store_of_version_1(path)
+    store_of_version_1(path)
     before = path.read_bytes()
     with Store(path, read_only=True) as store:
         assert store.schema_version == 1 and store.count_documents() == 0 and store.datasets() == []

@@ -9,7 +9,7 @@ import pytest
 
 from annotator.core.spans import Span
 from annotator.store import StoreBusy, StoreError, StoreFull, StoreReadOnly
-from tests.unit.stores import make_store
+from tests.helpers.stores import open_store
 
 
 def _hold_write_lock(path):
@@ -26,7 +26,7 @@ def test_the_classes_are_store_errors():
 
 def test_a_write_lock_taken_after_opening_is_busy_naming_the_file_and_the_wait(tmp_path):
     path = tmp_path / "store.db"
-    store, ids = make_store(path, ["Iraq sent troops"])
+    store, ids = open_store(path, ["Iraq sent troops"])
     store.close()
     from annotator.store import Store
 
@@ -54,7 +54,7 @@ def test_a_write_lock_taken_before_opening_is_busy_not_a_foreign_file(tmp_path):
     from annotator.store import Store
 
     path = tmp_path / "store.db"
-    make_store(path, ["Iraq sent troops"])[0].close()
+    open_store(path, ["Iraq sent troops"])[0].close()
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = DELETE")  # a rollback journal: the lock blocks readers too
     conn.execute("BEGIN EXCLUSIVE")
@@ -68,7 +68,7 @@ def test_a_write_lock_taken_before_opening_is_busy_not_a_foreign_file(tmp_path):
 
 def test_a_full_store_is_store_full_and_keeps_what_was_committed(tmp_path):
     path = tmp_path / "store.db"
-    store, ids = make_store(path, ["Iraq sent troops"])
+    store, ids = open_store(path, ["Iraq sent troops"])
     store.add_answer(ids[0], "ana", "accept", [], started_at=0.0)
     pages = store.db.execute("PRAGMA page_count").fetchone()[0]
     store.db.execute(f"PRAGMA max_page_count = {pages}")
@@ -84,7 +84,7 @@ def test_a_store_that_may_not_be_written_is_store_read_only(tmp_path):
     from annotator.store import Store
 
     path = tmp_path / "store.db"
-    store, ids = make_store(path, ["Iraq sent troops"])
+    store, ids = open_store(path, ["Iraq sent troops"])
     store.close()
     store = Store(path)
     store.db.execute("PRAGMA query_only = ON")  # what a file the user may not write looks like to SQLite
@@ -95,6 +95,6 @@ def test_a_store_that_may_not_be_written_is_store_read_only(tmp_path):
 
 
 def _big_doc(i: int):
-    from tests.unit.stores import whitespace_doc
+    from tests.helpers.stores import whitespace_doc
 
     return whitespace_doc(f"document {i} " + "word " * 2000)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from annotator.store import Store
-from tests.unit.test_store_basics import _store_of_version_1
+from tests.helpers.stores import store_of_version_1
 
 # Dumped from a store made by the sqlite-utils migrations (annotator 0.1, schema 5).
 GOLDEN = Path(__file__).with_name("store_schema.sql")
@@ -46,7 +46,7 @@ def test_a_new_store_has_the_schema_sqlite_utils_made(tmp_path):
 
 
 def test_a_migrated_store_has_the_tables_and_indexes_of_a_new_one(tmp_path):
-    _store_of_version_1(tmp_path / "old.db")
+    store_of_version_1(tmp_path / "old.db")
     Store(tmp_path / "old.db").close()
     Store(tmp_path / "new.db").close()
     assert _columns_and_indexes(tmp_path / "old.db") == _columns_and_indexes(tmp_path / "new.db")
@@ -60,9 +60,9 @@ import sys
 from pathlib import Path
 from annotator.core.tasks import NewDocument
 from annotator.store import Store
-from tests.unit.test_store_basics import _store_of_version_1
+from tests.helpers.stores import store_of_version_1
 folder = Path({str(tmp_path)!r})
-_store_of_version_1(folder / "old.db")
+store_of_version_1(folder / "old.db")
 Store(folder / "old.db").close()  # migrated
 with Store(folder / "other.db") as other:
     other.ensure_dataset("d", "en", ["X"])

@@ -11,8 +11,8 @@ import pytest
 from annotator.errors import UserError
 from annotator.io import detect_format
 from annotator.store import Store
-from tests.conftest import run_main
-from tests.unit.importing import run_import
+from tests.helpers.cli import run_main
+from tests.helpers.importing import run_import
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -10,8 +10,8 @@ import spacy
 
 from annotator.export import export_spacy
 from annotator.store import Store
-from tests.unit import export_fixtures as fx
-from tests.unit.test_export import run_cli
+from tests.helpers import export_fixtures as fx
+from tests.helpers.cli import run_main
 
 TINY = ["--training.max_steps", "6", "--training.eval_frequency", "3"]
 
@@ -55,7 +55,7 @@ def test_spacy_train_on_the_export_writes_a_model_that_predicts(exported):
 
 def test_annotator_train_exports_trains_and_reports_scores(exported, monkeypatch, capsys):
     db, out = exported / "annotations.db", exported / "trained"
-    code, stdout, err = run_cli(monkeypatch, capsys, "train", str(out), "--db", str(db), *TINY)
+    code, stdout, err = run_main(monkeypatch, capsys, "train", str(out), "--db", str(db), *TINY)
     assert code == 0, err
     assert (out / "train.spacy").exists() and (out / "model" / "model-best" / "meta.json").exists()
     assert "dev scores" in stdout and "PERSON" in stdout and f"--model {out / 'model' / 'model-best'}" in stdout
@@ -63,7 +63,7 @@ def test_annotator_train_exports_trains_and_reports_scores(exported, monkeypatch
     assert trained("Homs").has_annotation("ENT_IOB") and trained.meta["name"] == "news_ner"
     # Again without --force: refused, nothing changed; with --force: replaced.
     before = (out / "model" / "model-best" / "meta.json").stat().st_mtime_ns
-    code, _, err = run_cli(monkeypatch, capsys, "train", str(out), "--db", str(db), *TINY)
+    code, _, err = run_main(monkeypatch, capsys, "train", str(out), "--db", str(db), *TINY)
     assert code == 1 and "already exists" in err and len(err.strip().splitlines()) == 1
     assert (out / "model" / "model-best" / "meta.json").stat().st_mtime_ns == before
 
@@ -90,14 +90,14 @@ def test_train_result_reads_the_scores(exported):
 )
 def test_train_bad_input(exported, monkeypatch, capsys, args, message):
     out = exported / "bad"
-    code, _, err = run_cli(monkeypatch, capsys, "train", str(out), "--db", str(exported / "annotations.db"), *args)
+    code, _, err = run_main(monkeypatch, capsys, "train", str(out), "--db", str(exported / "annotations.db"), *args)
     assert code == 1 and message in err and len(err.strip().splitlines()) == 1
     assert not out.exists()
 
 
 def test_training_that_fails_keeps_the_export_and_no_partial_model(exported, monkeypatch, capsys):
     out = exported / "flag"
-    code, _, err = run_cli(
+    code, _, err = run_main(
         monkeypatch, capsys, "train", str(out), "--db", str(exported / "annotations.db"), "--training.max_steps"
     )
     assert code == 1 and "spaCy training stopped" in err.splitlines()[-1] and "export in" in err
@@ -111,7 +111,7 @@ def test_train_with_a_config_of_ones_own(exported, monkeypatch, capsys):
     config["training"]["seed"] = 4242
     config.to_disk(exported / "mine.cfg")
     out = exported / "own"
-    code, _, err = run_cli(
+    code, _, err = run_main(
         monkeypatch,
         capsys,
         "train",
@@ -155,7 +155,7 @@ def test_overrides_parse_both_ways_without_spacy_lines(args, capsys):
 
 @pytest.mark.parametrize("args, message", [(["a", "b"], "unexpected argument 'b'"), (["-x"], "no such option '-x'")])
 def test_train_stray_arguments_are_one_line(exported, monkeypatch, capsys, args, message):
-    code, out, err = run_cli(monkeypatch, capsys, "train", "--db", str(exported / "annotations.db"), *args)
+    code, out, err = run_main(monkeypatch, capsys, "train", "--db", str(exported / "annotations.db"), *args)
     assert code == 1 and message in err and len(err.strip().splitlines()) == 1 and "✘" not in out
 
 
@@ -166,7 +166,7 @@ def test_a_short_run_without_out_dir_keeps_a_trained_model_best(exported, monkey
     from spacy.util import load_config
 
     monkeypatch.chdir(tmp_path)
-    code, _, err = run_cli(monkeypatch, capsys, "train", "--force", "--db", str(exported / "annotations.db"), *form)
+    code, _, err = run_main(monkeypatch, capsys, "train", "--force", "--db", str(exported / "annotations.db"), *form)
     assert code == 0, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["exports"]  # no folder named after the override
     best = tmp_path / "exports" / "model" / "model-best"
@@ -190,7 +190,7 @@ def test_eval_frequency_fits_max_steps_unless_given():
 def test_the_printed_train_command_saves_a_model(exported, monkeypatch, capsys):
     """Before: the hint had no --output, and spaCy then trains and saves nothing."""
     out = exported / "hint"
-    code, stdout, err = run_cli(monkeypatch, capsys, "export", str(out), "--db", str(exported / "annotations.db"))
+    code, stdout, err = run_main(monkeypatch, capsys, "export", str(out), "--db", str(exported / "annotations.db"))
     assert code == 0, err
     line = next(line for line in stdout.splitlines() if line.startswith("train with: "))
     command = line.removeprefix("train with: python -m spacy ").split()

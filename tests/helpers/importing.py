@@ -8,7 +8,7 @@ from pathlib import Path
 from annotator.importer import Importer
 from annotator.labels import load_labels
 from annotator.store import Store
-from tests.conftest import LABELS_YAML
+from tests.helpers.paths import LABELS_YAML
 
 TEXT_A = "Ahmed al-Sharaa met officials in Damascus on Thursday."
 TEXT_B = "Iraq sent 1,905 soldiers back to Syria."

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from annotator.core.spans import Span
 from annotator.store import Store
-from tests.ui.conftest import NEWS, OTHER, THIRD, make_store
+from tests.helpers.news import NEWS, OTHER, THIRD, news_store
 
 
 def at(text: str, phrase: str, label: str, occurrence: int = 0) -> Span:
@@ -42,7 +42,7 @@ VERSIONS = {
 
 def disagreeing_store(db: Path) -> dict[str, int]:
     """The store; returns {text: document id}."""
-    ids = dict(zip((NEWS, OTHER, THIRD), make_store(db, [NEWS, OTHER, THIRD], suggest=False), strict=True))
+    ids = dict(zip((NEWS, OTHER, THIRD), news_store(db, [NEWS, OTHER, THIRD], suggest=False), strict=True))
     with Store(db) as store:
         for text, by_name in VERSIONS.items():
             for name, spans in by_name.items():

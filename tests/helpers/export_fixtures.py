@@ -84,6 +84,16 @@ TEXTS = [
 ]
 
 
+# What each exported document must be whatever the policy: text -> [(phrase, label), ...].
+ALWAYS = {
+    T_ACCEPTED: [("Ahmed al-Sharaa", "PERSON"), ("Damascus", "GPE"), ("Thursday", "DATE")],
+    T_EMPTY: [],
+    T_AGREED: [("Syrian", "NORP"), ("Damascus", "GPE"), ("December", "DATE")],
+    T_REVIEWED: [("Iraqi", "NORP"), ("1,905", "CARDINAL")],
+    T_SPACES: [("Baghdad", "GPE"), ("Monday", "DATE")],
+}
+
+
 def spans_of(text: str, pairs) -> list[Span]:
     return [span(text, phrase, label) for phrase, label in pairs]
 
