@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from annotator.core.split import DEV, TRAIN
-from annotator.export import OFF_BOUNDARIES, Summary, check_sides, output_folder, plan_split, planned_documents
 from annotator.store import Store
+from annotator.usecases.export import OFF_BOUNDARIES, Summary, check_sides, output_folder, plan_split, planned_documents
 
 CONLL_FILES = ("train.conll", "dev.conll")
 DOC_DELIMITER = "-DOCSTART- -X- O O"

@@ -21,12 +21,12 @@ from pathlib import Path
 
 import srsly
 
+from annotator.core.errors import UserError
 from annotator.core.spans import Span, Tokens
 from annotator.core.tasks import Answer, Document
-from annotator.errors import UserError
-from annotator.export import Summary, output_folder
 from annotator.io.jsonl import DEFAULT_ANNOTATOR
 from annotator.store import Store
+from annotator.usecases.export import Summary, output_folder
 
 JSONL_FILE = "annotations.jsonl"
 

@@ -33,7 +33,7 @@ from textual.app import App
 
 from annotator.core.spans import Span
 from annotator.core.tasks import NewDocument
-from annotator.labels import LabelsConfig
+from annotator.io.labels import LabelsConfig
 from annotator.store import Store
 from annotator.ui.app import annotate_app
 from bench.common import percentile, row

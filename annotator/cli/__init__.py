@@ -2,7 +2,7 @@
 
 Each function parses its options, opens the project, and hands the work to the module
 that owns it. A ``UserError`` anywhere becomes one line on stderr and exit status 1; so
-does any other error, with the traceback written to a report file (``annotator.crash``).
+does any other error, with the traceback written to a report file (``annotator.usecases.crash``).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from annotator.cli import screens, reports, data, documents, db  # noqa: F401
 
 # isort: on
 from annotator.cli.options import app, login_name  # noqa: F401
+from annotator.core.errors import ScreenCrashed, UserError
 from annotator.core.visible import visible
-from annotator.crash import Crash, crash_line, write_report
-from annotator.errors import ScreenCrashed, UserError
+from annotator.usecases.crash import Crash, crash_line, write_report
 
 
 def usage_error_line(error) -> str:

@@ -16,8 +16,8 @@ from annotator.cli.options import (
     dataset_name,
     optional_labels,
 )
+from annotator.core.errors import UserError
 from annotator.core.visible import visible
-from annotator.errors import UserError
 
 EvalSplitOption = Annotated[
     float | None,
@@ -69,7 +69,7 @@ def eval_form(dataset: str | None, eval_dataset: str | None) -> tuple[str | None
 
 def eval_settings(eval_split: float | None, eval_dataset: str | None) -> float:
     """The eval split: 0.2 by default, 0 by default beside a fixed eval dataset."""
-    from annotator.export import check_eval_split
+    from annotator.usecases.export import check_eval_split
 
     if eval_split is None:
         return 0.0 if eval_dataset else DEFAULT_EVAL_SPLIT
@@ -79,8 +79,8 @@ def eval_settings(eval_split: float | None, eval_dataset: str | None) -> float:
 
 def _export_setup(db: Path, labels: Path | None, dataset: str | None, conflicts: str, eval_dataset: str | None = None):
     from annotator.core.consensus import POLICIES
-    from annotator.project import resolve_dataset
     from annotator.store import Store
+    from annotator.usecases.project import resolve_dataset
 
     if conflicts not in POLICIES:
         raise UserError(f"--conflicts must be one of {', '.join(POLICIES)} (not {conflicts!r})")
@@ -133,10 +133,10 @@ def export(
 ) -> None:
     """Export a dataset as spaCy training data, as Prodigy-compatible JSONL (one line per answer),
     or as CoNLL-2003 train/dev files."""
-    from annotator.export import export_spacy, print_summary
+    from annotator.cli.progress import progress_bar
     from annotator.export_conll import export_conll
     from annotator.export_jsonl import export_jsonl
-    from annotator.progress import progress_bar
+    from annotator.usecases.export import export_spacy, print_summary
 
     if format not in ("spacy", "jsonl", "conll"):
         raise UserError(f"--format must be spacy, jsonl or conll (not {format!r})")
@@ -207,9 +207,9 @@ def train(
     """Export the dataset and train a spaCy NER pipeline on it (CPU); report the dev scores.
     OUT_DIR (default exports) gets the export and the trained pipeline (OUT_DIR/model).
     Other arguments go to spaCy as config overrides, e.g. --training.max_steps 200."""
-    from annotator.export import print_summary
-    from annotator.train import parse_overrides, print_scores, split_arguments
-    from annotator.train import train as train_pipeline
+    from annotator.usecases.export import print_summary
+    from annotator.usecases.train import parse_overrides, print_scores, split_arguments
+    from annotator.usecases.train import train as train_pipeline
 
     # OUT_DIR is read here, not by Click, which would take "--training.max_steps" for it.
     out_dir, override_args = split_arguments(ctx.args)

@@ -33,7 +33,7 @@ OptionalLabelsOption = Annotated[
 
 def dataset_name(value: str | None) -> str | None:
     """--dataset: a name. An empty one used to mean "the default" and silently chose another dataset."""
-    from annotator.errors import UserError
+    from annotator.core.errors import UserError
 
     if value is not None and (not value.strip() or value != value.strip()):
         raise UserError(f"--dataset {value!r}: a dataset name cannot be empty or start or end with spaces")
@@ -54,7 +54,7 @@ DEFAULT_LABELS = Path("labels.yaml")
 def optional_labels(labels: Path | None):
     """labels.yaml for a command that can do without it: the default one only if it is
     there; one given with --labels must load. A LabelsConfig, or None."""
-    from annotator.labels import load_labels
+    from annotator.io.labels import load_labels
 
     if labels is None:
         if not DEFAULT_LABELS.exists():

@@ -26,9 +26,9 @@ def agreement(
     """How much the annotators agree: span F1, kappas, alpha, alpha-U, and where they differ."""
     from rich.console import Console
 
-    from annotator.agreement_report import compute, tables, to_json
-    from annotator.project import resolve_dataset
     from annotator.store import Store
+    from annotator.usecases.agreement_report import compute, tables, to_json
+    from annotator.usecases.project import resolve_dataset
 
     config = optional_labels(labels)  # only orders the labels; the report needs no labels.yaml
     label_order = config.names if config else []
@@ -52,9 +52,9 @@ def stats(
 ) -> None:
     """Counts per label, annotator and answer; suggestions per source; answers per day and per hour."""
     from annotator.core.visible import json_for_terminal
-    from annotator.project import resolve_dataset
-    from annotator.stats import render, with_rates
     from annotator.store import Store
+    from annotator.usecases.project import resolve_dataset
+    from annotator.usecases.stats import render, with_rates
 
     optional_labels(labels)  # not needed; but one given with --labels must be there
     with Store(db, read_only=True) as store:

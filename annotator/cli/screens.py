@@ -26,7 +26,7 @@ def default(ctx: typer.Context) -> None:
     """With no sub-command: open the annotate screen on the project in this folder
     (importing seeds/ first on a new project)."""
     if ctx.invoked_subcommand is None:
-        from annotator.project import open_demo
+        from annotator.usecases.project import open_demo
 
         open_demo(Path(os.environ.get("ANNOTATOR_DB", DEFAULT_DB)), DEFAULT_LABELS)
 
@@ -45,8 +45,8 @@ def annotate(
     ] = 1,
 ) -> None:
     """Accept or correct the pre-highlighted spans, one document at a time (the TUI)."""
-    from annotator.project import open_project, resolve_dataset, say_model_notices
     from annotator.ui.app import run_annotate
+    from annotator.usecases.project import open_project, resolve_dataset, say_model_notices
 
     store, config = open_project(db, labels, create=False)
     with store:
@@ -82,8 +82,8 @@ def review(
     ] = False,
 ) -> None:
     """Adjudicate: see every annotator's version of a document, settle on the gold version (the TUI)."""
-    from annotator.project import open_project, resolve_dataset
     from annotator.ui.app import run_review
+    from annotator.usecases.project import open_project, resolve_dataset
 
     store, config = open_project(db, labels, create=False)
     with store:

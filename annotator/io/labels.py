@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from rich.color import Color, ColorParseError
 
-from annotator.errors import UserError
+from annotator.core.errors import UserError
 
 # Binding id -> default keys (comma separated, Textual key names). Every binding of the
 # annotate and review screens has an id here; labels.yaml's `keymap` overrides these.

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.core.errors import UserError
 from annotator.core.spans import Span
-from annotator.errors import UserError
 
 # A file this size or bigger is read in chunks; the first chunk is also sniffed.
 SNIFF_BYTES = 8192

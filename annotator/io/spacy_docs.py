@@ -17,8 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotator.core.errors import UserError
 from annotator.core.spans import Span, overlaps
-from annotator.errors import UserError
 from annotator.io.checks import MAX_DOCBIN_BYTES, empty_text
 from annotator.io.iob_tags import BadTag, as_iob2, scheme_of
 from annotator.io.records import NotImported, Problem, Record, text_lines

@@ -7,7 +7,7 @@ import sqlite3
 import sys
 from collections.abc import Iterator
 
-from annotator.errors import UserError
+from annotator.core.errors import UserError
 
 BUSY_TIMEOUT_SECONDS = 60.0
 

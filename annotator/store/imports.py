@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from annotator.errors import UserError
+from annotator.core.errors import UserError
 
 STALE_SECONDS = 120.0  # an import beats at every batch (well under a second apart): this long silent, it is gone
 CLEANUP_BATCH = 1000  # documents deleted per transaction while cleaning up (five times as many marks of a done one)

@@ -7,7 +7,13 @@ import sqlite3
 import time
 from pathlib import Path
 
-from annotator.dbtools import answer_key, refuse_incompatible, refuse_retokenized, review_key, stored_span_problems
+from annotator.core.store_rules import (
+    answer_key,
+    refuse_incompatible,
+    refuse_retokenized,
+    review_key,
+    stored_span_problems,
+)
 from annotator.store.errors import StoreError, translated
 from annotator.store.opening import check_store, connect_read_only, refuse_unreadable_version
 from annotator.store.rows import visible

@@ -14,10 +14,10 @@ from textual.app import App
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
-from annotator.crash import Crash, write_report
-from annotator.errors import ScreenCrashed
-from annotator.labels import LabelsConfig
+from annotator.core.errors import ScreenCrashed
+from annotator.io.labels import LabelsConfig
 from annotator.store import LEASE_SECONDS, Store
+from annotator.usecases.crash import Crash, write_report
 
 
 class AnnotatorApp(App):
@@ -77,7 +77,7 @@ def annotate_app(
 ) -> AnnotatorApp:
     """The annotate app on an open store (tests and benchmarks drive this one)."""
     from annotator.ui.screens.annotate import AnnotateScreen
-    from annotator.ui.session import AnnotateSession
+    from annotator.usecases.annotate_session import AnnotateSession
 
     session = AnnotateSession(store, config, dataset, annotator, overlap, lease_seconds)
     return AnnotatorApp(config, lambda: AnnotateScreen(session), on_exit=session.close)
@@ -112,8 +112,8 @@ def review_app(
     """The review app on an open store; returns (app, session). ``selection``: see
     ``ReviewSession``. With ``auto_accept`` the unanimous documents are stored as gold
     before the first document shows."""
-    from annotator.ui.review_session import ReviewSession
     from annotator.ui.screens.review import ReviewScreen
+    from annotator.usecases.review_session import ReviewSession
 
     session = ReviewSession(store, config, dataset, reviewer, **selection)
     if auto_accept:

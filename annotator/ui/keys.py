@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual.binding import Binding, BindingsMap
 from textual.keys import _character_to_key
 
-from annotator.labels import DEFAULT_KEYMAP, LabelsConfig
+from annotator.io.labels import DEFAULT_KEYMAP, LabelsConfig
 
 # binding id -> (action, what the help screen says)
 EDITING_ACTIONS: dict[str, tuple[str, str]] = {

@@ -18,10 +18,10 @@ from rich.table import Table
 from rich.text import Text
 
 from annotator.core.agreement import agreement, coverage
+from annotator.core.errors import UserError
 from annotator.core.study import Accepted, OverlappingSpans, build_study
 from annotator.core.tasks import ACCEPT, ANSWERS
 from annotator.core.visible import json_for_terminal, visible
-from annotator.errors import UserError
 from annotator.store import Store
 
 WORST_DOCUMENTS = 10

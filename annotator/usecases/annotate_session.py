@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from annotator.core.spans import Span, Tokens
 from annotator.core.suggestions import merge_suggestions
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document
-from annotator.labels import LabelsConfig
+from annotator.io.labels import LabelsConfig
 from annotator.store import LEASE_SECONDS, Store, new_session_id
 
 

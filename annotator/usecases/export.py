@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.consensus import final_spans
+from annotator.core.errors import UserError
 from annotator.core.spans import Span, spans_from_json
 from annotator.core.split import DEV, TRAIN, split
 from annotator.core.tasks import ACCEPT, Answer
 from annotator.core.visible import visible
-from annotator.errors import UserError
 from annotator.store import Store
 
 SPACY_FILES = ("train.spacy", "dev.spacy", "config.cfg")

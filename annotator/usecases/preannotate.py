@@ -17,12 +17,12 @@ from pathlib import Path
 
 import srsly
 
+from annotator.core.errors import UserError
 from annotator.core.spans import Span, Tokens
 from annotator.core.suggestions import merge_suggestions
 from annotator.core.visible import visible
-from annotator.errors import UserError
+from annotator.io.labels import LabelsConfig
 from annotator.io.records import check_readable, json_error
-from annotator.labels import LabelsConfig
 from annotator.store import Store
 
 PATTERNS_SOURCE = "patterns"
@@ -303,7 +303,7 @@ def preannotate(store: Store, config: LabelsConfig, dataset: str, highlighters: 
                 n_process: int = 1, batch_size: int = BATCH_SIZE, progress: bool = True) -> dict[str, int]:  # fmt: skip
     """Fill in documents without suggestions from each source; with ``replace``, redo
     every document nobody has answered yet. Returns {source: documents done}."""
-    from annotator.progress import progress_bar
+    from annotator.cli.progress import progress_bar
 
     done = {}
     for highlighter in highlighters:

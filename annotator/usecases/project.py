@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from annotator.core.errors import UserError
 from annotator.core.visible import visible
-from annotator.errors import UserError
-from annotator.labels import LabelsConfig, load_labels
+from annotator.io.labels import LabelsConfig, load_labels
 from annotator.store import Store
 
 DEMO_DATASET = "demo"
@@ -41,7 +41,7 @@ def say_model_notices(store: Store, config: LabelsConfig, dataset: str) -> None:
 
     if config.model is None and config.patterns is None:
         return
-    from annotator.preannotate import model_notices
+    from annotator.usecases.preannotate import model_notices
 
     for notice in model_notices(store, config, dataset):
         print(visible(f"annotator: {notice}"), file=sys.stderr)
@@ -68,7 +68,7 @@ def open_demo(db: Path, labels: Path) -> None:
     """`annotator` with no sub-command: on a store without documents, import seeds/ (next to
     labels.yaml) into the demo dataset, paragraph by paragraph, pre-highlighted; then open
     the annotate screen (or, where there is none, print the stats)."""
-    from annotator.importer import import_files
+    from annotator.usecases.importer import import_files
 
     store, config = open_project(db, labels)
     with store:
@@ -91,7 +91,7 @@ def open_demo(db: Path, labels: Path) -> None:
     try:
         from annotator.ui.app import run_annotate
     except ImportError:  # the annotate screen is not there: say what is in the store instead
-        from annotator.stats import render, with_rates
+        from annotator.usecases.stats import render, with_rates
 
         with Store(db) as store:
             render(with_rates(store.stats(dataset)))

@@ -18,7 +18,7 @@ from functools import cached_property
 from annotator.core.consensus import AWAITS_REVIEW, accepted_by_majority, final_spans, most_common_version
 from annotator.core.spans import Span, Tokens
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, Review
-from annotator.labels import LabelsConfig
+from annotator.io.labels import LabelsConfig
 from annotator.store import Store
 
 

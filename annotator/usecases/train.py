@@ -19,9 +19,9 @@ from pathlib import Path
 
 import srsly
 
+from annotator.core.errors import UserError
 from annotator.core.visible import visible, visible_lines
-from annotator.errors import UserError
-from annotator.export import Summary, export_spacy
+from annotator.usecases.export import Summary, export_spacy
 
 # Enough for a few thousand annotated documents on a laptop CPU; raise for more.
 DEFAULT_OVERRIDES = {"training.max_steps": 1000, "training.eval_frequency": 100, "training.patience": 400}

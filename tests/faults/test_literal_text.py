@@ -13,7 +13,7 @@ import srsly
 from cli_runner import CLI
 
 from annotator.core.visible import visible
-from annotator.labels import load_labels
+from annotator.io.labels import load_labels
 from annotator.store import Store
 from annotator.ui.app import annotate_app
 from tests.ui.conftest import screen_text

@@ -9,7 +9,7 @@ import pytest
 
 from annotator.core.spans import Span
 from annotator.core.tasks import NewDocument
-from annotator.labels import load_labels
+from annotator.io.labels import load_labels
 from annotator.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from annotator.store import Store
-from annotator.ui.review_session import ReviewSession
+from annotator.usecases.review_session import ReviewSession
 from tests.ui.conftest import NEWS, OTHER, THIRD, make_store
 from tests.ui.review_fixtures import VERSIONS, at, disagreeing_store
 

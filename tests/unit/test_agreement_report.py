@@ -8,9 +8,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from annotator.agreement_report import JSON_KEYS, compute, tables
 from annotator.cli import app
 from annotator.core.spans import Span
+from annotator.usecases.agreement_report import JSON_KEYS, compute, tables
 from tests.unit.stores import dump, make_store, run_cli
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from annotator.cli import app
-from annotator.labels import load_labels
+from annotator.io.labels import load_labels
 from tests.conftest import run_main as cli
 
 

@@ -42,7 +42,7 @@ def test_conll2003_articles_are_documents_without_the_delimiter_in_them(tmp_path
 
 # --- CoNLL/IOB as the tools write it: --split sentence, .txt sniffed, per-sentence skips, tag schemes
 
-from annotator.errors import UserError
+from annotator.core.errors import UserError
 from annotator.io import detect_format
 
 

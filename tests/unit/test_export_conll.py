@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from spacy.tokens import DocBin
 
-from annotator.export import export_spacy
 from annotator.export_conll import export_conll
 from annotator.store import Store
+from annotator.usecases.export import export_spacy
 from tests.conftest import run_main
 from tests.unit import export_fixtures as fx
 from tests.unit.test_export import ALWAYS, NLP

@@ -82,8 +82,8 @@ def test_a_conflict_found_after_batches_were_written_undoes_the_whole_import(tmp
     (a pending import): refusing it leaves no document of it behind."""
     import pytest
 
-    from annotator.errors import UserError
-    from annotator.labels import load_labels
+    from annotator.core.errors import UserError
+    from annotator.io.labels import load_labels
     from tests.unit.importing import run_import
 
     config = load_labels(project(tmp_path))

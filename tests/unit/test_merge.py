@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from annotator.core.errors import UserError
 from annotator.core.spans import Span
 from annotator.core.tasks import NewDocument
-from annotator.errors import UserError
 from annotator.store import Store
 from tests.unit.stores import dump, make_store, run_cli, whitespace_doc
 

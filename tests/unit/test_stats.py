@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from annotator.stats import render, with_rates
+from annotator.usecases.stats import render, with_rates
 from tests.unit.stores import make_store
 
 DAY = 86400.0

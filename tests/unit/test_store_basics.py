@@ -141,6 +141,6 @@ def test_stats_counts_labels_answers_and_days(tmp_path):
 
 
 def test_core_and_store_do_not_import_textual():
-    code = "import sys, annotator.core.spans, annotator.core.editor, annotator.core.tasks, annotator.core.suggestions, annotator.store, annotator.io, annotator.importer, annotator.preannotate; print('textual' in sys.modules, 'spacy' in sys.modules)"
+    code = "import sys, annotator.core.spans, annotator.core.editor, annotator.core.tasks, annotator.core.suggestions, annotator.store, annotator.io, annotator.usecases.importer, annotator.usecases.preannotate; print('textual' in sys.modules, 'spacy' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]  # and spaCy only when work needs it

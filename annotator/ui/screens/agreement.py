@@ -19,7 +19,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from annotator.agreement_report import (
+from annotator.core.errors import UserError
+from annotator.core.visible import visible
+from annotator.io.labels import LabelsConfig
+from annotator.store import Store
+from annotator.usecases.agreement_report import (
     AgreementResult,
     annotators_table,
     compute,
@@ -28,10 +32,6 @@ from annotator.agreement_report import (
     overall_table,
     pairs_table,
 )
-from annotator.core.visible import visible
-from annotator.errors import UserError
-from annotator.labels import LabelsConfig
-from annotator.store import Store
 
 # Binding ids, so that an app keymap can rebind them (labels.yaml knows only its DEFAULT_KEYMAP ids).
 BACK = Binding("escape,q", "back", "back", id="agreement_back")

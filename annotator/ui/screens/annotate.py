@@ -17,20 +17,20 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from annotator.core.editor import SpanEditor
+from annotator.core.errors import UserError
 from annotator.core.visible import visible
-from annotator.errors import UserError
 from annotator.store import Store
 from annotator.store.errors import classify
 from annotator.ui.commits import SAVE_WAIT, Saver, Saving
 from annotator.ui.editing import SpanEditing
 from annotator.ui.keys import ANNOTATE_ACTIONS, add_label_bindings, bindings, describe
 from annotator.ui.messages import ModelNotice, PreannotateUnavailable, ProgressCounted, SuggestionsReady
-from annotator.ui.session import AnnotateSession, Task, eta_seconds
 from annotator.ui.widgets.keys_line import KeysLine
 from annotator.ui.widgets.label_bar import LabelBar
 from annotator.ui.widgets.progress import ProgressLine
 from annotator.ui.widgets.span_text import SpanText
 from annotator.ui.widgets.status import StatusLine
+from annotator.usecases.annotate_session import AnnotateSession, Task, eta_seconds
 
 RUN_AHEAD = 32  # documents the pre-annotation worker prepares beyond the one on screen
 BATCH = 8
@@ -206,7 +206,7 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
     @work(thread=True, exclusive=True, group="preannotate")
     def preannotate_ahead(self, from_document: int) -> None:
         try:
-            from annotator.preannotate import model_notices, suggest_documents
+            from annotator.usecases.preannotate import model_notices, suggest_documents
         except ImportError as error:
             self.post_message(PreannotateUnavailable(f"pre-annotation is not available ({error})"))
             return

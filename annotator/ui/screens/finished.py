@@ -13,8 +13,8 @@ from textual.widgets import Static
 
 from annotator.core.visible import visible
 from annotator.ui.keys import ANNOTATE_ACTIONS, bindings, describe
-from annotator.ui.session import AnnotateSession
 from annotator.ui.widgets.keys_line import KeysLine
+from annotator.usecases.annotate_session import AnnotateSession
 
 FINISHED_ACTIONS = {key: ANNOTATE_ACTIONS[key] for key in ("undo", "agreement", "help", "quit")}
 

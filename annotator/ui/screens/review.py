@@ -21,13 +21,13 @@ from annotator.core.visible import visible
 from annotator.ui.commits import Saver, Saving
 from annotator.ui.editing import SpanEditing
 from annotator.ui.keys import EDITING_ACTIONS, add_label_bindings, bindings, describe
-from annotator.ui.review_session import Case, ReviewSession
 from annotator.ui.widgets.keys_line import KeysLine
 from annotator.ui.widgets.label_bar import LabelBar
 from annotator.ui.widgets.progress import ProgressLine
 from annotator.ui.widgets.status import StatusLine
 from annotator.ui.widgets.version_text import VersionText
 from annotator.ui.widgets.versions import Versions, key_display
+from annotator.usecases.review_session import Case, ReviewSession
 
 VERSIONS = 9
 FIXED_ROWS = 11  # progress, differences, gold title and border, labels, status, keys

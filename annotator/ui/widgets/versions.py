@@ -13,9 +13,9 @@ from textual.widgets import Static
 
 from annotator.core.tasks import ACCEPT
 from annotator.core.visible import visible
-from annotator.labels import LabelsConfig
-from annotator.ui.review_session import Case
+from annotator.io.labels import LabelsConfig
 from annotator.ui.widgets.version_text import VersionText
+from annotator.usecases.review_session import Case
 
 
 def key_display(app: App, keys: str) -> str:
