@@ -17,9 +17,11 @@ from annotator.cli import screens, reports, data, documents, db  # noqa: F401
 
 # isort: on
 from annotator.cli.options import app, login_name  # noqa: F401
+from annotator.cli.progress import progress_bar
 from annotator.core.errors import ScreenCrashed, UserError
 from annotator.core.visible import visible
 from annotator.usecases.crash import Crash, crash_line, write_report
+from annotator.usecases.progress import show_progress_with
 
 
 def usage_error_line(error) -> str:
@@ -31,6 +33,7 @@ def usage_error_line(error) -> str:
 
 
 def main() -> None:
+    show_progress_with(progress_bar)  # the use cases' long work, drawn as Rich bars on stderr
     try:  # Typer 0.2x carries its own copy of Click; older ones use Click itself
         from typer._click import exceptions as click_errors
     except ImportError:

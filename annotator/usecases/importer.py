@@ -25,7 +25,7 @@ from typing import TypeVar
 
 from srsly import json_dumps as dumps  # ujson: the import's JSON is on the hot path
 
-from annotator.cli.progress import progress_bar
+from annotator.usecases.progress import progress_bar
 from annotator.core.errors import UserError
 from annotator.core.spans import Span, Tokens, span_problems
 from annotator.core.tasks import input_hash

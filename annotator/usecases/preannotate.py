@@ -303,7 +303,7 @@ def preannotate(store: Store, config: LabelsConfig, dataset: str, highlighters: 
                 n_process: int = 1, batch_size: int = BATCH_SIZE, progress: bool = True) -> dict[str, int]:  # fmt: skip
     """Fill in documents without suggestions from each source; with ``replace``, redo
     every document nobody has answered yet. Returns {source: documents done}."""
-    from annotator.cli.progress import progress_bar
+    from annotator.usecases.progress import progress_bar
 
     done = {}
     for highlighter in highlighters:
