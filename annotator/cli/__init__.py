@@ -16,7 +16,7 @@ import typer
 from annotator.cli import screens, reports, data, documents, db  # noqa: F401
 
 # isort: on
-from annotator.cli.options import app, login_name  # noqa: F401
+from annotator.cli.options import app
 from annotator.cli.progress import progress_bar
 from annotator.core.errors import ScreenCrashed, UserError
 from annotator.core.visible import visible

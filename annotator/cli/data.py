@@ -105,7 +105,8 @@ def export(
     out_dir: Annotated[
         Path,
         typer.Argument(
-            help="Folder for train.spacy, dev.spacy and config.cfg (or annotations.jsonl, or train.conll and dev.conll)."
+            help="Folder for train.spacy, dev.spacy and config.cfg "
+            "(or annotations.jsonl, or train.conll and dev.conll)."
         ),
     ] = DEFAULT_EXPORTS,
     db: DbOption = DEFAULT_DB,
@@ -133,10 +134,11 @@ def export(
 ) -> None:
     """Export a dataset as spaCy training data, as Prodigy-compatible JSONL (one line per answer),
     or as CoNLL-2003 train/dev files."""
+    from annotator.cli.export_summary import print_summary
     from annotator.cli.progress import progress_bar
     from annotator.export_conll import export_conll
     from annotator.export_jsonl import export_jsonl
-    from annotator.usecases.export import export_spacy, print_summary
+    from annotator.usecases.export import export_spacy
 
     if format not in ("spacy", "jsonl", "conll"):
         raise UserError(f"--format must be spacy, jsonl or conll (not {format!r})")
@@ -180,7 +182,8 @@ def export(
     if format == "spacy" and (out_dir / "dev.spacy") in summary.files:
         command = (
             f"python -m spacy train {out_dir / 'config.cfg'} --output {out_dir / 'model'} "
-            f"--paths.train {out_dir / 'train.spacy'} --paths.dev {out_dir / 'dev.spacy'}"  # without --output nothing is saved
+            # without --output nothing is saved
+            f"--paths.train {out_dir / 'train.spacy'} --paths.dev {out_dir / 'dev.spacy'}"
         )
         typer.echo(visible(f"train with: {command}"))
 
@@ -207,8 +210,9 @@ def train(
     """Export the dataset and train a spaCy NER pipeline on it (CPU); report the dev scores.
     OUT_DIR (default exports) gets the export and the trained pipeline (OUT_DIR/model).
     Other arguments go to spaCy as config overrides, e.g. --training.max_steps 200."""
-    from annotator.usecases.export import print_summary
-    from annotator.usecases.train import parse_overrides, print_scores, split_arguments
+    from annotator.cli.export_summary import print_summary
+    from annotator.cli.train_arguments import parse_overrides, split_arguments
+    from annotator.cli.train_scores import print_scores
     from annotator.usecases.train import train as train_pipeline
 
     # OUT_DIR is read here, not by Click, which would take "--training.max_steps" for it.
@@ -219,7 +223,8 @@ def train(
     eval_split = eval_settings(eval_split, eval_dataset)
     if eval_split == 0 and eval_dataset is None:
         raise UserError(
-            "--eval-split 0 leaves no dev set, and spaCy's training needs one: give --eval-dataset NAME or an --eval-split above 0"
+            "--eval-split 0 leaves no dev set, and spaCy's training needs one: "
+            "give --eval-dataset NAME or an --eval-split above 0"
         )
     store, name, lang = _export_setup(db, labels, dataset, conflicts, eval_dataset)
     with store:

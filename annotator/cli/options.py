@@ -61,12 +61,3 @@ def optional_labels(labels: Path | None):
             return None
         labels = DEFAULT_LABELS
     return load_labels(labels)
-
-
-def login_name() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "annotator"

@@ -61,6 +61,16 @@ class AnnotatorApp(App):
         super()._handle_exception(error)
         self._exit_renderables.clear()
 
+    def review_documents(
+        self, store_path: Path, config: LabelsConfig, dataset: str, documents: list[int], reviewer: str | None
+    ) -> None:
+        """Review just ``documents`` (a worst document of the agreement report). The app opens
+        it, not the agreement screen: the review screens lead back to the agreement screen
+        (review, its end screen, the finished screen's `g`), and screens import no cycle."""
+        from annotator.ui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen.for_documents(store_path, config, dataset, documents, reviewer))
+
     def raise_if_crashed(self) -> None:
         """After ``run()``: a crash becomes ``ScreenCrashed`` for the command to report."""
         if self.crash is not None:

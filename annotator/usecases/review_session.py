@@ -9,7 +9,6 @@ answers it has now: a newer answer makes an old review due again.
 
 from __future__ import annotations
 
-import getpass
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,13 +19,7 @@ from annotator.core.spans import Span, Tokens
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, Review
 from annotator.io.labels import LabelsConfig
 from annotator.store import Store
-
-
-def login_name() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "reviewer"
+from annotator.usecases.project import login_name
 
 
 @dataclass

@@ -104,7 +104,7 @@ def test_an_unexpected_error_in_a_command_is_one_line_and_exit_1(tmp_path, state
     db = tmp_path / "annotations.db"
     make_store(db, [NEWS, OTHER])
     before = db.read_bytes()
-    done = run_faulty(tmp_path, "annotator.usecases.stats:render:0", "stats", "--db", str(db))
+    done = run_faulty(tmp_path, "annotator.cli.stats_tables:print_stats:0", "stats", "--db", str(db))
     assert done.returncode == 1
     (line,) = done.stderr.decode().splitlines()
     (report,) = reports(state)

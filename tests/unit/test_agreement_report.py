@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from annotator.cli import app
 from annotator.core.spans import Span
-from annotator.usecases.agreement_report import JSON_KEYS, compute, tables
+from annotator.ui.agreement_tables import tables
+from annotator.usecases.agreement_report import JSON_KEYS, compute
 from tests.unit.stores import dump, make_store, run_cli
 
 

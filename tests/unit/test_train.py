@@ -138,14 +138,14 @@ def test_train_with_a_config_of_ones_own(exported, monkeypatch, capsys):
     ],
 )
 def test_out_dir_never_swallows_an_override(args, out_dir, overrides):
-    from annotator.usecases.train import split_arguments
+    from annotator.cli.train_arguments import split_arguments
 
     assert split_arguments(args) == (out_dir, overrides)
 
 
 @pytest.mark.parametrize("args", [["--training.max_steps", "50"], ["--training.max_steps=50"]])
 def test_overrides_parse_both_ways_without_spacy_lines(args, capsys):
-    from annotator.usecases.train import parse_overrides
+    from annotator.cli.train_arguments import parse_overrides
 
     assert parse_overrides(args) == {"training.max_steps": 50}
     with pytest.raises(Exception, match="cannot read the spaCy overrides"):

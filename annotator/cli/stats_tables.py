@@ -1,0 +1,46 @@
+"""`annotator stats` printed: the dataset's figures as Rich tables."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from annotator.core.visible import visible
+
+
+def _table(title: str, columns: list[str], rows: list[list]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for index, column in enumerate(columns):
+        table.add_column(column, justify="left" if index == 0 else "right")
+    for row in rows:
+        table.add_row(*(Text("–" if value is None else visible(str(value))) for value in row))  # literal, never markup
+    return table
+
+
+def print_stats(stats: dict, console: Console | None = None) -> None:
+    """The figures of ``annotator.usecases.stats.with_rates`` as Rich tables."""
+    console = console or Console()
+    console.print(
+        Text(f"{visible(stats['dataset'])}: ", style="bold")
+        + Text(
+            f"{stats['documents']} documents, {stats['answered_documents']} answered, "
+            f"{stats['reviewed_documents']} reviewed"
+        )
+    )
+    if stats["suggestions"]:
+        console.print(_table("suggestions", ["source", "documents"], [list(r) for r in stats["suggestions"].items()]))
+    if stats["answers"]:
+        rows = [[r["annotator"], r["answer"], r["documents"], r["per_hour"]] for r in stats["answers"]]
+        console.print(
+            _table(
+                "answers (latest per document and annotator)", ["annotator", "answer", "documents", "per hour"], rows
+            )
+        )
+    if stats["labels"]:
+        console.print(
+            _table("spans in accepted answers", ["label", "spans"], [list(r) for r in stats["labels"].items()])
+        )
+    if stats["per_day"]:
+        rows = [[r["day"], r["annotator"], r["answers"], r["per_hour"]] for r in stats["per_day"]]
+        console.print(_table("rate over time", ["day", "annotator", "answers", "per hour"], rows))
