@@ -2,7 +2,7 @@
 the store takes it (busy, full, read-only: only a wait, never a lost answer).
 
 The loop runs in a thread worker and only posts messages (``Saved``, ``StillWaiting``);
-``ui.commits.Saving`` is the screens' side of it.
+``ui.screens.saving.Saving`` is the screens' side of it.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Keys drive ``core.editor.SpanEditor`` (span rules live there; the span keys are 
 ``ui.editing.SpanEditing`` mixin, shared with the review screen) and ``AnnotateSession``
 (what is stored and which document comes next). Each answer is committed before the
 next document is shown, by a thread worker that retries while the store is busy, full or
-read-only (``ui.commits``); the screen keeps the document and says why it waits.
+read-only (``ui.screens.saving``); the screen keeps the document and says why it waits.
 Suggestions for documents ahead are made by a thread worker that only posts messages;
 a key press never waits for spaCy or for the store.
 """
@@ -21,10 +21,10 @@ from annotator.core.errors import UserError
 from annotator.core.visible import visible
 from annotator.store import Store
 from annotator.store.errors import classify
-from annotator.ui.commits import SAVE_WAIT, Saver, Saving
 from annotator.ui.editing import SpanEditing
 from annotator.ui.keys import ANNOTATE_ACTIONS, add_label_bindings, bindings, describe
 from annotator.ui.messages import ModelNotice, PreannotateUnavailable, ProgressCounted, SuggestionsReady
+from annotator.ui.screens.saving import SAVE_WAIT, Saver, Saving
 from annotator.ui.widgets.keys_line import KeysLine
 from annotator.ui.widgets.label_bar import LabelBar
 from annotator.ui.widgets.progress import ProgressLine

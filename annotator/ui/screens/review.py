@@ -4,7 +4,7 @@ The versions are read-only; spans that not every accepted version has are underl
 The gold version opens as the most common version and is edited with the annotate
 screen's span keys (``ui.editing.SpanEditing`` drives the same ``SpanEditor``). Each
 decision is committed before the next document shows, by a thread worker that retries
-while the store is busy, full or read-only (``ui.commits``, as on the annotate screen).
+while the store is busy, full or read-only (``ui.screens.saving``, as on the annotate screen).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from textual.widgets import Static
 from annotator.core.editor import SpanEditor
 from annotator.core.tasks import ACCEPT, REJECT
 from annotator.core.visible import visible
-from annotator.ui.commits import Saver, Saving
 from annotator.ui.editing import SpanEditing
 from annotator.ui.keys import EDITING_ACTIONS, add_label_bindings, bindings, describe
+from annotator.ui.screens.saving import Saver, Saving
 from annotator.ui.widgets.keys_line import KeysLine
 from annotator.ui.widgets.label_bar import LabelBar
 from annotator.ui.widgets.progress import ProgressLine
