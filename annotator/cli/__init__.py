@@ -37,7 +37,7 @@ def main() -> None:
     try:  # Typer 0.2x carries its own copy of Click; older ones use Click itself
         from typer._click import exceptions as click_errors
     except ImportError:
-        from click import exceptions as click_errors
+        from click import exceptions as click_errors  # type: ignore[no-redef]
 
     try:
         # Not standalone: Click's usage errors come here, to be said in one line.

@@ -216,8 +216,8 @@ def train(
     from annotator.usecases.train import train as train_pipeline
 
     # OUT_DIR is read here, not by Click, which would take "--training.max_steps" for it.
-    out_dir, override_args = split_arguments(ctx.args)
-    out_dir = Path(out_dir) if out_dir else DEFAULT_EXPORTS
+    out_arg, override_args = split_arguments(ctx.args)
+    out_dir = Path(out_arg) if out_arg else DEFAULT_EXPORTS
     overrides = parse_overrides(override_args)
     dataset, eval_dataset = eval_form(dataset, eval_dataset)
     eval_split = eval_settings(eval_split, eval_dataset)

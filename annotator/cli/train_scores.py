@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
@@ -15,7 +15,10 @@ def print_scores(result: TrainResult, console=None) -> None:
     console = console or Console()
 
     table = Table(title=Text(visible(f"dev scores of {result.model}")), title_justify="left")
-    for column, justify in (("label", "left"), ("precision", "right"), ("recall", "right"), ("F", "right")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("label", "left"), ("precision", "right"), ("recall", "right"), ("F", "right")
+    )  # fmt: skip
+    for column, justify in columns:
         table.add_column(column, justify=justify)
 
     def cell(value) -> str:

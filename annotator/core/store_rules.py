@@ -79,5 +79,6 @@ def stored_span_problems(rows: Iterable[dict]) -> list[str]:
         except (ValueError, TypeError, KeyError) as error:
             problems.append(f"{where}: unreadable spans ({error})")
             continue
+        assert tokens is not None  # built for this row's document above
         problems.extend(f"{where}: {problem}" for problem in span_problems(row["text"], tokens, spans))
     return problems

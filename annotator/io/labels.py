@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -221,10 +222,12 @@ class LabelsConfig(BaseModel):
 class _LineLoader(yaml.SafeLoader):
     """A YAML loader that remembers the line of every mapping key and list item."""
 
+    lines: dict[int, tuple[int, Any]]  # id(a mapping or list) -> (its line, its keys' or items' lines)
+
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
     mapping = loader.construct_mapping(node, deep=True)
-    lines = {}
+    lines: dict[object, tuple[int, yaml.Node]] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node)
         if key in lines:  # PyYAML would keep the last one silently
@@ -296,8 +299,8 @@ def load_labels(path: str | Path) -> LabelsConfig:
             probe = LabelsConfig.model_construct(**data)
             probe.labels = [Label.model_validate(item) for item in data.get("labels", [])]
             loc = (probe.duplicate() or ((), message))[0]
-        line, key = _line_of(loader, data, loc)
-        where = f":{line}" if line else ""
+        at, key = _line_of(loader, data, loc)
+        where = f":{at}" if at else ""
         raise LabelsError(f"{path}{where}: {key or 'file'}: {message}") from None
     config.base_dir = path.parent
     return config

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,7 +20,9 @@ from annotator.core.agreement import agreement, coverage
 from annotator.core.errors import UserError
 from annotator.core.study import Accepted, OverlappingSpans, build_study
 from annotator.core.tasks import ACCEPT, ANSWERS
-from annotator.store import Store
+
+if TYPE_CHECKING:  # the type only: the agreement screen imports this module, and loads no SQLite
+    from annotator.store import Store
 
 WORST_DOCUMENTS = 10
 SNIPPET = 60  # characters of a worst document's text shown beside it

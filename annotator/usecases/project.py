@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.core.errors import UserError
 from annotator.io.labels import LabelsConfig, load_labels
-from annotator.store import Store
+
+if TYPE_CHECKING:  # the type only: the review screens import login_name from here
+    from annotator.store import Store
 
 DEMO_DATASET = "demo"
 FALLBACK_NAME = "annotator"  # who works when the system has no login name
@@ -15,6 +18,8 @@ FALLBACK_NAME = "annotator"  # who works when the system has no login name
 def open_project(db: Path, labels: Path, create: bool = True) -> tuple[Store, LabelsConfig]:
     """Load labels.yaml (validated) and open the store. Labels first: a broken labels.yaml
     must not leave a new empty store file behind."""
+    from annotator.store import Store
+
     config = load_labels(labels)
     return Store(db, create=create), config
 

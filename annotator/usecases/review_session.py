@@ -13,13 +13,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from annotator.core.consensus import AWAITS_REVIEW, accepted_by_majority, final_spans, most_common_version
 from annotator.core.spans import Span, Tokens
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, Review
 from annotator.io.labels import LabelsConfig
-from annotator.store import Store
 from annotator.usecases.project import login_name
+
+if TYPE_CHECKING:  # the type only: the screens import this module, and load no SQLite
+    from annotator.store import Store
 
 
 @dataclass
@@ -53,7 +56,7 @@ class Case:
 
     def rejections(self) -> tuple[int, int]:
         """(rejected, answered) counting the annotators who accepted or rejected."""
-        counted = [version.answer for version in self.versions if version.answer != IGNORE]
+        counted: list[str] = [version.answer for version in self.versions if version.answer != IGNORE]
         return counted.count(REJECT), len(counted)
 
     def disputed(self, span: Span) -> bool:
@@ -242,6 +245,7 @@ class ReviewSession:
         decision = self.decision(kind, spans)
         self.store_decision(decision, self.store)
         self.decided(decision)
+        assert decision.row is not None  # numbered by store_decision
         return decision.row
 
     # A decision in three steps, so that the screen can write it in a worker and retry:

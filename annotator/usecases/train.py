@@ -78,7 +78,7 @@ def train(
         on_exported(summary)
     shutil.rmtree(model_dir, ignore_errors=True)  # --force: no stale model-best from an earlier run
     config_path = Path(config) if config is not None else out_dir / "config.cfg"
-    settings = {} if config is not None else dict(DEFAULT_OVERRIDES)
+    settings: dict[str, object] = {} if config is not None else dict(DEFAULT_OVERRIDES)
     overrides = overrides or {}
     if "training.max_steps" in overrides:  # the user's budget: the default eval_frequency no longer fits it
         settings.pop("training.eval_frequency", None)

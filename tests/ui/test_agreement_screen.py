@@ -3,12 +3,16 @@ then one of the worst documents shown with every annotator's spans."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from textual.app import App
+from textual.screen import Screen
 from textual.widgets import DataTable
 
 from annotator.core.spans import Span
 from annotator.store import Store
+from annotator.ui import app as app_module
+from annotator.ui.app import AnnotatorApp
 from annotator.ui.screens.agreement import AgreementScreen
 from annotator.ui.screens.review import ReviewScreen
 from annotator.ui.widgets.span_text import SpanText
@@ -35,9 +39,14 @@ def answer_three(db):
     return first
 
 
-class Host(App):
-    def __init__(self, screen):
-        super().__init__()
+class Host(AnnotatorApp):
+    """The real app with the agreement screen pushed over a blank one, as `g` pushes it (the
+    app opens a worst document's review)."""
+
+    CSS_PATH = str(Path(app_module.__file__).parent / "app.tcss")  # Textual reads it beside the subclass
+
+    def __init__(self, screen, config):
+        super().__init__(config, Screen)
         self.first = screen
 
     def on_mount(self) -> None:
@@ -46,7 +55,7 @@ class Host(App):
 
 async def test_tables_then_a_worst_document_with_each_annotators_spans(db, config):
     first = answer_three(db)
-    app = Host(AgreementScreen(db, "news", config))
+    app = Host(AgreementScreen(db, "news", config), config)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -75,7 +84,7 @@ async def test_with_one_annotator_the_screen_says_why_there_are_no_values(db, co
     first, _ = make_store(db, [NEWS, OTHER], suggest=False)
     with Store(db) as store:
         store.add_answer(first, "alice", "accept", [Span(0, 4, "GPE")], 0)
-    app = Host(AgreementScreen(db, "news", config))
+    app = Host(AgreementScreen(db, "news", config), config)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

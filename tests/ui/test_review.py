@@ -198,7 +198,7 @@ async def test_a_worst_document_of_the_agreement_screen_is_decided_there(db, con
     from tests.ui.test_agreement_screen import Host
 
     ids = disagreeing_store(db)
-    app = Host(AgreementScreen(db, "news", config))
+    app = Host(AgreementScreen(db, "news", config), config)
     async with app.run_test(size=(130, 50)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

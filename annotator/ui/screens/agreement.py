@@ -23,8 +23,8 @@ from textual.widgets import DataTable, Footer, Static
 from annotator.core.errors import UserError
 from annotator.core.visible import visible
 from annotator.io.labels import LabelsConfig
-from annotator.store import Store
 from annotator.ui.agreement_tables import annotators_table, diagnosis_table, labels_table, overall_table, pairs_table
+from annotator.ui.saver import open_store
 from annotator.usecases.agreement_report import AgreementResult, compute
 
 if TYPE_CHECKING:  # for the type only: the app imports the screens
@@ -70,7 +70,7 @@ class AgreementScreen(Screen[None]):
                 yield Static(Text(f"Computing agreement on '{visible(self.dataset)}' ...", style="dim"), id="report")
             with Vertical(id="worst-side"):
                 yield Static(Text("Worst documents\nenter: review it", style="bold"), id="worst-title")
-                table = DataTable(id="worst", cursor_type="row", zebra_stripes=True)
+                table: DataTable[str] = DataTable(id="worst", cursor_type="row", zebra_stripes=True)
                 table.add_columns("document", "F1 exact", "source", "text")
                 yield table
         yield Footer()
@@ -81,7 +81,7 @@ class AgreementScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="agreement")
     def compute_report(self) -> None:
         try:
-            with Store(self.store_path, create=False) as store:
+            with open_store(self.store_path, create=False) as store:
                 result = compute(store, self.dataset, self.config.names)
         except UserError as error:
             self.post_message(AgreementFailed(str(error)))

@@ -11,6 +11,8 @@ a key press never waits for spaCy or for the store.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -19,11 +21,10 @@ from textual.worker import get_current_worker
 from annotator.core.editor import SpanEditor
 from annotator.core.errors import UserError
 from annotator.core.visible import visible
-from annotator.store import Store
-from annotator.store.errors import classify
 from annotator.ui.editing import SpanEditing
 from annotator.ui.keys import ANNOTATE_ACTIONS, add_label_bindings, bindings, describe
 from annotator.ui.messages import ModelNotice, PreannotateUnavailable, ProgressCounted, SuggestionsReady
+from annotator.ui.saver import failure_kind, open_store
 from annotator.ui.screens.saving import SAVE_WAIT, Saver, Saving
 from annotator.ui.widgets.keys_line import KeysLine
 from annotator.ui.widgets.label_bar import LabelBar
@@ -31,6 +32,10 @@ from annotator.ui.widgets.progress import ProgressLine
 from annotator.ui.widgets.span_text import SpanText
 from annotator.ui.widgets.status import StatusLine
 from annotator.usecases.annotate_session import AnnotateSession, Task, eta_seconds
+
+if TYPE_CHECKING:  # the type only: a screen importing this module loads no SQLite
+    from annotator.store import Store
+
 
 RUN_AHEAD = 32  # documents the pre-annotation worker prepares beyond the one on screen
 BATCH = 8
@@ -180,7 +185,7 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
         try:  # give back the documents held; if the store cannot take it now, leases run out
             self.session.close(self.saver.store)
         except Exception as error:
-            if classify(error) is None:
+            if failure_kind(error) is None:
                 raise
         self.exit_app()
 
@@ -190,10 +195,10 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
     def count_progress(self) -> None:
         session = self.session
         try:  # a short wait: a busy store only delays the count to the next document
-            with Store(session.store.path, busy_timeout=SAVE_WAIT) as store:
+            with open_store(session.store.path, busy_timeout=SAVE_WAIT) as store:
                 done, total = store.progress(session.dataset, session.annotator, session.overlap)
         except Exception as error:
-            if classify(error) is None:
+            if failure_kind(error) is None:
                 raise
             return
         self.post_message(ProgressCounted(done, total))
@@ -212,13 +217,13 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
             return
         worker = get_current_worker()
         try:  # a busy, full or read-only store: no suggestions now, another try at the next document
-            with Store(self.session.store.path, busy_timeout=SAVE_WAIT) as store:
+            with open_store(self.session.store.path, busy_timeout=SAVE_WAIT) as store:
                 if not self._noticed:  # the model's warnings on screen: the console is hidden behind it
                     self._noticed = True
                     try:
                         notices = model_notices(store, self.config, self.session.dataset)
                     except UserError as error:
-                        if classify(error) is not None:
+                        if failure_kind(error) is not None:
                             raise
                         self.post_message(PreannotateUnavailable(str(error)))
                         return
@@ -232,13 +237,13 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
                     try:
                         suggest_documents(store, self.config, batch)
                     except UserError as error:
-                        if classify(error) is not None:
+                        if failure_kind(error) is not None:
                             raise
                         self.post_message(PreannotateUnavailable(str(error)))
                         return
                     self.post_message(SuggestionsReady(batch))
         except Exception as error:
-            if classify(error) is None:
+            if failure_kind(error) is None:
                 raise
 
     def on_suggestions_ready(self, message: SuggestionsReady) -> None:

@@ -20,6 +20,7 @@ from annotator.core.tasks import ACCEPT, REJECT
 from annotator.core.visible import visible
 from annotator.ui.editing import SpanEditing
 from annotator.ui.keys import EDITING_ACTIONS, add_label_bindings, bindings, describe
+from annotator.ui.saver import open_store
 from annotator.ui.screens.saving import Saver, Saving
 from annotator.ui.widgets.keys_line import KeysLine
 from annotator.ui.widgets.label_bar import LabelBar
@@ -81,10 +82,8 @@ class ReviewScreen(Saving, SpanEditing, Screen):
     ) -> ReviewScreen:
         """A review of just these documents on its own store connection (closed when the
         screen goes), going back to the screen below when they are decided."""
-        from annotator.store import Store
-
         return cls(
-            ReviewSession(Store(store_path), config, dataset, reviewer, documents=documents),
+            ReviewSession(open_store(store_path), config, dataset, reviewer, documents=documents),
             back_when_done=True,
             owns_store=True,
         )

@@ -16,14 +16,31 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events
 
-from annotator.store import Store
-from annotator.store.errors import classify
-from annotator.ui.saver import SAVE_WAIT, Pending, Problem, Saved, Saver, StillWaiting, store_failure
+from annotator.ui.saver import (
+    SAVE_WAIT,
+    Pending,
+    Problem,
+    Saved,
+    Saver,
+    StillWaiting,
+    failure_kind,
+    store_failure,
+)
+
+if TYPE_CHECKING:  # the type only: a screen importing this module loads no SQLite
+    from textual.screen import Screen
+    from textual.timer import Timer
+
+    from annotator.store import Store
+
+    _ScreenBase = Screen  # what Saving is mixed into, for the type checker
+else:
+    _ScreenBase = object
 
 __all__ = ["SAVE_WAIT", "Problem", "Saver", "Saving"]
 
@@ -35,11 +52,17 @@ FREE_ACTIONS = {"help", "quit", "agreement"}  # keys that work while a write wai
 HOLD_KEYS_FOR = 2.0
 
 
-class Saving:
+class Saving(_ScreenBase):
     """Mixin for a screen that saves through ``self.saver``: ``save()`` starts a write,
     the status line (``self.status(message)``) says why it waits, the keys bound on this
     screen (other than help, quit, agreement) are held while it is on its way and run in
     order once it is saved (typing ahead), or refused once it has waited HOLD_KEYS_FOR."""
+
+    _telling: Timer | None = None  # repeats the waiting line each second while a write waits
+
+    if TYPE_CHECKING:
+
+        def status(self, message: str) -> None: ...  # each screen's own status line
 
     saver: Saver
 
@@ -70,7 +93,7 @@ class Saving:
         try:
             result = self.saver.now(write)
         except Exception as error:
-            if classify(error) is None and not store_failure(error):
+            if failure_kind(error) is None and not store_failure(error):
                 raise
             self.save(what, write, then)
             return
@@ -105,7 +128,7 @@ class Saving:
             return
         self.saver.pending.problem = message.problem
         self._tell_waiting()
-        if getattr(self, "_telling", None) is None:
+        if self._telling is None:
             self._telling = self.set_interval(1.0, self._tell_waiting)
 
     def _tell_waiting(self) -> None:
@@ -119,7 +142,7 @@ class Saving:
             self.status(f"{pending.problem.describe()} · {then}")
 
     def _stop_telling(self) -> None:
-        if getattr(self, "_telling", None) is not None:
+        if self._telling is not None:
             self._telling.stop()
             self._telling = None
 
