@@ -21,10 +21,10 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `bench` and `annotator` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotator.agreement_report import compute
 from annotator.core.spans import Span
 from annotator.core.tasks import NewDocument, input_hash
 from annotator.store import Store
+from annotator.usecases.agreement_report import compute
 from bench.common import best_of, row
 
 DATASET = "bench"

@@ -65,8 +65,8 @@ def build_store(path: Path, n: int) -> None:
 def run_export(db: Path, out: Path) -> tuple[float, float]:
     import spacy.tokens  # noqa: F401  (imported before timing, as on the direct side)
 
-    from annotator.export import export_spacy
     from annotator.store import Store
+    from annotator.usecases.export import export_spacy
 
     with Store(db) as store:
         started, cpu = time.perf_counter(), time.process_time()
@@ -78,7 +78,7 @@ def build_doc_bin(vocab, rows, out: Path) -> None:
     """Docs from (text, token offsets, [(start, end, label)]) into one DocBin, written."""
     from spacy.tokens import Doc, DocBin
 
-    from annotator.export import DOC_ATTRS
+    from annotator.usecases.export import DOC_ATTRS
 
     doc_bin = DocBin(attrs=DOC_ATTRS)
     for text, tokens, ents in rows:

@@ -67,13 +67,13 @@ def cpu_seconds() -> float:
 
 def side(kind: str, corpus: Path, db: Path) -> dict:
     """One measured side, in this process."""
-    from annotator.importer import Importer, blank_tokenizer
+    from annotator.usecases.importer import Importer, blank_tokenizer
 
     nlp = blank_tokenizer("en")
     if kind in ("tokenizer", "offsets"):
         import srsly
 
-        from annotator.importer import token_offsets
+        from annotator.usecases.importer import token_offsets
 
         items = [line["text"] for line in srsly.read_jsonl(corpus)]
         started, cpu_started = time.perf_counter(), cpu_seconds()
@@ -81,7 +81,7 @@ def side(kind: str, corpus: Path, db: Path) -> dict:
             if kind == "offsets":  # the floor of any import: the offsets out of each Doc
                 token_offsets(doc)
     else:
-        from annotator.labels import LabelsConfig
+        from annotator.io.labels import LabelsConfig
         from annotator.store import Store
 
         config = LabelsConfig.model_validate({"labels": [{"name": "GPE"}, {"name": "PERSON"}]})

@@ -68,9 +68,9 @@ def train_tiny_senter_ner(output: Path, iterations: int = 30, seed: int = 0) -> 
 def prepare(folder: Path, n: int) -> tuple[Path, Path]:
     """The tiny pipeline and a store holding n generated documents (not timed)."""
     sys.path.insert(0, str(ROOT))
-    from annotator.importer import Importer
-    from annotator.labels import LabelsConfig
+    from annotator.io.labels import LabelsConfig
     from annotator.store import Store
+    from annotator.usecases.importer import Importer
     from tests.helpers.model import train_tiny_ner
 
     model = train_tiny_ner(folder / "tiny_ner")
@@ -89,7 +89,7 @@ def side(kind: str, model: Path, db: Path) -> dict:
 
     cpu_seconds = importlib.import_module("bench.import").cpu_seconds
 
-    from annotator.labels import LabelsConfig
+    from annotator.io.labels import LabelsConfig
     from annotator.store import Store
 
     if kind == "bare":
@@ -99,7 +99,7 @@ def side(kind: str, model: Path, db: Path) -> dict:
         started, cpu_started = time.perf_counter(), cpu_seconds()
         found = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=256))
     else:
-        from annotator.preannotate import load_model, preannotate
+        from annotator.usecases.preannotate import load_model, preannotate
 
         config = LabelsConfig.model_validate(
             {"labels": [{"name": name} for name in ("PERSON", "GPE", "NORP", "DATE", "CARDINAL")]}

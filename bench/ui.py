@@ -33,7 +33,7 @@ from textual.app import App
 
 from annotator.core.spans import Span
 from annotator.core.tasks import NewDocument
-from annotator.labels import LabelsConfig
+from annotator.io.labels import LabelsConfig
 from annotator.store import Store
 from annotator.ui.app import annotate_app
 from bench.common import percentile, row
@@ -129,7 +129,7 @@ async def key_latencies(db: Path) -> list[float]:
                 app._driver.send_message(key)
                 try:  # a key that changes nothing (right on the last word) paints nothing
                     await asyncio.wait_for(painted.wait(), 0.5)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     continue
                 timings.append(time.perf_counter() - started)
             return timings

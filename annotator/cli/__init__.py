@@ -2,7 +2,7 @@
 
 Each function parses its options, opens the project, and hands the work to the module
 that owns it. A ``UserError`` anywhere becomes one line on stderr and exit status 1; so
-does any other error, with the traceback written to a report file (``annotator.crash``).
+does any other error, with the traceback written to a report file (``annotator.usecases.crash``).
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ import typer
 from annotator.cli import screens, reports, data, documents, db  # noqa: F401
 
 # isort: on
-from annotator.cli.options import app, login_name  # noqa: F401
+from annotator.cli.options import app
+from annotator.cli.progress import progress_bar
+from annotator.core.errors import ScreenCrashed, UserError
 from annotator.core.visible import visible
-from annotator.crash import Crash, crash_line, write_report
-from annotator.errors import ScreenCrashed, UserError
+from annotator.usecases.crash import Crash, crash_line, write_report
+from annotator.usecases.progress import show_progress_with
 
 
 def usage_error_line(error) -> str:
@@ -31,10 +33,8 @@ def usage_error_line(error) -> str:
 
 
 def main() -> None:
-    try:  # Typer 0.2x carries its own copy of Click; older ones use Click itself
-        from typer._click import exceptions as click_errors
-    except ImportError:
-        from click import exceptions as click_errors
+    show_progress_with(progress_bar)  # the use cases' long work, drawn as Rich bars on stderr
+    from annotator.cli.options import click_exceptions as click_errors
 
     try:
         # Not standalone: Click's usage errors come here, to be said in one line.

@@ -19,8 +19,8 @@ from annotator.cli.options import (
     optional_labels,
 )
 from annotator.core.consensus import POLICIES
+from annotator.core.errors import UserError
 from annotator.core.visible import visible
-from annotator.errors import UserError
 
 
 def _eval_split_range(value: float | None) -> float | None:
@@ -83,7 +83,7 @@ def eval_form(dataset: str | None, eval_dataset: str | None) -> tuple[str | None
 
 def eval_settings(eval_split: float | None, eval_dataset: str | None) -> float:
     """The eval split: 0.2 by default, 0 by default beside a fixed eval dataset."""
-    from annotator.export import check_eval_split
+    from annotator.usecases.export import check_eval_split
 
     if eval_split is None:
         return 0.0 if eval_dataset else DEFAULT_EVAL_SPLIT
@@ -92,8 +92,8 @@ def eval_settings(eval_split: float | None, eval_dataset: str | None) -> float:
 
 
 def _export_setup(db: Path, labels: Path | None, dataset: str | None, conflicts: str, eval_dataset: str | None = None):
-    from annotator.project import resolve_dataset
     from annotator.store import Store
+    from annotator.usecases.project import resolve_dataset
 
     config = optional_labels(labels)  # before the store opens: a broken labels.yaml leaves it untouched
     lang = config.lang if config else None
@@ -148,8 +148,9 @@ def export(
 ) -> None:
     """Export a dataset as spaCy training data, as Prodigy-compatible JSONL (one line per answer),
     or as CoNLL-2003 train/dev files."""
-    from annotator.export import export_conll, export_jsonl, export_spacy, print_summary
-    from annotator.progress import progress_bar
+    from annotator.cli.export_summary import print_summary
+    from annotator.cli.progress import progress_bar
+    from annotator.usecases.export import export_conll, export_jsonl, export_spacy
 
     dataset, eval_dataset = eval_form(dataset, eval_dataset)
     if format == "jsonl" and eval_dataset is not None:
@@ -191,6 +192,7 @@ def export(
     if format == "spacy" and (out_dir / "dev.spacy") in summary.files:
         command = (  # without --output nothing is saved
             f"python -m spacy train {out_dir / 'config.cfg'} --output {out_dir / 'model'} "
+            # without --output nothing is saved
             f"--paths.train {out_dir / 'train.spacy'} --paths.dev {out_dir / 'dev.spacy'}"
         )
         typer.echo(visible(f"train with: {command}"))
@@ -218,9 +220,10 @@ def train(
     """Export the dataset and train a spaCy NER pipeline on it (CPU); report the dev scores.
     OUT_DIR (default exports) gets the export and the trained pipeline (OUT_DIR/model).
     Other arguments go to spaCy as config overrides, e.g. --training.max_steps 200."""
-    from annotator.export import print_summary
-    from annotator.train import parse_overrides, print_scores, split_arguments
-    from annotator.train import train as train_pipeline
+    from annotator.cli.export_summary import print_summary
+    from annotator.cli.train_arguments import parse_overrides, split_arguments
+    from annotator.cli.train_scores import print_scores
+    from annotator.usecases.train import train as train_pipeline
 
     # OUT_DIR is read here, not by Click, which would take "--training.max_steps" for it.
     given, override_args = split_arguments(ctx.args)

@@ -19,8 +19,8 @@ from annotator.cli.options import (
     one_of,
     usage_mistake,
 )
+from annotator.core.errors import UserError
 from annotator.core.visible import visible
-from annotator.errors import UserError
 from annotator.io import FORMATS, TEXT_COLUMN_FORMATS
 from annotator.io.records import ALIGNS
 from annotator.io.text import SPLITS
@@ -42,7 +42,7 @@ SPLIT_HELP = (
 @app.command("init")
 def init(folder: Annotated[Path, typer.Argument(help="The project folder to make (may exist).")] = Path(".")) -> None:
     """Make a project folder with a labels.yaml to edit (labels, keys, colours, model, patterns)."""
-    from annotator.project import init_project
+    from annotator.usecases.project import init_project
 
     labels = init_project(folder)
     typer.echo(visible(f"wrote {labels}: edit the labels, then `annotator import PATH --dataset NAME` in {folder}"))
@@ -51,7 +51,7 @@ def init(folder: Annotated[Path, typer.Argument(help="The project folder to make
 def _choose_import_dataset(store, dataset: str | None) -> str:
     if dataset is not None:
         return dataset
-    from annotator.project import resolve_dataset
+    from annotator.usecases.project import resolve_dataset
 
     if not store.datasets():
         raise UserError("give the dataset to import into with --dataset NAME")
@@ -136,9 +136,9 @@ def import_(
 ) -> None:
     """Add documents to a dataset (the same text twice is stored once). One transaction:
     a bad line imports nothing, and the error names the file and line."""
-    from annotator.importer import import_files
     from annotator.io import detect_format, expand_paths
-    from annotator.project import open_project
+    from annotator.usecases.importer import import_files
+    from annotator.usecases.project import open_project
 
     if as_answers and not annotator:
         raise UserError("--as-answers needs --annotator NAME (whose answers they are)")
@@ -235,9 +235,9 @@ def preannotate(
 ) -> None:
     """Pre-highlight spans with a spaCy pipeline and/or patterns; stored per source
     ("en_core_web_sm 3.8.0", "patterns"). Fills in documents without suggestions from that source."""
-    from annotator.preannotate import load_highlighters
-    from annotator.preannotate import preannotate as run
-    from annotator.project import open_project, resolve_dataset
+    from annotator.usecases.preannotate import load_highlighters
+    from annotator.usecases.preannotate import preannotate as run
+    from annotator.usecases.project import open_project, resolve_dataset
 
     store, config = open_project(db, labels, create=False)
     with store:

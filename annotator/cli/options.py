@@ -33,7 +33,7 @@ OptionalLabelsOption = Annotated[
 
 def dataset_name(value: str | None) -> str | None:
     """--dataset: a name. An empty one used to mean "the default" and silently chose another dataset."""
-    from annotator.errors import UserError
+    from annotator.core.errors import UserError
 
     if value is not None and (not value.strip() or value != value.strip()):
         raise UserError(f"--dataset {value!r}: a dataset name cannot be empty or start or end with spaces")
@@ -52,13 +52,15 @@ def one_of(*choices: str):
     return check
 
 
+try:  # Typer 0.2x carries its own copy of Click; older ones use Click itself
+    from typer._click import exceptions as click_exceptions
+except ImportError:
+    from click import exceptions as click_exceptions  # type: ignore[no-redef]
+
+
 def usage_mistake(ctx: typer.Context, message: str) -> Exception:
     """Click's UsageError for a mistake found after parsing (exit 2, said in one line by main)."""
-    try:  # Typer 0.2x carries its own copy of Click; older ones use Click itself
-        from typer._click.exceptions import UsageError
-    except ImportError:
-        from click.exceptions import UsageError
-    return UsageError(message, ctx=ctx)
+    return click_exceptions.UsageError(message, ctx=ctx)
 
 
 def choices_metavar(choices: tuple[str, ...]) -> str:
@@ -79,19 +81,10 @@ DEFAULT_LABELS = Path("labels.yaml")
 def optional_labels(labels: Path | None):
     """labels.yaml for a command that can do without it: the default one only if it is
     there; one given with --labels must load. A LabelsConfig, or None."""
-    from annotator.labels import load_labels
+    from annotator.io.labels import load_labels
 
     if labels is None:
         if not DEFAULT_LABELS.exists():
             return None
         labels = DEFAULT_LABELS
     return load_labels(labels)
-
-
-def login_name() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "annotator"

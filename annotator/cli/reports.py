@@ -26,16 +26,18 @@ def agreement(
     """How much the annotators agree: span F1, kappas, alpha, alpha-U, and where they differ."""
     from rich.console import Console
 
-    from annotator.agreement_report import compute, tables, to_json
-    from annotator.project import resolve_dataset
+    from annotator.core.visible import json_for_terminal
     from annotator.store import Store
+    from annotator.ui.agreement_tables import tables
+    from annotator.usecases.agreement_report import compute
+    from annotator.usecases.project import resolve_dataset
 
     config = optional_labels(labels)  # only orders the labels; the report needs no labels.yaml
     label_order = config.names if config else []
     with Store(db, read_only=True) as store:
         result = compute(store, resolve_dataset(store, dataset), label_order)
     if json_output:
-        typer.echo(to_json(result))
+        typer.echo(json_for_terminal(result.report, indent=2))
     else:
         Console().print(tables(result))
 
@@ -51,10 +53,11 @@ def stats(
     json_: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Counts per label, annotator and answer; suggestions per source; answers per day and per hour."""
+    from annotator.cli.stats_tables import print_stats
     from annotator.core.visible import json_for_terminal
-    from annotator.project import resolve_dataset
-    from annotator.stats import render, with_rates
     from annotator.store import Store
+    from annotator.usecases.project import resolve_dataset
+    from annotator.usecases.stats import with_rates
 
     optional_labels(labels)  # not needed; but one given with --labels must be there
     with Store(db, read_only=True) as store:
@@ -62,4 +65,4 @@ def stats(
     if json_:
         typer.echo(json_for_terminal(figures, indent=2))
     else:
-        render(figures)
+        print_stats(figures)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +17,6 @@ from annotator.cli.options import (
     DbOption,
     LabelsOption,
     app,
-    login_name,
 )
 from annotator.core.visible import visible
 
@@ -26,9 +26,52 @@ def default(ctx: typer.Context) -> None:
     """With no sub-command: open the annotate screen on the project in this folder
     (importing seeds/ first on a new project)."""
     if ctx.invoked_subcommand is None:
-        from annotator.project import open_demo
-
         open_demo(Path(os.environ.get("ANNOTATOR_DB", DEFAULT_DB)), DEFAULT_LABELS)
+
+
+def say_model_notices(store, config, dataset: str) -> None:
+    """Before the screen opens: what the model and patterns need (not installed, changed
+    since the dataset was pre-highlighted); the screen repeats it, since it hides the console."""
+    if config.model is None and config.patterns is None:
+        return
+    from annotator.usecases.preannotate import model_notices
+
+    for notice in model_notices(store, config, dataset):
+        print(visible(f"annotator: {notice}"), file=sys.stderr)
+
+
+def open_demo(db: Path, labels: Path) -> None:
+    """`annotator` with no sub-command: on a store without documents, import seeds/ (next to
+    labels.yaml) into the demo dataset, paragraph by paragraph, pre-highlighted; then open
+    the annotate screen (or, where there is none, print the stats)."""
+    from annotator.store import Store
+    from annotator.usecases.project import DEMO_DATASET, import_seeds, login_name, open_project, resolve_dataset
+
+    store, config = open_project(db, labels)
+    with store:
+        imported = store.count_documents() == 0
+        if imported:
+            added, seeds, highlighted = import_seeds(store, config, labels)
+            done = ", ".join(f"{source}: {n}" for source, n in highlighted.items()) or "no model or patterns"
+            print(
+                visible(
+                    f"annotator: imported {added} paragraphs of {seeds} into {DEMO_DATASET!r}; pre-highlighted ({done})"
+                )
+            )
+        names = store.datasets()
+        dataset = DEMO_DATASET if DEMO_DATASET in names else resolve_dataset(store, None)
+        if not imported:  # an import has just said what the model lacks, if anything
+            say_model_notices(store, config, dataset)
+    try:
+        from annotator.ui.app import run_annotate
+    except ImportError:  # the annotate screen is not there: say what is in the store instead
+        from annotator.cli.stats_tables import print_stats
+        from annotator.usecases.stats import with_rates
+
+        with Store(db) as store:
+            print_stats(with_rates(store.stats(dataset)))
+        return
+    run_annotate(Path(db), config, dataset, login_name(), overlap=1)
 
 
 # -- annotator annotate ------------------------------------------------------------------
@@ -45,8 +88,8 @@ def annotate(
     ] = 1,
 ) -> None:
     """Accept or correct the pre-highlighted spans, one document at a time (the TUI)."""
-    from annotator.project import open_project, resolve_dataset, say_model_notices
     from annotator.ui.app import run_annotate
+    from annotator.usecases.project import login_name, open_project, resolve_dataset
 
     store, config = open_project(db, labels, create=False)
     with store:
@@ -82,8 +125,8 @@ def review(
     ] = False,
 ) -> None:
     """Adjudicate: see every annotator's version of a document, settle on the gold version (the TUI)."""
-    from annotator.project import open_project, resolve_dataset
     from annotator.ui.app import run_review
+    from annotator.usecases.project import login_name, open_project, resolve_dataset
 
     store, config = open_project(db, labels, create=False)
     with store:

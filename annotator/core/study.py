@@ -73,7 +73,7 @@ def _space_code_points() -> np.ndarray:
 def build_study(
     documents: Sequence[tuple[int, str]],
     tokens: np.ndarray,
-    token_counts: Sequence[int],
+    token_counts: Sequence[int] | np.ndarray,
     answers: Mapping[str, Accepted],
     labels: Sequence[str] = (),
 ) -> Study:

@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from annotator.errors import UserError
+from annotator.core.errors import UserError
 from annotator.io.checks import SPLIT_FURTHER, too_long
 from annotator.io.conll import looks_like_conll
 from annotator.io.records import SNIFF_BYTES, Item, Problem, Record, check_not_binary, check_readable

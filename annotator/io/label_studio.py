@@ -26,8 +26,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+from annotator.core.errors import UserError
 from annotator.core.spans import Span
-from annotator.errors import UserError
 from annotator.io.records import Item, NotImported, Problem, Record
 
 SPAN_TYPE = "labels"

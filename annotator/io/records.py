@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.core.errors import UserError
 from annotator.core.spans import Span
-from annotator.errors import UserError
 
 # How spans off token boundaries are taken: spaCy's Doc.char_span(alignment_mode=...).
 ALIGNS = ("strict", "contract", "expand")

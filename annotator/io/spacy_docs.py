@@ -15,8 +15,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from annotator.core.errors import UserError
 from annotator.core.spans import Span, overlaps
-from annotator.errors import UserError
 from annotator.io.checks import MAX_DOCBIN_BYTES, empty_text
 from annotator.io.records import NotImported, Problem, Record
 

@@ -13,7 +13,7 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from annotator.errors import UserError
+from annotator.core.errors import UserError
 from annotator.io.checks import empty_text
 from annotator.io.records import SNIFF_BYTES, Item, Problem, Record, text_lines
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from annotator.errors import UserError
+from annotator.core.errors import UserError
 
 BUSY_TIMEOUT_SECONDS = 60.0
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from annotator.errors import UserError
+from annotator.core.errors import UserError
 
 
 class StoreError(UserError):

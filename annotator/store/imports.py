@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from annotator.errors import UserError
+from annotator.core.errors import UserError
 from annotator.store.base import StoreBase
 from annotator.store.connection import inserted_id
 

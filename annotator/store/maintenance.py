@@ -7,7 +7,13 @@ import sqlite3
 import time
 from pathlib import Path
 
-from annotator.dbtools import answer_key, refuse_incompatible, refuse_retokenized, review_key, stored_span_problems
+from annotator.core.store_rules import (
+    answer_key,
+    refuse_incompatible,
+    refuse_retokenized,
+    review_key,
+    stored_span_problems,
+)
 from annotator.store.base import StoreBase
 from annotator.store.connection import inserted_id
 from annotator.store.errors import StoreError, translated

@@ -13,11 +13,11 @@ from pathlib import Path
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
-from annotator.crash import Crash, write_report
-from annotator.errors import ScreenCrashed
-from annotator.labels import LabelsConfig
+from annotator.core.errors import ScreenCrashed
+from annotator.io.labels import LabelsConfig
 from annotator.store import LEASE_SECONDS, Store
 from annotator.ui.textual_private import QuietCrashApp
+from annotator.usecases.crash import Crash, write_report
 
 
 class AnnotatorApp(QuietCrashApp):
@@ -57,6 +57,16 @@ class AnnotatorApp(QuietCrashApp):
             cause = error.error if isinstance(error, WorkerFailed) and isinstance(error.error, BaseException) else error
             self.crash = Crash(cause, write_report(cause))
 
+    def review_documents(
+        self, store_path: Path, config: LabelsConfig, dataset: str, documents: list[int], reviewer: str | None
+    ) -> None:
+        """Review just ``documents`` (a worst document of the agreement report). The app opens
+        it, not the agreement screen: the review screens lead back to the agreement screen
+        (review, its end screen, the finished screen's `g`), and screens import no cycle."""
+        from annotator.ui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen.for_documents(store_path, config, dataset, documents, reviewer))
+
     def raise_if_crashed(self) -> None:
         """After ``run()``: a crash becomes ``ScreenCrashed`` for the command to report."""
         if self.crash is not None:
@@ -73,7 +83,7 @@ def annotate_app(
 ) -> AnnotatorApp:
     """The annotate app on an open store (tests and benchmarks drive this one)."""
     from annotator.ui.screens.annotate import AnnotateScreen
-    from annotator.ui.session import AnnotateSession
+    from annotator.usecases.annotate_session import AnnotateSession
 
     session = AnnotateSession(store, config, dataset, annotator, overlap, lease_seconds)
     return AnnotatorApp(config, lambda: AnnotateScreen(session), on_exit=session.close)
@@ -108,8 +118,8 @@ def review_app(
     """The review app on an open store; returns (app, session). ``selection``: see
     ``ReviewSession``. With ``auto_accept`` the unanimous documents are stored as gold
     before the first document shows."""
-    from annotator.ui.review_session import ReviewSession
     from annotator.ui.screens.review import ReviewScreen
+    from annotator.usecases.review_session import ReviewSession
 
     session = ReviewSession(store, config, dataset, reviewer, **selection)
     if auto_accept:

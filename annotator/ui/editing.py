@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # what the mixin needs of the screen it is mixed into
     from textual.screen import Screen
 
     from annotator.core.editor import SpanEditor
-    from annotator.labels import LabelsConfig
+    from annotator.io.labels import LabelsConfig
 
     _Screen = Screen
 else:

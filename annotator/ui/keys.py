@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from annotator.core import actions
-from annotator.labels import LabelsConfig, key_name
+from annotator.io.labels import LabelsConfig, key_name
 from annotator.ui.textual_private import add_bindings
 
 HelpRow = tuple[list[str], str, str]  # (keys as bound now, binding id, what it does)

@@ -2,7 +2,7 @@
 the store takes it (busy, full, read-only: only a wait, never a lost answer).
 
 The loop runs in a thread worker and only posts messages (``Saved``, ``StillWaiting``);
-``ui.commits.Saving`` is the screens' side of it.
+``ui.screens.saving.Saving`` is the screens' side of it.
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from annotator.store import Store
-from annotator.store.errors import BUSY, DISK_ERROR, FULL, READ_ONLY, classify
+if TYPE_CHECKING:  # the type only: the store (and SQLite) load when a screen first opens one
+    from annotator.store import Store
 
 SAVE_WAIT = 0.5  # busy timeout of one attempt: short, so the screen hears back twice a second
 RETRY_AFTER = (0.2, 0.5, 1.0, 2.0)  # pause between attempts that fail at once (full, read-only)
@@ -33,6 +33,8 @@ class Problem:
     since: float
 
     def describe(self, now: float | None = None) -> str:
+        from annotator.store.errors import BUSY, DISK_ERROR, FULL, READ_ONLY
+
         seconds = int((time.monotonic() if now is None else now) - self.since)
         if self.kind == BUSY:
             return f"waiting for the store: another writer has held it for {seconds} s"
@@ -81,7 +83,7 @@ class Saver:
 
     @classmethod
     def on(cls, path: Path) -> Saver:
-        return cls(lambda: Store(path, busy_timeout=SAVE_WAIT, durable=True))
+        return cls(lambda: open_store(path, busy_timeout=SAVE_WAIT, durable=True))
 
     def now(self, write: Callable[[Store], Any]) -> Any:
         """One attempt, on the caller's thread (raises what the store raised)."""
@@ -91,6 +93,8 @@ class Saver:
 
     def retry(self, pending: Pending, post: Callable[[Message], Any]) -> None:
         """The worker: attempt until it succeeds or the worker is cancelled (the app quits)."""
+        from annotator.store.errors import BUSY
+
         worker = get_current_worker()
         since, failures = time.monotonic(), 0
         try:
@@ -98,7 +102,7 @@ class Saver:
                 try:
                     result = self.now(pending.write)
                 except Exception as error:
-                    kind = classify(error)
+                    kind = failure_kind(error)
                     if kind is None and not store_failure(error):
                         raise  # a bug, not the store's state: the crash handler reports it
                     post(StillWaiting(Problem(kind or "error", str(error), since)))
@@ -124,6 +128,22 @@ class Saver:
         if self.store is not None:
             self.store.close()
             self.store = None
+
+
+def open_store(path: Path, **options: Any) -> Store:
+    """A store connection of a screen's own. The screens open the store through here (and
+    ``failure_kind``), so that importing a screen loads neither the store nor SQLite."""
+    from annotator.store import Store
+
+    return Store(path, **options)
+
+
+def failure_kind(error: BaseException) -> str | None:
+    """The store's state that ``error`` reports (busy, full, read-only, disk error), or None
+    when it is not the store's state but a bug."""
+    from annotator.store.errors import classify
+
+    return classify(error)
 
 
 def store_failure(error: Exception) -> bool:

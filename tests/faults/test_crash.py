@@ -105,7 +105,7 @@ def test_an_unexpected_error_in_a_command_is_one_line_and_exit_1(tmp_path, state
     db = tmp_path / "annotations.db"
     news_store(db, [NEWS, OTHER])
     before = db.read_bytes()
-    done = run_faulty(tmp_path, "annotator.stats:render:0", "stats", "--db", str(db))
+    done = run_faulty(tmp_path, "annotator.cli.stats_tables:print_stats:0", "stats", "--db", str(db))
     assert done.returncode == 1
     (line,) = done.stderr.decode().splitlines()
     (report,) = reports(state)
@@ -145,7 +145,7 @@ def test_the_real_program_crashing_in_a_screen_keeps_the_answers_and_exits_1(tmp
 
 
 def test_the_report_folder_falls_back_to_the_temp_folder(tmp_path, monkeypatch):
-    from annotator.crash import write_report
+    from annotator.usecases.crash import write_report
 
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")

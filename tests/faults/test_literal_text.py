@@ -12,7 +12,7 @@ import pytest
 import srsly
 
 from annotator.core.visible import visible
-from annotator.labels import load_labels
+from annotator.io.labels import load_labels
 from annotator.store import Store
 from annotator.ui.app import annotate_app
 from tests.helpers.cli_runner import CLI

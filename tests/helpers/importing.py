@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from annotator.importer import Importer
-from annotator.labels import load_labels
+from annotator.io.labels import load_labels
 from annotator.store import Store
+from annotator.usecases.importer import Importer
 from tests.helpers.paths import LABELS_YAML
 
 TEXT_A = "Ahmed al-Sharaa met officials in Damascus on Thursday."

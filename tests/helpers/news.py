@@ -8,7 +8,7 @@ from pathlib import Path
 
 from annotator.core.spans import Span
 from annotator.core.tasks import NewDocument
-from annotator.labels import load_labels
+from annotator.io.labels import load_labels
 from annotator.store import Store
 
 NEWS = (

@@ -16,7 +16,7 @@ import tempfile
 import traceback
 
 from annotator.cli import main
-from annotator.importer import blank_tokenizer
+from annotator.usecases.importer import blank_tokenizer
 
 CHILD_SECONDS = 120
 

@@ -37,7 +37,7 @@ def answer_three(db):
 
 async def test_tables_then_a_worst_document_with_each_annotators_spans(db, config):
     first = answer_three(db)
-    app = Host(AgreementScreen(db, "news", config))
+    app = Host(AgreementScreen(db, "news", config), config)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -66,7 +66,7 @@ async def test_with_one_annotator_the_screen_says_why_there_are_no_values(db, co
     first, _ = news_store(db, [NEWS, OTHER], suggest=False)
     with Store(db) as store:
         store.add_answer(first, "alice", "accept", [Span(0, 4, "GPE")], 0)
-    app = Host(AgreementScreen(db, "news", config))
+    app = Host(AgreementScreen(db, "news", config), config)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

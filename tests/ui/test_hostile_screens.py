@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from annotator.core.visible import visible
-from annotator.labels import load_labels
+from annotator.io.labels import load_labels
 from annotator.store import Store
 from annotator.ui import textual_private
 from annotator.ui.app import annotate_app, review_app

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.core.spans import Span
-from annotator.labels import DEFAULT_KEYMAP, key_name
+from annotator.io.labels import DEFAULT_KEYMAP, key_name
 from annotator.store import Store
 from annotator.ui.app import review_app
 from annotator.ui.screens.review import ReviewScreen
@@ -114,7 +114,7 @@ async def test_skip_then_undo_goes_back_and_a_new_decision_is_a_new_row(db, conf
         assert store.latest_reviews("news")[ids[OTHER]].answer == "reject"  # the newest counts
     # Next session: only the skipped document is due.
     with Store(db) as store:
-        from annotator.ui.review_session import ReviewSession
+        from annotator.usecases.review_session import ReviewSession
 
         assert ReviewSession(store, config, "news", "rita").queue == [ids[NEWS]]
 
@@ -170,7 +170,7 @@ async def test_export_writes_the_reviewed_spans(db, config, tmp_path):
     import spacy
     from spacy.tokens import DocBin
 
-    from annotator.export import export_spacy
+    from annotator.usecases.export import export_spacy
 
     ids = disagreeing_store(db)
     # NEWS: carol's version; OTHER: bob's; THIRD was unanimous (exported without review).
@@ -198,7 +198,7 @@ async def test_a_worst_document_of_the_agreement_screen_is_decided_there(db, con
     from tests.helpers.screens import Host
 
     ids = disagreeing_store(db)
-    app = Host(AgreementScreen(db, "news", config))
+    app = Host(AgreementScreen(db, "news", config), config)
     async with app.run_test(size=(130, 50)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from annotator.store import Store
-from annotator.ui.review_session import ReviewSession
+from annotator.usecases.review_session import ReviewSession
 from tests.helpers.news import NEWS, OTHER, THIRD, news_store
 from tests.helpers.review_fixtures import VERSIONS, at, disagreeing_store
 
@@ -71,3 +71,21 @@ def test_auto_accept_leaves_unanimous_rejects_as_rejects_and_skips_single_answer
         decided = store.latest_reviews("news")
     assert {doc: r.answer for doc, r in decided.items()} == {ids[THIRD]: "accept", fourth: "reject"}
     assert review.auto_accept() == 0  # already reviewed: nothing stored twice
+
+
+def test_without_a_login_name_the_reviewer_is_called_as_the_annotator_is(db, config, monkeypatch):
+    """One login_name, one fallback: the review session's own copy said "reviewer" where the
+    CLI's said "annotator"."""
+    import getpass
+
+    from annotator.usecases import project, review_session
+
+    def no_login_name() -> str:
+        raise OSError("no login name in this container")
+
+    monkeypatch.setattr(getpass, "getuser", no_login_name)
+    disagreeing_store(db)
+    with Store(db) as store:
+        reviewed = ReviewSession(store, config, "news", None)
+        assert reviewed.reviewer == project.login_name() == "annotator"
+    assert review_session.login_name is project.login_name

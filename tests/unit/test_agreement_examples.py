@@ -200,7 +200,15 @@ def test_whitespace_tokens_are_not_items():
 
 
 def test_core_imports_no_textual_and_no_sqlite():
-    code = "import annotator.core.agreement, sys; print([m for m in ('textual', 'sqlite3', 'sqlite_utils') if m in sys.modules])"
+    """Every module of annotator.core, walked (a list by hand missed consensus and split)."""
+    import pkgutil
+
+    import annotator.core
+
+    modules = [info.name for info in pkgutil.walk_packages(annotator.core.__path__, "annotator.core.")]
+    assert "annotator.core.consensus" in modules and "annotator.core.split" in modules
+    loaded = "[m for m in ('textual', 'rich', 'sqlite3', 'sqlite_utils', 'spacy') if m in sys.modules]"
+    code = f"import sys, {', '.join(modules)}; print({loaded})"
     assert (
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
     )

@@ -8,9 +8,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from annotator.agreement_report import JSON_KEYS, compute, tables
 from annotator.cli import app
 from annotator.core.spans import Span
+from annotator.ui.agreement_tables import tables
+from annotator.usecases.agreement_report import JSON_KEYS, compute
 from tests.helpers.cli import run_process
 from tests.helpers.stores import dump, open_store
 

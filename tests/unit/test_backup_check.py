@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
+from annotator.core.errors import UserError
 from annotator.core.spans import Span
-from annotator.errors import UserError
 from annotator.store import Store
 from tests.helpers.cli import run_process
 from tests.helpers.stores import dump, open_store

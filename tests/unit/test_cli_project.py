@@ -7,7 +7,7 @@ import json
 import pytest
 
 from annotator.cli import app
-from annotator.labels import load_labels
+from annotator.io.labels import load_labels
 from tests.helpers.cli import run_main
 
 

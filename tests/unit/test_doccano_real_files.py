@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator.errors import UserError
-from annotator.labels import load_labels
+from annotator.core.errors import UserError
+from annotator.io.labels import load_labels
 from annotator.store import Store
 from tests.helpers.cli import run_main
 from tests.helpers.importing import run_import

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.tokens import DocBin
 
-from annotator.export import export_spacy, make_doc, words_and_spaces
+from annotator.usecases.export import export_spacy, make_doc, words_and_spaces
 from tests.helpers import export_fixtures as fx
 from tests.helpers.cli import run_main
 from tests.helpers.export_fixtures import ALWAYS
@@ -145,14 +145,14 @@ def test_existing_output_needs_force(store, tmp_path, monkeypatch, capsys):
 
 
 def test_failure_while_writing_leaves_nothing(store, tmp_path, monkeypatch):
-    import annotator.export
+    import annotator.usecases.export
 
     def broken(lang):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(annotator.export, "spacy_config", broken)
+    monkeypatch.setattr(annotator.usecases.export, "spacy_config", broken)
     out = tmp_path / "new" / "out"
-    with pytest.raises(annotator.export.UserError, match="No space left"):
+    with pytest.raises(annotator.usecases.export.UserError, match="No space left"):
         export_spacy(store, "news", out)
     assert not (tmp_path / "new").exists()
 

@@ -10,8 +10,8 @@ import pytest
 import spacy
 from spacy.tokens import DocBin
 
-from annotator.export import export_conll, export_spacy
 from annotator.store import Store
+from annotator.usecases.export import export_conll, export_spacy
 from tests.helpers import export_fixtures as fx
 from tests.helpers.cli import run_main
 from tests.helpers.export_fixtures import ALWAYS

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import srsly
 
-from annotator.export import export_jsonl
 from annotator.io.jsonl import JSONL_FILE
 from annotator.store import Store
+from annotator.usecases.export import export_jsonl
 from tests.helpers import export_fixtures as fx
 from tests.helpers.cli import run_main
 
@@ -83,7 +83,7 @@ def test_round_trip_through_a_fresh_store_is_identical(store, tmp_path, project,
 
 
 def test_existing_jsonl_needs_force_and_empty_dataset_is_refused(store, tmp_path):
-    from annotator.errors import UserError
+    from annotator.core.errors import UserError
 
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / JSONL_FILE).write_text("old")

@@ -150,8 +150,8 @@ def test_broken_json_says_what_and_where_in_the_line(project, monkeypatch, capsy
 
 
 def test_broken_patterns_json_says_what_and_where(tmp_path):
-    from annotator.errors import UserError
-    from annotator.preannotate import read_patterns
+    from annotator.core.errors import UserError
+    from annotator.usecases.preannotate import read_patterns
 
     (tmp_path / "p.jsonl").write_text(
         '{"label": "GPE", "pattern": "Iraq"}\n{"label": "GPE" "pattern": "Syria"}\n', encoding="utf-8"
@@ -241,7 +241,7 @@ def test_a_document_at_the_token_limit_imports(project, monkeypatch, capsys):
 
 @pytest.mark.parametrize("key", ["f10", "ctrl+p", "~", "semicolon", "slash", "é", "Z"])
 def test_keys_a_keyboard_can_type_are_label_keys(project, key):
-    from annotator.labels import load_labels
+    from annotator.io.labels import load_labels
 
     labels = project / "labels.yaml"
     labels.write_text(
@@ -251,7 +251,7 @@ def test_keys_a_keyboard_can_type_are_label_keys(project, key):
 
 
 def test_a_key_as_its_character_and_as_its_name_is_one_key(project):
-    from annotator.labels import LabelsError, load_labels
+    from annotator.io.labels import LabelsError, load_labels
 
     labels = project / "labels.yaml"
     text = labels.read_text(encoding="utf-8")

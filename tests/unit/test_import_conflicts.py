@@ -62,7 +62,7 @@ def test_suggestions_given_twice_keep_the_last_as_answers_do_and_say_so(tmp_path
 def test_suggestions_given_again_after_their_batch_was_written_keep_the_last(tmp_path):
     """One-record batches and no read-ahead: the first suggestions are written (a pending
     import, some waiting for documents already there) before the text comes again."""
-    from annotator.labels import load_labels
+    from annotator.io.labels import load_labels
     from tests.helpers.importing import run_import
 
     config = load_labels(project(tmp_path))
@@ -106,8 +106,8 @@ def test_a_conflict_found_after_batches_were_written_undoes_the_whole_import(tmp
     (a pending import): refusing it leaves no document of it behind."""
     import pytest
 
-    from annotator.errors import UserError
-    from annotator.labels import load_labels
+    from annotator.core.errors import UserError
+    from annotator.io.labels import load_labels
     from tests.helpers.importing import run_import
 
     config = load_labels(project(tmp_path))

@@ -201,7 +201,7 @@ def test_progress_counts_what_was_read_and_names_the_file_count(store, config, m
     """Before: "44/?" (Rich's count with an unknown total) beside "43 new documents"."""
     from contextlib import contextmanager
 
-    import annotator.importer as importer
+    import annotator.usecases.importer as importer
 
     calls = []
 
@@ -224,7 +224,7 @@ def test_progress_count_column_shows_no_question_mark():
     from rich.console import Console
     from rich.progress import Progress
 
-    from annotator.progress import _count_column
+    from annotator.cli.progress import _count_column
 
     console = Console(record=True, width=60, force_terminal=True)
     with Progress(_count_column(" read"), console=console, auto_refresh=False) as progress:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.errors import UserError
 from annotator.core.spans import Span
-from annotator.errors import UserError
 from annotator.io import detect_format
 from annotator.store import Store
 from tests.helpers.cli import run_main

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.labels import LabelsError, load_labels
+from annotator.io.labels import LabelsError, load_labels
 from tests.helpers.paths import LABELS_YAML
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from annotator.core.errors import UserError
 from annotator.core.spans import Span
 from annotator.core.tasks import NewDocument
-from annotator.errors import UserError
 from annotator.store import Store
 from tests.helpers.cli import run_process
 from tests.helpers.stores import dump, open_store, whitespace_doc

@@ -7,8 +7,8 @@ from __future__ import annotations
 import spacy
 
 from annotator.core.spans import Span
-from annotator.preannotate import load_model
 from annotator.store import Store
+from annotator.usecases.preannotate import load_model
 from tests.helpers import export_fixtures as fx
 from tests.helpers.cli import run_main
 

@@ -3,8 +3,8 @@ loaded is an error for `preannotate`, and a changed model or patterns is noticed
 
 from __future__ import annotations
 
-from annotator.preannotate import load_highlighters, model_notices, preannotate
 from annotator.store import Store
+from annotator.usecases.preannotate import load_highlighters, model_notices, preannotate
 from tests.helpers.cli import run_main
 from tests.helpers.importing import labels_config, run_import, write_jsonl
 

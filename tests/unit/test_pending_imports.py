@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.errors import UserError
 from annotator.core.spans import Span
 from annotator.core.tasks import NewDocument, input_hash
-from annotator.errors import UserError
 from annotator.store import Store
 from annotator.store.imports import STALE_SECONDS, ImportAbandoned
 from tests.helpers.importing import TEXT_A, labels_config, run_import, write_jsonl

@@ -9,8 +9,8 @@ import pytest
 
 from annotator.core.spans import Span, Tokens, span_problems
 from annotator.core.suggestions import merge_suggestions
-from annotator.preannotate import load_highlighters, load_model, preannotate, suggest_documents
 from annotator.store import Store
+from annotator.usecases.preannotate import load_highlighters, load_model, preannotate, suggest_documents
 from tests.helpers.cli import run_main
 from tests.helpers.importing import labels_config, run_import, write_jsonl
 

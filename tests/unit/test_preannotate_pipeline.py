@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import spacy
 
-from annotator.preannotate import load_model
+from annotator.usecases.preannotate import load_model
 
 TEXT = "Bashar al-Assad fled to Russia."
 
@@ -50,7 +50,7 @@ def test_what_is_kept_is_read_from_spacys_metadata():
     attribute_ruler without entity attributes and what follows the NER are switched off."""
     from spacy.language import Language
 
-    from annotator.preannotate import _keep_entity_components
+    from annotator.usecases.preannotate import _keep_entity_components
 
     if "declares_nothing" not in Language.factories:
         Language.component("declares_nothing", func=lambda doc: doc)

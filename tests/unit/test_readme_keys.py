@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core import actions
-from annotator.labels import key_name
+from annotator.io.labels import key_name
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 ARROWS = {"←": "left", "→": "right", "↑": "up", "↓": "down"}

@@ -11,9 +11,9 @@ import sys
 import textwrap
 
 from annotator.core.tasks import ACCEPT
-from annotator.labels import LabelsConfig
+from annotator.io.labels import LabelsConfig
 from annotator.store import SCHEMA_VERSION, Store
-from annotator.ui.session import AnnotateSession
+from annotator.usecases.annotate_session import AnnotateSession
 from tests.helpers.stores import open_store
 
 TEXTS = ["Iraq sent troops", "Bob met Syria", "Ana went home", "Cy saw Baghdad"]

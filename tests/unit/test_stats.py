@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from annotator.stats import render, with_rates
+from annotator.cli.stats_tables import print_stats
+from annotator.usecases.stats import with_rates
 from tests.helpers.stores import open_store
 
 DAY = 86400.0
@@ -27,7 +28,7 @@ def test_rates_over_the_working_span_and_none_for_a_lone_answer(tmp_path):
     per_day = [row["per_hour"] for row in figures["per_day"]]
     assert per_day == [round(4 * 3600 / 160, 1), round(3 * 3600 / 120, 1)]  # Monday: the reject counts too
     console = Console(width=100, record=True)
-    render(figures, console)
+    print_stats(figures, console)
     shown = console.export_text()
     assert "13689" not in shown and "–" in shown and "120.0" in shown
 

@@ -8,8 +8,8 @@ import sys
 import pytest
 import spacy
 
-from annotator.export import export_spacy
 from annotator.store import Store
+from annotator.usecases.export import export_spacy
 from tests.helpers import export_fixtures as fx
 from tests.helpers.cli import run_main
 
@@ -69,7 +69,7 @@ def test_annotator_train_exports_trains_and_reports_scores(exported, monkeypatch
 
 
 def test_train_result_reads_the_scores(exported):
-    from annotator.train import train
+    from annotator.usecases.train import train
 
     with Store(exported / "annotations.db") as store:
         result = train(
@@ -138,14 +138,14 @@ def test_train_with_a_config_of_ones_own(exported, monkeypatch, capsys):
     ],
 )
 def test_out_dir_never_swallows_an_override(args, out_dir, overrides):
-    from annotator.train import split_arguments
+    from annotator.cli.train_arguments import split_arguments
 
     assert split_arguments(args) == (out_dir, overrides)
 
 
 @pytest.mark.parametrize("args", [["--training.max_steps", "50"], ["--training.max_steps=50"]])
 def test_overrides_parse_both_ways_without_spacy_lines(args, capsys):
-    from annotator.train import parse_overrides
+    from annotator.cli.train_arguments import parse_overrides
 
     assert parse_overrides(args) == {"training.max_steps": 50}
     with pytest.raises(Exception, match="cannot read the spaCy overrides"):
@@ -177,7 +177,7 @@ def test_a_short_run_without_out_dir_keeps_a_trained_model_best(exported, monkey
 
 
 def test_eval_frequency_fits_max_steps_unless_given():
-    from annotator.train import with_eval_frequency
+    from annotator.usecases.train import with_eval_frequency
 
     assert with_eval_frequency({"training.max_steps": 50}, 200)["training.eval_frequency"] == 10
     assert with_eval_frequency({"training.max_steps": 3}, 200)["training.eval_frequency"] == 1

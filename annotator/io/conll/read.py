@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotator.errors import UserError
+from annotator.core.errors import UserError
 from annotator.io.conll.tags import BadTag, as_iob2, scheme_of
 from annotator.io.records import Item, Problem, Record, text_lines
 from annotator.io.spacy_docs import doc_record

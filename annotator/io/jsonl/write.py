@@ -23,7 +23,7 @@ import srsly
 
 from annotator.core.spans import Span, Tokens
 from annotator.core.tasks import Answer, Document
-from annotator.io.jsonl.read import DEFAULT_ANNOTATOR
+from annotator.io.jsonl import DEFAULT_ANNOTATOR
 
 JSONL_FILE = "annotations.jsonl"
 

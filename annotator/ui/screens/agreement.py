@@ -8,6 +8,7 @@ opens it in the review screen (every annotator's version, and the gold version t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from rich.console import Group
 from rich.text import Text
@@ -18,21 +19,17 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from annotator.agreement_report import (
-    AgreementResult,
-    annotators_table,
-    compute,
-    diagnosis_table,
-    labels_table,
-    overall_table,
-    pairs_table,
-)
 from annotator.core import actions
+from annotator.core.errors import UserError
 from annotator.core.visible import visible
-from annotator.errors import UserError
-from annotator.labels import LabelsConfig
-from annotator.store import Store
+from annotator.io.labels import LabelsConfig
+from annotator.ui.agreement_tables import annotators_table, diagnosis_table, labels_table, overall_table, pairs_table
 from annotator.ui.keys import bindings
+from annotator.ui.saver import open_store
+from annotator.usecases.agreement_report import AgreementResult, compute
+
+if TYPE_CHECKING:  # for the type only: the app imports the screens
+    from annotator.ui.app import AnnotatorApp
 
 
 class AgreementComputed(Message):
@@ -81,7 +78,7 @@ class AgreementScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="agreement")
     def compute_report(self) -> None:
         try:
-            with Store(self.store_path, create=False) as store:
+            with open_store(self.store_path, create=False) as store:
                 result = compute(store, self.dataset, self.config.names)
         except UserError as error:
             self.post_message(AgreementFailed(str(error)))
@@ -106,12 +103,8 @@ class AgreementScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if self.result is not None and event.row_key.value is not None:
-            from annotator.ui.screens.review import ReviewScreen
-
-            document = int(event.row_key.value)
-            self.app.push_screen(
-                ReviewScreen.for_documents(self.store_path, self.config, self.dataset, [document], self.reviewer)
-            )
+            app = cast("AnnotatorApp", self.app)
+            app.review_documents(self.store_path, self.config, self.dataset, [int(event.row_key.value)], self.reviewer)
 
     def action_refresh(self) -> None:
         self.query_one("#report", Static).update(Text("Recomputing ...", style="dim"))

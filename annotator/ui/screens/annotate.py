@@ -4,12 +4,14 @@ Keys drive ``core.editor.SpanEditor`` (span rules live there; the span keys are 
 ``ui.editing.SpanEditing`` mixin, shared with the review screen) and ``AnnotateSession``
 (what is stored and which document comes next). Each answer is committed before the
 next document is shown, by a thread worker that retries while the store is busy, full or
-read-only (``ui.commits``); the screen keeps the document and says why it waits.
+read-only (``ui.screens.saving``); the screen keeps the document and says why it waits.
 Suggestions for documents ahead are made by a thread worker that only posts messages;
 a key press never waits for spaCy or for the store.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -18,20 +20,23 @@ from textual.worker import get_current_worker
 
 from annotator.core import actions
 from annotator.core.editor import SpanEditor
+from annotator.core.errors import UserError
 from annotator.core.visible import visible
-from annotator.errors import UserError
-from annotator.store import Store
-from annotator.store.errors import classify
-from annotator.ui.commits import SAVE_WAIT, Saver, Saving
 from annotator.ui.editing import SpanEditing
 from annotator.ui.keys import add_label_bindings, bindings, describe, key_display
 from annotator.ui.messages import ModelNotice, PreannotateUnavailable, ProgressCounted, SuggestionsReady
-from annotator.ui.session import AnnotateSession, Task, eta_seconds
+from annotator.ui.saver import failure_kind, open_store
+from annotator.ui.screens.saving import SAVE_WAIT, Saver, Saving
 from annotator.ui.widgets.keys_line import KeysLine
 from annotator.ui.widgets.label_bar import LabelBar
 from annotator.ui.widgets.progress import ProgressLine
 from annotator.ui.widgets.span_text import SpanText
 from annotator.ui.widgets.status import StatusLine
+from annotator.usecases.annotate_session import AnnotateSession, Task, eta_seconds
+
+if TYPE_CHECKING:  # the type only: a screen importing this module loads no SQLite
+    from annotator.store import Store
+
 
 RUN_AHEAD = 32  # documents the pre-annotation worker prepares beyond the one on screen
 BATCH = 8
@@ -197,7 +202,7 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
         try:  # give back the documents held; if the store cannot take it now, leases run out
             self.session.close(self.saver.store)
         except Exception as error:
-            if classify(error) is None:
+            if failure_kind(error) is None:
                 raise
         self.exit_app()
 
@@ -207,10 +212,10 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
     def count_progress(self) -> None:
         session = self.session
         try:  # a short wait: a busy store only delays the count to the next document
-            with Store(session.store.path, busy_timeout=SAVE_WAIT) as store:
+            with open_store(session.store.path, busy_timeout=SAVE_WAIT) as store:
                 done, total = store.progress(session.dataset, session.annotator, session.overlap)
         except Exception as error:
-            if classify(error) is None:
+            if failure_kind(error) is None:
                 raise
             return
         self.post_message(ProgressCounted(done, total))
@@ -223,19 +228,19 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
     @work(thread=True, exclusive=True, group="preannotate")
     def preannotate_ahead(self, from_document: int) -> None:
         try:
-            from annotator.preannotate import model_notices, suggest_documents
+            from annotator.usecases.preannotate import model_notices, suggest_documents
         except ImportError as error:
             self.post_message(PreannotateUnavailable(f"pre-annotation is not available ({error})"))
             return
         worker = get_current_worker()
         try:  # a busy, full or read-only store: no suggestions now, another try at the next document
-            with Store(self.session.store.path, busy_timeout=SAVE_WAIT) as store:
+            with open_store(self.session.store.path, busy_timeout=SAVE_WAIT) as store:
                 if not self._noticed:  # the model's warnings on screen: the console is hidden behind it
                     self._noticed = True
                     try:
                         notices = model_notices(store, self.config, self.session.dataset)
                     except UserError as error:
-                        if classify(error) is not None:
+                        if failure_kind(error) is not None:
                             raise
                         self.post_message(PreannotateUnavailable(str(error)))
                         return
@@ -249,13 +254,13 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
                     try:
                         suggest_documents(store, self.config, batch)
                     except UserError as error:
-                        if classify(error) is not None:
+                        if failure_kind(error) is not None:
                             raise
                         self.post_message(PreannotateUnavailable(str(error)))
                         return
                     self.post_message(SuggestionsReady(batch))
         except Exception as error:
-            if classify(error) is None:
+            if failure_kind(error) is None:
                 raise
 
     def on_suggestions_ready(self, message: SuggestionsReady) -> None:

@@ -14,9 +14,9 @@ from textual.widgets import Static
 from annotator.core import actions
 from annotator.core.visible import visible
 from annotator.ui.keys import bindings, describe
-from annotator.ui.review_session import ReviewSession
-from annotator.ui.session import AnnotateSession
 from annotator.ui.widgets.keys_line import KeysLine
+from annotator.usecases.annotate_session import AnnotateSession
+from annotator.usecases.review_session import ReviewSession
 
 SessionT = TypeVar("SessionT", AnnotateSession, ReviewSession)
 

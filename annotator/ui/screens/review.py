@@ -4,7 +4,7 @@ The versions are read-only; spans that not every accepted version has are underl
 The gold version opens as the most common version and is edited with the annotate
 screen's span keys (``ui.editing.SpanEditing`` drives the same ``SpanEditor``). Each
 decision is committed before the next document shows, by a thread worker that retries
-while the store is busy, full or read-only (``ui.commits``, as on the annotate screen).
+while the store is busy, full or read-only (``ui.screens.saving``, as on the annotate screen).
 """
 
 from __future__ import annotations
@@ -19,16 +19,17 @@ from annotator.core import actions
 from annotator.core.editor import SpanEditor
 from annotator.core.tasks import ACCEPT, REJECT
 from annotator.core.visible import visible
-from annotator.ui.commits import Saver, Saving
 from annotator.ui.editing import SpanEditing
 from annotator.ui.keys import add_label_bindings, bindings, describe, key_display
-from annotator.ui.review_session import Case, ReviewSession
+from annotator.ui.saver import open_store
+from annotator.ui.screens.saving import Saver, Saving
 from annotator.ui.widgets.keys_line import KeysLine
 from annotator.ui.widgets.label_bar import LabelBar
 from annotator.ui.widgets.progress import ProgressLine
 from annotator.ui.widgets.status import StatusLine
 from annotator.ui.widgets.version_text import VersionText
 from annotator.ui.widgets.versions import Versions
+from annotator.usecases.review_session import Case, ReviewSession
 
 FIXED_ROWS = 11  # progress, differences, gold title and border, labels, status, keys
 COMPACT_BELOW = 30  # terminal rows under which the gold's border and the labels' rule go
@@ -69,10 +70,8 @@ class ReviewScreen(Saving, SpanEditing, Screen):
     ) -> ReviewScreen:
         """A review of just these documents on its own store connection (closed when the
         screen goes), going back to the screen below when they are decided."""
-        from annotator.store import Store
-
         return cls(
-            ReviewSession(Store(store_path), config, dataset, reviewer, documents=documents),
+            ReviewSession(open_store(store_path), config, dataset, reviewer, documents=documents),
             back_when_done=True,
             owns_store=True,
         )

@@ -10,9 +10,9 @@ from textual.containers import Center, Middle
 from textual.widgets import Static
 
 from annotator.core.visible import visible
-from annotator.ui.review_session import ReviewSession
 from annotator.ui.screens.finished import EndScreen
 from annotator.ui.widgets.keys_line import KeysLine
+from annotator.usecases.review_session import ReviewSession
 
 
 class ReviewDoneScreen(EndScreen[ReviewSession]):

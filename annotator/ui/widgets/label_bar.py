@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from annotator.core.visible import visible
-from annotator.labels import LabelsConfig
+from annotator.io.labels import LabelsConfig
 
 
 class LabelBar(Widget):

@@ -11,10 +11,10 @@ from textual.widgets import Static
 
 from annotator.core.tasks import ACCEPT
 from annotator.core.visible import visible
-from annotator.labels import LabelsConfig
+from annotator.io.labels import LabelsConfig
 from annotator.ui.keys import key_display
-from annotator.ui.review_session import Case
 from annotator.ui.widgets.version_text import VersionText
+from annotator.usecases.review_session import Case
 
 
 def compared(case: Case, spans) -> str:

@@ -25,16 +25,16 @@ from typing import TypeVar
 
 from srsly import json_dumps as dumps  # ujson: the import's JSON is on the hot path
 
+from annotator.core.errors import UserError
 from annotator.core.spans import Span, Tokens, span_problems
 from annotator.core.tasks import NewDocument, input_hash
-from annotator.errors import UserError
 from annotator.io import Problem, Record, expand_paths, read_path
 from annotator.io.checks import empty_text, too_long
 from annotator.io.jsonl import DEFAULT_ANNOTATOR
+from annotator.io.labels import LabelsConfig
 from annotator.io.records import Item, NotImported
-from annotator.labels import LabelsConfig
-from annotator.progress import progress_bar
 from annotator.store import ImportBusy, Store
+from annotator.usecases.progress import progress_bar
 
 # Each batch is written in one transaction, right after it is tokenized: small ones hold
 # the write lock a few milliseconds, and tokenizing the next leaves it free for long
@@ -187,7 +187,7 @@ class Importer:
                 if self.store.clean_up_imports():  # it was a dead one, now undone
                     continue
                 if not said:
-                    from annotator.preannotate import stderr_note
+                    from annotator.usecases.preannotate import stderr_note
 
                     stderr_note(f"waiting for {busy.running} to finish")
                     said = True
@@ -375,7 +375,7 @@ def import_files(store: Store, config: LabelsConfig, paths: Iterable[Path], data
     """Import, then pre-highlight the dataset's new documents with labels.yaml's model and
     patterns. The pipelines load first, so a broken patterns file fails before any write;
     the model's tokenizer (when installed) tokenizes the import."""
-    from annotator.preannotate import load_highlighters, preannotate, stderr_note
+    from annotator.usecases.preannotate import load_highlighters, preannotate, stderr_note
 
     notes: list[str] = []  # "model not installed": said once the import succeeded (an error is one line)
     highlighters = load_highlighters(config, note=notes.append) if highlight else []

@@ -1,4 +1,4 @@
-"""`annotator stats`: what is in a dataset and how fast it is being annotated."""
+"""`annotator stats` printed: the dataset's figures as Rich tables."""
 
 from __future__ import annotations
 
@@ -7,25 +7,6 @@ from rich.table import Table
 from rich.text import Text
 
 from annotator.core.visible import visible
-
-# Fewer answers, or a shorter span, say nothing about speed (1 reject in 0.26 s is not 13,689 an hour).
-MIN_ANSWERS = 3
-MIN_SPAN_SECONDS = 60
-
-
-def rate(answers: int, span_seconds: float | None) -> float | None:
-    """Answers per hour over the time from the first answer's start to the last answer
-    (per day, summed), or None (shown as "–") when too few answers or too short a span."""
-    if answers < MIN_ANSWERS or not span_seconds or span_seconds < MIN_SPAN_SECONDS:
-        return None
-    return round(answers * 3600 / span_seconds, 1)
-
-
-def with_rates(stats: dict) -> dict:
-    """The store's counts plus answers per hour for each annotator and day."""
-    for row in stats["answers"] + stats["per_day"]:
-        row["per_hour"] = rate(row.get("documents", row.get("answers")), row["span_seconds"])
-    return stats
 
 
 def _table(title: str, columns: list[str], rows: list[list]) -> Table:
@@ -37,12 +18,14 @@ def _table(title: str, columns: list[str], rows: list[list]) -> Table:
     return table
 
 
-def render(stats: dict, console: Console | None = None) -> None:
+def print_stats(stats: dict, console: Console | None = None) -> None:
+    """The figures of ``annotator.usecases.stats.with_rates`` as Rich tables."""
     console = console or Console()
     console.print(
         Text(f"{visible(stats['dataset'])}: ", style="bold")
         + Text(
-            f"{stats['documents']} documents, {stats['answered_documents']} answered, {stats['reviewed_documents']} reviewed"
+            f"{stats['documents']} documents, {stats['answered_documents']} answered, "
+            f"{stats['reviewed_documents']} reviewed"
         )
     )
     if stats["suggestions"]:

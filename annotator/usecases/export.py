@@ -24,11 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.consensus import final_spans
+from annotator.core.errors import UserError
 from annotator.core.spans import Span, spans_from_json
 from annotator.core.split import DEV, TRAIN, split
 from annotator.core.tasks import ACCEPT, Answer
-from annotator.core.visible import visible
-from annotator.errors import UserError
 from annotator.io.conll import CONLL_FILES, conll_document
 from annotator.io.jsonl import JSONL_FILE, prodigy_task, write_jsonl
 from annotator.io.records import OFF_BOUNDARIES
@@ -401,39 +400,3 @@ def _remove_empty(folders: list[Path]) -> None:
             folder.rmdir()
         except OSError:
             pass
-
-
-def print_summary(summary: Summary, console=None) -> None:
-    """Documents per split (or lines per answer), spans per label, what was left out and why."""
-    from rich.console import Console
-    from rich.table import Table
-
-    console = console or Console()
-    order = [TRAIN, DEV, "accept", "reject", "ignore"]
-    columns = sorted(summary.documents, key=lambda c: (order.index(c) if c in order else len(order), c))
-    from rich.text import Text
-
-    held = f" (eval: '{summary.eval_dataset}')" if summary.eval_dataset else ""
-    table = Table(
-        title=Text(visible(f"export of '{summary.dataset}'{held} to {summary.out_dir}")), title_justify="left"
-    )
-    table.add_column("")
-    for column in columns:
-        table.add_column(Text(visible(column)), justify="right")
-    table.add_column("total", justify="right")
-    table.add_row("documents", *(str(summary.documents[c]) for c in columns), str(sum(summary.documents.values())))
-    for label in sorted(summary.spans):
-        counts = summary.spans[label]
-        table.add_row(Text(visible(label)), *(str(counts[c]) for c in columns), str(sum(counts.values())))
-    console.print(table)
-    if summary.left_out:
-        left = Table(title="left out", title_justify="left")
-        left.add_column("why")
-        left.add_column("documents", justify="right")
-        for reason, count in summary.left_out.most_common():
-            left.add_row(Text(visible(reason)), str(count))
-        console.print(left)
-    for path in summary.files:
-        console.print(visible(f"wrote {path}"), markup=False, highlight=False, soft_wrap=True)
-    for note in summary.notes:
-        console.print(visible(note), markup=False, highlight=False, soft_wrap=True)

@@ -9,24 +9,20 @@ answers it has now: a newer answer makes an old review due again.
 
 from __future__ import annotations
 
-import getpass
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from annotator.core.consensus import AWAITS_REVIEW, accepted_by_majority, final_spans, most_common_version
 from annotator.core.spans import Span, Tokens
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document, Review
-from annotator.labels import LabelsConfig
-from annotator.store import Store
+from annotator.io.labels import LabelsConfig
+from annotator.usecases.project import login_name
 
-
-def login_name() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "reviewer"
+if TYPE_CHECKING:  # the type only: the screens import this module, and load no SQLite
+    from annotator.store import Store
 
 
 @dataclass

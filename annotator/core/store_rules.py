@@ -10,9 +10,9 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from annotator.core.errors import UserError
 from annotator.core.spans import Tokens, span_problems, spans_from_json, spans_to_json
 from annotator.core.tasks import ANSWERS
-from annotator.errors import UserError
 
 
 def canonical_spans(spans_json: str) -> str:

@@ -8,7 +8,7 @@ class UserError(Exception):
 
 
 class ScreenCrashed(Exception):
-    """A screen stopped on an unexpected error (``crash``: an ``annotator.crash.Crash``,
+    """A screen stopped on an unexpected error (``crash``: an ``annotator.usecases.crash.Crash``,
     already written to its report); the command says so in one line and exits 1."""
 
     def __init__(self, crash):

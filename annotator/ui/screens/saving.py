@@ -21,17 +21,26 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import events
 
-from annotator.store import Store
-from annotator.store.errors import classify
-from annotator.ui.saver import SAVE_WAIT, Pending, Problem, Saved, Saver, StillWaiting, store_failure
+from annotator.ui.saver import (
+    SAVE_WAIT,
+    Pending,
+    Problem,
+    Saved,
+    Saver,
+    StillWaiting,
+    failure_kind,
+    store_failure,
+)
 
-if TYPE_CHECKING:  # the mixin is mixed into a Textual screen
+if TYPE_CHECKING:  # the type only: a screen importing this module loads no SQLite
     from textual.screen import Screen
     from textual.timer import Timer
 
-    _Screen = Screen
+    from annotator.store import Store
+
+    _ScreenBase = Screen  # what Saving is mixed into, for the type checker
 else:
-    _Screen = object
+    _ScreenBase = object
 
 __all__ = ["SAVE_WAIT", "Problem", "Saver", "Saving"]
 
@@ -43,19 +52,20 @@ FREE_ACTIONS = {"help", "quit", "agreement"}  # keys that work while a write wai
 HOLD_KEYS_FOR = 2.0
 
 
-class Saving(_Screen):
+class Saving(_ScreenBase):
     """Mixin for a screen that saves through ``self.saver``: ``save()`` starts a write,
     the status line (``self.status(message)``) says why it waits, the keys bound on this
     screen (other than help, quit, agreement) are held while it is on its way and run in
     order once it is saved (typing ahead), or refused once it has waited HOLD_KEYS_FOR."""
 
-    saver: Saver
-    _telling: Timer | None = None
-    _quit_when_saved: bool = False
+    _telling: Timer | None = None  # repeats the waiting line each second while a write waits
 
     if TYPE_CHECKING:
 
-        def status(self, message: str) -> None: ...
+        def status(self, message: str) -> None: ...  # each screen's own status line
+
+    saver: Saver
+    _quit_when_saved: bool = False
 
     @property
     def saving(self) -> bool:
@@ -84,7 +94,7 @@ class Saving(_Screen):
         try:
             result = self.saver.now(write)
         except Exception as error:
-            if classify(error) is None and not store_failure(error):
+            if failure_kind(error) is None and not store_failure(error):
                 raise
             self.save(what, write, then)
             return

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import srsly
 
-from annotator.core.visible import visible, visible_lines
-from annotator.errors import UserError
-from annotator.export import Summary, export_spacy
+from annotator.core.errors import UserError
+from annotator.core.visible import visible_lines
+from annotator.usecases.export import Summary, export_spacy
 
 # Enough for a few thousand annotated documents on a laptop CPU; raise for more.
 DEFAULT_OVERRIDES = {"training.max_steps": 1000, "training.eval_frequency": 100, "training.patience": 400}
@@ -34,44 +34,6 @@ class TrainResult:
     model: Path  # model-best
     scores: dict = field(default_factory=dict)  # ents_f, ents_p, ents_r
     per_label: dict = field(default_factory=dict)  # label -> {p, r, f}
-
-
-def split_arguments(args: list[str]) -> tuple[str | None, list[str]]:
-    """OUT_DIR (the one argument not after an override) and spaCy's override arguments,
-    from what Click left over: ``[OUT_DIR] --a.b VALUE --c.d=VALUE ...`` in any order.
-    An option-looking argument is never taken as OUT_DIR."""
-    out_dir, overrides, rest = None, [], list(args)
-    while rest:
-        arg = rest.pop(0)
-        if arg.startswith("--"):
-            overrides.append(arg)
-            if "=" not in arg and rest and not rest[0].startswith("--"):  # spaCy's rule for a value
-                overrides.append(rest.pop(0))
-        elif arg.startswith("-") and arg != "-":
-            raise UserError(f"no such option {arg!r} (spaCy overrides are --section.key VALUE)")
-        elif out_dir is None:
-            out_dir = arg
-        else:
-            raise UserError(
-                f"unexpected argument {arg!r}: OUT_DIR is {out_dir!r} (spaCy overrides are --section.key VALUE)"
-            )
-    return out_dir, overrides
-
-
-def parse_overrides(args: list[str]) -> dict:
-    """spaCy's own parsing of ``--section.key value`` / ``--section.key=value`` arguments
-    (its own error lines silenced: ours is the one line the user sees)."""
-    import contextlib
-    import io
-
-    from click.exceptions import NoSuchOption
-    from spacy.cli._util import parse_config_overrides
-
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            return parse_config_overrides(list(args))
-    except (SystemExit, NoSuchOption):  # not --section.key
-        raise UserError(f"cannot read the spaCy overrides {' '.join(args)!r} (use --section.key value)") from None
 
 
 def with_eval_frequency(settings: dict, configured: int) -> dict:
@@ -116,7 +78,7 @@ def train(
         on_exported(summary)
     shutil.rmtree(model_dir, ignore_errors=True)  # --force: no stale model-best from an earlier run
     config_path = Path(config) if config is not None else out_dir / "config.cfg"
-    settings = {} if config is not None else dict(DEFAULT_OVERRIDES)
+    settings: dict[str, object] = {} if config is not None else dict(DEFAULT_OVERRIDES)
     overrides = overrides or {}
     if "training.max_steps" in overrides:  # the user's budget: the default eval_frequency no longer fits it
         settings.pop("training.eval_frequency", None)
@@ -184,33 +146,3 @@ def run_spacy_train(config_path: Path, model_dir: Path, overrides: dict) -> None
     except SystemExit:  # spaCy printed why (a missing file, a bad setting)
         shutil.rmtree(model_dir, ignore_errors=True)
         raise UserError(f"{config_path}: spaCy training stopped (see its message above){kept}") from None
-
-
-def print_scores(result: TrainResult, console=None) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = console or Console()
-    from rich.text import Text
-
-    table = Table(title=Text(visible(f"dev scores of {result.model}")), title_justify="left")
-    for column, justify in (("label", "left"), ("precision", "right"), ("recall", "right"), ("F", "right")):
-        table.add_column(column, justify=justify)
-
-    def cell(value) -> str:
-        return "-" if value is None else f"{100 * value:.1f}"
-
-    for label in sorted(result.per_label):
-        scores = result.per_label[label]
-        table.add_row(Text(visible(label)), cell(scores.get("p")), cell(scores.get("r")), cell(scores.get("f")))
-    scores = result.scores
-    table.add_row(
-        "all", cell(scores.get("ents_p")), cell(scores.get("ents_r")), cell(scores.get("ents_f")), style="bold"
-    )
-    console.print(table)
-    console.print(
-        visible(f"pre-highlight new documents with it: annotator preannotate --model {result.model} --replace"),
-        markup=False,
-        highlight=False,
-        soft_wrap=True,
-    )

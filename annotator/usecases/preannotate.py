@@ -20,12 +20,12 @@ from typing import Any
 
 import srsly
 
+from annotator.core.errors import UserError
 from annotator.core.spans import Span, Tokens
 from annotator.core.suggestions import merge_suggestions
 from annotator.core.visible import visible
-from annotator.errors import UserError
+from annotator.io.labels import LabelsConfig
 from annotator.io.records import check_readable, json_error
-from annotator.labels import LabelsConfig
 from annotator.store import Store
 
 PATTERNS_SOURCE = "patterns"
@@ -330,7 +330,7 @@ def preannotate(
 ) -> dict[str, int]:
     """Fill in documents without suggestions from each source; with ``replace``, redo
     every document nobody has answered yet. Returns {source: documents done}."""
-    from annotator.progress import progress_bar
+    from annotator.usecases.progress import progress_bar
 
     done = {}
     for highlighter in highlighters:

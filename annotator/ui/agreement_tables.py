@@ -1,108 +1,14 @@
-"""`annotator agreement`: read a dataset's answers, compute the agreement report, show it.
-
-The answer that counts is the newest per (document, annotator). Accepted answers are
-compared; rejects and ignores are counted per annotator. The statistics themselves are
-pure functions in ``annotator.core.agreement``; this module reads the store in bulk
-(tokens parsed with numpy, not row by row), renders Rich tables and the JSON object.
-"""
+"""The agreement report as Rich tables: the agreement screen shows them, and
+`annotator agreement` prints them (data is shown literally, through ``visible``)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from dataclasses import dataclass
-
-import numpy as np
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from annotator.core.agreement import agreement, coverage
-from annotator.core.study import Accepted, OverlappingSpans, build_study
-from annotator.core.tasks import ACCEPT, ANSWERS
-from annotator.core.visible import json_for_terminal, visible
-from annotator.errors import UserError
-from annotator.store import Store
-
-WORST_DOCUMENTS = 10
-SNIPPET = 60  # characters of a worst document's text shown beside it
-JSON_KEYS = (
-    "dataset", "annotators", "documents", "f1_exact", "f1_overlap", "cohen_kappa", "fleiss_kappa",
-    "krippendorff_alpha", "alpha_u", "percent_agreement", "pairs", "per_label", "diagnosis",
-    "worst_documents", "undefined",
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class AgreementResult:
-    report: dict  # exactly the keys of `annotator agreement --json`
-    coverage: dict  # what the token and unitizing statistics were computed over
-
-
-def _token_offsets(token_json: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """All documents' token offsets as one (T, 2) array, and the count per document.
-    Parsing the JSON numbers with numpy in one pass is ~8x faster than json.loads."""
-    counts = np.array([max(0, text.count("[") - 1) for text in token_json], dtype=np.int64)
-    joined = ",".join(text.strip()[1:-1] for text, n in zip(token_json, counts, strict=True) if n)
-    numbers = (
-        np.fromstring(joined.translate(str.maketrans("[]", "  ")), sep=",", dtype=np.int64)
-        if joined
-        else np.zeros(0, np.int64)
-    )
-    if len(numbers) != 2 * counts.sum():  # not the plain [[s, e], ...] we write: parse properly
-        rows = [json.loads(text) for text in token_json]
-        counts = np.array([len(r) for r in rows], dtype=np.int64)
-        numbers = np.array([v for r in rows for pair in r for v in pair], dtype=np.int64)
-    return numbers.reshape(-1, 2), counts
-
-
-def compute(store: Store, dataset: str, labels: Sequence[str] = (), worst: int = WORST_DOCUMENTS) -> AgreementResult:
-    """The agreement report of ``dataset`` (its name must exist in the store)."""
-    counts: dict[str, dict[str, int]] = {}
-    accepted: dict[str, Accepted] = {}
-    by_document: dict[int, int] = {}
-    for document, annotator, answer, spans in store.latest_answers(dataset, raw=True):
-        counts.setdefault(annotator, dict.fromkeys(ANSWERS, 0))[answer] += 1
-        if answer == ACCEPT:
-            accepted.setdefault(annotator, Accepted()).add(
-                document, [(s["start"], s["end"], s["label"]) for s in json.loads(spans)]
-            )
-            by_document[document] = by_document.get(document, 0) + 1
-    shared = sorted(d for d, n in by_document.items() if n >= 2)
-    rows = store.texts_and_tokens(shared)
-    tokens, token_counts = _token_offsets([tokens for _, _, tokens in rows])
-    try:
-        study = build_study([(i, text) for i, text, _ in rows], tokens, token_counts, accepted, labels)
-    except OverlappingSpans as error:
-        raise UserError(
-            f"{store.path}: dataset {dataset!r}: {error}; fix the answer before measuring agreement"
-        ) from None
-    result = agreement(study, worst, accepting=len(accepted))
-    result["worst_documents"] = [
-        {**entry, **_described(store.document(entry["id"]))} for entry in result["worst_documents"]
-    ]
-    report = {
-        "dataset": dataset,
-        "annotators": [{"name": name, **counts[name]} for name in sorted(counts)],
-        **result,
-    }
-    return AgreementResult({key: report[key] for key in JSON_KEYS}, coverage(study))
-
-
-def _described(document) -> dict:
-    """Where a document came from (file @offset, file:line, file #doc) and its first words."""
-    meta, source = document.meta or {}, document.source
-    if source and "offset" not in meta:
-        source += f":{meta['line']}" if "line" in meta else f" #{meta['doc']}" if "doc" in meta else ""
-    text = " ".join(document.text.split())
-    return {"source": source, "text": text if len(text) <= SNIPPET else text[: SNIPPET - 1].rstrip() + "…"}
-
-
-def to_json(result: AgreementResult) -> str:
-    return json_for_terminal(result.report, indent=2)
-
-
-# -- Rich tables ---------------------------------------------------------------------------
+from annotator.core.visible import visible
+from annotator.usecases.agreement_report import AgreementResult
 
 
 def _count(n: int, noun: str) -> str:
@@ -116,7 +22,8 @@ def _value(value: float | None) -> Text:
 def overall_table(result: AgreementResult) -> Table:
     report, cover = result.report, result.coverage
     raters = len(report["annotators"])
-    title = f"Agreement on '{visible(report['dataset'])}': {_count(report['documents'], 'document')} accepted by two or more"
+    documents = _count(report["documents"], "document")
+    title = f"Agreement on '{visible(report['dataset'])}': {documents} accepted by two or more"
     table = Table(title=Text(title), title_justify="left")
     table.add_column("statistic")
     table.add_column("value", justify="right")
@@ -173,7 +80,8 @@ def pairs_table(result: AgreementResult) -> Table:
         }
         table.add_row(
             Text(visible(pair["a"])), Text(visible(pair["b"])), str(pair["documents"]), _value(pair["f1_exact"]),
-            _value(pair["f1_overlap"]), _value(pair["cohen_kappa"]), Text(visible("; ".join(sorted(reasons))), style="dim"),
+            _value(pair["f1_overlap"]), _value(pair["cohen_kappa"]),
+            Text(visible("; ".join(sorted(reasons))), style="dim"),
         )  # fmt: skip
     return table
 

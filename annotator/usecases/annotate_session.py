@@ -10,12 +10,15 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from annotator.core.spans import Span, Tokens
 from annotator.core.suggestions import merge_suggestions
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document
-from annotator.labels import LabelsConfig
-from annotator.store import LEASE_SECONDS, Store, new_session_id
+from annotator.io.labels import LabelsConfig
+
+if TYPE_CHECKING:  # the type only: the screens import this module, and load no SQLite
+    from annotator.store import Store
 
 
 @dataclass
@@ -57,11 +60,14 @@ class AnnotateSession:
         dataset: str,
         annotator: str,
         overlap: int = 1,
-        lease_seconds: float = LEASE_SECONDS,
+        lease_seconds: float | None = None,  # None: the store's LEASE_SECONDS
         clock=time.time,
     ):
+        from annotator.store import LEASE_SECONDS, new_session_id
+
         self.store, self.config, self.dataset = store, config, dataset
-        self.annotator, self.overlap, self.lease_seconds = annotator, overlap, lease_seconds
+        self.annotator, self.overlap = annotator, overlap
+        self.lease_seconds = LEASE_SECONDS if lease_seconds is None else lease_seconds
         self.clock = clock
         self.session = new_session_id()  # leases are this screen's, not every screen of the name
         self.started_at = clock()

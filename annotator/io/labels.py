@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from rich.color import Color, ColorParseError
 
 from annotator.core import actions
-from annotator.errors import UserError
+from annotator.core.errors import UserError
 
 # Binding id -> default keys (comma separated, Textual key names), from the one table of
 # actions; labels.yaml's `keymap` overrides these.
@@ -199,12 +200,12 @@ class LabelsConfig(BaseModel):
 class _LineLoader(yaml.SafeLoader):
     """A YAML loader that remembers the line of every mapping key and list item."""
 
-    lines: dict[int, tuple[int, dict]]  # id(mapping) -> (its line, key -> (line, value node))
+    lines: dict[int, tuple[int, Any]]  # id(a mapping or list) -> (its line, its keys' or items' lines)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
     mapping = loader.construct_mapping(node, deep=True)
-    lines: dict = {}
+    lines: dict[object, tuple[int, yaml.Node]] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node)
         if key in lines:  # PyYAML would keep the last one silently
