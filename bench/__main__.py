@@ -30,7 +30,10 @@ def benchmark_names() -> list[str]:
 def machine() -> str:
     import os
 
-    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}"
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, {platform.system()}"
+    )
 
 
 def table(rows: list[dict], title: str) -> Table:

@@ -32,7 +32,10 @@ WORDS = (
     "president minister army police city region country week month year people families roads north "
     "south returned announced reported agreed refused opened closed crossed handed over back into"
 ).split()
-NAMES = "Iraq Syria Turkey Lebanon Jordan Damascus Baghdad Aleppo Ankara Beirut Ahmed Sharaa Assad Erdogan Monday Thursday December".split()
+NAMES = (
+    "Iraq Syria Turkey Lebanon Jordan Damascus Baghdad Aleppo Ankara Beirut Ahmed Sharaa Assad Erdogan Monday Thursday "
+    "December"
+).split()
 
 
 def texts(n: int, seed: int = 0):
@@ -94,7 +97,10 @@ def side(kind: str, corpus: Path, db: Path) -> dict:
 
 
 def measure(kind: str, corpus: Path, db: Path) -> dict:
-    code = f"import json; from bench import import_ as _; print(json.dumps(_.side({kind!r}, __import__('pathlib').Path({str(corpus)!r}), __import__('pathlib').Path({str(db)!r}))))"
+    code = (
+        f"import json; from bench import import_ as _; print(json.dumps(_.side({kind!r}, "
+        f"__import__('pathlib').Path({str(corpus)!r}), __import__('pathlib').Path({str(db)!r}))))"
+    )
     code = code.replace(
         "from bench import import_ as _", "import importlib; _ = importlib.import_module('bench.import')"
     )
@@ -148,5 +154,6 @@ def run() -> list[dict]:
 if __name__ == "__main__":
     for r in run():
         print(
-            f"{r['measure']}: {r['value']:.3f} vs {r['limit']:.3f} = {r['ratio']:.2f}x (target {r['target']}x, {'met' if r['met'] else 'NOT met'})"
+            f"{r['measure']}: {r['value']:.3f} vs {r['limit']:.3f} = {r['ratio']:.2f}x "
+            f"(target {r['target']}x, {'met' if r['met'] else 'NOT met'})"
         )

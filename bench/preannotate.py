@@ -166,5 +166,6 @@ def run() -> list[dict]:
 if __name__ == "__main__":
     for r in run():
         print(
-            f"{r['measure']}: {r['value']:.3f} vs {r['limit']:.3f} = {r['ratio']:.2f}x (target {r['target']}x, {'met' if r['met'] else 'NOT met'})"
+            f"{r['measure']}: {r['value']:.3f} vs {r['limit']:.3f} = {r['ratio']:.2f}x "
+            f"(target {r['target']}x, {'met' if r['met'] else 'NOT met'})"
         )

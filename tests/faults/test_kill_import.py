@@ -43,8 +43,14 @@ def big_file(tmp_path_factory) -> Path:
 
 
 def annotator(folder: Path, *args: str, **popen) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "annotator.cli", *args, "--db", "store.db", "--labels", "labels.yaml"],
-                            cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-m", "annotator.cli", *args, "--db", "store.db", "--labels", "labels.yaml"],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
 
 
 def counts(folder: Path) -> tuple[int, int]:

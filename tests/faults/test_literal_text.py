@@ -20,7 +20,8 @@ from tests.helpers.screens import screen_text
 
 pytestmark = pytest.mark.anyio
 TEXTS = [
-    "Meet [bold]Alice[/] at [link=http://x.example]Paris[/link]\tnow\x07 or \x1b[31mBerlin\x1b[0m,\r\nsaid [red]Bob[/red].",
+    "Meet [bold]Alice[/] at [link=http://x.example]Paris[/link]\tnow\x07 or \x1b[31mBerlin\x1b[0m,"
+    "\r\nsaid [red]Bob[/red].",
     "[i]Zoe[/i] went to \x1b]8;;http://evil.example\x1b\\Rome\x1b]8;;\x1b\\ [/]\t[on red]Oslo[/on red]\r ok.",
 ]
 WORDS = {"Alice": "[red]PER[/red]", "Bob": "[red]PER[/red]", "Zoe": "[red]PER[/red]",

@@ -24,8 +24,14 @@ class CLI:
     def run(self, folder: Path, *args: str) -> tuple[int, str, str]:
         """(exit status, stdout, stderr) of `annotator ARGS...` run in ``folder``."""
         if self.cold:
-            done = subprocess.run([sys.executable, "-m", "annotator.cli", *args], cwd=folder, capture_output=True, text=True,
-                                  stdin=subprocess.DEVNULL, timeout=120)  # fmt: skip
+            done = subprocess.run(
+                [sys.executable, "-m", "annotator.cli", *args],
+                cwd=folder,
+                capture_output=True,
+                text=True,
+                stdin=subprocess.DEVNULL,
+                timeout=120,
+            )
             return done.returncode, done.stdout, done.stderr
         self.server.stdin.write(json.dumps([str(folder), list(args)]) + "\n")
         self.server.stdin.flush()

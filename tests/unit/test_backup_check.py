@@ -81,7 +81,10 @@ def test_check_finds_what_is_wrong(tmp_path):
     store, ids = open_store(tmp_path / "a.db", TEXTS)
     good = store.add_answer(ids[0], "ann", "accept", [Span(0, 3, "PERSON")], 1.0, 2.0)
     assert store.check() == []
-    insert = "INSERT INTO answers (document, annotator, answer, spans, started_at, answered_at, duration) VALUES (?, ?, ?, ?, 0, 0, 0)"
+    insert = (
+        "INSERT INTO answers (document, annotator, answer, spans, started_at, answered_at, duration) "
+        "VALUES (?, ?, ?, ?, 0, 0, 0)"
+    )
     raw(store.path, insert, (ids[0], "ann", "accept", '[{"start": 1, "end": 3, "label": "PERSON"}]'))  # mid-token
     raw(
         store.path,
@@ -97,7 +100,8 @@ def test_check_finds_what_is_wrong(tmp_path):
     raw(store.path, insert, (ids[1], "dee", "maybe", "[]"))
     raw(
         store.path,
-        "INSERT INTO reviews (document, reviewer, answer, spans, decided_from, decided_at) VALUES (?, 'rev', 'accept', ?, '[]', 0)",
+        "INSERT INTO reviews (document, reviewer, answer, spans, decided_from, decided_at) "
+        "VALUES (?, 'rev', 'accept', ?, '[]', 0)",
         (ids[0], '[{"start": 0, "end": 99, "label": "GPE"}]'),
     )
     problems = store.check()

@@ -77,7 +77,8 @@ def test_train_with_no_dev_set_is_refused_before_anything_is_written(db, tmp_pat
     )
     assert status == 1
     assert err.strip().splitlines() == [
-        "annotator: --eval-split 0 leaves no dev set, and spaCy's training needs one: give --eval-dataset NAME or an --eval-split above 0"
+        "annotator: --eval-split 0 leaves no dev set, and spaCy's training needs one: "
+        "give --eval-dataset NAME or an --eval-split above 0"
     ]
     assert not out.exists()
 
@@ -121,8 +122,20 @@ def test_eval_options_that_cannot_work_are_one_line(db, tmp_path, monkeypatch, c
 
 def test_train_evaluates_on_the_eval_dataset(db, tmp_path, monkeypatch, capsys):
     out = tmp_path / "trained"
-    status, stdout, err = run_main(monkeypatch, capsys, "train", str(out), "--db", str(db), "--dataset", "news,eval:held",
-                                   "--training.max_steps", "6", "--training.eval_frequency", "3")  # fmt: skip
+    status, stdout, err = run_main(
+        monkeypatch,
+        capsys,
+        "train",
+        str(out),
+        "--db",
+        str(db),
+        "--dataset",
+        "news,eval:held",
+        "--training.max_steps",
+        "6",
+        "--training.eval_frequency",
+        "3",
+    )
     assert status == 0, err
     assert texts_in(out / "dev.spacy") == {*HELD, SHARED} and texts_in(out / "train.spacy") == NEWS - {SHARED}
     assert "dev scores" in stdout and (out / "model" / "model-best" / "meta.json").exists()

@@ -128,7 +128,8 @@ def test_skip_invalid_reports_each_skipped_line(project, monkeypatch, capsys):
     status, out, err = run_main(monkeypatch, capsys, "import", "a.jsonl", "--dataset", "news", "--skip-invalid")
     assert status == 0
     assert err.splitlines() == [
-        "skipped a.jsonl:2: span 0-3 ('Ahm') does not fall on token boundaries; --align expand or --align contract snaps spans to the tokens",
+        "skipped a.jsonl:2: span 0-3 ('Ahm') does not fall on token boundaries; "
+        "--align expand or --align contract snaps spans to the tokens",
         "skipped a.jsonl:3: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
     ]
     assert "1 new documents" in out and "2 skipped" in out

@@ -20,15 +20,31 @@ def project(tmp_path: Path) -> Path:
     labels_config(tmp_path)
     path = tmp_path / "labels.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text("\n".join(line for line in text.splitlines() if not line.startswith("label_map:")) + "\n" + LABEL_MAP,
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(
+        "\n".join(line for line in text.splitlines() if not line.startswith("label_map:")) + "\n" + LABEL_MAP,
+        encoding="utf-8",
+    )
     return path
 
 
 def test_texts_given_twice_with_other_spans_are_listed_and_the_last_answer_kept(tmp_path, monkeypatch, capsys):
     labels, db = project(tmp_path), tmp_path / "a.db"
-    status, out, err = run_main(monkeypatch, capsys, "import", str(WNUT), "--db", str(db), "--labels", str(labels),
-                                "--dataset", "wnut", "--as-answers", "--annotator", "gold", "--no-preannotate")  # fmt: skip
+    status, out, err = run_main(
+        monkeypatch,
+        capsys,
+        "import",
+        str(WNUT),
+        "--db",
+        str(db),
+        "--labels",
+        str(labels),
+        "--dataset",
+        "wnut",
+        "--as-answers",
+        "--annotator",
+        "gold",
+        "--no-preannotate",
+    )
     assert status == 0, err
     assert f"wnut: 2 texts appear twice with different spans: kept the last; lines 1 and 18, 35 and 39 of {WNUT}" in out
     with Store(db) as store:
@@ -84,11 +100,28 @@ def test_on_conflict_refuse_names_both_lines_and_leaves_the_store_as_it_was(tmp_
     assert run_main(monkeypatch, capsys, "import", str(first), "--db", str(db), "--labels", str(labels),
                     "--dataset", "wnut", "--no-preannotate")[0] == 0  # fmt: skip
     before = hashlib.sha256(db.read_bytes()).hexdigest()
-    status, out, err = run_main(monkeypatch, capsys, "import", str(WNUT), "--db", str(db), "--labels", str(labels),
-                                "--dataset", "wnut", "--as-answers", "--annotator", "gold", "--on-conflict", "refuse")  # fmt: skip
+    status, out, err = run_main(
+        monkeypatch,
+        capsys,
+        "import",
+        str(WNUT),
+        "--db",
+        str(db),
+        "--labels",
+        str(labels),
+        "--dataset",
+        "wnut",
+        "--as-answers",
+        "--annotator",
+        "gold",
+        "--on-conflict",
+        "refuse",
+    )
     assert status == 1
-    assert err.strip().splitlines() == [f"annotator: {WNUT}:18: the same text as {WNUT}:1 with different spans "
-                                        "(nothing was imported; without --on-conflict refuse, one is kept and the summary lists them)"]  # fmt: skip
+    assert err.strip().splitlines() == [
+        f"annotator: {WNUT}:18: the same text as {WNUT}:1 with different spans "
+        "(nothing was imported; without --on-conflict refuse, one is kept and the summary lists them)"
+    ]
     assert "Traceback" not in err
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 

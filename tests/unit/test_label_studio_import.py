@@ -111,7 +111,8 @@ def _value(**value) -> list[dict]:
         (
             [{"id": 1, "data": {"title": "a", "body": "b"}, "annotations": []}],
             2,
-            'task 1 (id 1): "data" has several text fields (title, body); name the one to annotate with --text-column NAME',
+            'task 1 (id 1): "data" has several text fields (title, body); '
+            "name the one to annotate with --text-column NAME",
         ),
     ],
 )
@@ -136,7 +137,8 @@ def test_bad_tasks_name_the_task_and_its_line(store, config, tmp_path, tasks, li
         (b'[\n  {"id": 1, "data": {"text": "caf\xe9"}}\n]', "2: not UTF-8 text"),
         (b"[]", "1: no tasks (an empty JSON array)"),
         (
-            b'[{"text": "Iraq", "label": [{"start": 0, "end": 4, "labels": ["GPE"]}], "annotator": 1, "annotation_id": 3}]',
+            b'[{"text": "Iraq", "label": [{"start": 0, "end": 4, "labels": ["GPE"]}], '
+            b'"annotator": 1, "annotation_id": 3}]',
             "1: Label Studio's JSON-MIN export, which leaves out",
         ),
         (b"[1, 2]", "1: task 1 must be an object"),
