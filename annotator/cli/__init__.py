@@ -14,6 +14,7 @@ import typer
 # Importing the command modules registers their commands on `app`, in the order --help lists them.
 # isort: off
 from annotator.cli import screens, reports, data, documents, db  # noqa: F401
+from annotator.cli import serve  # noqa: F401
 
 # isort: on
 from annotator.cli.options import app
