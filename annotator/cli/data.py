@@ -13,9 +13,8 @@ from annotator.cli.options import (
     DbOption,
     OptionalLabelsOption,
     app,
-    choices_metavar,
+    choice_option,
     dataset_name,
-    one_of,
     optional_labels,
 )
 from annotator.core.consensus import POLICIES
@@ -51,10 +50,9 @@ DEFAULT_EVAL_SPLIT = 0.2
 SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the train/dev split (documents keep their side).")]
 ConflictsOption = Annotated[
     str,
-    typer.Option(
+    choice_option(
         "--conflicts",
-        callback=one_of(*POLICIES),
-        metavar=choices_metavar(POLICIES),
+        choices=POLICIES,
         help="When accepting annotators disagree and nobody reviewed: review (leave out until reviewed), "
         "majority (spans more than half of them have), skip (leave out).",
     ),
@@ -136,10 +134,9 @@ def export(
     seed: SeedOption = 0,
     format: Annotated[
         str,
-        typer.Option(
+        choice_option(
             "--format",
-            callback=one_of(*EXPORT_FORMATS),
-            metavar=choices_metavar(EXPORT_FORMATS),
+            choices=EXPORT_FORMATS,
             help="spacy (DocBin + config.cfg), jsonl (Prodigy-compatible) or conll (CoNLL-2003, IOB tags).",
         ),
     ] = "spacy",
@@ -192,7 +189,6 @@ def export(
     if format == "spacy" and (out_dir / "dev.spacy") in summary.files:
         command = (  # without --output nothing is saved
             f"python -m spacy train {out_dir / 'config.cfg'} --output {out_dir / 'model'} "
-            # without --output nothing is saved
             f"--paths.train {out_dir / 'train.spacy'} --paths.dev {out_dir / 'dev.spacy'}"
         )
         typer.echo(visible(f"train with: {command}"))

@@ -14,9 +14,8 @@ from annotator.cli.options import (
     DbOption,
     LabelsOption,
     app,
-    choices_metavar,
+    choice_option,
     dataset_name,
-    one_of,
     usage_mistake,
 )
 from annotator.core.errors import UserError
@@ -72,11 +71,9 @@ def import_(
         typer.Option("--dataset", "-d", callback=dataset_name, help="The dataset to add to (made if new)."),
     ] = None,
     format: Annotated[
-        str, typer.Option("--format", "-f", help=FORMAT_HELP, callback=one_of(*FORMATS), metavar="FORMAT")
+        str, choice_option("--format", "-f", choices=FORMATS, help=FORMAT_HELP, metavar="FORMAT")
     ] = "auto",
-    split: Annotated[
-        str, typer.Option("--split", help=SPLIT_HELP, callback=one_of(*SPLITS), metavar=choices_metavar(SPLITS))
-    ] = "paragraph",
+    split: Annotated[str, choice_option("--split", choices=SPLITS, help=SPLIT_HELP)] = "paragraph",
     annotator: Annotated[
         str | None,
         typer.Option(
@@ -109,20 +106,18 @@ def import_(
     ] = None,
     on_conflict: Annotated[
         str,
-        typer.Option(
+        choice_option(
             "--on-conflict",
-            callback=one_of(*ON_CONFLICT),
-            metavar=choices_metavar(ON_CONFLICT),
+            choices=ON_CONFLICT,
             help="The same text twice with different spans (same annotator or source): "
             "keep (the last; listed in the summary) or refuse (import nothing).",
         ),
     ] = "keep",
     align: Annotated[
         str,
-        typer.Option(
+        choice_option(
             "--align",
-            callback=one_of(*ALIGNS),
-            metavar=choices_metavar(ALIGNS),
+            choices=ALIGNS,
             help="Spans that start or end inside a token: strict (an error), contract (to the tokens "
             "wholly inside) or expand (to every token they touch), as spaCy's Doc.char_span alignment_mode.",
         ),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -65,6 +65,12 @@ def usage_mistake(ctx: typer.Context, message: str) -> Exception:
 
 def choices_metavar(choices: tuple[str, ...]) -> str:
     return "[" + "|".join(choices) + "]"
+
+
+def choice_option(*flags: str, choices: tuple[str, ...], help: str, metavar: str | None = None) -> Any:
+    """A Typer option that takes only one of ``choices`` (checked while parsing: see ``one_of``),
+    shown in the help as ``[a|b|c]`` unless ``metavar`` names it."""
+    return typer.Option(*flags, callback=one_of(*choices), metavar=metavar or choices_metavar(choices), help=help)
 
 
 DatasetOption = Annotated[
