@@ -29,3 +29,12 @@ def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProc
         cwd=cwd,
         timeout=120,
     )
+
+
+def round_trip_jsonl(monkeypatch, capsys, dataset: str, again: str = "again.db"):
+    """Export ``dataset`` of the store in the current folder as JSONL into out/, then import that
+    file into the store ``again`` (a new one): the import's (exit status, stdout, stderr)."""
+    exported = run_main(monkeypatch, capsys, "export", "out", "--dataset", dataset, "--format", "jsonl")
+    assert exported[0] == 0, exported[2]
+    return run_main(monkeypatch, capsys, "import", "out/annotations.jsonl", "--dataset", dataset,
+                    "--db", again, "--no-preannotate")  # fmt: skip

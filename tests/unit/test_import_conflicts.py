@@ -27,24 +27,18 @@ def project(tmp_path: Path) -> Path:
     return path
 
 
+def import_wnut(monkeypatch, capsys, db, labels, *more: str):
+    """`annotator import` of the WNUT17 excerpt into dataset wnut, with these options more."""
+    return run_main(monkeypatch, capsys, "import", str(WNUT), "--db", str(db), "--labels", str(labels),
+                    "--dataset", "wnut", *more)  # fmt: skip
+
+
+AS_GOLD = ("--as-answers", "--annotator", "gold")
+
+
 def test_texts_given_twice_with_other_spans_are_listed_and_the_last_answer_kept(tmp_path, monkeypatch, capsys):
     labels, db = project(tmp_path), tmp_path / "a.db"
-    status, out, err = run_main(
-        monkeypatch,
-        capsys,
-        "import",
-        str(WNUT),
-        "--db",
-        str(db),
-        "--labels",
-        str(labels),
-        "--dataset",
-        "wnut",
-        "--as-answers",
-        "--annotator",
-        "gold",
-        "--no-preannotate",
-    )
+    status, out, err = import_wnut(monkeypatch, capsys, db, labels, *AS_GOLD, "--no-preannotate")
     assert status == 0, err
     assert f"wnut: 2 texts appear twice with different spans: kept the last; lines 1 and 18, 35 and 39 of {WNUT}" in out
     with Store(db) as store:
@@ -63,8 +57,7 @@ def suggested(store: Store, text: str) -> list[tuple[int, int, str]]:
 
 def test_suggestions_given_twice_keep_the_last_as_answers_do_and_say_so(tmp_path, monkeypatch, capsys):
     labels, db = project(tmp_path), tmp_path / "a.db"
-    status, out, err = run_main(monkeypatch, capsys, "import", str(WNUT), "--db", str(db), "--labels", str(labels),
-                                "--dataset", "wnut", "--no-preannotate")  # fmt: skip
+    status, out, err = import_wnut(monkeypatch, capsys, db, labels, "--no-preannotate")
     assert status == 0, err
     assert (
         f"wnut: 2 texts appear twice with different suggested spans: kept the last; lines 1 and 18, 35 and 39 of {WNUT}"
@@ -100,23 +93,7 @@ def test_on_conflict_refuse_names_both_lines_and_leaves_the_store_as_it_was(tmp_
     assert run_main(monkeypatch, capsys, "import", str(first), "--db", str(db), "--labels", str(labels),
                     "--dataset", "wnut", "--no-preannotate")[0] == 0  # fmt: skip
     before = hashlib.sha256(db.read_bytes()).hexdigest()
-    status, out, err = run_main(
-        monkeypatch,
-        capsys,
-        "import",
-        str(WNUT),
-        "--db",
-        str(db),
-        "--labels",
-        str(labels),
-        "--dataset",
-        "wnut",
-        "--as-answers",
-        "--annotator",
-        "gold",
-        "--on-conflict",
-        "refuse",
-    )
+    status, out, err = import_wnut(monkeypatch, capsys, db, labels, *AS_GOLD, "--on-conflict", "refuse")
     assert status == 1
     assert err.strip().splitlines() == [
         f"annotator: {WNUT}:18: the same text as {WNUT}:1 with different spans "
@@ -128,8 +105,7 @@ def test_on_conflict_refuse_names_both_lines_and_leaves_the_store_as_it_was(tmp_
 
 def test_on_conflict_takes_keep_or_refuse(tmp_path, monkeypatch, capsys):
     labels, db = project(tmp_path), tmp_path / "a.db"
-    status, _, err = run_main(monkeypatch, capsys, "import", str(WNUT), "--db", str(db), "--labels", str(labels),
-                              "--dataset", "wnut", "--on-conflict", "first")  # fmt: skip
+    status, _, err = import_wnut(monkeypatch, capsys, db, labels, "--on-conflict", "first")
     assert status == 2 and "Invalid value for '--on-conflict': 'first' is not one of keep, refuse" in err
     assert not db.exists()
 

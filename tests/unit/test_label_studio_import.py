@@ -15,7 +15,7 @@ from annotator.core.errors import UserError
 from annotator.core.spans import Span
 from annotator.io import detect_format
 from annotator.store import Store
-from tests.helpers.cli import run_main
+from tests.helpers.cli import round_trip_jsonl, run_main
 from tests.helpers.importing import TEXT_A, TEXT_B, run_import
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -180,18 +180,7 @@ def test_round_trip_through_jsonl_export(project, monkeypatch, capsys):
     monkeypatch.chdir(project)
     shutil.copy(DATA / "label_studio.json", project / "ls.json")
     assert run_main(monkeypatch, capsys, "import", "ls.json", "--dataset", "news", "--no-preannotate")[0] == 0
-    assert run_main(monkeypatch, capsys, "export", "out", "--dataset", "news", "--format", "jsonl")[0] == 0
-    status, out, err = run_main(
-        monkeypatch,
-        capsys,
-        "import",
-        "out/annotations.jsonl",
-        "--dataset",
-        "news",
-        "--db",
-        "again.db",
-        "--no-preannotate",
-    )
+    status, out, err = round_trip_jsonl(monkeypatch, capsys, "news")
     assert status == 0, err
     with Store(project / "annotations.db") as first, Store(project / "again.db") as second:
         one = {d.text: d for d in first.documents("news")}

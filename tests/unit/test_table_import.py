@@ -11,7 +11,7 @@ import pytest
 from annotator.core.errors import UserError
 from annotator.io import detect_format
 from annotator.store import Store
-from tests.helpers.cli import run_main
+from tests.helpers.cli import round_trip_jsonl, run_main
 from tests.helpers.importing import run_import
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -133,18 +133,7 @@ def test_round_trip_csv_import_export_import(project, monkeypatch, capsys):
             at = doc.text.find("Damascus")
             spans = [Span(at, at + 8, "GPE")] if at >= 0 else []
             store.add_answer(doc.id, "ana", "accept", spans, started_at=1.0)
-    assert run_main(monkeypatch, capsys, "export", "out", "--dataset", "news", "--format", "jsonl")[0] == 0
-    status, out, err = run_main(
-        monkeypatch,
-        capsys,
-        "import",
-        "out/annotations.jsonl",
-        "--dataset",
-        "news",
-        "--db",
-        "again.db",
-        "--no-preannotate",
-    )
+    status, out, err = round_trip_jsonl(monkeypatch, capsys, "news")
     assert status == 0, err
     with Store(project / "annotations.db") as first, Store(project / "again.db") as second:
         one, two = list(first.documents("news")), list(second.documents("news"))
