@@ -32,20 +32,26 @@ def project(tmp_path, monkeypatch):
     return tmp_path
 
 
-def cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    return run_main(monkeypatch, capsys, *args)
-
-
 def import_into(monkeypatch, capsys, db: Path, *files: Path, extra: tuple[str, ...] = ()) -> str:
-    code, out, err = cli(
+    code, out, err = run_main(
         monkeypatch, capsys, "import", *map(str, files), "--db", str(db), "--dataset", "d", "--no-preannotate", *extra
     )
     assert code == 0, err
     return out
 
 
+def answers_after_merging_b_into_a(monkeypatch, capsys, project: Path) -> int:
+    """`db merge` of the project's b.db into its a.db; then how many answers a.db holds."""
+    code, _, err = run_main(monkeypatch, capsys, "db", "merge", str(project / "b.db"), "--db", str(project / "a.db"))
+    assert code == 0, err
+    with Store(project / "a.db") as store:
+        return all_answers(store)
+
+
 def export_lines(monkeypatch, capsys, db: Path, out: Path) -> list[dict]:
-    code, _, err = cli(monkeypatch, capsys, "export", str(out), "--db", str(db), "--dataset", "d", "--format", "jsonl")
+    code, _, err = run_main(
+        monkeypatch, capsys, "export", str(out), "--db", str(db), "--dataset", "d", "--format", "jsonl"
+    )
     assert code == 0, err
     return list(srsly.read_jsonl(out / "annotations.jsonl"))
 
@@ -85,10 +91,7 @@ def test_a_round_trip_gives_the_same_file_back_and_merges_into_nothing(project, 
         assert spans(written) == spans(original)
     assert by_text["Ana met Ben in Lisbon."]["_timestamp"] == 1701432000
     assert "_timestamp" not in by_text[originals[0]["text"]]  # never invented
-    code, out, err = cli(monkeypatch, capsys, "db", "merge", str(project / "b.db"), "--db", str(project / "a.db"))
-    assert code == 0, err
-    with Store(project / "a.db") as store:
-        assert all_answers(store) == len(originals)
+    assert answers_after_merging_b_into_a(monkeypatch, capsys, project) == len(originals)
 
 
 def test_a_name_given_by_the_annotator_option_travels_and_merges_into_nothing(project, monkeypatch, capsys):
@@ -97,10 +100,7 @@ def test_a_name_given_by_the_annotator_option_travels_and_merges_into_nothing(pr
     assert {line["_annotator_id"] for line in first} == {"alice"}
     import_into(monkeypatch, capsys, project / "b.db", project / "out1" / "annotations.jsonl")
     assert export_lines(monkeypatch, capsys, project / "b.db", project / "out2") == first
-    code, out, err = cli(monkeypatch, capsys, "db", "merge", str(project / "b.db"), "--db", str(project / "a.db"))
-    assert code == 0, err
-    with Store(project / "a.db") as store:
-        assert all_answers(store) == 60
+    assert answers_after_merging_b_into_a(monkeypatch, capsys, project) == 60
 
 
 def test_answers_made_here_keep_full_precision_through_the_round_trip(project, monkeypatch, capsys):
@@ -113,10 +113,7 @@ def test_answers_made_here_keep_full_precision_through_the_round_trip(project, m
     with Store(project / "b.db") as store:
         dee = [a for a in store.latest_answers("d") if a.annotator == "dee"]
     assert [a.answered_at for a in dee] == [1701432207.654321]
-    code, out, err = cli(monkeypatch, capsys, "db", "merge", str(project / "b.db"), "--db", str(project / "a.db"))
-    assert code == 0, err
-    with Store(project / "a.db") as store:
-        assert all_answers(store) == 5
+    assert answers_after_merging_b_into_a(monkeypatch, capsys, project) == 5
 
 
 def test_the_newest_answer_is_the_one_given_last_not_the_last_row(tmp_path):
@@ -190,7 +187,4 @@ def test_spans_relabelled_by_label_map_get_an_honest_task_hash(project, monkeypa
             assert line["_task_hash"] == original["_task_hash"]
     import_into(monkeypatch, capsys, project / "b.db", project / "out1" / "annotations.jsonl")
     assert export_lines(monkeypatch, capsys, project / "b.db", project / "out2") == first
-    code, out, err = cli(monkeypatch, capsys, "db", "merge", str(project / "b.db"), "--db", str(project / "a.db"))
-    assert code == 0, err
-    with Store(project / "a.db") as store:
-        assert all_answers(store) == 60
+    assert answers_after_merging_b_into_a(monkeypatch, capsys, project) == 60
