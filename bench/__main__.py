@@ -61,7 +61,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help=f"benchmarks to run (default all: {', '.join(benchmark_names())})")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON instead of a table")
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # options of one benchmark's own (`python -m bench effort --gold FILE ...`)
+        one = len(args.names) == 1 and args.names[0] in benchmark_names()
+        module = importlib.import_module(f"bench.{args.names[0]}") if one else None
+        if module is None or not hasattr(module, "main"):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        return module.main([*extra, *(["--json"] if args.json else [])])
     names = args.names or benchmark_names()
     unknown = sorted(set(names) - set(benchmark_names()))
     if unknown:

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from rich.cells import cell_len
 
-from annotator.core.spans import Span
+from annotator.core.spans import Span, Tokens
 from annotator.core.visible import visible
 
 CHUNK = re.compile(r"\S+|\s+")
@@ -178,3 +178,27 @@ class Layout:
                 return column + cell_len(visible(self.text[piece.start : char]))
             column += piece.cells
         return column
+
+
+def token_on_next_line(layout: Layout, tokens: Tokens, cursor: int, delta: int) -> int | None:
+    """The word token at token ``cursor``'s column ``delta`` screen lines away, skipping lines
+    with no word on them (blank lines between paragraphs); None at the text's edge. Pure, so
+    the screens' up and down and the effort benchmark's planner move alike."""
+    if not tokens.offsets:
+        return None
+    y = layout.line_of(tokens.starts[cursor])
+    x = layout.x_of(y, tokens.starts[cursor])
+    target = y + delta
+    while 0 <= target < len(layout.lines):
+        char = layout.char_at(target, x)
+        if char is None:  # not on a line (cannot happen inside the range): no target
+            break
+        token = tokens.index_at(char)
+        if tokens.ends[token] <= char:  # in the space after a token: take the next one
+            token += 1
+        while token < len(tokens) and tokens.is_space[token]:
+            token += 1
+        if token < len(tokens) and layout.line_of(tokens.starts[token]) == target:
+            return token
+        target += delta
+    return None

@@ -24,7 +24,7 @@ from textual.strip import Strip
 from annotator.core.editor import SpanEditor
 from annotator.core.spans import Span, Tokens
 from annotator.core.visible import visible
-from annotator.ui.widgets.layout import Layout, badge_text
+from annotator.ui.widgets.layout import Layout, badge_text, token_on_next_line
 
 SELECTION = Style(bgcolor="#2f5f9f", color="#ffffff", underline=True)
 CURSOR = Style(reverse=True, bold=True, underline=True)
@@ -148,27 +148,10 @@ class SpanText(ScrollView, can_focus=False, inherit_bindings=False):
         return self.layout_cache.line_of(self.tokens.starts[editor.cursor])
 
     def token_on_next_line(self, delta: int) -> int | None:
-        """The word token at the cursor's column ``delta`` screen lines away, skipping lines
-        with no word on them (blank lines between paragraphs); None at the text's edge."""
-        layout, tokens = self.layout_cache, self.tokens
-        if self.editor is None or not tokens.offsets:
+        """The word token at the cursor's column ``delta`` screen lines away (None at the edge)."""
+        if self.editor is None:
             return None
-        y = self.cursor_line()
-        x = layout.x_of(y, tokens.starts[self.editor.cursor])
-        target = y + delta
-        while 0 <= target < len(layout.lines):
-            char = layout.char_at(target, x)
-            if char is None:  # not on a line (cannot happen inside the range): no target
-                break
-            token = tokens.index_at(char)
-            if tokens.ends[token] <= char:  # in the space after a token: take the next one
-                token += 1
-            while token < len(tokens) and tokens.is_space[token]:
-                token += 1
-            if token < len(tokens) and layout.line_of(tokens.starts[token]) == target:
-                return token
-            target += delta
-        return None
+        return token_on_next_line(self.layout_cache, self.tokens, self.editor.cursor, delta)
 
     def _scroll_to_cursor(self) -> bool:
         """Scroll so that the cursor's line is in view (with a little margin); True if it moved."""

@@ -1,0 +1,245 @@
+"""The fewest key presses that turn the spans on screen into the gold spans, then answer.
+
+A simulated annotator for ``python -m bench effort``. It drives the screens' own pure
+editor (``core.editor.SpanEditor``) and line motion (``ui.widgets.layout``), so every key it
+plans does on the real screen what it does here; ``bench/_replay.py`` presses the plans in
+the real app to check that.
+
+The differences between the spans on screen and the gold are cut into *fixes*: the groups of
+overlapping spans that one has and the other lacks (a wrong boundary is one fix: the wrong
+span and its gold counterpart). Fixes are made in the order of the text; for each, a
+shortest-path search (Dijkstra, every key costing 1) runs over editor states (cursor,
+selection, spans) from every state the previous fix could end in, with every binding of the
+annotate screen: cursor and line moves, span jumps, selection, label keys, remove and resize.
+Edits are only tried inside the fix's own tokens (an edit elsewhere could only undo work), and
+the search keeps every end state within ``SLACK`` keys of the best, since where the cursor
+ends decides what the next fix costs.
+"""
+
+from __future__ import annotations
+
+import ast
+import heapq
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from annotator.core.actions import ANNOTATE, EDITING_IDS, on_screen
+from annotator.core.editor import SpanEditor
+from annotator.core.spans import Span, Tokens, overlaps
+from annotator.ui.widgets.layout import Layout, token_on_next_line
+
+SLACK = 3  # end states kept per fix: within this many keys of the best
+ANSWERS = ("accept", "reject", "ignore")
+# The annotate screen's span keys from the action registry, each with the call it makes
+# ("move(1, True)"), sorted by what the search may do with them. A new span action lands in
+# the plans by being in the registry and in ``press`` below.
+CALLS = {a.id: a.run for a in on_screen(ANNOTATE) if a.id in EDITING_IDS and a.id != "clear_selection"}
+SELECTING = tuple(i for i, run in CALLS.items() if run.startswith("move(") and run.endswith("True)"))
+EDITS = tuple(i for i, run in CALLS.items() if run.split("(")[0] in ("remove", "resize"))
+MOTIONS = tuple(i for i in CALLS if i not in SELECTING and i not in EDITS)
+LINE_MOTIONS = tuple(i for i in MOTIONS if CALLS[i].startswith("line("))
+
+
+@dataclass(frozen=True)
+class State:
+    cursor: int
+    anchor: int | None
+    spans: tuple[Span, ...]
+    fresh: bool  # the editor's "first jump visits a span under the cursor"
+
+
+@dataclass(frozen=True)
+class Plan:
+    keys: tuple[str, ...]  # the key names to press, in order (the answer key last)
+    steps: tuple[str, ...]  # the binding id of each ("label:GPE" for a label key)
+    fixes: int
+
+
+def fixes(shown: Iterable[Span], gold: Iterable[Span]) -> list[list[Span]]:
+    """The groups of overlapping spans in one of ``shown`` and ``gold`` but not the other,
+    in the order of the text."""
+    shown, gold = set(shown), set(gold)
+    loose = sorted((shown - gold) | (gold - shown))
+    groups: list[list[Span]] = []
+    for span in loose:  # sorted by start: a span joins the group it overlaps, else starts one
+        if groups and any(overlaps(span, other) for other in groups[-1]):
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    return groups
+
+
+class Planner:
+    def __init__(self, bindings: Mapping[str, str], label_keys: Mapping[str, str], width: int | None):
+        """``bindings``: binding id -> keys (labels.yaml's, defaults included); ``label_keys``:
+        label -> its key; ``width``: the document's width on screen (None: no line moves)."""
+        self.key_of = {action: bindings[action].split(",")[0].strip() for action in (*CALLS, *ANSWERS)}
+        self.label_keys = dict(label_keys)
+        self.width = width
+        self._layouts: dict[tuple[Span, ...], Layout] = {}
+
+    def plan(
+        self, text: str, tokens: Tokens, shown: Sequence[Span], gold: Sequence[Span], answer: str = "accept"
+    ) -> Plan:
+        """The keys from the document as it opens (cursor on the first word) to ``answer``
+        with ``gold`` spans (a reject or a skip is its one key: its spans are not kept)."""
+        if answer != "accept":
+            return Plan((self.key_of[answer],), (answer,), 0)
+        shown, gold = tuple(sorted(shown)), tuple(sorted(gold))
+        self._layouts = {}  # per document: a layout is of one text
+        editor = SpanEditor(text, tokens, shown)
+        groups = fixes(shown, gold)
+        # The frontier: every end state of the fixes so far, with the cheapest steps to it.
+        frontier: dict[State, tuple[str, ...]] = {State(editor.cursor, None, shown, True): ()}
+        wanted = set(shown)
+        for group in groups:
+            wanted = (wanted - set(group)) | {span for span in group if span in gold}
+            first, last = tokens.token_range(_extent(group))
+            frontier = self._fix(editor, frontier, tuple(sorted(wanted)), first, last)
+        steps = min(frontier.values(), key=len) + ("accept",)
+        return Plan(tuple(self._key(step) for step in steps), steps, len(groups))
+
+    def _key(self, step: str) -> str:
+        return self.label_keys[step.removeprefix("label:")] if step.startswith("label:") else self.key_of[step]
+
+    def _fix(
+        self,
+        editor: SpanEditor,
+        starts: Mapping[State, tuple[str, ...]],
+        target: tuple[Span, ...],
+        first: int,
+        last: int,
+    ) -> dict[State, tuple[str, ...]]:
+        """A* from ``starts`` to every state with ``target`` spans and no selection, within
+        ``SLACK`` keys of the cheapest. The estimate of the keys left is the number of the
+        fix's target spans not made yet: one key makes at most one span, so it never
+        overestimates and the search stays exact."""
+        fix = _Fix(target, first, last, next(iter(starts)).spans, editor.tokens)
+        counter = itertools.count()  # ties broken by insertion, never by comparing states
+        queue = [(len(steps) + fix.left(state), next(counter), state, steps) for state, steps in starts.items()]
+        heapq.heapify(queue)
+        best: dict[State, int] = {state: len(steps) for state, steps in starts.items()}
+        done: dict[State, tuple[str, ...]] = {}
+        bound: int | None = None
+        while queue:
+            estimate, _, state, steps = heapq.heappop(queue)
+            cost = len(steps)
+            if best.get(state, cost) < cost:
+                continue
+            if bound is not None and estimate > bound:
+                break
+            if state.spans == target and state.anchor is None:
+                done[state] = steps
+                bound = cost + SLACK if bound is None else bound
+                continue
+            for step, following in self._moves(editor, state, fix):
+                if best.get(following, cost + 2) > cost + 1:
+                    best[following] = cost + 1
+                    heapq.heappush(queue, (cost + 1 + fix.left(following), next(counter), following, (*steps, step)))
+        if not done:
+            raise ValueError(f"no key sequence makes {target!r}")
+        return done
+
+    def _moves(self, editor: SpanEditor, state: State, fix: _Fix) -> Iterable[tuple[str, State]]:
+        """Every useful key's result from ``state``. Selections and edits only inside the fix's
+        tokens; motions anywhere until the fix's first edit, then only inside it (going away
+        and back cannot make a half-made fix cheaper); only the labels the fix needs."""
+        editing = state.spans != fix.origin
+        for action in MOTIONS:
+            if action in LINE_MOTIONS and self.width is None:
+                continue
+            following = self._run(editor, state, action)
+            if not editing or fix.holds(following.cursor):
+                yield action, following
+        if not fix.holds(state.cursor):
+            return
+        for action in SELECTING:
+            following = self._run(editor, state, action)
+            if following.anchor is not None and fix.holds(following.cursor):
+                yield action, following
+        for step in (*EDITS, *(f"label:{label}" for label in fix.labels)):
+            following = self._run(editor, state, step)
+            if following.spans != state.spans and fix.allows(state.spans, following.spans):
+                yield step, following
+
+    def _run(self, editor: SpanEditor, state: State, step: str) -> State:
+        """What one key does to ``state``, by the screens' own editor."""
+        editor.cursor, editor.anchor, editor.spans, editor.fresh = state.cursor, state.anchor, state.spans, state.fresh
+        editor._history.clear()  # undo is never planned; the stack would only grow
+        if step.startswith("label:"):
+            editor.label(step.removeprefix("label:"))
+        else:
+            press(editor, CALLS[step], lambda: self._layout(editor.text, state.spans))
+        return State(editor.cursor, editor.anchor, editor.spans, editor.fresh)
+
+    def _layout(self, text: str, spans: tuple[Span, ...]) -> Layout:
+        """The document's screen lines with these spans' badges (badges take cells, so a
+        line move depends on the spans)."""
+        layout = self._layouts.get(spans)
+        if layout is None:
+            layout = Layout(text)
+            assert self.width is not None
+            layout.update(spans, self.width)
+            self._layouts[spans] = layout
+        return layout
+
+
+def _extent(group: Sequence[Span]) -> Span:
+    return Span(min(s.start for s in group), max(s.end for s in group), "")
+
+
+class _Fix:
+    """One fix's search space: its tokens, its target spans and the labels they need."""
+
+    def __init__(self, target: tuple[Span, ...], first: int, last: int, origin: tuple[Span, ...], tokens: Tokens):
+        self.first, self.last, self.origin, self.tokens = first, last, origin, tokens
+        self.wanted = [span for span in target if self._within(span) and span not in origin]
+        self.labels = sorted(
+            {span.label for span in self.wanted} | {span.label for span in target if self._within(span)}
+        )
+
+    def holds(self, token: int) -> bool:
+        return self.first <= token <= self.last
+
+    def _within(self, span: Span) -> bool:
+        first, last = self.tokens.token_range(span)
+        return self.first <= first and last <= self.last
+
+    def left(self, state: State) -> int:
+        """Target spans still to make (a lower bound on the keys left)."""
+        present = set(state.spans)
+        return sum(span not in present for span in self.wanted)
+
+    def allows(self, before: tuple[Span, ...], after: tuple[Span, ...]) -> bool:
+        """An edit inside the fix whose new spans each overlap a target span (a span that
+        overlaps none could only be removed again)."""
+        made = set(after) - set(before)
+        gone = set(before) - set(after)
+        if not all(self._within(span) for span in made | gone):
+            return False
+        return all(any(overlaps(span, want) for want in self.wanted) for span in made)
+
+
+def press(editor: SpanEditor, call: str, layout: Callable[[], Layout] | None = None) -> None:
+    """Make the registry's ``call`` ("move(-1, True)", "resize('end', 1)") on ``editor`` as the
+    screens' span keys do (ui/editing.py); ``layout``: the document's screen lines, for
+    line moves."""
+    name, _, arguments = call.partition("(")
+    args = ast.literal_eval(f"({arguments.removesuffix(')')},)") if arguments.strip(")") else ()
+    if name == "move":
+        editor.move(*args)
+    elif name == "line":
+        token = token_on_next_line(layout(), editor.tokens, editor.cursor, *args) if layout else None
+        if token is not None:
+            editor.move_to(token)
+    elif name == "jump":
+        editor.jump_span(*args)
+    elif name == "remove":
+        editor.remove()
+    elif name == "resize":
+        editor.resize(*args)
+    elif name == "clear_selection":
+        editor.clear_selection()
+    else:
+        raise ValueError(f"the planner does not know what {call!r} does on the annotate screen")

@@ -1,0 +1,143 @@
+"""The effort benchmark's planner: its plans make the gold when pressed in the screens' own
+editor, and they are the shortest over the bindings (checked on cases small enough to count)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import spacy
+
+from annotator.core.actions import EDITING_IDS
+from annotator.core.editor import SpanEditor
+from annotator.core.spans import Span, Tokens
+from annotator.io.labels import DEFAULT_KEYMAP
+from bench._planner import CALLS, EDITS, LINE_MOTIONS, SELECTING, Planner, fixes, press
+from tests.helpers.paths import ROOT
+
+LABELS = {"GPE": "5", "NORP": "2", "DATE": "8", "CARDINAL": "9", "ORG": "4", "PERSON": "1"}
+TEXT = "Iraq sent 2,000 Kurdish soldiers back to Syria on Thursday ."
+
+
+def tokens_of(text: str) -> Tokens:
+    offsets, at = [], 0
+    for word in text.split(" "):
+        offsets.append((at, at + len(word)))
+        at += len(word) + 1
+    return Tokens(offsets, text)
+
+
+def span(text: str, words: str, label: str) -> Span:
+    start = text.index(words)
+    return Span(start, start + len(words), label)
+
+
+def pressed(text: str, tokens: Tokens, shown, steps) -> tuple[Span, ...]:
+    """The spans after pressing ``steps`` in the screens' editor (no line moves here)."""
+    editor = SpanEditor(text, tokens, shown)
+    for step in steps:
+        press_one(editor, step)
+    return editor.spans
+
+
+def press_one(editor: SpanEditor, step: str) -> None:
+    if step.startswith("label:"):
+        editor.label(step.removeprefix("label:"))
+    else:
+        press(editor, CALLS[step])
+
+
+@pytest.fixture
+def planner() -> Planner:
+    return Planner(DEFAULT_KEYMAP, LABELS, width=None)
+
+
+def test_right_suggestions_cost_the_answer_key_alone(planner):
+    tokens = tokens_of(TEXT)
+    gold = [span(TEXT, "Iraq", "GPE"), span(TEXT, "Syria", "GPE")]
+    plan = planner.plan(TEXT, tokens, gold, gold)
+    assert plan.keys == ("a",) and plan.fixes == 0
+
+
+def test_a_reject_is_its_one_key_whatever_the_spans(planner):
+    plan = planner.plan(TEXT, tokens_of(TEXT), [span(TEXT, "Iraq", "GPE")], [], answer="reject")
+    assert plan.keys == ("x",)
+
+
+@pytest.mark.parametrize(
+    ("shown", "gold"),
+    [
+        ([], [("2,000", "CARDINAL")]),  # a missed span
+        ([("Iraq", "GPE")], []),  # a wrong span under the cursor
+        ([("Kurdish", "GPE")], [("Kurdish", "NORP")]),  # a wrong label
+        ([("2,000", "CARDINAL")], [("2,000 Kurdish", "CARDINAL")]),  # too short
+        ([("Iraq sent", "GPE")], [("Iraq", "GPE"), ("2,000", "CARDINAL")]),  # too long, and one missed
+        ([("Kurdish", "NORP")], [("Iraq", "GPE"), ("2,000", "CARDINAL"), ("Kurdish", "NORP")]),  # two fixes
+    ],
+)
+def test_plans_make_the_gold_in_the_fewest_keys(planner, shown, gold):
+    tokens = tokens_of(TEXT)
+    shown = [span(TEXT, w, label) for w, label in shown]
+    gold = [span(TEXT, w, label) for w, label in gold]
+    plan = planner.plan(TEXT, tokens, shown, gold)
+    assert plan.steps[-1] == "accept" and plan.fixes == len(fixes(shown, gold))
+    assert pressed(TEXT, tokens, shown, plan.steps[:-1]) == tuple(sorted(gold))
+    assert len(plan.steps) - 1 == fewest_keys(TEXT, tokens, shown, gold, at_most=len(plan.steps) - 1)
+
+
+def test_far_fixes_are_planned_too(planner):
+    tokens = tokens_of(TEXT)
+    gold = [span(TEXT, "Syria", "GPE"), span(TEXT, "Thursday", "DATE")]
+    plan = planner.plan(TEXT, tokens, [span(TEXT, "Syria on Thursday", "DATE")], gold)
+    assert pressed(TEXT, tokens, [span(TEXT, "Syria on Thursday", "DATE")], plan.steps[:-1]) == tuple(sorted(gold))
+
+
+def fewest_keys(text: str, tokens: Tokens, shown, gold, at_most: int) -> int:
+    """The fewest keys to the gold by a plain breadth-first search over every editor state and
+    every binding (no fixes, no pruning): the reference the planner's search must equal."""
+    labels = sorted({g.label for g in gold} | {"PERSON"})  # one label the gold does not need
+    alphabet = [i for i in CALLS if i not in LINE_MOTIONS] + [f"label:{name}" for name in labels]
+    start = SpanEditor(text, tokens, shown)
+    frontier = [(start.cursor, None, start.spans, True)]
+    seen = set(frontier)
+    for depth in range(at_most + 1):
+        if any(spans == tuple(sorted(gold)) and anchor is None for _, anchor, spans, _ in frontier):
+            return depth
+        following = []
+        for cursor, anchor, spans, fresh in frontier:
+            for step in alphabet:
+                editor = SpanEditor(text, tokens, spans)
+                editor.cursor, editor.anchor, editor.fresh = cursor, anchor, fresh
+                press_one(editor, step)
+                state = (editor.cursor, editor.anchor, editor.spans, editor.fresh)
+                if state not in seen:
+                    seen.add(state)
+                    following.append(state)
+        frontier = following
+    raise AssertionError(f"no sequence of {at_most} keys or fewer makes the gold")
+
+
+def test_plans_on_real_data_make_the_gold_in_the_editor(planner):
+    """ner_drugs-like Prodigy lines from the demo's gold: every plan, pressed, gives the gold."""
+    lines = [json.loads(line) for line in (ROOT / "tests" / "data" / "news_gold.jsonl").read_text().splitlines()]
+    planner = Planner(DEFAULT_KEYMAP, {**LABELS, "FAC": "3", "LOC": "6", "EVENT": "7"}, width=None)
+    for line in lines[:12]:
+        text = line["text"]
+        doc = spacy.blank("en")(text)
+        tokens = Tokens([(t.idx, t.idx + len(t)) for t in doc], text)
+        gold = [Span(s["start"], s["end"], s["label"]) for s in line["spans"]]
+        shown = gold[::2]  # every other gold span suggested: the rest is missed
+        plan = planner.plan(text, tokens, shown, gold)
+        assert pressed(text, tokens, shown, plan.steps[:-1]) == tuple(sorted(gold)), text
+
+
+def test_every_span_key_of_the_annotate_screen_is_planned_for():
+    """A span action added to the registry is in the plans, or the planner says it does not know it."""
+    assert set(CALLS) == set(EDITING_IDS) - {"clear_selection"}
+    assert set(SELECTING) | set(EDITS) | {i for i in CALLS if i not in SELECTING and i not in EDITS} == set(CALLS)
+    assert {"extend_left", "extend_right"} <= set(SELECTING) and "remove_span" in EDITS
+    text = TEXT
+    for call in CALLS.values():
+        press(SpanEditor(text, tokens_of(text), [span(text, "Iraq", "GPE")]), call)  # raises when unknown
+    with pytest.raises(ValueError, match="does not know"):
+        press(SpanEditor(text, tokens_of(text)), "teleport(3)")
