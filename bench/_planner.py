@@ -39,6 +39,7 @@ SELECTING = tuple(i for i, run in CALLS.items() if run.startswith("move(") and r
 EDITS = tuple(i for i, run in CALLS.items() if run.split("(")[0] in ("remove", "resize"))
 MOTIONS = tuple(i for i in CALLS if i not in SELECTING and i not in EDITS)
 LINE_MOTIONS = tuple(i for i in MOTIONS if CALLS[i].startswith("line("))
+FIND = next(i for i in MOTIONS if CALLS[i] == "find")  # its key, then the first letter of a word
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class Planner:
         """The keys from the document as it opens (cursor on the first word) to ``answer``
         with ``gold`` spans (a reject or a skip is its one key: its spans are not kept)."""
         if answer != "accept":
-            return Plan((self.key_of[answer],), (answer,), 0)
+            return Plan(self.keys(answer), (answer,), 0)
         shown, gold = tuple(sorted(shown)), tuple(sorted(gold))
         self._layouts = {}  # per document: a layout is of one text
         editor = SpanEditor(text, tokens, shown)
@@ -97,11 +98,19 @@ class Planner:
             wanted = (wanted - set(group)) | {span for span in group if span in gold}
             first, last = tokens.token_range(_extent(group))
             frontier = self._fix(editor, frontier, tuple(sorted(wanted)), first, last)
-        steps = min(frontier.values(), key=len) + ("accept",)
-        return Plan(tuple(self._key(step) for step in steps), steps, len(groups))
+        steps = min(frontier.values(), key=self.cost) + ("accept",)
+        return Plan(tuple(key for step in steps for key in self.keys(step)), steps, len(groups))
 
-    def _key(self, step: str) -> str:
-        return self.label_keys[step.removeprefix("label:")] if step.startswith("label:") else self.key_of[step]
+    def keys(self, step: str) -> tuple[str, ...]:
+        """The keys one step presses."""
+        if step.startswith("label:"):
+            return (self.label_keys[step.removeprefix("label:")],)
+        if step.startswith("find:"):
+            return self.key_of[FIND], step.removeprefix("find:")
+        return (self.key_of[step],)
+
+    def cost(self, steps: Iterable[str]) -> int:
+        return sum(len(self.keys(step)) for step in steps)
 
     def _fix(
         self,
@@ -117,14 +126,14 @@ class Planner:
         overestimates and the search stays exact."""
         fix = _Fix(target, first, last, next(iter(starts)).spans, editor.tokens)
         counter = itertools.count()  # ties broken by insertion, never by comparing states
-        queue = [(len(steps) + fix.left(state), next(counter), state, steps) for state, steps in starts.items()]
+        queue = [(self.cost(steps) + fix.left(state), next(counter), state, steps) for state, steps in starts.items()]
         heapq.heapify(queue)
-        best: dict[State, int] = {state: len(steps) for state, steps in starts.items()}
+        best: dict[State, int] = {state: self.cost(steps) for state, steps in starts.items()}
         done: dict[State, tuple[str, ...]] = {}
         bound: int | None = None
         while queue:
             estimate, _, state, steps = heapq.heappop(queue)
-            cost = len(steps)
+            cost = self.cost(steps)
             if best.get(state, cost) < cost:
                 continue
             if bound is not None and estimate > bound:
@@ -134,9 +143,10 @@ class Planner:
                 bound = cost + SLACK if bound is None else bound
                 continue
             for step, following in self._moves(editor, state, fix):
-                if best.get(following, cost + 2) > cost + 1:
-                    best[following] = cost + 1
-                    heapq.heappush(queue, (cost + 1 + fix.left(following), next(counter), following, (*steps, step)))
+                then = cost + len(self.keys(step))
+                if best.get(following, then + 1) > then:
+                    best[following] = then
+                    heapq.heappush(queue, (then + fix.left(following), next(counter), following, (*steps, step)))
         if not done:
             raise ValueError(f"no key sequence makes {target!r}")
         return done
@@ -149,9 +159,10 @@ class Planner:
         for action in MOTIONS:
             if action in LINE_MOTIONS and self.width is None:
                 continue
-            following = self._run(editor, state, action)
-            if not editing or fix.holds(following.cursor):
-                yield action, following
+            for step in self._finds(editor) if action == FIND else (action,):
+                following = self._run(editor, state, step)
+                if not editing or fix.holds(following.cursor):
+                    yield step, following
         if not fix.holds(state.cursor):
             return
         for action in SELECTING:
@@ -163,12 +174,19 @@ class Planner:
             if following.spans != state.spans and fix.allows(state.spans, following.spans):
                 yield step, following
 
+    def _finds(self, editor: SpanEditor) -> list[str]:
+        """A find step for each letter or digit a word of the text starts with."""
+        firsts = {editor.text[start].casefold() for start, _ in editor.tokens.offsets if editor.text[start].isalnum()}
+        return [f"find:{character}" for character in sorted(firsts) if len(character) == 1]
+
     def _run(self, editor: SpanEditor, state: State, step: str) -> State:
         """What one key does to ``state``, by the screens' own editor."""
         editor.cursor, editor.anchor, editor.spans, editor.fresh = state.cursor, state.anchor, state.spans, state.fresh
         editor._history.clear()  # undo is never planned; the stack would only grow
         if step.startswith("label:"):
             editor.label(step.removeprefix("label:"))
+        elif step.startswith("find:"):
+            editor.find(step.removeprefix("find:"))
         else:
             press(editor, CALLS[step], lambda: self._layout(editor.text, state.spans))
         return State(editor.cursor, editor.anchor, editor.spans, editor.fresh)
@@ -235,6 +253,8 @@ def press(editor: SpanEditor, call: str, layout: Callable[[], Layout] | None = N
             editor.move_to(token)
     elif name == "jump":
         editor.jump_span(*args)
+    elif name == "candidate":
+        editor.jump_candidate(*args)
     elif name == "remove":
         editor.remove()
     elif name == "resize":

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -37,7 +38,7 @@ from bench._planner import Planner
 from bench.common import row
 
 ROOT = Path(__file__).resolve().parent.parent
-DRUGS = ROOT.parent / "shared" / "data" / "ner_drugs"
+DRUGS = Path(os.environ.get("NER_DRUGS", ROOT.parent / "shared" / "data" / "ner_drugs"))  # beside the checkout
 DATASET = "effort"
 WIDTH = 94  # the document's width on the annotate screen in a 100-column terminal (the replay checks it)
 REPLAY = 12  # documents pressed in the real app per run

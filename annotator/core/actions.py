@@ -62,6 +62,7 @@ SHIFTED_DIGITS = (
     "asterisk",
     "left_parenthesis",
 )
+CANDIDATE = "{} word outside the spans that looks like a name or a number"
 EDITING = (
     Action("cursor_left", "left", _editing("move(-1)", "cursor one token left")),
     Action("cursor_right", "right", _editing("move(1)", "cursor one token right")),
@@ -71,6 +72,16 @@ EDITING = (
     Action("extend_right", "shift+right", _editing("move(1, True)", "extend the selection right")),
     Action("next_span", "tab", _editing("jump(True)", "next span")),
     Action("previous_span", "shift+tab", _editing("jump(False)", "previous span")),
+    # Symbols, not letters: letters are what labels.yaml files take for label keys.
+    Action(
+        "next_candidate", "semicolon", _editing("candidate(True)", "next word that looks like a missed name or number")
+    ),
+    Action(
+        "previous_candidate",
+        "colon",
+        _editing("candidate(False)", "previous word that looks like a missed name or number"),
+    ),
+    Action("find_word", "slash", _editing("find", "cursor to the next word starting with the letter typed next")),
     Action("remove_span", "d,delete", _editing("remove", "remove the span under the cursor")),
     Action("start_earlier", "less_than_sign", _editing("resize('start', -1)", "span starts a token earlier")),
     Action("start_later", "greater_than_sign", _editing("resize('start', 1)", "span starts a token later")),

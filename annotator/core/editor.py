@@ -7,9 +7,10 @@ what they read back.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
+from annotator.core.candidates import candidate_tokens
 from annotator.core.spans import Span, Tokens, add_span, resize_span, span_at
 
 
@@ -28,6 +29,8 @@ class SpanEditor:
         # then visits a span that starts under the cursor, so tab walks every span in
         # order from the first (a document that opens on a span does not skip it).
         self.fresh = True
+        self._by_first: dict[str, list[int]] | None = None
+        self._candidates: tuple[tuple[Span, ...], list[int]] | None = None  # for these spans
 
     # -- cursor and selection ------------------------------------------------------
 
@@ -81,6 +84,40 @@ class SpanEditor:
             target = next((s for s in reversed(self.spans) if s.end <= here), self.spans[-1])
         self.cursor = self.tokens.token_range(target)[0]
         return target
+
+    def find(self, character: str) -> bool:
+        """Put the cursor on the next word starting with ``character`` (any case), wrapping
+        around; False when no word does."""
+        self.anchor, self.fresh = None, False
+        if self._by_first is None:  # the words by first character, made at the first find
+            self._by_first = {}
+            for index in self._words:
+                self._by_first.setdefault(self.text[self.tokens.starts[index]].casefold(), []).append(index)
+        found = self._by_first.get(character.casefold())
+        if not found:
+            return False
+        self.cursor = self._after(found, forward=True)
+        return True
+
+    def jump_candidate(self, forward: bool = True) -> bool:
+        """Put the cursor on the next (or previous) word that looks like a missed name or
+        number (``core.candidates``), wrapping around; False when there is none."""
+        self.anchor, self.fresh = None, False
+        if self._candidates is None or self._candidates[0] != self.spans:
+            self._candidates = (self.spans, candidate_tokens(self.text, self.tokens, self.spans))
+        found = self._candidates[1]
+        if not found:
+            return False
+        self.cursor = self._after(found, forward)
+        return True
+
+    def _after(self, indices: list[int], forward: bool) -> int:
+        """The first of the sorted ``indices`` after the cursor (or the last before it), wrapping."""
+        if forward:
+            at = bisect_right(indices, self.cursor)
+            return indices[at] if at < len(indices) else indices[0]
+        at = bisect_left(indices, self.cursor)
+        return indices[at - 1] if at > 0 else indices[-1]
 
     @property
     def span_under_cursor(self) -> Span | None:

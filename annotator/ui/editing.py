@@ -80,6 +80,25 @@ class SpanEditing(_Screen):
             span = self.editor.jump_span(forward)
             self._edit(None if span else "no spans in this document")
 
+    def action_candidate(self, forward: bool) -> None:
+        if self.editor:
+            found = self.editor.jump_candidate(forward)
+            self._edit(None if found else "no word outside the spans looks like a name or a number")
+
+    def action_find(self) -> None:
+        """/ then a letter: the next word starting with it (the letter is read by a small screen
+        over this one, so it never reaches this screen's label or answer keys)."""
+        from annotator.ui.screens.find_key import FindKeyScreen
+
+        if self.editor:
+            self.app.push_screen(FindKeyScreen(), self._found)
+
+    def _found(self, character: str | None) -> None:
+        if self.editor is None or character is None:
+            return
+        found = self.editor.find(character)
+        self._edit(None if found else f"no word starts with {character!r}")
+
     def action_label(self, index: int) -> None:
         if self.editor:
             self._edit(self.editor.label(self.config.labels[index].name))

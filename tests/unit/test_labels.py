@@ -103,7 +103,7 @@ def test_every_action_of_the_registry_can_be_rebound_by_its_id(tmp_path):
     from annotator.core.actions import ACTIONS
 
     ids = sorted({action.id for action in ACTIONS})
-    keys = [f"f{n}" for n in range(10, 25)] + [f"ctrl+{letter}" for letter in "abdefghijklnoprstuvwyz"]
+    keys = [f"f{n}" for n in range(1, 25)] + [f"ctrl+{letter}" for letter in "abdefghijklnoprstuvwyz"]
     assert len(keys) >= len(ids)  # one key each: no two actions share one
     lines = "".join(f'  {binding_id}: "{key}"\n' for binding_id, key in zip(ids, keys, strict=False))
     path = tmp_path / "labels.yaml"

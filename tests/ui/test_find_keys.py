@@ -1,0 +1,39 @@
+"""/ then a letter moves the cursor, and the letter never acts as the screen's own key."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.store import Store
+from annotator.ui.app import annotate_app
+from tests.helpers.news import OTHER, news_store
+
+SIZE = (100, 30)
+pytestmark = pytest.mark.anyio
+
+
+def word_under_cursor(app) -> str:
+    editor = app.screen.editor
+    start, end = editor.tokens.offsets[editor.cursor]
+    return editor.text[start:end]
+
+
+async def test_slash_then_a_letter_finds_a_word_and_the_letter_is_not_accept(db, config):
+    news_store(db, [OTHER])
+    with Store(db) as store:
+        app = annotate_app(store, config, "news", "alice")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("slash", "a")  # "a" is accept's key: here it is the letter
+            await pilot.pause()
+            assert word_under_cursor(app) == "and"
+            await pilot.press("semicolon")  # the next candidate: a number outside the spans
+            assert word_under_cursor(app) == "2,000"
+            await pilot.press("slash", "escape")  # a key that is no letter ends the find
+            assert word_under_cursor(app) == "2,000"
+            await pilot.press("1")  # label the word: PERSON is the first label
+            await pilot.press("a")
+            await pilot.pause()
+        answers = store.latest_answers("news", "alice")
+    assert len(answers) == 1
+    assert [OTHER[s.start : s.end] for s in answers[0].spans if s.label == "PERSON"] == ["2,000"]
