@@ -52,16 +52,19 @@ def stats(
     dataset: DatasetOption = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
-    """Counts per label, annotator and answer; suggestions per source; answers per day and per hour."""
+    """Counts per label, annotator and answer; suggestions per source and what became of them
+    in the answers; answers per day and per hour."""
     from annotator.cli.stats_tables import print_stats
     from annotator.core.visible import json_for_terminal
     from annotator.store import Store
     from annotator.usecases.project import resolve_dataset
-    from annotator.usecases.stats import with_rates
+    from annotator.usecases.stats import judged_sources, with_rates
 
     optional_labels(labels)  # not needed; but one given with --labels must be there
     with Store(db, read_only=True) as store:
-        figures = with_rates(store.stats(resolve_dataset(store, dataset)))
+        name = resolve_dataset(store, dataset)
+        figures = with_rates(store.stats(name))
+        figures["sources"] = judged_sources(store, name)
     if json_:
         typer.echo(json_for_terminal(figures, indent=2))
     else:

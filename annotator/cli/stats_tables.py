@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from annotator.core.source_quality import OUTCOMES
 from annotator.core.visible import visible
 
 
@@ -30,6 +31,10 @@ def print_stats(stats: dict, console: Console | None = None) -> None:
     )
     if stats["suggestions"]:
         console.print(_table("suggestions", ["source", "documents"], [list(r) for r in stats["suggestions"].items()]))
+    if stats.get("sources"):
+        columns = ["source", "answers", "suggested", *OUTCOMES]
+        rows = [[source, *(counts.get(c, 0) for c in columns[1:])] for source, counts in stats["sources"].items()]
+        console.print(_table("suggestions judged by the accepted answers (spans)", columns, rows))
     if stats["answers"]:
         rows = [[r["annotator"], r["answer"], r["documents"], r["per_hour"]] for r in stats["answers"]]
         console.print(

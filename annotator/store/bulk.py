@@ -185,6 +185,17 @@ class Bulk(Imports):
             ],
         }
 
+    def suggested_and_answered(self, dataset: str) -> Iterator[tuple[str, str, str]]:
+        """(source, suggested spans JSON, answered spans JSON) for each source's suggestions
+        on each latest accepted answer of the dataset's visible documents, for judging the
+        sources; streamed, by document."""
+        sql = (
+            f"SELECT s.source, s.spans, l.spans FROM ({LATEST_ANSWERS}) l JOIN documents d ON d.id = l.document "
+            f"JOIN suggestions s ON s.document = l.document WHERE d.dataset = ? AND {visible()} "
+            "AND l.answer = 'accept' ORDER BY l.document, s.id"
+        )
+        yield from self.db.execute(sql, [dataset])
+
     # -- export ------------------------------------------------------------------------
 
     def document_hashes(self, dataset: str) -> list[tuple[int, str]]:

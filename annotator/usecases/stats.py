@@ -3,6 +3,16 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
+
+from annotator.core.source_quality import judge
+from annotator.core.spans import spans_from_json
+
+if TYPE_CHECKING:
+    from annotator.store import Store
+
 # Fewer answers, or a shorter span, say nothing about speed (1 reject in 0.26 s is not 13,689 an hour).
 MIN_ANSWERS = 3
 MIN_SPAN_SECONDS = 60
@@ -21,3 +31,16 @@ def with_rates(stats: dict) -> dict:
     for row in stats["answers"] + stats["per_day"]:
         row["per_hour"] = rate(row.get("documents", row.get("answers")), row["span_seconds"])
     return stats
+
+
+def judged_sources(store: Store, dataset: str) -> dict[str, dict[str, int]]:
+    """{source: {"suggested": n, "answers": n, "unchanged": n, ...}}: each suggestion source
+    judged against every latest accepted answer of the dataset (``core.source_quality``)."""
+    totals: dict[str, Counter[str]] = defaultdict(Counter)
+    for source, suggested, answered in store.suggested_and_answered(dataset):
+        suggested_spans = spans_from_json(json.loads(suggested))
+        counts = judge(suggested_spans, spans_from_json(json.loads(answered)))
+        counts["suggested"] = len(suggested_spans)
+        counts["answers"] = 1
+        totals[source].update(counts)
+    return {source: dict(counts) for source, counts in sorted(totals.items())}

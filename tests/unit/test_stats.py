@@ -40,3 +40,38 @@ def test_three_answers_in_a_few_seconds_say_nothing_about_speed(tmp_path):
             store.add_answer(document, "bo", "accept", [], MONDAY + k, MONDAY + k + 0.5)
         figures = with_rates(store.stats("news"))
     assert figures["answers"][0]["per_hour"] is None and figures["per_day"][0]["per_hour"] is None
+
+
+def test_each_source_is_judged_by_the_accepted_answers(tmp_path):
+    """Per source: suggested spans kept, resized, relabelled, removed, and answer spans it missed."""
+    from annotator.core.spans import Span
+    from annotator.usecases.stats import judged_sources
+
+    text = "Iraq sent 2,000 soldiers to Syria on Thursday ."
+    at = {word: (text.index(word), text.index(word) + len(word)) for word in ("Iraq", "2,000", "Syria", "Thursday")}
+
+    def span(word, label, end_word=None):
+        return Span(at[word][0], at[end_word or word][1], label)
+
+    store, ids = open_store(tmp_path / "s.db", [text, "Nothing here ."], dataset="news")
+    with store:
+        model = [span("Iraq", "GPE"), span("2,000", "CARDINAL"), span("Syria", "ORG"), span("Thursday", "DATE")]
+        store.add_suggestions([(ids[0], "model", model), (ids[1], "model", [])], replace=True)
+        store.add_suggestions([(ids[0], "patterns", [span("Syria", "GPE")])], replace=True)
+        answer = [span("Iraq", "GPE"), span("2,000", "CARDINAL", "2,000"), span("Syria", "GPE")]
+        store.add_answer(ids[0], "ana", "accept", answer, MONDAY, MONDAY + 5)
+        # bo also drops Thursday, and takes "2,000 soldiers": a resize of the model's 2,000.
+        longer = Span(at["2,000"][0], text.index("soldiers") + len("soldiers"), "CARDINAL")
+        store.add_answer(
+            ids[0], "bo", "accept", [span("Iraq", "GPE"), longer, span("Syria", "GPE")], MONDAY, MONDAY + 5
+        )
+        store.add_answer(ids[1], "ana", "reject", [], MONDAY, MONDAY + 5)  # a reject judges nothing
+        judged = judged_sources(store, "news")
+        figures = with_rates(store.stats("news"))
+    assert judged["model"] == {"answers": 2, "suggested": 8, "unchanged": 3, "resized": 1, "relabelled": 2,
+                               "removed": 2, "missed": 0}  # fmt: skip
+    assert judged["patterns"] == {"answers": 2, "suggested": 2, "unchanged": 2, "resized": 0, "relabelled": 0,
+                                  "removed": 0, "missed": 4}  # fmt: skip
+    console = Console(width=120, record=True)
+    print_stats({**figures, "sources": judged}, console)
+    assert "suggestions judged by the accepted answers" in console.export_text()
