@@ -88,7 +88,7 @@ class SpanEditing(_Screen):
     def action_find(self) -> None:
         """/ then a letter: the next word starting with it (the letter is read by a small screen
         over this one, so it never reaches this screen's label or answer keys)."""
-        from annotator.ui.screens.find_key import FindKeyScreen
+        from annotator.ui.find_key import FindKeyScreen
 
         if self.editor:
             self.app.push_screen(FindKeyScreen(), self._found)
