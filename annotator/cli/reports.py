@@ -22,8 +22,12 @@ def agreement(
     labels: OptionalLabelsOption = None,
     dataset: DatasetOption = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")] = False,
+    sources: Annotated[
+        bool, typer.Option("--sources", help="Score each suggestion source against the accepted answers instead.")
+    ] = False,
 ) -> None:
-    """How much the annotators agree: span F1, kappas, alpha, alpha-U, and where they differ."""
+    """How much the annotators agree: span F1, kappas, alpha, alpha-U, and where they differ
+    (--sources: each suggestion source's precision, recall and F per label against the answers)."""
     from rich.console import Console
 
     from annotator.core.visible import json_for_terminal
@@ -34,6 +38,14 @@ def agreement(
 
     config = optional_labels(labels)  # only orders the labels; the report needs no labels.yaml
     label_order = config.names if config else []
+    if sources:
+        from annotator.ui.agreement_tables import source_table
+        from annotator.usecases.stats import source_scores
+
+        with Store(db, read_only=True) as store:
+            scores = source_scores(store, resolve_dataset(store, dataset))
+        typer.echo(json_for_terminal(scores, indent=2)) if json_output else Console().print(source_table(scores))
+        return
     with Store(db, read_only=True) as store:
         result = compute(store, resolve_dataset(store, dataset), label_order)
     if json_output:

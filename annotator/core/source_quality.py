@@ -11,7 +11,7 @@ helps: a source whose spans are mostly removed costs more keys than it saves.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from annotator.core.spans import Span, overlaps
 
@@ -35,3 +35,38 @@ def judge(suggested: Iterable[Span], answered: Iterable[Span]) -> Counter[str]:
             counts["removed"] += 1
     counts["missed"] = sum(not any(overlaps(span, other) for other in suggested) for span in answered)
     return counts
+
+
+def exact_counts(suggested: Iterable[Span], answered: Iterable[Span]) -> Counter[tuple[str, str]]:
+    """Per label: ``(label, "suggested")``, ``(label, "answered")`` and ``(label, "matched")``
+    (same start, end and label) spans of one source against one accepted answer."""
+    suggested, answered = set(suggested), set(answered)
+    counts: Counter[tuple[str, str]] = Counter()
+    for span in suggested:
+        counts[span.label, "suggested"] += 1
+    for span in answered:
+        counts[span.label, "answered"] += 1
+        counts[span.label, "matched"] += span in suggested
+    return counts
+
+
+def precision_recall_f1(counts: Mapping[tuple[str, str], int]) -> dict[str, dict[str, float | int | None]]:
+    """{label: precision, recall, f1 (None where undefined) and the counts}, plus "all" (micro)
+    over every label: the source as predictions, the answers as the truth, as Prodigy's
+    model-annotate and spaCy's ents_p / ents_r / ents_f score them."""
+    labels = sorted({label for label, _ in counts})
+    rows = {
+        label: _scores(*(counts.get((label, k), 0) for k in ("matched", "suggested", "answered"))) for label in labels
+    }
+    rows["all"] = _scores(
+        *(sum(counts.get((label, k), 0) for label in labels) for k in ("matched", "suggested", "answered"))
+    )
+    return rows
+
+
+def _scores(matched: int, suggested: int, answered: int) -> dict[str, float | int | None]:
+    precision = matched / suggested if suggested else None
+    recall = matched / answered if answered else None
+    f1 = 2 * matched / (suggested + answered) if suggested + answered else None
+    return {"precision": precision, "recall": recall, "f1": f1, "matched": matched, "suggested": suggested,
+            "answered": answered}  # fmt: skip

@@ -146,3 +146,19 @@ def tables(result: AgreementResult) -> Group:
             for make in (overall_table, annotators_table, pairs_table, labels_table, diagnosis_table, worst_table)
         )
     )
+
+
+def source_table(scores: dict[str, dict[str, dict]]) -> Table:
+    """`annotator agreement --sources`: each suggestion source against the accepted answers."""
+    table = Table(title="Suggestion sources against the accepted answers (exact spans)", title_justify="left")
+    for column in ("source", "label", "precision", "recall", "F", "matched", "suggested", "answered"):
+        table.add_column(column, justify="left" if column in ("source", "label") else "right")
+    for source, rows in scores.items():
+        for label, row in rows.items():
+            table.add_row(
+                Text(visible(source)),
+                Text(visible(label), style="bold" if label == "all" else ""),
+                *(_value(row[key]) for key in ("precision", "recall", "f1")),
+                *(Text(str(row[key])) for key in ("matched", "suggested", "answered")),
+            )
+    return table

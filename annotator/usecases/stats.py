@@ -7,7 +7,7 @@ import json
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
-from annotator.core.source_quality import judge
+from annotator.core.source_quality import exact_counts, judge, precision_recall_f1
 from annotator.core.spans import spans_from_json
 
 if TYPE_CHECKING:
@@ -37,10 +37,23 @@ def judged_sources(store: Store, dataset: str) -> dict[str, dict[str, int]]:
     """{source: {"suggested": n, "answers": n, "unchanged": n, ...}}: each suggestion source
     judged against every latest accepted answer of the dataset (``core.source_quality``)."""
     totals: dict[str, Counter[str]] = defaultdict(Counter)
-    for source, suggested, answered in store.suggested_and_answered(dataset):
-        suggested_spans = spans_from_json(json.loads(suggested))
-        counts = judge(suggested_spans, spans_from_json(json.loads(answered)))
-        counts["suggested"] = len(suggested_spans)
+    for source, suggested, answered in _pairs(store, dataset):
+        counts = judge(suggested, answered)
+        counts["suggested"] = len(suggested)
         counts["answers"] = 1
         totals[source].update(counts)
     return {source: dict(counts) for source, counts in sorted(totals.items())}
+
+
+def source_scores(store: Store, dataset: str) -> dict[str, dict[str, dict]]:
+    """{source: {label: precision, recall, f1, counts}} of each suggestion source against the
+    latest accepted answers (`annotator agreement --sources`)."""
+    totals: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+    for source, suggested, answered in _pairs(store, dataset):
+        totals[source].update(exact_counts(suggested, answered))
+    return {source: precision_recall_f1(counts) for source, counts in sorted(totals.items())}
+
+
+def _pairs(store: Store, dataset: str):
+    for source, suggested, answered in store.suggested_and_answered(dataset):
+        yield source, spans_from_json(json.loads(suggested)), spans_from_json(json.loads(answered))

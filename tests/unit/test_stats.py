@@ -75,3 +75,27 @@ def test_each_source_is_judged_by_the_accepted_answers(tmp_path):
     console = Console(width=120, record=True)
     print_stats({**figures, "sources": judged}, console)
     assert "suggestions judged by the accepted answers" in console.export_text()
+
+
+def test_agreement_sources_scores_each_source_per_label(tmp_path, monkeypatch, capsys):
+    """`annotator agreement --sources --json`: exact-span precision, recall and F per label."""
+    import json
+
+    from annotator.core.spans import Span
+    from tests.helpers.cli import run_main
+
+    text = "Iraq and Syria met in Baghdad ."
+    iraq, syria, baghdad = (Span(text.index(w), text.index(w) + len(w), "GPE") for w in ("Iraq", "Syria", "Baghdad"))
+    store, ids = open_store(tmp_path / "annotations.db", [text], dataset="news")
+    with store:
+        store.add_suggestions([(ids[0], "model", [iraq, syria._replace(label="PERSON"), baghdad])], replace=True)
+        store.add_answer(ids[0], "ana", "accept", [iraq, syria, baghdad], MONDAY, MONDAY + 5)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_main(monkeypatch, capsys, "agreement", "--sources", "--json", "--dataset", "news")
+    assert code == 0
+    scores = json.loads(out)["model"]
+    assert scores["GPE"] == {"precision": 1.0, "recall": 2 / 3, "f1": 0.8, "matched": 2, "suggested": 2, "answered": 3}
+    assert scores["PERSON"]["precision"] == 0.0 and scores["PERSON"]["recall"] is None
+    assert scores["all"]["matched"] == 2 and scores["all"]["f1"] == 2 * 2 / (3 + 3)
+    code, out, _ = run_main(monkeypatch, capsys, "agreement", "--sources", "--dataset", "news")
+    assert code == 0 and "Suggestion sources against the accepted answers" in out
