@@ -148,7 +148,8 @@ class AnnotatorServer(Server):
 
     async def who(self, request: web.Request) -> User | None:
         # scrypt takes tens of milliseconds: off the event loop, so other tabs' keys go on.
-        headers, cookies = dict(request.headers), dict(request.cookies)
+        # The headers as they are (a dict would keep one of a repeated header, by its case).
+        headers, cookies = request.headers.copy(), dict(request.cookies)
         return await asyncio.get_running_loop().run_in_executor(None, self.sign_in.who, headers, cookies)
 
     def page(self, template: str, request: web.Request, status: int = 200, **context: Any) -> web.Response:
