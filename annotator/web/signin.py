@@ -62,6 +62,13 @@ class SignIn:
         role = self.users.role_of(name)
         return User(name, role) if role is not None else None
 
+    def still_signed_in(self, user: User) -> bool:
+        """Whether the person a tab was opened for may still have it: not revoked, the same
+        role (the owner of a run without a users file always may)."""
+        if self.users is None:
+            return True
+        return self.users.still_holds(user)
+
     def who(self, headers: Mapping[str, str], cookies: Mapping[str, str]) -> User | None:
         """The person making this request, or None: they see nothing but the sign-in page."""
         if self.by_proxy:

@@ -20,7 +20,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.errors import UserError
@@ -39,6 +39,7 @@ NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 class User:
     name: str
     role: str
+    token_id: str | None = field(default=None, compare=False)  # the token signed in with, if one
 
     @property
     def reviewer(self) -> bool:
@@ -137,8 +138,16 @@ class UsersFile:
         found = None
         for name, record in self.users().items():  # every record: the time says nothing of which one
             if token_matches(token, record) and found is None:
-                found = User(name, record["role"])
+                found = User(name, record["role"], record["id"])
         return found
+
+    def still_holds(self, user: User) -> bool:
+        """Whether ``user`` is still in the file as signed in: same role, and the same token
+        when they signed in with one (revoked and added again is a new token)."""
+        record = self.users().get(user.name)
+        if record is None or record["role"] != user.role:
+            return False
+        return user.token_id is None or hmac.compare_digest(str(record.get("id", "")), user.token_id)
 
     # -- writing -------------------------------------------------------------------------
 
