@@ -85,3 +85,14 @@ def toast_texts(screen: Screen) -> list[str]:
     from textual.widgets._toast import Toast
 
     return [str(toast.render()) for toast in screen.query(Toast)]
+
+
+def keys_of(data: str) -> list[str]:
+    """The keys Textual reads from terminal input ``data``, as the web driver reads the page's
+    (``textual._xterm_parser`` is private)."""
+    from textual import events
+    from textual._xterm_parser import XTermParser
+
+    parser = XTermParser()
+    read = [*parser.feed(data), *parser.feed("")]  # the empty feed ends a lone escape
+    return [event.key for event in read if isinstance(event, events.Key)]

@@ -3,11 +3,13 @@ served page, and what its page's terminal was sent.
 
 The page draws the terminal on a canvas (xterm.js), so the words on it are read where the
 page reads them: a script added before the page's own wraps ``WebSocket`` and keeps every
-byte the page's websocket receives. The keys are typed into the page as a person types them.
+byte the page's websocket receives (and what it sends). The keys are typed into the page as
+a person types them.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from pathlib import Path
@@ -26,11 +28,12 @@ QUIET = (
     "--disable-component-update",
     "--disable-sync",
 )
-KEEP_WHAT_THE_TERMINAL_RECEIVES = """
+KEEP_WHAT_THE_TERMINAL_RECEIVES_AND_SENDS = """
 (() => {
   const Native = window.WebSocket;
   const decoder = new TextDecoder();
   window.__received = "";
+  window.__sent = [];
   window.WebSocket = class extends Native {
     constructor(...args) {
       super(...args);
@@ -40,6 +43,10 @@ KEEP_WHAT_THE_TERMINAL_RECEIVES = """
           window.__received += decoder.decode(event.data, { stream: true });
         }
       });
+    }
+    send(data) {
+      if (typeof data === "string") window.__sent.push(data);
+      return super.send(data);
     }
   };
 })();
@@ -66,7 +73,7 @@ class Browser:
         for argument in (*QUIET, f"--user-data-dir={profile}", f"--window-size={size[0]},{size[1]}"):
             options.add_argument(argument)
         self.driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-        keep = {"source": KEEP_WHAT_THE_TERMINAL_RECEIVES}
+        keep = {"source": KEEP_WHAT_THE_TERMINAL_RECEIVES_AND_SENDS}
         self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", keep)
         self.base_url = base_url
 
@@ -79,6 +86,11 @@ class Browser:
     def received(self) -> str:
         """Everything the page's terminal was sent, escape sequences and all."""
         return self.driver.execute_script("return window.__received || ''")
+
+    def typed(self) -> str:
+        """What the page's terminal sent its app as typed input since the last call."""
+        packets = self.driver.execute_script("const sent = window.__sent; window.__sent = []; return sent")
+        return "".join(packet[1] for packet in map(json.loads, packets) if packet[0] == "stdin" and len(packet) == 2)
 
     def text(self, since: int = 0) -> str:
         return plain(self.received()[since:].encode())
