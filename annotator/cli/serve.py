@@ -64,6 +64,7 @@ def serve(
 ) -> None:
     """Serve the annotate screen (and, for reviewers, the review screen) to browsers."""
     from annotator.usecases.project import open_project, resolve_dataset
+    from annotator.web.browser_keys import browser_notes
     from annotator.web.limits import DEFAULT_MAX_PER_PERSON, DEFAULT_MAX_SESSIONS, SessionLimits
     from annotator.web.server import AnnotatorServer, loopback
     from annotator.web.signin import SignIn
@@ -83,9 +84,10 @@ def serve(
         )
     if users_file is not None:
         users_file.users()  # a broken users file is said now, not at the first page
-    store, _config = open_project(db, labels, create=False)
+    store, config = open_project(db, labels, create=False)
     with store:
         name = resolve_dataset(store, dataset)
+    notes = browser_notes(config)  # a binding with no key left in a browser is refused here
     sign_in = SignIn(users_file, trust_proxy_user, owner=login_name())
     limits = SessionLimits(max_sessions or DEFAULT_MAX_SESSIONS, max_per_person or DEFAULT_MAX_PER_PERSON)
     server = AnnotatorServer(
@@ -112,6 +114,8 @@ def serve(
         how = f"only {sign_in.owner.name}, with this link: {sign_in_url(address, sign_in.owner_token)}"
     limits_line = f"at most {limits.max_sessions} tabs, {limits.max_per_person} a person"
     typer.echo(visible(f"annotator: serving '{name}' on {address} ({limits_line}); {how}; Ctrl+C stops"))
+    for note in notes:
+        typer.echo(visible(f"annotator: {note}"))
     server.serve()
 
 

@@ -46,6 +46,17 @@ class AnnotatorApp(QuietCrashApp):
         else:
             self.exit()
 
+    def hold_exit(self) -> bool:
+        """Asked to exit from outside (a browser tab closed, SIGTERM) with an answer or decision
+        still on its way to a busy store: nobody is left to ask, so the screens quit once it
+        is saved, as if the person had chosen to wait."""
+        held = False
+        for screen in self.screen_stack:
+            quit_when_saved = getattr(screen, "quit_when_saved", None)
+            if quit_when_saved is not None and quit_when_saved():
+                held = True
+        return held
+
     def on_unmount(self) -> None:
         if self._on_exit is not None:
             self._on_exit()

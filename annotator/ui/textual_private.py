@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.console import RenderableType
+from textual import messages, on
 from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -37,6 +38,29 @@ class QuietCrashApp(App):
         super()._handle_exception(error)
         self._exit_renderables.clear()
 
+    def hold_exit(self) -> bool:
+        """An exit asked from outside the app (a browser tab closed, SIGTERM): True to carry on
+        for now (the app calls ``exit()`` itself once it is ready)."""
+        return False
+
+    @on(messages.ExitApp)
+    def _hold_exit_from_outside(self, message: messages.ExitApp) -> None:
+        # ExitApp (textual.messages, internal) is posted by ``App.exit`` (which sets _exit) and
+        # by the drivers, on SIGTERM and on the web driver's "quit" (a browser tab closed).
+        # Textual runs this before App's own handler (each class's, down the MRO), which
+        # prevent_default skips. No public hook tells those exits apart or lets an app finish
+        # first; move to one if it comes.
+        if not self._exit and self.hold_exit():
+            message.prevent_default()
+
+
+def write_meta(app: App, meta: dict) -> None:
+    """A meta packet to the process that runs the app under textual-serve (the web driver's
+    ``write_meta``; the app has no public handle on its driver). No-op in a terminal."""
+    driver_write = getattr(app._driver, "write_meta", None)
+    if driver_write is not None:
+        driver_write(meta)
+
 
 # For the tests: what is on the terminal, said or about to be printed (no public getters).
 
@@ -61,3 +85,14 @@ def toast_texts(screen: Screen) -> list[str]:
     from textual.widgets._toast import Toast
 
     return [str(toast.render()) for toast in screen.query(Toast)]
+
+
+def keys_of(data: str) -> list[str]:
+    """The keys Textual reads from terminal input ``data``, as the web driver reads the page's
+    (``textual._xterm_parser`` is private)."""
+    from textual import events
+    from textual._xterm_parser import XTermParser
+
+    parser = XTermParser()
+    read = [*parser.feed(data), *parser.feed("")]  # the empty feed ends a lone escape
+    return [event.key for event in read if isinstance(event, events.Key)]

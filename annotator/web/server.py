@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import signal
 from pathlib import Path
@@ -24,13 +25,15 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
+from annotator.core.errors import UserError
 from annotator.web.limits import SessionLimits
 from annotator.web.signin import COOKIE, SignIn
-from annotator.web.tab import ANNOTATE, REVIEW, SCREENS, tab_arguments
+from annotator.web.tab import ANNOTATE, REVIEW, SAVING, SCREENS, tab_arguments
 from annotator.web.users import User
 
 log = logging.getLogger("annotator.serve")
 TEMPLATES = Path(__file__).parent / "templates"
+REVOKED_CHECK_SECONDS = 1.0  # how soon a revoked person's open tabs end
 QUIT_SECONDS = 10.0  # a tab's process gets this long to leave cleanly (its answer saved, its lease back)
 COOKIE_DAYS = 30
 PAGE_HEADERS = {
@@ -49,6 +52,10 @@ class TabProcess(AppService):
     def __init__(self, arguments: list[str], websocket: web.WebSocketResponse, **kwargs: Any) -> None:
         super().__init__(" ".join(arguments), **kwargs)
         self.arguments, self.websocket = arguments, websocket
+        self.saving = False  # the app said it stays to store an answer: never killed then
+        self.user: User | None = None
+        self.ending_note: str | None = None  # said in the page's terminal once the app has ended
+        self.note_said = False
 
     async def _open_app_process(self, width: int = 80, height: int = 24):
         environment = self._build_environment(width=width, height=height)
@@ -68,13 +75,40 @@ class TabProcess(AppService):
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
 
+    async def on_meta(self, data: bytes) -> None:
+        kind = json.loads(data).get("type")
+        if kind == SAVING:
+            self.saving = True
+            log.info("tab process %s stays to store an answer before it ends", self.pid)
+            return
+        if kind == "exit":  # the app has left its screen: the page closes next
+            await self.say_ending_note()
+        await super().on_meta(data)
+
+    async def say_ending_note(self) -> None:
+        """The note on why this tab ended, once, in the page's terminal."""
+        if self.ending_note is None or self.note_said or self.websocket.closed:
+            return
+        self.note_said = True
+        with contextlib.suppress(ConnectionResetError):
+            await self.websocket.send_bytes(f"\r\n  annotator: {self.ending_note}\r\n".encode())
+
+    async def on_data(self, payload: bytes) -> None:
+        # The page may be gone while the app still paints (storing an answer before it
+        # leaves): its output is dropped, so the app is never stuck on a full pipe.
+        if not self.websocket.closed:
+            with contextlib.suppress(ConnectionResetError):
+                await super().on_data(payload)
+
     async def run(self) -> None:
         await super().run()
         if not self.websocket.closed:  # the app ended (quit, crash): the page says "Session ended"
+            await self.say_ending_note()
             await self.websocket.close()
 
     async def stop(self) -> None:
-        """Ask the app to quit (it saves and gives its lease back), then end it if it will not."""
+        """Ask the app to quit (it saves and gives its lease back), then end it if it will not,
+        unless it said it stays to store an answer: then wait for it, however long."""
         task, process = self._task, self._process
         if task is None or process is None:
             return
@@ -82,6 +116,9 @@ class TabProcess(AppService):
         if process.returncode is None:
             await self.send_meta({"type": "quit"})
         for ending in (None, signal.SIGTERM, signal.SIGKILL):
+            if ending is signal.SIGKILL and self.saving:  # it ends itself once the answer is stored
+                await task
+                break
             if ending is not None and process.returncode is None:
                 with contextlib.suppress(ProcessLookupError):
                     process.send_signal(ending)
@@ -112,6 +149,8 @@ class AnnotatorServer(Server):
         self.sign_in, self.limits = sign_in, limits
         self.public_url_given = public_url is not None
         self.tabs: set[TabProcess] = set()
+        self.ending: set[asyncio.Task] = set()  # tabs of revoked people, being stopped
+        self.watching: asyncio.Task | None = None
         self.on_tab_started: Any = None  # tests and the benchmark: called with (user, screen, TabProcess)
 
     # -- the aiohttp app -----------------------------------------------------------------
@@ -138,17 +177,40 @@ class AnnotatorServer(Server):
         return app
 
     async def on_startup(self, app: web.Application) -> None:
-        pass  # the command prints the start-up line (textual-serve's logo would hide it)
+        # The command prints the start-up line (textual-serve's logo would hide it).
+        self.watching = asyncio.create_task(self.end_revoked_tabs())
+
+    async def end_revoked_tabs(self) -> None:
+        """A person revoked (or whose role changed) loses the tabs they have open: each app
+        quits as on a closed tab (its answer stored, its lease given back)."""
+        while True:
+            await asyncio.sleep(REVOKED_CHECK_SECONDS)
+            for tab in list(self.tabs):
+                if tab.user is None or tab.ending_note is not None:
+                    continue
+                try:
+                    allowed = self.sign_in.still_signed_in(tab.user)
+                except UserError as error:  # a broken users file: no new sign-in, open tabs go on
+                    log.warning("%s", error)
+                    break
+                if not allowed:
+                    log.info("%s can no longer sign in: ending their tab (process %s)", tab.user.name, tab.pid)
+                    tab.ending_note = f"{tab.user.name} can no longer sign in here; this tab has ended."
+                    self.ending.add(task := asyncio.create_task(tab.stop()))
+                    task.add_done_callback(self.ending.discard)
 
     async def on_shutdown(self, app: web.Application) -> None:
         """Every tab quits cleanly before the server ends: answers saved, leases given back."""
+        if self.watching is not None:
+            self.watching.cancel()
         await asyncio.gather(*(tab.stop() for tab in list(self.tabs)), return_exceptions=True)
 
     # -- who is asking -------------------------------------------------------------------
 
     async def who(self, request: web.Request) -> User | None:
         # scrypt takes tens of milliseconds: off the event loop, so other tabs' keys go on.
-        headers, cookies = dict(request.headers), dict(request.cookies)
+        # The headers as they are (a dict would keep one of a repeated header, by its case).
+        headers, cookies = request.headers.copy(), dict(request.cookies)
         return await asyncio.get_running_loop().run_in_executor(None, self.sign_in.who, headers, cookies)
 
     def page(self, template: str, request: web.Request, status: int = 200, **context: Any) -> web.Response:
@@ -281,6 +343,7 @@ class AnnotatorServer(Server):
             close=websocket.close,
             download_manager=self.download_manager,
         )
+        tab.user = user
         self.tabs.add(tab)
         try:
             await tab.start(width, height)

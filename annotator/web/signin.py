@@ -11,6 +11,8 @@ import hmac
 import secrets
 from collections.abc import Mapping
 
+from multidict import CIMultiDict
+
 from annotator.web.users import ANNOTATOR, NAME, REVIEWER, User, UsersFile
 
 COOKIE = "annotator_token"
@@ -45,15 +47,27 @@ class SignIn:
 
     def from_proxy(self, headers: Mapping[str, str]) -> User | None:
         """The proxy's name; a reviewer if the users file (if any) says so, else an annotator.
-        With a users file, a name it does not list is refused."""
+        With a users file, a name it does not list is refused. Header names are read without
+        regard to case, as HTTP reads them; the header sent twice names nobody (a proxy that
+        adds its own after the browser's would otherwise let the browser's one through)."""
         assert self.proxy_header is not None
-        name = headers.get(self.proxy_header, "").strip()
+        values = CIMultiDict(headers).getall(self.proxy_header, [])
+        if len(values) != 1:
+            return None
+        name = values[0].strip()
         if not NAME.fullmatch(name):
             return None
         if self.users is None:
             return User(name, ANNOTATOR)
         role = self.users.role_of(name)
         return User(name, role) if role is not None else None
+
+    def still_signed_in(self, user: User) -> bool:
+        """Whether the person a tab was opened for may still have it: not revoked, the same
+        role (the owner of a run without a users file always may)."""
+        if self.users is None:
+            return True
+        return self.users.still_holds(user)
 
     def who(self, headers: Mapping[str, str], cookies: Mapping[str, str]) -> User | None:
         """The person making this request, or None: they see nothing but the sign-in page."""

@@ -8,6 +8,8 @@ The annotate screen gives back its leased documents when the app exits. A tab cl
 browser makes the server send "quit", and SIGINT and SIGTERM quit the same way (the web
 driver's handlers); SIGHUP and a server that went away without a word (this process left
 orphaned) are turned into SIGTERM, so the lease ends at once in every case but SIGKILL.
+An answer still waiting for a busy store when one of those comes is stored first: the app
+holds the exit until it is, and tells the server so, which then never kills this process.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 
 ANNOTATE, REVIEW = "annotate", "review"
 SCREENS = (ANNOTATE, REVIEW)
+SAVING = "saving"  # the meta packet of a tab that stays to store an answer before it exits
 
 
 def tab_arguments(db: Path, labels: Path, dataset: str, name: str, role: str, screen: str, overlap: int) -> list[str]:
@@ -57,6 +60,22 @@ def reviewers_only(app) -> None:
     app.push_screen = push_allowed_screen
 
 
+def say_when_saving(app) -> None:
+    """An exit the app holds to store an answer first is said to the server (a "saving"
+    meta packet), which then waits for this process instead of killing it."""
+    from annotator.ui.textual_private import write_meta
+
+    hold_exit = app.hold_exit
+
+    def hold_and_say() -> bool:
+        held = hold_exit()
+        if held:
+            write_meta(app, {"type": SAVING})
+        return held
+
+    app.hold_exit = hold_and_say
+
+
 def quit_on_hangup_or_orphan() -> None:
     """SIGHUP, and the server process gone, quit like SIGTERM (the web driver's clean exit)."""
     signal.signal(signal.SIGHUP, lambda *_: os.kill(os.getpid(), signal.SIGTERM))
@@ -88,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
             app = annotate_app(store, config, args.dataset, args.name, args.overlap)
         if args.role != REVIEWER:
             reviewers_only(app)
+        say_when_saving(app)
         quit_on_hangup_or_orphan()
         app.run()
     app.raise_if_crashed()

@@ -20,7 +20,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.errors import UserError
@@ -39,6 +39,7 @@ NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 class User:
     name: str
     role: str
+    token_id: str | None = field(default=None, compare=False)  # the token signed in with, if one
 
     @property
     def reviewer(self) -> bool:
@@ -78,30 +79,28 @@ def token_matches(token: str, record: dict) -> bool:
 
 
 class UsersFile:
-    """The users file at ``path``; re-read when it changes on disk, so that a `users revoke`
-    takes effect on a running server at the next page or websocket."""
+    """The users file at ``path``; read again at every sign-in (a small file), so that a
+    `users revoke` takes effect on a running server at the next page or websocket."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self._users: dict[str, dict] = {}
-        self._seen: tuple[int, int] | None = None
+        self._seen: str | None = None
 
     # -- reading -------------------------------------------------------------------------
 
-    def _stat(self) -> tuple[int, int] | None:
+    def _text(self) -> str | None:
         try:
-            stat = self.path.stat()
+            return self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
-        return stat.st_mtime_ns, stat.st_size
-
-    def _read(self) -> dict[str, dict]:
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return {}
         except (OSError, UnicodeDecodeError) as error:
             raise UserError(f"{self.path}: cannot read the users file ({error})") from None
+
+    def _parse(self, text: str | None) -> dict[str, dict]:
+        """The users in the file's text (None: no file yet, nobody)."""
+        if text is None:
+            return {}
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
@@ -115,9 +114,11 @@ class UsersFile:
         return users
 
     def users(self) -> dict[str, dict]:
-        seen = self._stat()
-        if seen != self._seen:
-            self._users, self._seen = self._read(), seen
+        # Compared by content, not by size and time: a revoke and an add within one tick of
+        # the filesystem's clock leave both as they were, and the old token would still work.
+        text = self._text()
+        if text != self._seen:
+            self._users, self._seen = self._parse(text), text
         return self._users
 
     def exists(self) -> bool:
@@ -137,8 +138,16 @@ class UsersFile:
         found = None
         for name, record in self.users().items():  # every record: the time says nothing of which one
             if token_matches(token, record) and found is None:
-                found = User(name, record["role"])
+                found = User(name, record["role"], record["id"])
         return found
+
+    def still_holds(self, user: User) -> bool:
+        """Whether ``user`` is still in the file as signed in: same role, and the same token
+        when they signed in with one (revoked and added again is a new token)."""
+        record = self.users().get(user.name)
+        if record is None or record["role"] != user.role:
+            return False
+        return user.token_id is None or hmac.compare_digest(str(record.get("id", "")), user.token_id)
 
     # -- writing -------------------------------------------------------------------------
 
@@ -149,7 +158,7 @@ class UsersFile:
         lock_path = self.path.with_name(self.path.name + ".lock")
         with open(lock_path, "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            users = dict(self._read())
+            users = dict(self._parse(self._text()))
             yield users
             self._write(users)
 

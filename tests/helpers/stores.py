@@ -46,3 +46,27 @@ def store_of_version_1(path):
     conn.execute("CREATE TABLE schema (version INTEGER)")
     conn.execute("INSERT INTO schema VALUES (1)")
     conn.close()
+
+
+class WriteLock:
+    """Another writer: a real SQLite connection holding the store's write lock (BEGIN
+    IMMEDIATE) until ``release()``."""
+
+    def __init__(self, path: Path):
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def release(self) -> None:
+        if self.conn is not None:
+            self.conn.execute("COMMIT")
+            self.conn.close()
+            self.conn = None
+
+
+def plain_rows(path: Path, sql: str, *parameters) -> list[tuple]:
+    """Rows read with plain SQLite: opening a Store may write, and so wait for a held lock."""
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql, parameters).fetchall()
+    finally:
+        conn.close()

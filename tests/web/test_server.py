@@ -15,6 +15,8 @@ import pytest
 
 from tests.helpers.served import TEXTS, Tab, alive, serving, tab_pids
 
+pytestmark = pytest.mark.slow  # a real server and its tab processes
+
 FIRST_WORDS = "Iraq GPE sent back nearly"
 
 

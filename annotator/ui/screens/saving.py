@@ -179,6 +179,15 @@ class Saving(_ScreenBase):
         self._quit_when_saved = True
         self.app.push_screen(UnsavedScreen(f"1 {pending.what} not yet saved ({why})."), self._after_asked)
 
+    def quit_when_saved(self) -> bool:
+        """Quit, without asking, once the answer on its way is saved (the terminal or the
+        browser tab is gone); False when nothing given is on its way."""
+        pending = self.saver.pending
+        if pending is None or pending.what is None:
+            return False
+        self._quit_when_saved = True
+        return True
+
     def _after_asked(self, lose: bool | None) -> None:
         pending = self.saver.pending
         if lose:
