@@ -13,6 +13,11 @@ import pytest
 from tests.helpers.model import train_tiny_ner
 from tests.helpers.paths import LABELS_YAML, ROOT, SEEDS
 
+# Tests laid out by speed: what is slow is marked so, and a process started by a test that is
+# not marked slow fails it (the rules: tests/helpers/speed_marks.py).
+# pytester: the guard's own tests run a small test suite in this process.
+pytest_plugins = ["pytester", "tests.helpers.speed_marks"]
+
 # Programs the tests start (the CLI, the app in tmux) run this checkout's code, not whichever
 # copy of the package happens to be installed.
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))

@@ -129,6 +129,7 @@ def test_check_reports_a_damaged_file(tmp_path):
     assert problems and problems[0].startswith(("integrity:", "cannot read")), problems
 
 
+@pytest.mark.slow
 def test_db_check_and_backup_commands(tmp_path):
     store, ids = open_store(tmp_path / "a.db", TEXTS)
     store.add_answer(ids[0], "ann", "accept", [Span(0, 3, "PERSON")], 1.0, 2.0)

@@ -113,6 +113,7 @@ def test_bad_sources_are_refused(tmp_path):
         laptop_a.merge_from(tmp_path / "junk.db")
 
 
+@pytest.mark.slow
 def test_db_merge_command(tmp_path):
     laptop_a, laptop_b = offline_copies(tmp_path)
     laptop_a.close()

@@ -118,6 +118,7 @@ def dead_pid() -> int:
     return child.pid
 
 
+@pytest.mark.slow
 def test_the_next_open_undoes_an_import_whose_process_is_gone(tmp_path):
     store, ids = open_store(tmp_path / "s.db", VISIBLE)
     before = what_readers_see(store)
