@@ -6,12 +6,20 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from contextlib import ExitStack
+from contextlib import closing as closing_at_exit
 from pathlib import Path
 
 import pytest
 
 from tests.helpers.model import train_tiny_ner
 from tests.helpers.paths import LABELS_YAML, ROOT, SEEDS
+
+# Tests laid out by speed: what is slow is marked so, and a process started by a test that is
+# not marked slow fails it (the rules: tests/helpers/speed_marks.py).
+# pytester: the guard's own tests run a small test suite in this process. open_stores: a test
+# that leaves a Store open fails, naming where it was opened.
+pytest_plugins = ["pytester", "tests.helpers.speed_marks", "tests.helpers.open_stores"]
 
 # Programs the tests start (the CLI, the app in tmux) run this checkout's code, not whichever
 # copy of the package happens to be installed.
@@ -39,6 +47,14 @@ def _no_inherited_terminal_size():
 def tiny_model(tmp_path_factory) -> Path:
     """Path of a tiny NER pipeline trained for this test session."""
     return train_tiny_ner(tmp_path_factory.mktemp("model") / "tiny_ner")
+
+
+@pytest.fixture
+def closing():
+    """``closing(store)``: the store (anything with close()) is closed at the test's teardown,
+    whatever the test did; returns it."""
+    with ExitStack() as stack:
+        yield lambda thing: stack.enter_context(closing_at_exit(thing))
 
 
 @pytest.fixture

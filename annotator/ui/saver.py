@@ -7,6 +7,7 @@ The loop runs in a thread worker and only posts messages (``Saved``, ``StillWait
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -80,6 +81,8 @@ class Saver:
         self.store: Store | None = None
         self.pending: Pending | None = None
         self._closing = False
+        self._retrying = False  # a worker is in ``retry``: it closes the connection when it stops
+        self._lock = threading.Lock()  # the screen's close and the worker's end, one at a time
 
     @classmethod
     def on(cls, path: Path) -> Saver:
@@ -96,6 +99,10 @@ class Saver:
         from annotator.store.errors import BUSY
 
         worker = get_current_worker()
+        with self._lock:
+            if self._closing:  # the screen went before the worker started
+                return
+            self._retrying = True
         since, failures = time.monotonic(), 0
         try:
             while not (worker.is_cancelled or pending.abandoned):
@@ -114,15 +121,18 @@ class Saver:
                 post(Saved(pending))
                 return
         finally:
-            if self._closing:
-                self._close_store()
+            with self._lock:
+                self._retrying = False
+                if self._closing:
+                    self._close_store()
 
     def close(self) -> None:
-        """Close the connection now, or when the write in progress gives up."""
-        if self.pending is not None:
+        """Close the connection now, or when the write in progress gives up. A pending write
+        whose worker already stopped (abandoned, or crashed) does not keep it open."""
+        with self._lock:
             self._closing = True
-        else:
-            self._close_store()
+            if not self._retrying:
+                self._close_store()
 
     def _close_store(self) -> None:
         if self.store is not None:

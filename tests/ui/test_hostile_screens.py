@@ -56,6 +56,7 @@ class Seen:
         return shown
 
 
+@pytest.mark.slow
 async def test_the_annotate_screens_paint_no_raw_control(hostile):
     folder, config = hostile
     with Store(folder / "annotations.db") as store:
@@ -86,6 +87,7 @@ async def test_the_annotate_screens_paint_no_raw_control(hostile):
     ]
 
 
+@pytest.mark.slow
 async def test_the_review_screens_paint_no_raw_control(hostile):
     folder, config = hostile
     with Store(folder / "annotations.db") as store:
@@ -104,6 +106,7 @@ async def test_the_review_screens_paint_no_raw_control(hostile):
     assert seen.leaks == {}
 
 
+@pytest.mark.slow
 async def test_a_pre_highlighting_failure_naming_a_hostile_file_is_shown_visibly(hostile):
     from tests.helpers.hostile import labels_yaml
 

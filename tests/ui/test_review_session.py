@@ -10,46 +10,45 @@ from tests.helpers.review_fixtures import VERSIONS, at, disagreeing_store
 FOURTH = "Russia and Syria signed on Friday."
 
 
-def session(db, config, **options):
-    store = Store(db)
-    return ReviewSession(store, config, "news", "rita", **options)
+def session(closing, db, config, **options):
+    return ReviewSession(closing(Store(db)), config, "news", "rita", **options)
 
 
-def test_by_default_the_disagreements_not_yet_reviewed(db, config):
+def test_by_default_the_disagreements_not_yet_reviewed(db, config, closing):
     ids = disagreeing_store(db)
-    assert session(db, config).queue == [ids[NEWS], ids[OTHER]]
+    assert session(closing, db, config).queue == [ids[NEWS], ids[OTHER]]
     with Store(db) as store:
         news = [a.id for a in store.latest_answers("news") if a.document == ids[NEWS]]
         store.add_review(ids[NEWS], "rita", "accept", [], news)
-    assert session(db, config).queue == [ids[OTHER]]
-    assert session(db, config, again=True).queue == [ids[NEWS], ids[OTHER]]
+    assert session(closing, db, config).queue == [ids[OTHER]]
+    assert session(closing, db, config, again=True).queue == [ids[NEWS], ids[OTHER]]
 
 
-def test_a_newer_answer_makes_a_review_due_again(db, config):
+def test_a_newer_answer_makes_a_review_due_again(db, config, closing):
     ids = disagreeing_store(db)
     with Store(db) as store:
         news = [a.id for a in store.latest_answers("news") if a.document == ids[NEWS]]
         store.add_review(ids[NEWS], "rita", "accept", [], news)
         store.add_answer(ids[NEWS], "bob", "accept", VERSIONS[NEWS]["carol"], started_at=0)
-    assert session(db, config).queue == [ids[NEWS], ids[OTHER]]
+    assert session(closing, db, config).queue == [ids[NEWS], ids[OTHER]]
 
 
-def test_accept_against_reject_is_a_disagreement_and_min_answers_selects_by_count(db, config):
+def test_accept_against_reject_is_a_disagreement_and_min_answers_selects_by_count(db, config, closing):
     ids = disagreeing_store(db)
     [fourth] = news_store(db, [FOURTH], suggest=False)
     with Store(db) as store:
         store.add_answer(fourth, "alice", "accept", [at(FOURTH, "Russia", "GPE")], started_at=0)
         store.add_answer(fourth, "bob", "reject", [], started_at=0)
-    assert session(db, config).queue == [ids[NEWS], ids[OTHER], fourth]
-    case = session(db, config).open(fourth)
+    assert session(closing, db, config).queue == [ids[NEWS], ids[OTHER], fourth]
+    case = session(closing, db, config).open(fourth)
     assert case.not_accepted() == {"reject": ["bob"]} and case.differences() == []
-    assert session(db, config, min_answers=3).queue == [ids[NEWS], ids[OTHER], ids[THIRD]]
-    assert session(db, config, min_answers=1).queue == [ids[NEWS], ids[OTHER], ids[THIRD], fourth]
+    assert session(closing, db, config, min_answers=3).queue == [ids[NEWS], ids[OTHER], ids[THIRD]]
+    assert session(closing, db, config, min_answers=1).queue == [ids[NEWS], ids[OTHER], ids[THIRD], fourth]
 
 
-def test_gold_is_the_most_common_version_ties_the_first(db, config):
+def test_gold_is_the_most_common_version_ties_the_first(db, config, closing):
     ids = disagreeing_store(db)
-    review = session(db, config)
+    review = session(closing, db, config)
     news = review.open(ids[NEWS])
     assert [v.annotator for v in news.versions] == ["alice", "bob", "carol"]
     assert news.gold == tuple(sorted(VERSIONS[NEWS]["alice"])) and news.gold_from == 0
@@ -58,14 +57,14 @@ def test_gold_is_the_most_common_version_ties_the_first(db, config):
     assert other.disputed(at(OTHER, "Monday", "DATE")) and not other.disputed(at(OTHER, "Baghdad", "GPE"))
 
 
-def test_auto_accept_leaves_unanimous_rejects_as_rejects_and_skips_single_answers(db, config):
+def test_auto_accept_leaves_unanimous_rejects_as_rejects_and_skips_single_answers(db, config, closing):
     ids = disagreeing_store(db)
     [fourth, fifth] = news_store(db, [FOURTH, "Paris is nice."], suggest=False)
     with Store(db) as store:
         for name in ("alice", "bob"):
             store.add_answer(fourth, name, "reject", [], started_at=0)
         store.add_answer(fifth, "alice", "accept", [], started_at=0)
-    review = session(db, config)
+    review = session(closing, db, config)
     assert review.auto_accept() == 2
     with Store(db) as store:
         decided = store.latest_reviews("news")

@@ -10,9 +10,9 @@ from tests.helpers.review_fixtures import disagreeing_store
 SIZE = (100, 34)
 
 
-def app_on(db, config, text):
+def app_on(closing, db, config, text):
     ids = disagreeing_store(db)
-    store = Store(db)  # closed with the test's tmp folder; the app only lives for the snapshot
+    store = closing(Store(db))  # the app only lives for the snapshot; the test's teardown closes it
     app, _ = review_app(store, config, "news", "rita", documents=[ids[text]])
     app.animation_level = "none"
     return app
@@ -23,11 +23,11 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
-def test_three_way_disagreement(snap_compare, db, config):
-    assert snap_compare(app_on(db, config, OTHER), terminal_size=SIZE, run_before=settle)
+def test_three_way_disagreement(snap_compare, closing, db, config):
+    assert snap_compare(app_on(closing, db, config, OTHER), terminal_size=SIZE, run_before=settle)
 
 
-def test_gold_version_being_edited(snap_compare, db, config):
+def test_gold_version_being_edited(snap_compare, closing, db, config):
     async def edit(pilot):
         await settle(pilot)
         # Take carol's version, on to her "al-Assad", start it a token earlier, then
@@ -36,4 +36,4 @@ def test_gold_version_being_edited(snap_compare, db, config):
             await pilot.press(key)
         await settle(pilot)
 
-    assert snap_compare(app_on(db, config, NEWS), terminal_size=SIZE, run_before=edit)
+    assert snap_compare(app_on(closing, db, config, NEWS), terminal_size=SIZE, run_before=edit)

@@ -11,9 +11,9 @@ from tests.helpers.news import NEWS, OTHER, news_store
 SIZE = (100, 32)
 
 
-def app_on(db, config, answered: bool = False):
+def app_on(closing, db, config, answered: bool = False):
     ids = news_store(db, [NEWS, OTHER])
-    store = Store(db)  # closed with the test's tmp folder; the app only lives for the snapshot
+    store = closing(Store(db))  # the app only lives for the snapshot; the test's teardown closes it
     if answered:
         for document in ids:
             store.add_answer(document, "alice", "accept", store.suggestions(document)["test"], started_at=time.time())
@@ -28,28 +28,28 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
-def test_pre_highlighted_news_paragraph(snap_compare, db, config):
-    assert snap_compare(app_on(db, config), terminal_size=SIZE, run_before=settle)
+def test_pre_highlighted_news_paragraph(snap_compare, closing, db, config):
+    assert snap_compare(app_on(closing, db, config), terminal_size=SIZE, run_before=settle)
 
 
-def test_selection_in_progress(snap_compare, db, config):
+def test_selection_in_progress(snap_compare, closing, db, config):
     async def select(pilot):
         await settle(pilot)
         for key in ("right", "right", "right", "shift+right", "shift+right"):
             await pilot.press(key)
         await settle(pilot)
 
-    assert snap_compare(app_on(db, config), terminal_size=SIZE, run_before=select)
+    assert snap_compare(app_on(closing, db, config), terminal_size=SIZE, run_before=select)
 
 
-def test_help_screen(snap_compare, db, config):
+def test_help_screen(snap_compare, closing, db, config):
     async def open_help(pilot):
         await settle(pilot)
         await pilot.press("question_mark")
         await settle(pilot)
 
-    assert snap_compare(app_on(db, config), terminal_size=(100, 50), run_before=open_help)
+    assert snap_compare(app_on(closing, db, config), terminal_size=(100, 50), run_before=open_help)
 
 
-def test_finished_screen(snap_compare, db, config):
-    assert snap_compare(app_on(db, config, answered=True), terminal_size=SIZE, run_before=settle)
+def test_finished_screen(snap_compare, closing, db, config):
+    assert snap_compare(app_on(closing, db, config, answered=True), terminal_size=SIZE, run_before=settle)

@@ -113,6 +113,7 @@ async def test_keys_typed_before_the_screen_says_it_waits_apply_to_the_next_docu
     assert rows(db) == [(ids[0], "accept"), (ids[1], "reject"), (ids[2], "ignore")]
 
 
+@pytest.mark.slow
 async def test_full_disk_the_screen_keeps_the_answer_and_saves_it_once_there_is_room(small_disk, tmp_path):
     config = write_labels(tmp_path)
     db = small_disk / "annotations.db"

@@ -199,6 +199,7 @@ def test_whitespace_tokens_are_not_items():
     assert agreement(study)["percent_agreement"] == 0.75
 
 
+@pytest.mark.slow
 def test_core_imports_no_textual_and_no_sqlite():
     """Every module of annotator.core, walked (a list by hand missed consensus and split)."""
     import pkgutil

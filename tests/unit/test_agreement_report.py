@@ -100,6 +100,7 @@ def test_tables_show_every_section(store_path):
         assert heading in text
 
 
+@pytest.mark.slow
 def test_unknown_dataset_is_one_line_and_exit_1(store_path):
     before = dump(store_path)
     result = run_process("agreement", "--db", str(store_path), "--dataset", "nope")

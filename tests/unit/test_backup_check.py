@@ -25,8 +25,9 @@ def raw(path, sql, params=()):
     conn.close()
 
 
-def test_backup_is_a_whole_copy_that_passes_check(tmp_path):
+def test_backup_is_a_whole_copy_that_passes_check(tmp_path, closing):
     store, ids = open_store(tmp_path / "a.db", TEXTS)
+    closing(store)
     store.add_answer(ids[0], "ann", "accept", [Span(0, 3, "PERSON")], 1.0, 2.0)
     store.backup_to(tmp_path / "copy.db")
     assert dump(tmp_path / "copy.db") == dump(store.path)
@@ -36,8 +37,9 @@ def test_backup_is_a_whole_copy_that_passes_check(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
 
 
-def test_backup_will_not_overwrite_by_accident(tmp_path):
+def test_backup_will_not_overwrite_by_accident(tmp_path, closing):
     store, _ = open_store(tmp_path / "a.db", TEXTS)
+    closing(store)
     (tmp_path / "taken.db").write_text("precious")
     with pytest.raises(UserError, match="already exists"):
         store.backup_to(tmp_path / "taken.db")
@@ -48,8 +50,9 @@ def test_backup_will_not_overwrite_by_accident(tmp_path):
     assert dump(tmp_path / "taken.db") == dump(store.path)
 
 
-def test_backup_while_someone_annotates_is_a_consistent_snapshot(tmp_path):
+def test_backup_while_someone_annotates_is_a_consistent_snapshot(tmp_path, closing):
     store, ids = open_store(tmp_path / "a.db", TEXTS)
+    closing(store)
     stop = threading.Event()
 
     def annotate():
@@ -77,8 +80,9 @@ def test_backup_while_someone_annotates_is_a_consistent_snapshot(tmp_path):
     assert store.db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] >= counts[-1]
 
 
-def test_check_finds_what_is_wrong(tmp_path):
+def test_check_finds_what_is_wrong(tmp_path, closing):
     store, ids = open_store(tmp_path / "a.db", TEXTS)
+    closing(store)
     good = store.add_answer(ids[0], "ann", "accept", [Span(0, 3, "PERSON")], 1.0, 2.0)
     assert store.check() == []
     insert = (
@@ -129,6 +133,7 @@ def test_check_reports_a_damaged_file(tmp_path):
     assert problems and problems[0].startswith(("integrity:", "cannot read")), problems
 
 
+@pytest.mark.slow
 def test_db_check_and_backup_commands(tmp_path):
     store, ids = open_store(tmp_path / "a.db", TEXTS)
     store.add_answer(ids[0], "ann", "accept", [Span(0, 3, "PERSON")], 1.0, 2.0)

@@ -18,6 +18,7 @@ from bench.concurrency import DATASET, collect, make_store, start_annotators, ve
 from tests.helpers.stores import whitespace_doc
 
 
+@pytest.mark.slow
 def test_eight_annotators_at_once_lose_and_double_nothing(tmp_path):
     path = tmp_path / "shared.db"
     make_store(path, 8 * 25 + 8)
@@ -31,6 +32,7 @@ def test_eight_annotators_at_once_lose_and_double_nothing(tmp_path):
         assert set(per_document.values()) == {1}  # overlap 1: no document went to two annotators
 
 
+@pytest.mark.slow
 def test_overlap_two_hands_each_document_to_at_most_two(tmp_path):
     path = tmp_path / "shared.db"
     make_store(path, 40)  # 6 annotators x 10 answers, 2 each: enough that nobody runs out
@@ -43,6 +45,7 @@ def test_overlap_two_hands_each_document_to_at_most_two(tmp_path):
         assert max(per_document.values()) == 2 and sum(per_document.values()) == 60
 
 
+@pytest.mark.slow
 def test_merge_and_backup_while_others_annotate(tmp_path):
     path = tmp_path / "shared.db"
     make_store(path, 4 * 30 + 40)  # room for the online answers after the merge fills 20

@@ -120,6 +120,7 @@ def test_eval_options_that_cannot_work_are_one_line(db, tmp_path, monkeypatch, c
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_train_evaluates_on_the_eval_dataset(db, tmp_path, monkeypatch, capsys):
     out = tmp_path / "trained"
     status, stdout, err = run_main(

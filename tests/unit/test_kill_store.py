@@ -64,6 +64,7 @@ def kill_after(child: subprocess.Popen, seconds: float) -> list[str]:
     return [line for line in child.stdout.read().splitlines(keepends=True) if line.endswith("\n")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("run", range(RUNS))
 def test_killed_while_answering_loses_no_given_answer(tmp_path, run):
     path = tmp_path / "store.db"
@@ -83,6 +84,7 @@ def test_killed_while_answering_loses_no_given_answer(tmp_path, run):
     assert len({document for _, document in stored}) == len(stored)  # and none twice
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("run", range(RUNS))
 def test_killed_while_merging_leaves_all_or_nothing(tmp_path, run):
     laptop = Store(tmp_path / "laptop.db")

@@ -23,12 +23,14 @@ def lint_imports(cwd: Path, *args: str, pythonpath: Path) -> subprocess.Complete
     return subprocess.run([program, "--no-cache", *args], cwd=cwd, env=env, capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_the_import_contracts_are_kept():
     result = lint_imports(ROOT, pythonpath=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert " broken" in result.stdout and "0 broken" in result.stdout
 
 
+@pytest.mark.slow
 def test_an_import_cycle_breaks_the_contracts(tmp_path):
     """The acyclic contract is not a formality: two modules importing each other fail it."""
     package = tmp_path / "cyclic"
@@ -55,6 +57,7 @@ def test_an_import_cycle_breaks_the_contracts(tmp_path):
 @pytest.mark.parametrize(
     "module", ["annotator.ui.screens.annotate", "annotator.ui.screens.review", "annotator.ui.screens.agreement"]
 )
+@pytest.mark.slow
 def test_a_screen_loads_neither_sqlite_nor_spacy(module):
     """The screens reach SQLite through the store and spaCy through the use cases, in their
     workers, when they open them; importing a screen loads neither."""
@@ -89,6 +92,7 @@ def test_a_use_case_draws_progress_only_through_the_bar_installed():
     assert drawn == [("importing", 2), 2]
 
 
+@pytest.mark.slow
 def test_the_command_draws_the_import_progress_on_a_terminal(project):
     """The use case prints nothing itself; `annotator import` installs Rich's bar, which
     draws on stderr when stderr is a terminal."""

@@ -14,10 +14,12 @@ from tests.helpers.stores import dump, open_store, whitespace_doc
 TEXTS = ["Ann flew to Paris today", "Bob works at Acme in Rome", "Nothing to see here"]
 
 
-def offline_copies(tmp_path):
+def offline_copies(tmp_path, closing):
     """Two annotators on their own laptops, each with the same documents imported."""
     laptop_a, ids_a = open_store(tmp_path / "a.db", TEXTS)
+    closing(laptop_a)
     laptop_b, ids_b = open_store(tmp_path / "b.db", list(reversed(TEXTS)))  # other import order: other ids
+    closing(laptop_b)
     laptop_a.add_answer(ids_a[0], "ann", "accept", [Span(0, 3, "PERSON"), Span(12, 17, "GPE")], 100.0, 110.0)
     laptop_a.add_answer(ids_a[1], "ann", "reject", [], 120.0, 125.0)
     laptop_b.add_answer(ids_b[2], "bob", "accept", [Span(0, 3, "PERSON")], 200.0, 230.0)  # TEXTS[0]
@@ -25,8 +27,8 @@ def offline_copies(tmp_path):
     return laptop_a, laptop_b
 
 
-def test_two_offline_stores_merge_into_one_without_duplicates(tmp_path):
-    laptop_a, laptop_b = offline_copies(tmp_path)
+def test_two_offline_stores_merge_into_one_without_duplicates(tmp_path, closing):
+    laptop_a, laptop_b = offline_copies(tmp_path, closing)
     counts = laptop_a.merge_from(laptop_b.path)
     assert counts["documents"] == 0 and counts["documents_present"] == 3
     assert counts["answers"] == 1 and counts["suggestions"] == 1
@@ -41,8 +43,8 @@ def test_two_offline_stores_merge_into_one_without_duplicates(tmp_path):
     assert laptop_a.check() == []
 
 
-def test_merging_the_same_file_twice_adds_nothing(tmp_path):
-    laptop_a, laptop_b = offline_copies(tmp_path)
+def test_merging_the_same_file_twice_adds_nothing(tmp_path, closing):
+    laptop_a, laptop_b = offline_copies(tmp_path, closing)
     laptop_a.merge_from(laptop_b.path)
     before = dump(laptop_a.path)
     again = laptop_a.merge_from(laptop_b.path)
@@ -55,13 +57,15 @@ def test_merging_the_same_file_twice_adds_nothing(tmp_path):
     assert len(laptop_b.latest_answers("d")) == 3
 
 
-def test_into_a_new_store_keeps_history_order_and_review_links(tmp_path):
+def test_into_a_new_store_keeps_history_order_and_review_links(tmp_path, closing):
     laptop, ids = open_store(tmp_path / "a.db", TEXTS)
+    closing(laptop)
     laptop.add_documents("other", [whitespace_doc("Padding so ids differ")])
     first = laptop.add_answer(ids[0], "ann", "accept", [Span(0, 3, "PERSON")], 1.0, 2.0)
     second = laptop.add_answer(ids[0], "ann", "accept", [Span(0, 3, "ORG")], 3.0, 4.0)  # changed mind
     laptop.add_review(ids[0], "rev", "accept", [Span(0, 3, "PERSON")], [first, second])
     server, _ = open_store(tmp_path / "server.db", ["Something else entirely"])
+    closing(server)
     server.add_answer(1, "zed", "accept", [], 0.0, 1.0)  # so the merged answers get new ids
     counts = server.merge_from(laptop.path, dataset="d")
     assert (counts["documents"], counts["answers"], counts["reviews"]) == (3, 2, 1)
@@ -79,9 +83,12 @@ def test_into_a_new_store_keeps_history_order_and_review_links(tmp_path):
     "lang, labels, message",
     [("en", ("PERSON", "GPE"), "only here: ORG"), ("de", ("PERSON", "GPE", "ORG"), "lang 'de' there but 'en' here")],
 )
-def test_a_dataset_with_other_labels_or_tokenizer_is_refused_and_nothing_changes(tmp_path, lang, labels, message):
-    laptop_a, _ = offline_copies(tmp_path)
+def test_a_dataset_with_other_labels_or_tokenizer_is_refused_and_nothing_changes(
+    tmp_path, lang, labels, message, closing
+):
+    laptop_a, _ = offline_copies(tmp_path, closing)
     other, ids = open_store(tmp_path / "other.db", ["Brand new text"], lang=lang, labels=labels)
+    closing(other)
     other.add_answer(ids[0], "cy", "accept", [], 1.0, 2.0)
     before = dump(laptop_a.path)
     with pytest.raises(UserError, match=message):
@@ -89,9 +96,9 @@ def test_a_dataset_with_other_labels_or_tokenizer_is_refused_and_nothing_changes
     assert dump(laptop_a.path) == before
 
 
-def test_same_text_tokenized_differently_is_refused(tmp_path):
-    laptop_a, _ = offline_copies(tmp_path)
-    other = Store(tmp_path / "other.db")
+def test_same_text_tokenized_differently_is_refused(tmp_path, closing):
+    laptop_a, _ = offline_copies(tmp_path, closing)
+    other = closing(Store(tmp_path / "other.db"))
     other.ensure_dataset("d", "en", ("PERSON", "GPE", "ORG"))
     other.add_documents("d", [whitespace_doc("Brand new text"), NewDocument(TEXTS[2], [(0, len(TEXTS[2]))])])
     before = dump(laptop_a.path)
@@ -100,8 +107,8 @@ def test_same_text_tokenized_differently_is_refused(tmp_path):
     assert dump(laptop_a.path) == before
 
 
-def test_bad_sources_are_refused(tmp_path):
-    laptop_a, laptop_b = offline_copies(tmp_path)
+def test_bad_sources_are_refused(tmp_path, closing):
+    laptop_a, laptop_b = offline_copies(tmp_path, closing)
     with pytest.raises(UserError, match="no dataset 'nope'"):
         laptop_a.merge_from(laptop_b.path, dataset="nope")
     with pytest.raises(UserError, match="is this store"):
@@ -113,8 +120,9 @@ def test_bad_sources_are_refused(tmp_path):
         laptop_a.merge_from(tmp_path / "junk.db")
 
 
-def test_db_merge_command(tmp_path):
-    laptop_a, laptop_b = offline_copies(tmp_path)
+@pytest.mark.slow
+def test_db_merge_command(tmp_path, closing):
+    laptop_a, laptop_b = offline_copies(tmp_path, closing)
     laptop_a.close()
     laptop_b.close()
     done = run_process("db", "merge", str(tmp_path / "b.db"), "--db", str(tmp_path / "a.db"))
@@ -125,13 +133,15 @@ def test_db_merge_command(tmp_path):
     assert refused.stderr.strip() == f"annotator: {tmp_path / 'b.db'}: no dataset 'x' (datasets: d)"
 
 
-def test_an_older_review_merged_in_does_not_become_the_documents_decision(tmp_path):
+def test_an_older_review_merged_in_does_not_become_the_documents_decision(tmp_path, closing):
     """Reviews, like answers: the decision that counts is the one given last (decided_at),
     not the row added last, which after a merge can be the older one."""
     import time
 
     laptop_a, ids_a = open_store(tmp_path / "a.db", TEXTS)
+    closing(laptop_a)
     laptop_b, ids_b = open_store(tmp_path / "b.db", list(reversed(TEXTS)))
+    closing(laptop_b)
     laptop_b.add_review(ids_b[2], "rev", "accept", [Span(0, 3, "ORG")], [])  # TEXTS[0], decided first
     time.sleep(0.01)
     laptop_a.add_review(ids_a[0], "rev", "accept", [Span(0, 3, "PERSON")], [])  # decided later

@@ -4,6 +4,7 @@ answered documents keep the ones they had."""
 
 from __future__ import annotations
 
+import pytest
 import spacy
 
 from annotator.core.spans import Span
@@ -15,6 +16,7 @@ from tests.helpers.cli import run_main
 NEW_TEXTS = [f"Asma Assad visited Homs on Friday with {n} officials." for n in ("two", "three", "four")]
 
 
+@pytest.mark.slow
 def test_trained_model_pre_highlights_only_unanswered_documents(tmp_path, project, monkeypatch, capsys):
     db = tmp_path / "annotations.db"
     with fx.build_generated_store(db, n=120) as store:

@@ -71,8 +71,9 @@ def what_readers_see(store: Store, dataset: str = "d") -> dict:
     }
 
 
-def test_reads_hide_a_pending_import_until_it_is_done_then_show_all(tmp_path):
+def test_reads_hide_a_pending_import_until_it_is_done_then_show_all(tmp_path, closing):
     store, ids = open_store(tmp_path / "s.db", VISIBLE)
+    closing(store)
     store.add_answer(ids[1], "ann", "accept", [], 1.0, 2.0)
     with Store(tmp_path / "s.db") as reader:
         before = what_readers_see(reader)
@@ -87,6 +88,7 @@ def test_reads_hide_a_pending_import_until_it_is_done_then_show_all(tmp_path):
         assert taken == [ids[0], ids[1]] and not set(taken) & pending_new
         assert reader.check() == []
         other, _ = open_store(tmp_path / "other.db", [])
+        closing(other)
         assert other.merge_from(tmp_path / "s.db")["documents"] == 2  # the pending ones stay behind
 
         with store.write():
@@ -103,8 +105,9 @@ def test_reads_hide_a_pending_import_until_it_is_done_then_show_all(tmp_path):
         assert reader.check() == []
 
 
-def test_a_dataset_only_a_pending_import_fills_is_not_listed(tmp_path):
+def test_a_dataset_only_a_pending_import_fills_is_not_listed(tmp_path, closing):
     store, _ = open_store(tmp_path / "s.db", VISIBLE)
+    closing(store)
     import_id, _ = pending_import(store, "fresh")
     assert store.datasets() == ["d"] and store.count_documents("fresh") == 0
     with store.write():
@@ -118,6 +121,7 @@ def dead_pid() -> int:
     return child.pid
 
 
+@pytest.mark.slow
 def test_the_next_open_undoes_an_import_whose_process_is_gone(tmp_path):
     store, ids = open_store(tmp_path / "s.db", VISIBLE)
     before = what_readers_see(store)
@@ -139,8 +143,9 @@ def test_the_next_open_undoes_an_import_whose_process_is_gone(tmp_path):
         assert reopened.check() == []
 
 
-def test_an_import_silent_too_long_is_undone_and_may_not_go_on(tmp_path):
+def test_an_import_silent_too_long_is_undone_and_may_not_go_on(tmp_path, closing):
     store, _ = open_store(tmp_path / "s.db", VISIBLE)
+    closing(store)
     import_id, _ = pending_import(store)
     store.db.execute(
         "UPDATE imports SET host = 'elsewhere', heartbeat_at = ? WHERE id = ?",
@@ -158,8 +163,9 @@ def config(tmp_path):
     return labels_config(tmp_path)
 
 
-def test_a_bad_line_after_batches_were_committed_leaves_nothing(tmp_path, config):
+def test_a_bad_line_after_batches_were_committed_leaves_nothing(tmp_path, config, closing):
     store, _ = open_store(tmp_path / "s.db", VISIBLE)
+    closing(store)
     before = dump(tmp_path / "s.db")
     lines = [{"text": f"Document {n} about Iraq."} for n in range(20)]
     lines[16] = {"text": ""}
@@ -175,9 +181,9 @@ def store_bytes(folder: Path) -> dict[str, str]:
     }
 
 
-def test_a_bad_line_in_the_batches_read_ahead_leaves_the_file_byte_for_byte(tmp_path, config):
+def test_a_bad_line_in_the_batches_read_ahead_leaves_the_file_byte_for_byte(tmp_path, config, closing):
     open_store(tmp_path / "s.db", VISIBLE)[0].close()
-    store = Store(tmp_path / "s.db")
+    store = closing(Store(tmp_path / "s.db"))
     before = store_bytes(tmp_path)
     lines = [{"text": f"Document {n} about Iraq."} for n in range(20)]
     lines[6] = {"text": ""}
@@ -187,8 +193,9 @@ def test_a_bad_line_in_the_batches_read_ahead_leaves_the_file_byte_for_byte(tmp_
     assert store_bytes(tmp_path) == before
 
 
-def test_a_long_import_leaves_no_bookkeeping_behind(tmp_path, config):
+def test_a_long_import_leaves_no_bookkeeping_behind(tmp_path, config, closing):
     store, _ = open_store(tmp_path / "s.db", VISIBLE)
+    closing(store)
     lines = [{"text": f"Document {n} about Iraq."} for n in range(20)] + [{"text": VISIBLE[0]}]
     result = run_import(
         store, config, [write_jsonl(tmp_path / "ok.jsonl", lines)], dataset="d", batch_size=4, read_ahead=2
@@ -199,8 +206,9 @@ def test_a_long_import_leaves_no_bookkeeping_behind(tmp_path, config):
 
 
 @pytest.mark.parametrize("batch_size", [4, 2000], ids=["in batches", "in one transaction"])
-def test_two_imports_at_once_run_one_after_the_other(tmp_path, config, capsys, batch_size):
+def test_two_imports_at_once_run_one_after_the_other(tmp_path, config, capsys, batch_size, closing):
     store, _ = open_store(tmp_path / "s.db", VISIBLE)
+    closing(store)
     first_id, _ = pending_import(store)  # this process's, so alive: the second waits for it
     path = write_jsonl(tmp_path / "ok.jsonl", [{"text": f"Document {n} about Iraq."} for n in range(20)])
     finished = {}
@@ -223,13 +231,15 @@ def test_two_imports_at_once_run_one_after_the_other(tmp_path, config, capsys, b
     assert "waiting for an import into 'd' (process" in capsys.readouterr().err
 
 
-def test_merge_does_not_carry_another_stores_import_ids(tmp_path, config):
+def test_merge_does_not_carry_another_stores_import_ids(tmp_path, config, closing):
     other, _ = open_store(tmp_path / "other.db", [])
+    closing(other)
     lines = [{"text": TEXT_A, "spans": [], "answer": "accept", "_annotator_id": "ann"}] + [
         {"text": f"Document {n} about Iraq."} for n in range(10)
     ]
     run_import(other, config, [write_jsonl(tmp_path / "a.jsonl", lines)], dataset="d", batch_size=4, read_ahead=2)
     assert other.db.execute("SELECT COUNT(*) FROM answers WHERE import_id IS NOT NULL").fetchone()[0] == 1
     here, _ = open_store(tmp_path / "here.db", [])
+    closing(here)
     assert here.merge_from(tmp_path / "other.db")["answers"] == 1
     assert here.db.execute("SELECT COUNT(*) FROM answers WHERE import_id IS NULL").fetchone()[0] == 1

@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from annotator.core.tasks import ACCEPT
 from annotator.io.labels import LabelsConfig
 from annotator.store import SCHEMA_VERSION, Store
@@ -104,6 +106,7 @@ CRASHING = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_a_restarted_session_takes_over_the_leases_of_its_crashed_one(tmp_path):
     path = tmp_path / "store.db"
     open_store(path, TEXTS)[0].close()

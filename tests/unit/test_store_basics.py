@@ -133,6 +133,7 @@ def test_stats_counts_labels_answers_and_days(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_core_and_store_do_not_import_textual():
     """Every module of core and store (walked, not listed: a new one is checked too), io and
     the import use cases, in a fresh interpreter."""

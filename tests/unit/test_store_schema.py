@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from annotator.store import Store
 from tests.helpers.stores import store_of_version_1
 
@@ -52,6 +54,7 @@ def test_a_migrated_store_has_the_tables_and_indexes_of_a_new_one(tmp_path):
     assert _columns_and_indexes(tmp_path / "old.db") == _columns_and_indexes(tmp_path / "new.db")
 
 
+@pytest.mark.slow
 def test_making_and_writing_a_store_never_imports_sqlite_utils(tmp_path):
     # sqlite-utils imports pandas and numpy to recognise their values (0.25-0.45 s here);
     # making a store is on the start path of `annotator` and `annotator import`.

@@ -103,7 +103,7 @@ def test_semicolon_csv_is_sniffed_and_crlf_in_a_cell_reads_as_lf(store, config, 
     assert docs[0].meta["price"] == "1,5" and docs[1].meta["line"] == 4
 
 
-def test_cli_text_column(project, monkeypatch, capsys):
+def test_cli_text_column(project, monkeypatch, capsys, closing):
     monkeypatch.chdir(project)
     shutil.copy(DATA / "pandas.tsv", project / "pandas.tsv")
     status, out, err = run_main(monkeypatch, capsys, "import", "pandas.tsv", "--dataset", "news", "--no-preannotate")
@@ -112,7 +112,10 @@ def test_cli_text_column(project, monkeypatch, capsys):
         and err.strip().startswith("annotator: pandas.tsv:1: no column named 'text'")
         and len(err.strip().splitlines()) == 1
     )
-    assert not (project / "annotations.db").exists() or Store(project / "annotations.db").count_documents("news") == 0
+    assert (
+        not (project / "annotations.db").exists()
+        or closing(Store(project / "annotations.db")).count_documents("news") == 0
+    )
     status, out, err = run_main(
         monkeypatch, capsys, "import", "pandas.tsv", "--dataset", "news", "--text-column", "body", "--no-preannotate"
     )

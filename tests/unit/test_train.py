@@ -28,6 +28,7 @@ def spacy_command(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "spacy", *args], capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_spacy_debug_data_reports_no_errors(exported):
     out = exported / "out"
     run = spacy_command(
@@ -39,6 +40,7 @@ def test_spacy_debug_data_reports_no_errors(exported):
     assert "Corpus is loadable" in run.stdout
 
 
+@pytest.mark.slow
 def test_spacy_train_on_the_export_writes_a_model_that_predicts(exported):
     out = exported / "out"
     run = spacy_command(
@@ -53,6 +55,7 @@ def test_spacy_train_on_the_export_writes_a_model_that_predicts(exported):
     assert doc.has_annotation("ENT_IOB")
 
 
+@pytest.mark.slow
 def test_annotator_train_exports_trains_and_reports_scores(exported, monkeypatch, capsys):
     db, out = exported / "annotations.db", exported / "trained"
     code, stdout, err = run_main(monkeypatch, capsys, "train", str(out), "--db", str(db), *TINY)
@@ -68,6 +71,7 @@ def test_annotator_train_exports_trains_and_reports_scores(exported, monkeypatch
     assert (out / "model" / "model-best" / "meta.json").stat().st_mtime_ns == before
 
 
+@pytest.mark.slow
 def test_train_result_reads_the_scores(exported):
     from annotator.usecases.train import train
 
@@ -104,6 +108,7 @@ def test_training_that_fails_keeps_the_export_and_no_partial_model(exported, mon
     assert sorted(p.name for p in out.iterdir()) == ["config.cfg", "dev.spacy", "train.spacy"]
 
 
+@pytest.mark.slow
 def test_train_with_a_config_of_ones_own(exported, monkeypatch, capsys):
     from spacy.util import load_config
 
@@ -159,6 +164,7 @@ def test_train_stray_arguments_are_one_line(exported, monkeypatch, capsys, args,
     assert code == 1 and message in err and len(err.strip().splitlines()) == 1 and "✘" not in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("form", [["--training.max_steps", "20"], ["--training.max_steps=20"]])
 def test_a_short_run_without_out_dir_keeps_a_trained_model_best(exported, monkeypatch, capsys, tmp_path, form):
     """Before: the override became OUT_DIR (or '20' a bad override), and with spaCy's
@@ -187,6 +193,7 @@ def test_eval_frequency_fits_max_steps_unless_given():
     assert with_eval_frequency({"training.max_steps": 0}, 200) == {"training.max_steps": 0}  # 0: no limit
 
 
+@pytest.mark.slow
 def test_the_printed_train_command_saves_a_model(exported, monkeypatch, capsys):
     """Before: the hint had no --output, and spaCy then trains and saves nothing."""
     out = exported / "hint"
