@@ -157,19 +157,19 @@ class Planner:
         and back cannot make a half-made fix cheaper); only the labels the fix needs."""
         editing = state.spans != fix.origin
         for action in MOTIONS:
-            if action in LINE_MOTIONS and self.width is None:
-                continue
+            if (action in LINE_MOTIONS and self.width is None) or not self.key_of[action]:
+                continue  # no lines to move over; an action left with no key (its key is a label's)
             for step in self._finds(editor) if action == FIND else (action,):
                 following = self._run(editor, state, step)
                 if not editing or fix.holds(following.cursor):
                     yield step, following
         if not fix.holds(state.cursor):
             return
-        for action in SELECTING:
+        for action in (a for a in SELECTING if self.key_of[a]):
             following = self._run(editor, state, action)
             if following.anchor is not None and fix.holds(following.cursor):
                 yield action, following
-        for step in (*EDITS, *(f"label:{label}" for label in fix.labels)):
+        for step in (*(a for a in EDITS if self.key_of[a]), *(f"label:{label}" for label in fix.labels)):
             following = self._run(editor, state, step)
             if following.spans != state.spans and fix.allows(state.spans, following.spans):
                 yield step, following

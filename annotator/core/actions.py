@@ -31,6 +31,10 @@ class Action:
     id: str
     keys: str
     on: Mapping[str, On]
+    # Added after labels.yaml files were written: a label key takes this action's default key
+    # (the action keeps its other keys, or none: the keymap can bind it), so no file that
+    # loaded before stops loading.
+    yields: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ SHIFTED_DIGITS = (
     "left_parenthesis",
 )
 CANDIDATE = "{} word outside the spans that looks like a name or a number"
+CANDIDATE = "{} word outside the spans that looks like a missed name or number"
 EDITING = (
     Action("cursor_left", "left", _editing("move(-1)", "cursor one token left")),
     Action("cursor_right", "right", _editing("move(1)", "cursor one token right")),
@@ -73,15 +78,9 @@ EDITING = (
     Action("next_span", "tab", _editing("jump(True)", "next span")),
     Action("previous_span", "shift+tab", _editing("jump(False)", "previous span")),
     # Symbols, not letters: letters are what labels.yaml files take for label keys.
-    Action(
-        "next_candidate", "semicolon", _editing("candidate(True)", "next word that looks like a missed name or number")
-    ),
-    Action(
-        "previous_candidate",
-        "colon",
-        _editing("candidate(False)", "previous word that looks like a missed name or number"),
-    ),
-    Action("find_word", "slash", _editing("find", "cursor to the next word starting with the letter typed next")),
+    Action("next_candidate", "semicolon", _editing("candidate(True)", CANDIDATE.format("next")), yields=True),
+    Action("previous_candidate", "colon", _editing("candidate(False)", CANDIDATE.format("previous")), yields=True),
+    Action("find_word", "slash", _editing("find", "cursor to the next word starting with the letter typed next"), True),
     Action("remove_span", "d,delete", _editing("remove", "remove the span under the cursor")),
     Action("start_earlier", "less_than_sign", _editing("resize('start', -1)", "span starts a token earlier")),
     Action("start_later", "greater_than_sign", _editing("resize('start', 1)", "span starts a token later")),
@@ -207,11 +206,29 @@ def clash(
     return None
 
 
-def label_screen_keys(keymap: Mapping[str, str]) -> Iterable[str]:
-    """The keys of the actions on the screens where the label keys act too."""
+def label_screen_keys(keymap: Mapping[str, str], rebound: Iterable[str] = ()) -> Iterable[str]:
+    """The keys of the actions on the screens where the label keys act too, but the default
+    keys of the actions that yield them to labels (those not ``rebound``)."""
+    rebound = set(rebound)
     for action in ACTIONS:
-        if any(screen in action.on for screen in LABEL_SCREENS):
+        if any(screen in action.on for screen in LABEL_SCREENS) and not (action.yields and action.id not in rebound):
             yield from _keys(keymap[action.id])
+
+
+def yielding(keymap: Mapping[str, str], rebound: Iterable[str], taken: Iterable[str], key_name: Callable[[str], str]):
+    """``keymap`` with the default keys that labels have ``taken`` removed from the actions
+    that yield them (an action left with none maps to ""); ``key_name`` makes "?" and
+    "question_mark" one key."""
+    rebound, taken = set(rebound), {key_name(key) for key in taken}
+    out = dict(keymap)
+    for action in ACTIONS:
+        if action.yields and action.id not in rebound:
+            out[action.id] = ",".join(k for k in _keys(keymap[action.id]) if key_name(k) not in taken)
+    return out
+
+
+def yielding_ids() -> frozenset[str]:
+    return frozenset(action.id for action in ACTIONS if action.yields)
 
 
 def _keys(keys: str) -> list[str]:

@@ -154,7 +154,7 @@ class LabelsConfig(BaseModel):
             )
             return ("keymap", binding_id), f"{key!r} is also the key of {other} on the {where}"
         seen_names: set[str] = set()
-        action_keys = {key_name(key) for key in actions.label_screen_keys(bindings)}
+        action_keys = {key_name(key) for key in actions.label_screen_keys(bindings, self.keymap)}
         seen_keys: dict[str, str] = {}
         for index, label in enumerate(self.labels):
             if label.name in seen_names:
@@ -175,8 +175,11 @@ class LabelsConfig(BaseModel):
         return [label.name for label in self.labels]
 
     def bindings(self) -> dict[str, str]:
-        """Binding id -> keys, defaults overridden by the keymap."""
-        return {**DEFAULT_KEYMAP, **self.keymap}
+        """Binding id -> keys, defaults overridden by the keymap; a default key a label takes
+        is the label's when its action yields it (``core.actions``: "" for an action left
+        with no key)."""
+        taken = [label.key for label in self.labels if label.key is not None]
+        return actions.yielding({**DEFAULT_KEYMAP, **self.keymap}, self.keymap, taken, key_name)
 
     def color(self, name: str) -> str:
         for index, label in enumerate(self.labels):

@@ -41,6 +41,7 @@ def add_label_bindings(screen: Screen, config: LabelsConfig) -> None:
             for index, label in enumerate(config.labels)
             if label.key is not None
         ],
+        yielding=actions.yielding_ids(),
     )
 
 

@@ -15,12 +15,16 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 
-def add_bindings(node: DOMNode, bindings: Iterable[Binding]) -> None:
+def add_bindings(node: DOMNode, bindings: Iterable[Binding], yielding: Iterable[str] = ()) -> None:
     """Bind keys on one screen, not its class: the label keys come from labels.yaml, so they
-    cannot be in ``BINDINGS``. Textual has no public per-node ``bind`` (``App.bind`` binds on
-    the app only and is documented as possibly going private); move to one if it comes."""
+    cannot be in ``BINDINGS``. A class binding of one of the ``yielding`` ids on the same key
+    gives way (the keymap cannot unbind a key: an empty keymap entry keeps the default).
+    Textual has no public per-node ``bind`` (``App.bind`` binds on the app only and is
+    documented as possibly going private); move to one if it comes."""
+    yielding = set(yielding)
     for binding in Binding.make_bindings(bindings):
-        node._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
+        kept = [b for b in node._bindings.key_to_bindings.get(binding.key, []) if b.id not in yielding]
+        node._bindings.key_to_bindings[binding.key] = [*kept, binding]
 
 
 class QuietCrashApp(App):

@@ -37,3 +37,21 @@ async def test_slash_then_a_letter_finds_a_word_and_the_letter_is_not_accept(db,
         answers = store.latest_answers("news", "alice")
     assert len(answers) == 1
     assert [OTHER[s.start : s.end] for s in answers[0].spans if s.label == "PERSON"] == ["2,000"]
+
+
+async def test_a_label_key_older_than_the_candidate_keys_keeps_its_key(tmp_path, db):
+    """A labels.yaml written before ; : / were bound still loads, and its label takes the key."""
+    from tests.helpers.news import NEWS_LABELS, write_labels
+
+    config = write_labels(tmp_path, labels=NEWS_LABELS.replace('key: "1"', 'key: ";"', 1))
+    assert config.bindings()["next_candidate"] == ""
+    news_store(db, [OTHER])
+    with Store(db) as store:
+        app = annotate_app(store, config, "news", "alice")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("slash", "2")  # to 2,000: no candidate jump takes ; here
+            await pilot.press("semicolon", "a")
+            await pilot.pause()
+        answers = store.latest_answers("news", "alice")
+    assert [OTHER[s.start : s.end] for s in answers[0].spans if s.label == config.labels[0].name] == ["2,000"]

@@ -146,3 +146,12 @@ def test_every_span_key_of_the_annotate_screen_is_planned_for():
         press(SpanEditor(text, tokens_of(text), [span(text, "Iraq", "GPE")]), call)  # raises when unknown
     with pytest.raises(ValueError, match="does not know"):
         press(SpanEditor(text, tokens_of(text)), "teleport(3)")
+
+
+def test_an_action_whose_key_a_label_took_is_never_planned():
+    tokens = tokens_of(TEXT)
+    gold = [span(TEXT, "2,000", "CARDINAL")]
+    bindings = {**DEFAULT_KEYMAP, "next_candidate": "", "previous_candidate": "", "find_word": ""}
+    plan = Planner(bindings, LABELS, width=None).plan(TEXT, tokens, [], gold)
+    assert not {"next_candidate", "previous_candidate", FIND} & set(plan.steps) and "" not in plan.keys
+    assert pressed(TEXT, tokens, [], plan.steps[:-1]) == tuple(gold)
