@@ -3,9 +3,11 @@ spaces from the stored token offsets and its ``doc.ents`` from the final spans."
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 
 from annotator.core.errors import UserError
+from annotator.core.token_codec import unpack_flat
 from annotator.io.records import OFF_BOUNDARIES
 
 # What NER training reads; fewer attributes make smaller files, written faster.
@@ -18,27 +20,34 @@ def new_doc_bin():
     return DocBin(attrs=DOC_ATTRS)
 
 
-def blank_vocab(lang: str):
-    import spacy
+def doc_vocab(lang: str):
+    """The vocab the exported Docs are made in: a bare one, as a DocBin keeps only each word's
+    text and the entity tags, not the lexical attributes (shape, like_num, ...) a language's
+    vocab works out for every new word. ``lang`` is checked: the config is made for it."""
+    from spacy.util import get_lang_class
+    from spacy.vocab import Vocab
 
     try:
-        return spacy.blank(lang).vocab
+        get_lang_class(lang)
     except ImportError:
         raise UserError(f"spaCy has no language {lang!r}; set `lang` in labels.yaml") from None
+    return Vocab()
 
 
-def words_and_spaces(text: str, tokens: Sequence[Sequence[int]]) -> tuple[list[str], list[bool]]:
-    """spaCy's words and spaces for stored token offsets, so that ``doc.text == text``.
-    Text between tokens that is not one space (tokens from another tool may skip
-    whitespace) becomes a token of its own, as spaCy's tokenizer would make it."""
-    words = [text[start:end] for start, end in tokens]
-    spaces = [text[end : end + 1] == " " for _, end in tokens]
+def words_and_spaces(text: str, offsets: array) -> tuple[list[str], list[bool]]:
+    """spaCy's words and spaces for stored token offsets (``start, end, start, end, ...``,
+    as core.token_codec unpacks them), so that ``doc.text == text``. Text between tokens
+    that is not one space (tokens from another tool may skip whitespace) becomes a token
+    of its own, as spaCy's tokenizer would make it."""
+    starts, ends = offsets[0::2], offsets[1::2]
+    words = [text[start:end] for start, end in zip(starts, ends, strict=True)]
+    spaces = [text[end : end + 1] == " " for end in ends]
     if "".join([word + " " if space else word for word, space in zip(words, spaces, strict=True)]) == text:
         return words, spaces  # the usual case: spaCy's own tokens, nothing between them
     words = []
     spaces = []
     position = 0
-    for start, end in [*tokens, (len(text), len(text))]:
+    for start, end in [*zip(starts, ends, strict=True), (len(text), len(text))]:
         if start > position:
             gap = text[position:start]
             if words and not spaces[-1] and gap[0] == " ":
@@ -54,12 +63,13 @@ def words_and_spaces(text: str, tokens: Sequence[Sequence[int]]) -> tuple[list[s
     return words, spaces
 
 
-def make_doc(vocab, text: str, tokens: Sequence[Sequence[int]], spans: Sequence[tuple[int, int, str]]):
-    """A Doc with the stored tokens and ``spans`` as ``doc.ents`` (every other token
-    marked outside an entity: an accepted document with no spans teaches that too)."""
+def make_doc(vocab, text: str, tokens: bytes, spans: Sequence[tuple[int, int, str]]):
+    """A Doc with the stored tokens (core.token_codec's bytes) and ``spans`` as ``doc.ents``
+    (every other token marked outside an entity: an accepted document with no spans
+    teaches that too)."""
     from spacy.tokens import Doc
 
-    words, spaces = words_and_spaces(text, tokens)
+    words, spaces = words_and_spaces(text, unpack_flat(tokens))
     doc = Doc(vocab, words=words, spaces=spaces)
     found = [doc.char_span(start, end, label=label) for start, end, label in spans]
     ents = [ent for ent in found if ent is not None]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotator.core.split import DEV, TRAIN
+from annotator.core.token_codec import unpack_offsets
 from annotator.io.conll import CONLL_FILES, conll_document
 from annotator.store import Store
 from annotator.usecases.export.output import output_folder
@@ -38,7 +39,7 @@ def export_conll(
         try:
             for side, text, tokens, spans in planned_documents(store, planned, progress):
                 try:
-                    block = conll_document(text, tokens, spans)
+                    block = conll_document(text, unpack_offsets(tokens), spans)
                 except ValueError as error:
                     summary.left_out[str(error)] += 1
                     continue

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from annotator.core.split import DEV, TRAIN
 from annotator.io.records import OFF_BOUNDARIES
-from annotator.io.spacy_docs import blank_vocab, make_doc, new_doc_bin
+from annotator.io.spacy_docs import doc_vocab, make_doc, new_doc_bin
 from annotator.store import Store
 from annotator.usecases.export.config import dataset_lang, spacy_config
 from annotator.usecases.export.output import output_folder
@@ -40,7 +40,7 @@ def export_spacy(
         store, dataset, eval_dataset=eval_dataset, eval_split=eval_split, seed=seed, conflicts=conflicts
     )
     lang = lang or dataset_lang(store, dataset)
-    vocab = blank_vocab(lang)
+    vocab = doc_vocab(lang)
     summary = Summary(dataset, Path(out_dir), eval_dataset, left_out=planned.left_out)
     names = SPACY_FILES if planned.wants_dev else ("train.spacy", "config.cfg")
     with output_folder(Path(out_dir), names, force, belonging=SPACY_FILES) as temp:

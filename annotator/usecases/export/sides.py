@@ -61,7 +61,8 @@ def plan_split(store: Store, dataset: str, *, eval_dataset: str | None = None, e
 
 
 def planned_documents(store: Store, planned: SplitPlan, progress: Callable[[int], None] | None = None):
-    """(side, text, tokens, final spans) of each document to export, streamed dataset by dataset."""
+    """(side, text, token offsets as core.token_codec packs them, final spans) of each document
+    to export, streamed dataset by dataset."""
     for name, plan in planned.plans.items():
         for document, digest, text, tokens in store.document_texts(name):
             if progress is not None:
