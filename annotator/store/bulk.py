@@ -193,7 +193,7 @@ class Bulk(Imports):
         """(id, input hash) of every document in the dataset, by id: enough to decide what
         to export and where before reading any text."""
         sql = f"SELECT id, input_hash FROM documents d WHERE dataset = ? AND {visible()} ORDER BY id"
-        return [(row[0], row[1]) for row in self.db.execute(sql, [dataset])]
+        return self.db.execute(sql, [dataset]).fetchall()  # sqlite3 rows are tuples already
 
     def document_texts(self, dataset: str) -> Iterator[tuple[int, str, str, bytes]]:
         """(id, input hash, text, token offsets in core.token_codec's packed form) of each

@@ -54,7 +54,9 @@ def _answer(row: tuple) -> Answer:
 
 def span_tuples(final: tuple[Span, ...] | str) -> list[tuple[int, int, str]]:
     if isinstance(final, str):
-        return [(span["start"], span["end"], span["label"]) for span in json.loads(final)]
+        from srsly import ujson  # twice json's speed on these short lists (spaCy has loaded srsly)
+
+        return [(span["start"], span["end"], span["label"]) for span in ujson.loads(final)]
     return list(final)
 
 
