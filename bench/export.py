@@ -78,7 +78,7 @@ def build_doc_bin(vocab, rows, out: Path) -> None:
     """Docs from (text, token offsets, [(start, end, label)]) into one DocBin, written."""
     from spacy.tokens import Doc, DocBin
 
-    from annotator.usecases.export import DOC_ATTRS
+    from annotator.io.spacy_docs import DOC_ATTRS
 
     doc_bin = DocBin(attrs=DOC_ATTRS)
     for text, tokens, ents in rows:

@@ -355,7 +355,7 @@ class StoreBase:
             sql, params = sql + " AND l.annotator = ?", [*params, annotator]
         sql += " ORDER BY l.document, l.annotator"
         if raw:
-            return [tuple(row) for row in self.db.execute(sql, params)]
+            return self.db.execute(sql, params).fetchall()  # sqlite3 rows are tuples already
         return [_answer(row) for row in self.db.query(sql, params)]
 
     def latest_answer(self, document: int, annotator: str) -> Answer | None:

@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.tokens import DocBin
 
-from annotator.usecases.export import export_spacy, make_doc, words_and_spaces
+from annotator.core.token_codec import pack_offsets, unpack_flat
+from annotator.io.spacy_docs import make_doc, words_and_spaces
+from annotator.usecases.export import export_spacy
 from tests.helpers import export_fixtures as fx
 from tests.helpers.cli import run_main
 from tests.helpers.export_fixtures import ALWAYS
@@ -95,8 +97,9 @@ def test_doc_text_is_the_stored_text_whatever_the_tokens(text):
     import re
 
     tokens = [m.span() for m in re.finditer(r"[^ \n]+", text)]  # tokens that skip whitespace
-    words, spaces = words_and_spaces(text, tokens)
-    doc = make_doc(NLP.vocab, text, tokens, [])
+    packed = pack_offsets(tokens)
+    words, spaces = words_and_spaces(text, unpack_flat(packed))
+    doc = make_doc(NLP.vocab, text, packed, [])
     assert doc.text == text and len(doc) == len(words) == len(spaces)
 
 
@@ -145,14 +148,15 @@ def test_existing_output_needs_force(store, tmp_path, monkeypatch, capsys):
 
 
 def test_failure_while_writing_leaves_nothing(store, tmp_path, monkeypatch):
-    import annotator.usecases.export
+    import annotator.usecases.export.docbin
+    from annotator.core.errors import UserError
 
     def broken(lang):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(annotator.usecases.export, "spacy_config", broken)
+    monkeypatch.setattr(annotator.usecases.export.docbin, "spacy_config", broken)
     out = tmp_path / "new" / "out"
-    with pytest.raises(annotator.usecases.export.UserError, match="No space left"):
+    with pytest.raises(UserError, match="No space left"):
         export_spacy(store, "news", out)
     assert not (tmp_path / "new").exists()
 

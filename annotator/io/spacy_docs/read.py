@@ -1,4 +1,4 @@
-"""spaCy's `.spacy` DocBin files (the CoNLL / IOB reader, io/conll, makes its records here too).
+"""Reading spaCy's `.spacy` DocBin files (the CoNLL / IOB reader, io/conll, makes its records here too).
 
 Tokens are kept as the file gives them; entities become suggestions, or an accepted
 answer when the importer is given an annotator with ``--as-answers``. A DocBin's
