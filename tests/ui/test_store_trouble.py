@@ -64,6 +64,7 @@ class Holder:
         self.conn.close()
 
 
+@pytest.mark.slow
 async def test_busy_store_the_screen_waits_says_so_and_saves_once_free(db, config):
     ids = news_store(db, [NEWS, OTHER])
     with Store(db, busy_timeout=3) as store:
@@ -137,6 +138,7 @@ async def test_full_disk_the_screen_keeps_the_answer_and_saves_it_once_there_is_
     assert rows(db) == [(ids[0], "accept")]
 
 
+@pytest.mark.slow
 async def test_read_only_store_the_screen_keeps_the_answer_and_saves_it_once_writable(db, config):
     ids = news_store(db, [NEWS, OTHER])
     with Store(db) as store:
@@ -165,6 +167,7 @@ def reviews(db: Path) -> list[tuple[int, str]]:
         conn.close()
 
 
+@pytest.mark.slow
 async def test_busy_store_the_review_screen_waits_and_saves_the_decision_once_free(db, config):
     from tests.helpers.review_fixtures import disagreeing_store
 
@@ -193,6 +196,7 @@ async def test_busy_store_the_review_screen_waits_and_saves_the_decision_once_fr
     assert first in ids.values()
 
 
+@pytest.mark.slow
 async def test_quitting_with_an_answer_unsaved_asks_and_keeps_waiting_or_loses_it(db, config):
     from annotator.ui.screens.unsaved import UnsavedScreen
 
@@ -247,6 +251,7 @@ async def test_an_answer_saved_while_the_quit_question_shows_then_quits(db, conf
         assert check.leases() == []  # the next document, leased with the answer, given back
 
 
+@pytest.mark.slow
 async def test_the_screens_write_durably(db, config):
     """Answers and decisions survive a power loss: synchronous = FULL (2) on the store the
     program opens and on the connection the screens write through."""
@@ -269,6 +274,7 @@ async def test_the_screens_write_durably(db, config):
     assert reviews(db)[0][1] == "reject"
 
 
+@pytest.mark.slow
 async def test_a_store_busy_when_the_screen_opens_brings_the_first_document_once_free(db, config):
     ids = news_store(db, [NEWS, OTHER])
     with Store(db) as store:
@@ -289,6 +295,7 @@ async def test_a_store_busy_when_the_screen_opens_brings_the_first_document_once
                 holder.release()
 
 
+@pytest.mark.slow
 async def test_read_only_store_the_review_screen_keeps_the_decision_and_saves_it_once_writable(db, config):
     from tests.helpers.review_fixtures import disagreeing_store
 

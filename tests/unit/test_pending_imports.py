@@ -205,6 +205,7 @@ def test_a_long_import_leaves_no_bookkeeping_behind(tmp_path, config, closing):
         assert store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("batch_size", [4, 2000], ids=["in batches", "in one transaction"])
 def test_two_imports_at_once_run_one_after_the_other(tmp_path, config, capsys, batch_size, closing):
     store, _ = open_store(tmp_path / "s.db", VISIBLE)
