@@ -3,9 +3,11 @@ folder, a small full-able disk. Helpers that are not fixtures are in tests/helpe
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
+import tempfile
 from contextlib import ExitStack
 from contextlib import closing as closing_at_exit
 from pathlib import Path
@@ -36,6 +38,11 @@ def _forget_terminal_size() -> None:
 
 
 _forget_terminal_size()
+
+# labels.yaml's validation cache (the user cache folder) goes to a folder of this session, not
+# the home folder; programs the tests start inherit it.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="annotator-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], True)
 
 
 @pytest.fixture(autouse=True)

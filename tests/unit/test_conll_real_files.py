@@ -3,6 +3,7 @@ which spaCy's converter does not take for a delimiter (it looks for `-DOCSTART- 
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 @pytest.fixture
 def config(tmp_path):
     config = labels_config(tmp_path)  # the CoNLL-2003 tags mapped onto the demo's labels
-    return config.model_copy(update={"label_map": {"PER": "PERSON", "MISC": "NORP"}})
+    return dataclasses.replace(config, label_map={"PER": "PERSON", "MISC": "NORP"})
 
 
 def test_conll2003_articles_are_documents_without_the_delimiter_in_them(tmp_path, config):
