@@ -8,6 +8,7 @@ characters of the document's text, as in spaCy's ``Token.idx``.
 
 from __future__ import annotations
 
+import json
 import sys
 from array import array
 from collections.abc import Iterable, Sequence
@@ -48,3 +49,16 @@ def unpack_offsets(blob: bytes) -> list[tuple[int, int]]:
     """The stored bytes as ``[(start, end), ...]``."""
     flat = unpack_flat(blob)
     return list(zip(flat[0::2], flat[1::2], strict=True))
+
+
+def packed(stored: bytes | str) -> bytes:
+    """Either stored form as the packed bytes: bytes as they are, or the JSON text
+    ``[[start, end], ...]`` of a store before schema 6, read as it is by a read-only command."""
+    if isinstance(stored, bytes):
+        return stored
+    return pack_offsets(json.loads(stored))
+
+
+def stored_offsets(stored: bytes | str) -> list[tuple[int, int]]:
+    """Either stored form (see ``packed``) as ``[(start, end), ...]``."""
+    return unpack_offsets(packed(stored))

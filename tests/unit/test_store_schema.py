@@ -11,7 +11,7 @@ from pathlib import Path
 from annotator.store import Store
 from tests.helpers.stores import store_of_version_1
 
-# Dumped from a store made by the sqlite-utils migrations (annotator 0.1, schema 5).
+# Dumped from a new store (schema 6): the sqlite-utils statements, the documents table rebuilt at 6.
 GOLDEN = Path(__file__).with_name("store_schema.sql")
 
 
