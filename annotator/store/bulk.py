@@ -11,7 +11,7 @@ from typing import Any
 
 from annotator.core.spans import Span, spans_to_json
 from annotator.core.tasks import NewDocument
-from annotator.core.token_codec import pack_offsets, packed, unpack_offsets
+from annotator.core.token_codec import packed, unpack_offsets
 from annotator.store.imports import Imports
 from annotator.store.rows import LATEST_ANSWERS, visible
 
@@ -35,7 +35,7 @@ class Bulk(Imports):
         new. With ``import_id`` the new ones are that pending import's (hidden until it is done).
         One executemany: the import's hot path."""
         now = time.time()
-        rows = [(dataset, d.input_hash, d.text, json.dumps(d.meta), pack_offsets(d.tokens), now) for d in documents]
+        rows = [(dataset, d.input_hash, d.text, json.dumps(d.meta), packed(d.tokens), now) for d in documents]
         with self.write():
             before = self.db.conn.total_changes
             last_id = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM documents").fetchone()[0]

@@ -9,7 +9,16 @@ from array import array
 
 import pytest
 
-from annotator.core.token_codec import pack_flat, pack_offsets, packed, stored_offsets, unpack_flat, unpack_offsets
+from annotator.core.token_codec import (
+    pack_flat,
+    pack_idx_lengths,
+    pack_offsets,
+    packed,
+    stored_offsets,
+    token_count,
+    unpack_flat,
+    unpack_offsets,
+)
 
 OFFSETS = [(0, 3), (4, 9), (9, 10), (11, 70_000), (2**32 - 2, 2**32 - 1)]
 
@@ -44,3 +53,19 @@ def test_the_json_of_a_schema_5_store_reads_as_the_same_offsets():
     assert packed(old) == pack_offsets(OFFSETS)
     assert stored_offsets(old) == stored_offsets(pack_offsets(OFFSETS)) == OFFSETS
     assert packed(pack_offsets(OFFSETS)) == pack_offsets(OFFSETS)
+
+
+@pytest.mark.slow  # loads spaCy
+def test_spacy_arrays_pack_to_the_offsets_of_each_doc():
+    # spaCy's own array path (doc.to_array of IDX and LENGTH), a batch converted at once
+    import spacy
+
+    from annotator.usecases.importer import packed_tokens
+
+    nlp = spacy.blank("en")
+    texts = ["Ann flew to Paris.", "", "Zoë  naïve\n\ncafé ☕ 東京", "x"]
+    blobs = packed_tokens(nlp.tokenizer.pipe(texts))
+    expected = [[(t.idx, t.idx + len(t)) for t in nlp(text)] for text in texts]
+    assert [unpack_offsets(blob) for blob in blobs] == expected
+    assert [token_count(blob) for blob in blobs] == [len(offsets) for offsets in expected]
+    assert pack_idx_lengths([]) == []
