@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from annotator.core.token_codec import unpack_offsets  # the stored form (packed uint32 pairs)
 from bench.common import peak_mb, row
 
 N_DOCS = int(os.environ.get("BENCH_EXPORT_DOCS", 100_000))
@@ -101,7 +102,7 @@ def run_direct_from_store(db: Path, out: Path) -> tuple[float, float]:
     with sqlite3.connect(db) as conn:
         sql = "SELECT d.text, d.tokens, a.spans FROM documents d JOIN answers a ON a.document = d.id ORDER BY d.id"
         rows = (
-            (text, json.loads(tokens), [(s["start"], s["end"], s["label"]) for s in json.loads(spans)])
+            (text, unpack_offsets(tokens), [(s["start"], s["end"], s["label"]) for s in json.loads(spans)])
             for text, tokens, spans in conn.execute(sql)
         )
         build_doc_bin(vocab, rows, out)
@@ -115,7 +116,7 @@ def run_direct_from_memory(db: Path, out: Path) -> tuple[float, float]:
     with sqlite3.connect(db) as conn:
         sql = "SELECT d.text, d.tokens, a.spans FROM documents d JOIN answers a ON a.document = d.id ORDER BY d.id"
         rows = [
-            (text, json.loads(tokens), [(s["start"], s["end"], s["label"]) for s in json.loads(spans)])
+            (text, unpack_offsets(tokens), [(s["start"], s["end"], s["label"]) for s in json.loads(spans)])
             for text, tokens, spans in conn.execute(sql)
         ]
     vocab = spacy.blank("en").vocab

@@ -6,7 +6,8 @@ Each side runs in its own process so that its peak memory (VmHWM) is its own; th
 ratio is of CPU time (steady on a shared machine), with wall-clock time beside it. The
 tokenizer side reads the texts first (not timed) and times ``nlp.tokenizer.pipe``; the
 import side times ``Importer.run`` from the file into a new store (reading, tokenizing,
-token offsets, validation, hashing and SQLite writes in one transaction).
+token offsets, validation, hashing and SQLite writes in one transaction). The rows "import
+stage" break the import down (CPU per 10k documents of each stage run alone, in one more process).
 Run: `python -m bench import` (BENCH_IMPORT_DOCS=20000 for a quicker run).
 """
 
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import islice
 from pathlib import Path
 
 from bench.common import peak_mb, row
@@ -68,21 +70,90 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def stage_seconds(corpus: Path, db: Path, nlp) -> dict[str, float]:
+    """CPU seconds of each stage of an import, one after another in this process, the
+    vocabulary warmed first so that no stage pays for filling it. The writes are the
+    import's own: a pending import, a transaction per batch of 500, made visible at the end."""
+    import srsly
+
+    from annotator.core.tasks import NewDocument, input_hash
+    from annotator.io import read_path
+    from annotator.io.labels import LabelsConfig
+    from annotator.store import Store
+    from annotator.usecases.importer import BATCH_SIZE, Importer, packed_tokens
+
+    texts = [line["text"] for line in srsly.read_jsonl(corpus)]
+    for _ in nlp.tokenizer.pipe(texts, batch_size=1000):
+        pass
+    seconds: dict[str, float] = {}
+
+    def timed(name, work):
+        started = cpu_seconds()
+        result = work()
+        seconds[name] = cpu_seconds() - started
+        return result
+
+    def tokenize():
+        for _ in nlp.tokenizer.pipe(texts, batch_size=1000):
+            pass
+
+    def tokenize_and_pack():
+        docs = nlp.tokenizer.pipe(texts, batch_size=1000)
+        return [blob for _ in range(0, len(texts), BATCH_SIZE) for blob in packed_tokens(islice(docs, BATCH_SIZE))]
+
+    records = timed("reading JSONL (parse, checks, Records)", lambda: list(read_path(corpus, "jsonl")))
+    timed("tokenizer", tokenize)
+    blobs = timed("offsets", tokenize_and_pack)
+    seconds["offsets"] -= seconds["tokenizer"]
+    config = LabelsConfig.model_validate({"labels": [{"name": "GPE"}, {"name": "PERSON"}]})
+    with Store(db) as store:
+        importer = Importer(store, config, "bench", nlp)
+        for record, blob in zip(records, blobs, strict=True):
+            record.tokens = blob
+        good = timed("checks and hashing", lambda: [(r, input_hash(r.text), importer._check(r)) for r in records])
+
+        def write():
+            with store.write():
+                import_id = store.start_import("bench")
+            for at in range(0, len(good), BATCH_SIZE):
+                with store.write():
+                    store.keep_import_alive(import_id)
+                    batch = [
+                        NewDocument(r.text, r.tokens or b"", r.meta, digest)
+                        for r, digest, _ in good[at : at + BATCH_SIZE]
+                    ]
+                    store.add_documents("bench", batch, import_id)
+            with store.write():
+                store.ensure_dataset("bench", "en", config.names)
+                store.finish_import(import_id)
+            store.forget_import(import_id)
+
+        timed("store writes (pending import, one transaction a batch)", write)
+    del seconds["tokenizer"]
+    return seconds
+
+
 def side(kind: str, corpus: Path, db: Path) -> dict:
     """One measured side, in this process."""
     from annotator.usecases.importer import Importer, blank_tokenizer
 
     nlp = blank_tokenizer("en")
+    if kind == "stages":
+        return stage_seconds(corpus, db, nlp)
     if kind in ("tokenizer", "offsets"):
         import srsly
 
-        from annotator.usecases.importer import token_offsets
+        from annotator.usecases.importer import packed_tokens
 
         items = [line["text"] for line in srsly.read_jsonl(corpus)]
         started, cpu_started = time.perf_counter(), cpu_seconds()
-        for doc in nlp.tokenizer.pipe(items, batch_size=1000):
-            if kind == "offsets":  # the floor of any import: the offsets out of each Doc
-                token_offsets(doc)
+        docs = nlp.tokenizer.pipe(items, batch_size=1000)
+        if kind == "offsets":  # the floor of any import: the stored offsets out of each Doc, by batch
+            while batch := list(islice(docs, 500)):
+                packed_tokens(batch)
+        else:
+            for _ in docs:
+                pass
     else:
         from annotator.io.labels import LabelsConfig
         from annotator.store import Store
@@ -122,6 +193,7 @@ def run() -> list[dict]:
             imports.append(measure("import", big, folder / f"big{attempt}.db"))
         imported = min(imports, key=lambda r: r["cpu"])
         small_import = measure("import", small, folder / "small.db")
+        stages = measure("stages", big, folder / "stages.db")
     per_10k = 10_000 / N_DOCS
     return [
         row(
@@ -147,6 +219,15 @@ def run() -> list[dict]:
             offsets["cpu"] * per_10k,
             tokenizer["cpu"] * per_10k,
             float("inf"),
+        ),
+        *(
+            row(
+                f"(for reference) import stage: {stage} vs tokenizer alone",
+                cpu * per_10k,
+                tokenizer["cpu"] * per_10k,
+                float("inf"),
+            )  # fmt: skip
+            for stage, cpu in stages.items()
         ),
     ]
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from annotator.core.errors import UserError
 from annotator.core.spans import Tokens, span_problems, spans_from_json, spans_to_json
 from annotator.core.tasks import ANSWERS
+from annotator.core.token_codec import packed, stored_offsets
 
 
 def canonical_spans(spans_json: str) -> str:
@@ -62,8 +63,10 @@ def refuse_incompatible(other: Path, name: str, here: dict, there: dict) -> None
         raise UserError(f"{other}: dataset {name!r} has different labels ({'; '.join(parts)}); not merged")
 
 
-def refuse_retokenized(other: Path, name: str, their_id: int, my_id: int, here: str, there: str) -> None:
-    if json.loads(here) != json.loads(there):
+def refuse_retokenized(
+    other: Path, name: str, their_id: int, my_id: int, here: bytes | str, there: bytes | str
+) -> None:
+    if packed(here) != packed(there):
         raise UserError(
             f"{other}: document {their_id} of dataset {name!r} is tokenized differently from document {my_id} here; "
             "not merged"
@@ -81,7 +84,7 @@ def stored_span_problems(rows: Iterable[dict]) -> list[str]:
         if row["answer"] not in ANSWERS:
             problems.append(f"{where}: unknown answer {row['answer']!r}")
         if row["document"] != document:
-            document, tokens = row["document"], Tokens(json.loads(row["tokens"]), row["text"])
+            document, tokens = row["document"], Tokens(stored_offsets(row["tokens"]), row["text"])
         try:
             spans = spans_from_json(json.loads(row["spans"]))
         except (ValueError, TypeError, KeyError) as error:

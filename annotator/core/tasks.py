@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -23,12 +24,13 @@ class NewDocument:
     """A document as an importer reads it, before the store gives it an id."""
 
     text: str
-    tokens: list[tuple[int, int]]
+    tokens: Sequence[tuple[int, int]] | bytes  # offsets, or packed (core/token_codec.py)
     meta: dict = field(default_factory=dict)
+    digest: str | None = None  # the input hash, when the importer has it already
 
     @property
     def input_hash(self) -> str:
-        return input_hash(self.text)
+        return self.digest or input_hash(self.text)
 
 
 @dataclass(frozen=True)

@@ -34,12 +34,10 @@ def _invisible(character: str) -> bool:
 
 def empty_text(text: str) -> str | None:
     """Why a text is empty ("empty text"), or None when something in it is visible."""
-    if not text.strip():
-        return "empty text"
     for character in text:  # stops at the first visible character: at once on real text
-        if not _invisible(character):
+        if character.isalnum() or not _invisible(character):  # isalnum: no category look-up for most
             return None
-    return "empty text (only invisible characters)"
+    return "empty text" if not text.strip() else "empty text (only invisible characters)"
 
 
 def too_long(chars: int, tokens: int | None, what_to_do: str) -> str | None:

@@ -31,7 +31,9 @@ class Record:
     text: str
     where: str  # "file:line" (or "file: doc N"), for messages
     meta: dict = field(default_factory=dict)
-    tokens: list[tuple[int, int]] | None = None  # kept as given (Prodigy, DocBin, CoNLL)
+    # Kept as given (Prodigy, DocBin, CoNLL); the importer's tokenizer gives them packed
+    # (core/token_codec.py) straight from each Doc's arrays.
+    tokens: list[tuple[int, int]] | bytes | None = None
     spans: tuple[Span, ...] | None = None  # None: the file gave no spans
     answer: str | None = None  # accept | reject | ignore, when the file says so
     answer_default: str | None = None  # the answer the spans are when an annotator is named

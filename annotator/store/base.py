@@ -170,15 +170,22 @@ class StoreBase:
         # writer holds the store, and waits for it only where it writes.
         if self.schema_version == SCHEMA_VERSION:
             return
-        with self.write():
-            version = self.schema_version
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path}: made by a newer annotator (schema {version} > {SCHEMA_VERSION}); upgrade annotator"
-                )
-            if version == 0:  # checked a moment ago; replaced since by a file that is not a store
-                raise StoreError(f"{self.path}: not an annotator store (no schema table)")
-            _upgrade(self.db, version)
+        # A table rebuild must not run with foreign keys on, and they can only be switched
+        # outside a transaction: off for the whole migration whenever one is due.
+        self.db.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with self.write():
+                version = self.schema_version
+                if version > SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{self.path}: made by a newer annotator (schema {version} > {SCHEMA_VERSION}); "
+                        "upgrade annotator"
+                    )
+                if version == 0:  # checked a moment ago; replaced since by a file that is not a store
+                    raise StoreError(f"{self.path}: not an annotator store (no schema table)")
+                _upgrade(self.db, version)
+        finally:
+            self.db.execute("PRAGMA foreign_keys = ON")
 
     @property
     def schema_version(self) -> int:

@@ -16,6 +16,7 @@ from annotator.core.store_rules import (
 )
 from annotator.store.base import StoreBase
 from annotator.store.connection import inserted_id
+from annotator.store.copies import migrated_copy
 from annotator.store.errors import StoreError, translated
 from annotator.store.opening import check_store, connect_read_only, refuse_unreadable_version
 from annotator.store.rows import visible
@@ -32,7 +33,12 @@ class Maintenance(StoreBase):
         other_path = Path(other_path)
         if other_path.exists() and self.path.exists() and other_path.samefile(self.path):
             raise StoreError(f"{other_path}: is this store; nothing to merge")
-        other = _open_read_only(other_path, self.busy_timeout)
+        with migrated_copy(other_path, self.path.parent, self.busy_timeout) as readable:
+            return self._merge_from(readable, other_path, dataset)
+
+    def _merge_from(self, readable: Path, other_path: Path, dataset: str | None) -> dict[str, int]:
+        """Merge the store at ``readable`` (``other_path`` or its migrated copy) in; errors name ``other_path``."""
+        other = _open_read_only(readable, self.busy_timeout)
         counts = dict.fromkeys(("datasets", "documents", "suggestions", "answers", "reviews"), 0)
         counts.update(documents_present=0, answers_present=0, reviews_present=0)
         try:

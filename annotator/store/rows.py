@@ -7,6 +7,7 @@ from typing import Any
 
 from annotator.core.spans import spans_from_json
 from annotator.core.tasks import Answer, Document, Review
+from annotator.core.token_codec import stored_offsets
 
 # A row as ``Database.query`` gives it: {column: value}.
 Row = dict[str, Any]
@@ -44,7 +45,7 @@ def _document(row: Row) -> Document:
         id=row["id"],
         dataset=row["dataset"],
         text=row["text"],
-        tokens=[tuple(t) for t in json.loads(row["tokens"])],
+        tokens=stored_offsets(row["tokens"]),
         meta=json.loads(row["meta"] or "{}"),
         input_hash=row["input_hash"],
     )

@@ -39,20 +39,11 @@ class AgreementResult:
     coverage: dict  # what the token and unitizing statistics were computed over
 
 
-def _token_offsets(token_json: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """All documents' token offsets as one (T, 2) array, and the count per document.
-    Parsing the JSON numbers with numpy in one pass is ~8x faster than json.loads."""
-    counts = np.array([max(0, text.count("[") - 1) for text in token_json], dtype=np.int64)
-    joined = ",".join(text.strip()[1:-1] for text, n in zip(token_json, counts, strict=True) if n)
-    numbers = (
-        np.fromstring(joined.translate(str.maketrans("[]", "  ")), sep=",", dtype=np.int64)
-        if joined
-        else np.zeros(0, np.int64)
-    )
-    if len(numbers) != 2 * counts.sum():  # not the plain [[s, e], ...] we write: parse properly
-        rows = [json.loads(text) for text in token_json]
-        counts = np.array([len(r) for r in rows], dtype=np.int64)
-        numbers = np.array([v for r in rows for pair in r for v in pair], dtype=np.int64)
+def _token_offsets(token_blobs: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """All documents' token offsets as one (T, 2) array, and the count per document:
+    the packed blobs (core/token_codec.py) joined and read by numpy in one pass."""
+    counts = np.array([len(blob) // 8 for blob in token_blobs], dtype=np.int64)
+    numbers = np.frombuffer(b"".join(token_blobs), dtype="<u4").astype(np.int64)
     return numbers.reshape(-1, 2), counts
 
 

@@ -8,7 +8,6 @@ spaCy is imported here, never by the UI; the UI's worker calls :func:`suggest_do
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shlex
@@ -23,6 +22,7 @@ import srsly
 from annotator.core.errors import UserError
 from annotator.core.spans import Span, Tokens
 from annotator.core.suggestions import merge_suggestions
+from annotator.core.token_codec import unpack_offsets
 from annotator.core.visible import visible
 from annotator.io.labels import LabelsConfig
 from annotator.io.records import check_readable, json_error
@@ -266,13 +266,13 @@ def load_highlighters(
     return highlighters
 
 
-def doc_spans(doc, text: str, tokens_json: str, config: LabelsConfig) -> tuple[Span, ...]:
+def doc_spans(doc, text: str, tokens_packed: bytes, config: LabelsConfig) -> tuple[Span, ...]:
     """The doc's entities in our label set, on the stored tokens (snapped if the
     pipeline tokenized differently), without overlaps."""
     spans = [Span(ent.start_char, ent.end_char, label) for ent in doc.ents if (label := config.map_label(ent.label_))]
     if not spans:
         return ()
-    tokens = Tokens(json.loads(tokens_json))  # no text: the whitespace flags are not needed here
+    tokens = Tokens(unpack_offsets(tokens_packed))  # no text: the whitespace flags are not needed here
     aligned = []
     for span in spans:
         if tokens.index_starting(span.start) is None or tokens.index_ending(span.end) is None:
@@ -284,7 +284,7 @@ def doc_spans(doc, text: str, tokens_json: str, config: LabelsConfig) -> tuple[S
     return merge_suggestions([aligned])
 
 
-def _rows(store: Store, ids: list[int], chunk: int) -> Iterator[tuple[str, tuple[int, str]]]:
+def _rows(store: Store, ids: list[int], chunk: int) -> Iterator[tuple[str, tuple[int, bytes]]]:
     for at in range(0, len(ids), chunk):
         for doc_id, text, tokens in store.texts_and_tokens(ids[at : at + chunk]):
             yield text, (doc_id, tokens)

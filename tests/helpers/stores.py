@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -70,3 +71,48 @@ def plain_rows(path: Path, sql: str, *parameters) -> list[tuple]:
         return conn.execute(sql, parameters).fetchall()
     finally:
         conn.close()
+
+
+def store_of_version_5(path: Path, texts, dataset: str = "d") -> list[int]:
+    """A store as schema 5 made it, tokens as JSON text, with the documents of ``texts``
+    (whitespace tokens, some with doubled spaces), on the first an answer of ann and bob, a
+    review and a suggestion; the ids of the documents in order. Made by the frozen migrations
+    0-4 and the INSERTs annotator wrote at schema 5, so it does not depend on today's store."""
+    from annotator.store.connection import Database
+    from annotator.store.schema import MIGRATIONS
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    db = Database(conn)
+    for version in range(5):
+        MIGRATIONS[version](db)
+    conn.execute('CREATE TABLE IF NOT EXISTS "schema" (\n   "version" INTEGER\n)')
+    conn.execute("INSERT INTO schema (version) VALUES (5)")
+    conn.execute("INSERT INTO datasets VALUES (?, 'en', ?, 1.0)", [dataset, json.dumps(sorted(LABEL_NAMES))])
+    ids = []
+    for doc in (whitespace_doc(text) for text in texts):
+        cursor = conn.execute(
+            "INSERT INTO documents (dataset, input_hash, text, meta, tokens, added_at) VALUES (?, ?, ?, ?, ?, 2.0)",
+            [dataset, doc.input_hash, doc.text, json.dumps(doc.meta), json.dumps(doc.tokens)],
+        )
+        ids.append(cursor.lastrowid)
+    first_word = json.dumps([{"start": 0, "end": len(texts[0].split()[0]), "label": "PERSON"}])
+    answers = [
+        conn.execute(
+            "INSERT INTO answers (document, annotator, answer, spans, started_at, answered_at, duration, task) "
+            "VALUES (?, ?, 'accept', ?, ?, ?, 5.0, NULL)",
+            [ids[0], who, first_word, 10.0 + at, 15.0 + at],
+        ).lastrowid
+        for at, who in enumerate(("ann", "bob"))
+    ]
+    conn.execute(
+        "INSERT INTO reviews (document, reviewer, answer, spans, decided_from, decided_at) "
+        "VALUES (?, 'rita', 'accept', ?, ?, 20.0)",
+        [ids[0], first_word, json.dumps(answers)],
+    )
+    conn.execute(
+        "INSERT INTO suggestions (document, source, spans, made_at) VALUES (?, 'patterns', ?, 3.0)",
+        [ids[0], first_word],
+    )
+    conn.close()
+    return ids

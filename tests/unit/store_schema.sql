@@ -1,4 +1,4 @@
--- The schema of a new store (version 5) as sqlite-utils made it: tests/unit/test_store_schema.py
+-- The schema of a new store (version 6; documents.tokens a BLOB since 6): tests/unit/test_store_schema.py
 
 CREATE TABLE "answers" (
    "id" INTEGER PRIMARY KEY,
@@ -24,7 +24,7 @@ CREATE TABLE "documents" (
    "input_hash" TEXT NOT NULL,
    "text" TEXT NOT NULL,
    "meta" TEXT,
-   "tokens" TEXT NOT NULL,
+   "tokens" BLOB NOT NULL,
    "added_at" REAL
 );
 

@@ -45,9 +45,12 @@ class BadLine(ValueError):
 
 
 def flavour_of(data: dict) -> str:
-    if any(key in data for key in DOCCANO_SPAN_KEYS):
+    if not isinstance(data, dict):
+        return "jsonl"  # parse_line says what is wrong with it
+    # isdisjoint: a set operation, not a generator per line (an import's hot path)
+    if not data.keys().isdisjoint(DOCCANO_SPAN_KEYS):
         return "doccano"
-    if any(key in data for key in PRODIGY_KEYS):
+    if not data.keys().isdisjoint(PRODIGY_KEYS):
         return "prodigy"
     return "jsonl"
 
