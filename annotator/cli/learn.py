@@ -60,14 +60,20 @@ def learn(
 ) -> None:
     """Train a NER model on the accepted answers whenever N new ones are in; keep it only if it
     beats the current suggestions on held-out answers, then re-highlight the unanswered documents with it."""
+    from annotator.io.labels import DEFAULT_LEARN_EVERY
     from annotator.usecases import learned
-    from annotator.usecases.learner import DEFAULT_EVERY, Learner
+    from annotator.usecases.learner import Learner
     from annotator.usecases.project import open_project, resolve_dataset
 
+    if parent is not None:
+        from annotator.usecases.trainer_process import die_with_parent
+
+        die_with_parent(parent)
     store, config = open_project(db, labels, create=False)
     with store:
         name = resolve_dataset(store, dataset)
-        learner = Learner(store, config, name, every=every or DEFAULT_EVERY)
+        every = every or (config.learn.every if config.learn else DEFAULT_LEARN_EVERY)
+        learner = Learner(store, config, name, every=every)
         try:
             with learned.trainer_lock(learner.folder, wait=wait):
                 if once:

@@ -100,6 +100,17 @@ class Label(BaseModel):
         return value
 
 
+DEFAULT_LEARN_EVERY = 25  # accepted answers between training rounds (measured: bench effort --learn)
+
+
+class LearnSettings(BaseModel):
+    """`learn: {every: N}`: the annotate screen runs a trainer (`annotator learn`) beside it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    every: int = Field(default=DEFAULT_LEARN_EVERY, ge=1)
+
+
 class LabelsConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -109,6 +120,7 @@ class LabelsConfig(BaseModel):
     label_map: dict[str, str] = Field(default_factory=dict)
     labels: list[Label] = Field(min_length=1)
     keymap: dict[str, str] = Field(default_factory=dict)
+    learn: LearnSettings | None = None  # `learn: true` is the default settings; false or absent: none
     # Where the file lives: relative model and patterns paths are resolved from here.
     base_dir: Path = Field(default=Path("."), exclude=True)
     path: Path | None = Field(default=None, exclude=True)  # the file itself, for commands that name it
@@ -118,6 +130,17 @@ class LabelsConfig(BaseModel):
     def _lang(cls, value: str) -> str:
         if not re.fullmatch(r"[a-z]{2,3}|xx", value):
             raise ValueError(f"{value!r} is not a spaCy language code (such as en, de, xx)")
+        return value
+
+    @field_validator("learn", mode="before")
+    @classmethod
+    def _learn(cls, value):
+        if value is True:
+            return LearnSettings()
+        if value is False or value is None:
+            return None
+        if not isinstance(value, dict):
+            raise ValueError("learn is true, false, or {every: N}")
         return value
 
     @field_validator("keymap")

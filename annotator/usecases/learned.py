@@ -23,8 +23,8 @@ from pathlib import Path
 
 import srsly
 
-LEARNED_SOURCE = "learned"  # suggestions of model k are stored as source "learned k"
-LEARNED_NAME = re.compile(rf"{LEARNED_SOURCE} (\d+)")
+from annotator.core.suggestions import LEARNED_SOURCE
+
 MODEL_FOLDER = "model"
 
 
@@ -47,12 +47,6 @@ class LearnedMeta:
     def summary(self) -> str:
         """One line for the status bar and the trainer's log."""
         return f"{self.source}: F {self.f1_after:.2f} on {self.held_out} held-out answers, trained on {self.trained_on}"
-
-
-def learned_k(source: str) -> int | None:
-    """k of a ``learned k`` source name, else None."""
-    match = LEARNED_NAME.fullmatch(source)
-    return int(match.group(1)) if match else None
 
 
 def learned_folder(store_path: Path, dataset: str) -> Path:
@@ -133,3 +127,9 @@ def keep_model(folder: Path, nlp, meta: LearnedMeta) -> Path:
         shutil.rmtree(aside, ignore_errors=True)
         raise
     return folder / str(meta.k)
+
+
+def read_meta(folder: Path, k: int) -> LearnedMeta | None:
+    """Model k's meta.json, or None if it is not (or not yet wholly) there."""
+    path = folder / str(k) / "meta.json"
+    return LearnedMeta(**srsly.read_json(path)) if path.exists() else None

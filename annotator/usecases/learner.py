@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from annotator.core.span_scores import span_scores
-from annotator.io.labels import LabelsConfig
+from annotator.io.labels import DEFAULT_LEARN_EVERY, LabelsConfig
 from annotator.store import Store
 from annotator.usecases import learned
 from annotator.usecases.export import plan_export
@@ -23,7 +23,6 @@ from annotator.usecases.learned import LearnedMeta
 from annotator.usecases.ner_training import Answered, answered_documents, predicted_spans, train_pipeline
 from annotator.usecases.preannotate import Highlighter, load_highlighters, run_highlighter
 
-DEFAULT_EVERY = 25
 HELD_OUT_SHARE = 0.2  # of the answers, by the stable split: never trained on, only scored on
 EPOCHS = 10
 POLL_SECONDS = 2.0
@@ -50,7 +49,7 @@ class Learner:
         store: Store,
         config: LabelsConfig,
         dataset: str,
-        every: int = DEFAULT_EVERY,
+        every: int = DEFAULT_LEARN_EVERY,
         epochs: int = EPOCHS,
         held_out_share: float = HELD_OUT_SHARE,
     ):
