@@ -57,7 +57,9 @@ def trainer_running(db: Path, config: LabelsConfig, dataset: str, every: int) ->
 
 
 def die_with_parent(parent: int) -> None:
-    """In the child: be sent SIGTERM when ``parent`` ends; end now if it already has."""
+    """In the child: be sent SIGTERM when ``parent`` ends; end now if it already has. And
+    yield the CPU to the screen: on a small machine a key press comes before a training step."""
+    os.nice(10)
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
