@@ -10,6 +10,7 @@ the gold, so the planner cannot drift from the screen.
 
     python -m bench effort                        # the demo's gold and ner_drugs, as table rows
     python -m bench effort --gold FILE --labels FILE [--json] [--replay N]
+    python -m bench effort --learn [--every N] [--epochs N]   # ner_drugs: patterns only, --learn, the curve
 
 Figures: keys per document; keys per fix (the keys beyond the answer key, per fix; a fix is a
 group of overlapping spans that the suggestions and the gold do not share); keys per document
@@ -44,6 +45,9 @@ WIDTH = 94  # the document's width on the annotate screen in a 100-column termin
 REPLAY = 12  # documents pressed in the real app per run
 ANSWER_STEP = {"accept": "accept", "reject": "reject", "ignore": "ignore"}
 TARGET_KEYS_PER_FIX = 3.0
+# --learn: a round per 200 answers, 5 epochs: the whole of ner_drugs in minutes on 2 shared cores.
+LEARN_EVERY = 200
+LEARN_EPOCHS = 5
 
 
 @dataclass
@@ -64,6 +68,10 @@ class Effort:
     corrections_per_100: float
     replayed: int
     seconds: float
+    second_half_corrections_per_100: float = 0.0  # fixes per 100 over the second half of the walk
+    training_seconds: float = 0.0  # --learn: training, scoring and re-highlighting, synchronous, apart
+    rounds: int = 0  # --learn: training rounds, and models kept
+    kept: int = 0
 
 
 def read_gold(path: Path) -> dict[str, Gold]:
@@ -94,15 +102,24 @@ def planner_for(config: LabelsConfig, width: int | None = WIDTH) -> Planner:
     return Planner(config.bindings(), {label.name: label.key for label in config.labels if label.key}, width)
 
 
-def walk(name: str, gold_file: Path, labels: Path, replay: int = REPLAY) -> Effort:
+def walk(
+    name: str, gold_file: Path, labels: Path, replay: int = REPLAY, learn_every: int | None = None, epochs: int = 0
+) -> Effort:
+    """The simulated annotator over the gold file; with ``learn_every``, the trainer's round
+    (``Learner.learn_once``) runs after each answer, synchronously, its time kept apart."""
+    from annotator.usecases.learner import Learner
+
     started = time.perf_counter()
     config = load_labels(labels)
     gold = read_gold(gold_file)
     planner = planner_for(config)
-    keys = fixes = documents = right = right_keys = 0
+    keys = fixes = documents = right = right_keys = rounds = kept = 0
+    training = 0.0
+    per_document: list[int] = []
     with tempfile.TemporaryDirectory() as folder:
         replayed = replay_sample(gold_file, labels, replay, Path(folder) / "replay") if replay else 0
         store = prepared_store(Path(folder), gold_file, config)
+        learner = Learner(store, config, DATASET, every=learn_every, epochs=epochs) if learn_every else None
         try:
             session = AnnotateSession(store, config, DATASET, "simulated")
             while (task := session.next_task()) is not None:
@@ -114,7 +131,14 @@ def walk(name: str, gold_file: Path, labels: Path, replay: int = REPLAY) -> Effo
                 if plan.fixes == 0:
                     right += 1
                     right_keys += len(plan.keys)
+                per_document.append(plan.fixes)
                 session.answer(wanted.answer, wanted.spans)
+                if learner is not None:
+                    trained_at = time.perf_counter()
+                    done = learner.learn_once()
+                    training += time.perf_counter() - trained_at
+                    rounds += done is not None
+                    kept += done is not None and done.kept is not None
             session.close()
         finally:
             store.close()
@@ -129,7 +153,15 @@ def walk(name: str, gold_file: Path, labels: Path, replay: int = REPLAY) -> Effo
         corrections_per_100=100 * fixes / documents if documents else 0.0,
         replayed=replayed,
         seconds=time.perf_counter() - started,
+        second_half_corrections_per_100=per_100(per_document[len(per_document) // 2 :]),
+        training_seconds=training,
+        rounds=rounds,
+        kept=kept,
     )
+
+
+def per_100(fixes: list[int]) -> float:
+    return 100 * sum(fixes) / len(fixes) if fixes else 0.0
 
 
 def replay_sample(gold_file: Path, labels: Path, count: int, folder: Path) -> int:
@@ -173,11 +205,22 @@ def run() -> list[dict]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench effort", description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", type=Path, required=True, help="Prodigy JSONL of gold answers")
-    parser.add_argument("--labels", type=Path, required=True, help="the labels.yaml to start from")
+    parser.add_argument("--gold", type=Path, help="Prodigy JSONL of gold answers (--learn: ner_drugs' training file)")
+    parser.add_argument("--labels", type=Path, help="the labels.yaml to start from (--learn: ner_drugs' patterns)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--replay", type=int, default=REPLAY, help=f"documents pressed in the app (default {REPLAY})")
+    parser.add_argument("--learn", action="store_true", help="also with the trainer, and the learning curve")
+    parser.add_argument(
+        "--every", type=int, default=LEARN_EVERY, help=f"--learn: answers a round (default {LEARN_EVERY})"
+    )
+    parser.add_argument("--epochs", type=int, default=LEARN_EPOCHS, help=f"--learn: epochs (default {LEARN_EPOCHS})")
     args = parser.parse_args(argv)
+    if args.learn:
+        from bench._learning import learning_table
+
+        return learning_table(args.gold, args.labels, args.every, args.epochs, args.json)
+    if args.gold is None or args.labels is None:
+        parser.error("--gold and --labels are needed (or --learn, on ner_drugs)")
     effort = walk(args.gold.name, args.gold, args.labels, args.replay)
     if args.json:
         print(json.dumps(asdict(effort)))

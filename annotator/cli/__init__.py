@@ -15,6 +15,7 @@ import typer
 # isort: off
 from annotator.cli import screens, reports, data, documents, db  # noqa: F401
 from annotator.cli import serve  # noqa: F401
+from annotator.cli import learn  # noqa: F401
 
 # isort: on
 from annotator.cli.options import app

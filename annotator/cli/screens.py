@@ -40,6 +40,19 @@ def say_model_notices(store, config, dataset: str) -> None:
         print(visible(f"annotator: {notice}"), file=sys.stderr)
 
 
+def learning_beside(db: Path, config, dataset: str, learn: bool | None):
+    """The trainer's child process while the screen runs (``--learn``, or labels.yaml's
+    ``learn:`` when the flag is not given), else nothing."""
+    from contextlib import nullcontext
+
+    if learn is False or (learn is None and config.learn is None):
+        return nullcontext()
+    from annotator.io.labels import DEFAULT_LEARN_EVERY
+    from annotator.usecases.trainer_process import trainer_running
+
+    return trainer_running(db, config, dataset, config.learn.every if config.learn else DEFAULT_LEARN_EVERY)
+
+
 def open_demo(db: Path, labels: Path) -> None:
     """`annotator` with no sub-command: on a store without documents, import seeds/ (next to
     labels.yaml) into the demo dataset, paragraph by paragraph, pre-highlighted; then open
@@ -71,7 +84,8 @@ def open_demo(db: Path, labels: Path) -> None:
         with Store(db) as store:
             print_stats(with_rates(store.stats(dataset)))
         return
-    run_annotate(Path(db), config, dataset, login_name(), overlap=1)
+    with learning_beside(Path(db), config, dataset, None):
+        run_annotate(Path(db), config, dataset, login_name(), overlap=1)
 
 
 # -- annotator annotate ------------------------------------------------------------------
@@ -86,6 +100,14 @@ def annotate(
     overlap: Annotated[
         int, typer.Option("--overlap", min=1, help="How many different annotators each document needs.")
     ] = 1,
+    learn: Annotated[
+        bool | None,
+        typer.Option(
+            "--learn/--no-learn",
+            help="Run a trainer beside the screen: after every N accepted answers (labels.yaml's learn.every, "
+            "default 25) a model learns from them and, if better on held-out answers, suggests the rest.",
+        ),
+    ] = None,
 ) -> None:
     """Accept or correct the pre-highlighted spans, one document at a time (the TUI)."""
     from annotator.ui.app import run_annotate
@@ -95,7 +117,8 @@ def annotate(
     with store:
         name = resolve_dataset(store, dataset)
         say_model_notices(store, config, name)
-    run_annotate(db, config, name, annotator or login_name(), overlap)
+    with learning_beside(db, config, name, learn):
+        run_annotate(db, config, name, annotator or login_name(), overlap)
 
 
 # -- annotator review --------------------------------------------------------------------

@@ -9,10 +9,31 @@ returns them), then the earlier start. Pure: no I/O.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 
 from annotator.core.spans import Span, overlaps
+
+LEARNED_SOURCE = "learned"  # the trainer's model k makes suggestions as source "learned k"
+_LEARNED_NAME = re.compile(rf"{LEARNED_SOURCE} (\d+)")
+
+
+def learned_k(source: str) -> int | None:
+    """k of a ``learned k`` source name, else None."""
+    match = _LEARNED_NAME.fullmatch(source)
+    return int(match.group(1)) if match else None
+
+
+def current_sources(sources: Mapping[str, Iterable[Span]]) -> tuple[str | None, Mapping[str, Iterable[Span]]]:
+    """(the newest learned source, its suggestions alone) when a document has any: a learned
+    model was trained on the team's answers with the patterns in front, and kept only because
+    it beat what came before, so it replaces the older sources. Else (None, all of them)."""
+    learned = [(k, source) for source in sources if (k := learned_k(source)) is not None]
+    if not learned:
+        return None, sources
+    newest = max(learned)[1]
+    return newest, {newest: sources[newest]}
 
 
 def merge_suggestions(sources: Mapping[str, Iterable[Span]] | Sequence[Iterable[Span]]) -> tuple[Span, ...]:

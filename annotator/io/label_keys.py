@@ -30,6 +30,11 @@ class NamedKey(Protocol):
     key: str | None
 
 
+# labels.yaml's `learn: true`: accepted answers between training rounds (shared by the loaded
+# config and its schema, both of which read this module).
+DEFAULT_LEARN_EVERY = 25
+
+
 def typeable(key: str) -> bool:
     """One key a keyboard sends, as Textual names it: a printable character ("p", "!"), a
     character's name ("exclamation_mark") or a key Textual knows ("f5", "ctrl+p", "enter")."""

@@ -16,9 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from annotator.io import labels_cache
-from annotator.io.label_keys import DEFAULT_KEYMAP, LabelsError, bindings, conflict, key_name, typeable
+from annotator.io.label_keys import (
+    DEFAULT_KEYMAP,
+    DEFAULT_LEARN_EVERY,
+    LabelsError,
+    bindings,
+    conflict,
+    key_name,
+    typeable,
+)
 
-__all__ = ["DEFAULT_COLORS", "DEFAULT_KEYMAP", "Label", "LabelsConfig", "LabelsError"]
+__all__ = ["DEFAULT_COLORS", "DEFAULT_KEYMAP", "DEFAULT_LEARN_EVERY", "Label", "LabelsConfig", "LabelsError"]
 __all__ += ["key_name", "load_labels", "typeable"]  # the key rules, from annotator.io.label_keys
 
 DEFAULT_COLORS = ["#e5c07b", "#61afef", "#98c379", "#c678dd", "#e06c75", "#56b6c2", "#d19a66", "#abb2bf"]
@@ -33,6 +41,13 @@ class Label:
 
 
 @dataclass
+class LearnSettings:
+    """`learn: {every: N}`: the annotate screen runs a trainer (`annotator learn`) beside it."""
+
+    every: int = DEFAULT_LEARN_EVERY
+
+
+@dataclass
 class LabelsConfig:
     """A validated labels.yaml (made by ``load_labels`` or ``LabelsConfig.model_validate``)."""
 
@@ -42,6 +57,7 @@ class LabelsConfig:
     patterns: str | None = None
     label_map: dict[str, str] = field(default_factory=dict)
     keymap: dict[str, str] = field(default_factory=dict)
+    learn: LearnSettings | None = None  # `learn: true` is the default settings; false or absent: none
     # Where the file lives: relative model and patterns paths are resolved from here.
     base_dir: Path = Path(".")
     path: Path | None = None  # the file itself, for commands that name it
@@ -58,7 +74,8 @@ class LabelsConfig:
     def from_validated(cls, data: dict) -> LabelsConfig:
         """The config from content already validated (by the schema, or a cache entry of it)."""
         fields = {name: data[name] for name in ("lang", "model", "patterns", "label_map", "keymap")}
-        return cls(labels=[Label(**label) for label in data["labels"]], **fields)
+        learn = LearnSettings(**data["learn"]) if data.get("learn") is not None else None
+        return cls(labels=[Label(**label) for label in data["labels"]], learn=learn, **fields)
 
     def content(self) -> dict:
         """What labels.yaml holds (without where it was read from), as plain data."""

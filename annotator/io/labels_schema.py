@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from rich.color import Color, ColorParseError
 
-from annotator.io.label_keys import DEFAULT_KEYMAP, LabelsError, conflict, typeable
+from annotator.io.label_keys import DEFAULT_KEYMAP, DEFAULT_LEARN_EVERY, LabelsError, conflict, typeable
 
 
 class LabelModel(BaseModel):
@@ -63,6 +63,14 @@ class LabelModel(BaseModel):
         return value
 
 
+class LearnModel(BaseModel):
+    """`learn: {every: N}`: the annotate screen runs a trainer (`annotator learn`) beside it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    every: int = Field(default=DEFAULT_LEARN_EVERY, ge=1)
+
+
 class LabelsModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -72,6 +80,18 @@ class LabelsModel(BaseModel):
     label_map: dict[str, str] = Field(default_factory=dict)
     labels: list[LabelModel] = Field(min_length=1)
     keymap: dict[str, str] = Field(default_factory=dict)
+    learn: LearnModel | None = None  # `learn: true` is the default settings; false or absent: none
+
+    @field_validator("learn", mode="before")
+    @classmethod
+    def _learn(cls, value):
+        if value is True:
+            return LearnModel()
+        if value is False or value is None:
+            return None
+        if not isinstance(value, dict):
+            raise ValueError("learn is true, false, or {every: N}")
+        return value
 
     @field_validator("lang")
     @classmethod

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from annotator.core.spans import Span, Tokens
-from annotator.core.suggestions import merge_suggestions
+from annotator.core.suggestions import current_sources, learned_k, merge_suggestions
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document
 from annotator.io.labels import LabelsConfig
 
@@ -31,6 +31,7 @@ class Task:
     shown_at: float
     previous: Answer | None = None  # set when going back to a document already answered
     from_suggestions: bool = True
+    learned: str | None = None  # the learned source ("learned 3") whose suggestions it opens with
 
 
 @dataclass
@@ -80,6 +81,7 @@ class AnnotateSession:
         self.task: Task | None = None
         self._back: list[int] | None = None  # documents to go back to, newest last
         self._leased: set[int] = set()
+        self._learned_notes: dict[str, str] = {}
 
     # -- moving through documents -----------------------------------------------------
 
@@ -97,7 +99,8 @@ class AnnotateSession:
             return None
         self._leased.add(document_id)
         document = store.document(document_id)
-        self.task = Task(document, _tokens(document), self.suggested(document_id, store), self.clock())
+        learned, spans = self.suggested_from(document_id, store)
+        self.task = Task(document, _tokens(document), spans, self.clock(), learned=learned)
         return self.task
 
     def _lease_next(self, store: Store) -> int | None:
@@ -111,8 +114,24 @@ class AnnotateSession:
         )
 
     def suggested(self, document_id: int, store: Store | None = None) -> tuple[Span, ...]:
+        return self.suggested_from(document_id, store)[1]
+
+    def suggested_from(self, document_id: int, store: Store | None = None) -> tuple[str | None, tuple[Span, ...]]:
+        """(the learned source shown, or None; the spans a document opens with): the newest
+        learned model's alone where it has been, else every source merged."""
         known = set(self.config.names)
-        return tuple(s for s in merge_suggestions((store or self.store).suggestions(document_id)) if s.label in known)
+        learned, sources = current_sources((store or self.store).suggestions(document_id))
+        return learned, tuple(s for s in merge_suggestions(sources) if s.label in known)
+
+    def learned_note(self, source: str) -> str:
+        """What the screen says of a learned source: its held-out F1 and training size."""
+        if source not in self._learned_notes:
+            from annotator.usecases.learned import learned_folder, read_meta
+
+            k = learned_k(source)
+            meta = read_meta(learned_folder(self.store.path, self.dataset), k) if k is not None else None
+            self._learned_notes[source] = meta.summary() if meta else source
+        return self._learned_notes[source]
 
     def answer(self, kind: str, spans: tuple[Span, ...]) -> int:
         """Commit the answer for the document on screen (a new row, never an update)."""

@@ -109,3 +109,30 @@ def test_every_action_of_the_registry_can_be_rebound_by_its_id(tmp_path):
     path = tmp_path / "labels.yaml"
     path.write_text(f"keymap:\n{lines}labels:\n  - name: A\n", encoding="utf-8")
     assert set(load_labels(path).keymap) == set(ids)
+
+
+@pytest.mark.parametrize(
+    ("setting", "every"),
+    [("", None), ("learn: false\n", None), ("learn: true\n", 25), ("learn: {every: 7}\n", 7)],
+)
+def test_learn_is_true_false_or_every_n(tmp_path, setting, every):
+    path = tmp_path / "labels.yaml"
+    path.write_text(f"{setting}labels:\n  - name: DRUG\n", encoding="utf-8")
+    learn = load_labels(path).learn
+    assert (learn.every if learn else None) == every
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("learn: {every: 0}", ":1: learn.every: Input should be greater than or equal to 1"),
+        ("learn: {often: 3}", ":1: learn.often: Extra inputs are not permitted"),
+        ("learn: sometimes", ":1: learn: learn is true, false, or {every: N}"),
+    ],
+)
+def test_a_broken_learn_setting_names_the_line_and_key(tmp_path, setting, expected):
+    path = tmp_path / "labels.yaml"
+    path.write_text(f"{setting}\nlabels:\n  - name: DRUG\n", encoding="utf-8")
+    with pytest.raises(LabelsError) as error:
+        load_labels(path)
+    assert str(error.value) == f"{path}{expected}"

@@ -108,7 +108,7 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
         self.current = task
         self.editor = SpanEditor(task.document.text, task.tokens, task.spans)
         self.query_one(SpanText).show(task.document.text, task.tokens, editor=self.editor)
-        self.query_one(ProgressLine).show(source=task.document.source)
+        self.query_one(ProgressLine).show(source=task.document.source, suggestions=self._suggestions_note(task))
         if task.previous is not None:
             message = message or f"you answered {task.previous.answer}; a new answer is added, the old one kept"
         # Say where the cursor is: a document that opens on a span is on it already.
@@ -117,6 +117,10 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
         self.call_after_refresh(self.count_progress)
         if self._preannotate:
             self.call_after_refresh(self.preannotate_ahead, task.document.id)
+
+    def _suggestions_note(self, task: Task) -> str:
+        """Which learned model's suggestions are on screen, and how good it was (read once a model)."""
+        return self.session.learned_note(task.learned) if task.learned and task.from_suggestions else ""
 
     def refresh_view(self, message: str | None = None) -> None:
         self.query_one(SpanText).update()
@@ -270,7 +274,8 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
             return
         if self.editor is None or self.editor.can_undo:
             return
-        task.spans = self.session.suggested(task.document.id)
+        task.learned, task.spans = self.session.suggested_from(task.document.id)
+        self.query_one(ProgressLine).show(suggestions=self._suggestions_note(task))
         cursor, fresh = self.editor.cursor, self.editor.fresh
         self.editor = SpanEditor(task.document.text, task.tokens, task.spans)
         self.editor.cursor, self.editor.fresh = cursor, fresh

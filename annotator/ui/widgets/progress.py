@@ -1,5 +1,6 @@
 """Progress: answered / total for this annotator, the rate this session, time left, and
-what is on screen (dataset, annotator, the document's source)."""
+what is on screen (dataset, annotator, the document's source, and which learned model's
+suggestions it opened with, with its held-out F1)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class ProgressLine(Widget):
         self.per_hour: float | None = None
         self.eta: float | None = None
         self.source = ""
+        self.suggestions = ""  # "learned 3: F 0.81 on 40 held-out answers, trained on 160", or none
 
     def show(self, **values) -> None:
         for name, value in values.items():
@@ -44,6 +46,9 @@ class ProgressLine(Widget):
         rate = "–" if self.per_hour is None else f"{self.per_hour:.0f}"
         line.append(f"  {rate}/h  left {_duration(self.eta)}", style="dim")
         line.append("  ")
+        if self.suggestions:  # before the names: the ellipsis takes the end of a narrow line
+            line.append(self.suggestions, style="bold")
+            line.append(" · ")
         line.append(visible(self.dataset), style="bold")
         line.append(" · ")
         line.append(visible(self.annotator))
