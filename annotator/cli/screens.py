@@ -53,24 +53,30 @@ def learning_beside(db: Path, config, dataset: str, learn: bool | None):
     return trainer_running(db, config, dataset, config.learn.every if config.learn else DEFAULT_LEARN_EVERY)
 
 
+def import_demo_if_empty(store, config, labels: Path) -> bool:
+    """On a store without documents, import seeds/ (next to labels.yaml) into the demo dataset,
+    paragraph by paragraph, pre-highlighted, and say so; True if it did (no seeds/: the
+    one-line mistake that says how to import)."""
+    from annotator.usecases.project import DEMO_DATASET, import_seeds
+
+    if store.count_documents() != 0:
+        return False
+    added, seeds, highlighted = import_seeds(store, config, labels)
+    done = ", ".join(f"{source}: {n}" for source, n in highlighted.items()) or "no model or patterns"
+    print(visible(f"annotator: imported {added} paragraphs of {seeds} into {DEMO_DATASET!r}; pre-highlighted ({done})"))
+    return True
+
+
 def open_demo(db: Path, labels: Path) -> None:
     """`annotator` with no sub-command: on a store without documents, import seeds/ (next to
     labels.yaml) into the demo dataset, paragraph by paragraph, pre-highlighted; then open
     the annotate screen (or, where there is none, print the stats)."""
     from annotator.store import Store
-    from annotator.usecases.project import DEMO_DATASET, import_seeds, login_name, open_project, resolve_dataset
+    from annotator.usecases.project import DEMO_DATASET, login_name, open_project, resolve_dataset
 
     store, config = open_project(db, labels)
     with store:
-        imported = store.count_documents() == 0
-        if imported:
-            added, seeds, highlighted = import_seeds(store, config, labels)
-            done = ", ".join(f"{source}: {n}" for source, n in highlighted.items()) or "no model or patterns"
-            print(
-                visible(
-                    f"annotator: imported {added} paragraphs of {seeds} into {DEMO_DATASET!r}; pre-highlighted ({done})"
-                )
-            )
+        imported = import_demo_if_empty(store, config, labels)
         names = store.datasets()
         dataset = DEMO_DATASET if DEMO_DATASET in names else resolve_dataset(store, None)
         if not imported:  # an import has just said what the model lacks, if anything

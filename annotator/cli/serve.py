@@ -63,6 +63,7 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the annotate screen (and, for reviewers, the review screen) to browsers."""
+    from annotator.cli.screens import import_demo_if_empty
     from annotator.usecases.project import open_project, resolve_dataset
     from annotator.web.browser_keys import browser_notes
     from annotator.web.limits import DEFAULT_MAX_PER_PERSON, DEFAULT_MAX_SESSIONS, SessionLimits
@@ -84,8 +85,9 @@ def serve(
         )
     if users_file is not None:
         users_file.users()  # a broken users file is said now, not at the first page
-    store, config = open_project(db, labels, create=False)
+    store, config = open_project(db, labels)  # a new project serves its demo, as `annotator` opens it
     with store:
+        import_demo_if_empty(store, config, labels)
         name = resolve_dataset(store, dataset)
     notes = browser_notes(config)  # a binding with no key left in a browser is refused here
     sign_in = SignIn(users_file, trust_proxy_user, owner=login_name())
