@@ -85,7 +85,9 @@ def serve(
         )
     if users_file is not None:
         users_file.users()  # a broken users file is said now, not at the first page
-    store, config = open_project(db, labels)  # a new project serves its demo, as `annotator` opens it
+    # A new project (seeds/ beside labels.yaml) serves its demo, as `annotator` opens it; without
+    # seeds, a missing store is the one-line mistake it was, and no file is made.
+    store, config = open_project(db, labels, create=(Path(labels).parent / "seeds").is_dir())
     with store:
         import_demo_if_empty(store, config, labels)
         name = resolve_dataset(store, dataset)
