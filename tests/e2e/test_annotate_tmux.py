@@ -33,6 +33,7 @@ def test_annotate_the_demo_in_a_real_terminal(demo):
         terminal.press("d", expect="removed")
         terminal.press("?", expect="remove_span")
         terminal.press("Escape")
+        terminal.wait_gone("remove_span")  # the help closed before the next key
         terminal.press("Enter", expect="2/")
         terminal.press("x", expect="rejected")
         terminal.press("q")

@@ -31,6 +31,17 @@ class Terminal:
             time.sleep(0.1)
         raise AssertionError(f"{text!r} never appeared; the screen:\n{self.screen()}")
 
+    def wait_gone(self, text: str, timeout: float = 30) -> str:
+        """Wait until ``text`` has left the screen (a closed help, say): on a loaded machine the
+        next key sent too soon after ESC would read as alt+key."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text not in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never went; the screen:\n{self.screen()}")
+
     def press(self, *keys: str, expect: str | None = None) -> str:
         for key in keys:  # one at a time, as a person types (ESC + key would read as alt+key)
             subprocess.run([*self.tmux, "send-keys", "-t", self.name, key], check=True)
