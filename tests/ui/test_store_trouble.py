@@ -24,6 +24,7 @@ from annotator.ui.screens.help import HelpScreen
 from tests.helpers.disks import fill
 from tests.helpers.news import NEWS, OTHER, news_store, write_labels
 from tests.helpers.screens import screen_text
+from tests.helpers.stores import WriteLock
 
 SIZE = (110, 30)
 pytestmark = pytest.mark.anyio
@@ -52,18 +53,6 @@ def rows(db: Path, annotator: str = "alice") -> list[tuple[int, str]]:
         conn.close()
 
 
-class Holder:
-    """Another writer: a real connection holding the write lock until released."""
-
-    def __init__(self, db: Path):
-        self.conn = sqlite3.connect(db, isolation_level=None)
-        self.conn.execute("BEGIN IMMEDIATE")
-
-    def release(self) -> None:
-        self.conn.execute("COMMIT")
-        self.conn.close()
-
-
 @pytest.mark.slow
 async def test_busy_store_the_screen_waits_says_so_and_saves_once_free(db, config):
     ids = news_store(db, [NEWS, OTHER])
@@ -72,7 +61,7 @@ async def test_busy_store_the_screen_waits_says_so_and_saves_once_free(db, confi
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             screen = app.screen
-            holder = Holder(db)
+            holder = WriteLock(db)
             try:
                 await pilot.press("tab", "d")  # an edit, kept while the answer waits
                 await pilot.press("a")
@@ -178,7 +167,7 @@ async def test_busy_store_the_review_screen_waits_and_saves_the_decision_once_fr
             await pilot.pause()
             screen = app.screen
             first = screen.case.document.id
-            holder = Holder(db)
+            holder = WriteLock(db)
             try:
                 await pilot.press("x")
                 await until(pilot, lambda: "another writer has held it for" in status(app), what="waiting")
@@ -206,7 +195,7 @@ async def test_quitting_with_an_answer_unsaved_asks_and_keeps_waiting_or_loses_i
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             screen = app.screen
-            holder = Holder(db)
+            holder = WriteLock(db)
             await pilot.press("a")
             await until(pilot, lambda: "another writer" in status(app), what="waiting")
             await pilot.press("q")
@@ -237,7 +226,7 @@ async def test_an_answer_saved_while_the_quit_question_shows_then_quits(db, conf
         app = annotate_app(store, config, "news", "alice")
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            holder = Holder(db)
+            holder = WriteLock(db)
             try:
                 await pilot.press("a")
                 await until(pilot, lambda: "another writer" in status(app), what="waiting")
@@ -278,7 +267,7 @@ async def test_the_screens_write_durably(db, config):
 async def test_a_store_busy_when_the_screen_opens_brings_the_first_document_once_free(db, config):
     ids = news_store(db, [NEWS, OTHER])
     with Store(db) as store:
-        holder = Holder(db)
+        holder = WriteLock(db)
         try:
             app = annotate_app(store, config, "news", "alice")
             async with app.run_test(size=SIZE) as pilot:
