@@ -64,7 +64,7 @@ def serve(
 ) -> None:
     """Serve the annotate screen (and, for reviewers, the review screen) to browsers."""
     from annotator.cli.screens import import_demo_if_empty
-    from annotator.usecases.project import open_project, resolve_dataset
+    from annotator.usecases.project import open_project, resolve_dataset, seeds_folder
     from annotator.web.browser_keys import browser_notes
     from annotator.web.limits import DEFAULT_MAX_PER_PERSON, DEFAULT_MAX_SESSIONS, SessionLimits
     from annotator.web.server import AnnotatorServer, loopback
@@ -87,7 +87,7 @@ def serve(
         users_file.users()  # a broken users file is said now, not at the first page
     # A new project (seeds/ beside labels.yaml) serves its demo, as `annotator` opens it; without
     # seeds, a missing store is the one-line mistake it was, and no file is made.
-    store, config = open_project(db, labels, create=(Path(labels).parent / "seeds").is_dir())
+    store, config = open_project(db, labels, create=seeds_folder(labels).is_dir())
     with store:
         import_demo_if_empty(store, config, labels)
         name = resolve_dataset(store, dataset)

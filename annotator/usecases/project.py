@@ -67,12 +67,17 @@ def login_name() -> str:
         return FALLBACK_NAME
 
 
+def seeds_folder(labels: Path) -> Path:
+    """Where a project keeps its demo's texts: ``seeds/`` next to labels.yaml."""
+    return Path(labels).parent / "seeds"
+
+
 def import_seeds(store: Store, config: LabelsConfig, labels: Path) -> tuple[int, Path, dict[str, int]]:
     """A new project's demo: ``seeds/`` (next to labels.yaml) imported into the demo dataset,
     paragraph by paragraph, pre-highlighted. (paragraphs added, the folder, suggestions per source)"""
     from annotator.usecases.importer import import_files
 
-    seeds = Path(labels).parent / "seeds"
+    seeds = seeds_folder(labels)
     if not seeds.is_dir():
         raise UserError(f"{store.path}: no documents yet; run `annotator import PATH --dataset NAME`")
     result, highlighted = import_files(store, config, [seeds], DEMO_DATASET, split="paragraph")
