@@ -16,6 +16,8 @@ from __future__ import annotations
 import multiprocessing.process
 import os
 import subprocess
+import threading
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -65,12 +67,22 @@ def _slow_entry_points() -> list[tuple[Any, str, str]]:
 
 def _refusing(item: pytest.Item, doing: str, original: Callable) -> Callable:
     def refuse(*args: Any, **kwargs: Any) -> Any:
-        message = f"{item.nodeid} {doing} but is not marked slow: {HINT}"
+        message = f"{item.nodeid} {doing} but is not marked slow: {HINT} ({_where()})"
         item.stash[_offences].append(message)
         pytest.fail(message, pytrace=False)  # a BaseException: `except Exception` in the code under test lets it by
 
     refuse.__wrapped__ = original  # type: ignore[attr-defined]
     return refuse
+
+
+def _where() -> str:
+    """Which thread, from which line: a process started by a thread of another test shows here."""
+    caller = next(
+        (frame for frame in reversed(traceback.extract_stack()[:-2]) if "subprocess" not in frame.filename),
+        None,
+    )
+    place = f"{caller.filename}:{caller.lineno} in {caller.name}" if caller else "?"
+    return f"thread {threading.current_thread().name}, from {place}"
 
 
 @contextmanager

@@ -3,6 +3,13 @@ open fails, naming where it was opened; one closed by the test or its fixtures p
 
 from __future__ import annotations
 
+import pytest
+
+# A whole pytest session runs inside each of these tests (a second or more each), and the
+# machinery of that inner session is not the test's own doing: on CI something in it started a
+# process, which the outer guard blamed on the test. Slow, so only the inner guard judges.
+pytestmark = pytest.mark.slow
+
 PLUGIN = ("-p", "tests.helpers.open_stores", "-p", "no:cacheprovider", "-p", "no:textual-snapshot")
 
 SUITE = """

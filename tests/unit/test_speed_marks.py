@@ -4,6 +4,15 @@ and a test not marked slow that starts a process or trains spaCy fails, saying t
 from __future__ import annotations
 
 import pytest
+import spacy.language  # noqa: F401
+
+# spaCy is imported out here so that the inner sessions share one copy: pytester forgets the
+# modules an inner session imported, and a second import of spaCy breaks its config validation.
+
+# A whole pytest session runs inside each of these tests (a second or more each), and the
+# machinery of that inner session is not the test's own doing: on CI something in it started a
+# process, which the outer guard blamed on the test. Slow, so only the inner guard judges.
+pytestmark = pytest.mark.slow
 
 # The snapshot plugin keeps one folder for the whole process: an inner run must not end it.
 PLUGIN = ("-p", "tests.helpers.speed_marks", "-p", "no:cacheprovider", "-p", "no:textual-snapshot")
