@@ -61,9 +61,16 @@ def serve(
         str | None,
         typer.Option("--public-url", help="The address people open, when a proxy puts the server elsewhere."),
     ] = None,
+    learn: Annotated[
+        bool | None,
+        typer.Option(
+            "--learn/--no-learn",
+            help="One trainer beside the server for every tab (as `annotate --learn`; default: labels.yaml's learn:).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the annotate screen (and, for reviewers, the review screen) to browsers."""
-    from annotator.cli.screens import import_demo_if_empty
+    from annotator.cli.screens import import_demo_if_empty, learning_beside
     from annotator.usecases.project import open_project, resolve_dataset, seeds_folder
     from annotator.web.browser_keys import browser_notes
     from annotator.web.limits import DEFAULT_MAX_PER_PERSON, DEFAULT_MAX_SESSIONS, SessionLimits
@@ -120,7 +127,10 @@ def serve(
     typer.echo(visible(f"annotator: serving '{name}' on {address} ({limits_line}); {how}; Ctrl+C stops"))
     for note in notes:
         typer.echo(visible(f"annotator: {note}"))
-    server.serve()
+    # One trainer for all the tabs (the store's lease would let only one train anyway), the
+    # server's child: it ends when the server does, however that ends.
+    with learning_beside(db.resolve(), config, name, learn):
+        server.serve()
 
 
 @users_app.command("add")
