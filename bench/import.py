@@ -80,7 +80,8 @@ def stage_seconds(corpus: Path, db: Path, nlp) -> dict[str, float]:
     from annotator.io import read_path
     from annotator.io.labels import LabelsConfig
     from annotator.store import Store
-    from annotator.usecases.importer import BATCH_SIZE, Importer, packed_tokens
+    from annotator.usecases.import_tokens import packed_tokens
+    from annotator.usecases.importer import BATCH_SIZE, Importer
 
     texts = [line["text"] for line in srsly.read_jsonl(corpus)]
     for _ in nlp.tokenizer.pipe(texts, batch_size=1000):
@@ -135,7 +136,8 @@ def stage_seconds(corpus: Path, db: Path, nlp) -> dict[str, float]:
 
 def side(kind: str, corpus: Path, db: Path) -> dict:
     """One measured side, in this process."""
-    from annotator.usecases.importer import Importer, blank_tokenizer
+    from annotator.usecases.import_tokens import blank_tokenizer
+    from annotator.usecases.importer import Importer
 
     nlp = blank_tokenizer("en")
     if kind == "stages":
@@ -143,7 +145,7 @@ def side(kind: str, corpus: Path, db: Path) -> dict:
     if kind in ("tokenizer", "offsets"):
         import srsly
 
-        from annotator.usecases.importer import packed_tokens
+        from annotator.usecases.import_tokens import packed_tokens
 
         items = [line["text"] for line in srsly.read_jsonl(corpus)]
         started, cpu_started = time.perf_counter(), cpu_seconds()

@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.token_codec import unpack_offsets
 from annotator.store import Store
+from annotator.usecases import import_tokens
+from annotator.usecases.importer import Importer
 from tests.helpers.importing import run_import
 
 ROWS_FILE = Path(__file__).parent.parent / "data" / "import_rows.jsonl"
@@ -63,3 +66,47 @@ def test_the_stored_rows_are_those_worked_out_independently(tmp_path, config, op
     expected = expected_rows(ROWS_FILE, "news")
     assert result.added == len(expected) < result.read
     assert stored_rows(tmp_path / "rows.db") == (expected, 0)
+
+
+def test_a_tokenizer_renewed_at_every_batch_stores_the_same_rows(tmp_path, config, monkeypatch):
+    monkeypatch.setattr(import_tokens, "RENEW_STRINGS", 0)
+    with Store(tmp_path / "rows.db") as store:
+        importer = Importer(store, config, "news", batch_size=2, read_ahead=1)
+        importer.run([ROWS_FILE])
+    assert importer.tokenizer.copies > 3
+    assert stored_rows(tmp_path / "rows.db") == (expected_rows(ROWS_FILE, "news"), 0)
+
+
+@pytest.mark.parametrize("lang", ["en", pytest.param("fr", marks=pytest.mark.slow)])  # French: 3 s to build
+def test_the_bare_copy_gives_the_language_s_own_tokens(lang):
+    import spacy
+
+    nlp = spacy.blank(lang)
+    texts = [json.loads(line)["text"] for line in ROWS_FILE.read_text(encoding="utf-8").splitlines()]
+    texts += ["Aujourd'hui l'homme d'État est allé à Saint-Étienne, c.-à-d. au sud-est.", "M. Dupont n'a pas 3,5 €."]
+    copy = import_tokens.OffsetsTokenizer(nlp)
+    assert copy.tokenizer is not nlp.tokenizer and copy.tokenizer.vocab is not nlp.vocab
+    assert [unpack_offsets(blob) for blob in copy.packed(texts)] == [
+        [(t.idx, t.idx + len(t)) for t in nlp.make_doc(text)] for text in texts
+    ]
+
+
+def test_a_tokenizer_of_its_own_class_is_used_as_it_is():
+    import spacy
+    from spacy.tokens import Doc
+
+    class Whitespace:
+        def __init__(self, vocab):
+            self.vocab = vocab
+
+        def __call__(self, text):
+            return Doc(self.vocab, words=text.split())
+
+        def pipe(self, texts, batch_size=1000):
+            return map(self, texts)
+
+    nlp = spacy.blank("en")
+    nlp.tokenizer = Whitespace(nlp.vocab)
+    copy = import_tokens.OffsetsTokenizer(nlp)
+    assert copy.tokenizer is nlp.tokenizer and copy.copies == 0
+    assert unpack_offsets(copy.packed(["a bb  c"])[0]) == [(0, 1), (2, 4), (5, 6)]
