@@ -18,9 +18,10 @@ from functools import lru_cache
 from annotator.core.errors import UserError
 from annotator.core.token_codec import pack_idx_lengths
 
-# Strings in the copy's vocabulary before a new copy is made (about 35 bytes each here; a
-# new copy takes about 50 ms, so 10,000 documents of news make one at most).
-RENEW_STRINGS = 20_000
+# Strings in the copy's vocabulary before a new copy is made: about 250 bytes each (the
+# lexeme, its string, the tokenizer's cache entry), so at most about 12 MB; a copy takes
+# about 50 ms (its special cases), which 50,000 new words make small.
+RENEW_STRINGS = 50_000
 
 
 @lru_cache(maxsize=4)
