@@ -247,9 +247,8 @@ class Importer:
         """Write a prepared batch (inside the caller's transaction)."""
         good = batch.good
         self.result.read += sum(not r.same_document for r, _, _ in good)
-        self.result.added += self.store.add_documents(
-            self.dataset, [NewDocument(r.text, r.tokens or b"", r.meta, digest) for r, digest, _ in good], import_id
-        ).added
+        documents = [NewDocument(r.text, r.tokens or b"", r.meta, digest) for r, digest, _ in good]
+        self.result.added += self.store.add_documents(self.dataset, documents, import_id, ids=False).added
         with_spans = [(r, digest, who) for r, digest, who in good if r.spans is not None or r.answer]
         if with_spans:
             self._store_spans(with_spans, import_id)
