@@ -28,14 +28,16 @@ class Bulk(Imports):
     # -- import (bulk writes in the import's transactions) and stats (read-only counts) ---
 
     def add_documents(
-        self, dataset: str, documents: Iterable[NewDocument], import_id: int | None = None
+        self, dataset: str, documents: Iterable[NewDocument], import_id: int | None = None, *, ids: bool = True
     ) -> DocumentIds:
         """Add the documents not yet in the dataset (by input hash), in one transaction;
         returns {input_hash: id} of all of them, new and present, with ``added``: how many were
         new. With ``import_id`` the new ones are that pending import's (hidden until it is done).
-        One executemany: the import's hot path."""
+        One executemany: the import's hot path. ``ids=False``: only ``added`` (no ids read back:
+        the import looks them up only for the documents that come with spans)."""
         now = time.time()
         rows = [(dataset, d.input_hash, d.text, json.dumps(d.meta), packed(d.tokens), now) for d in documents]
+        found = DocumentIds()
         with self.write():
             before = self.db.conn.total_changes
             last_id = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM documents").fetchone()[0]
@@ -44,14 +46,15 @@ class Bulk(Imports):
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 rows,
             )
-            ids = DocumentIds(self.db.execute("SELECT input_hash, id FROM documents WHERE id > ?", [last_id]))
-            ids.added = self.db.conn.total_changes - before
-            if import_id is not None and ids.added:
+            found.added = self.db.conn.total_changes - before
+            if import_id is not None and found.added:
                 self._mark_import_documents(import_id, last_id)
-            present = {row[1] for row in rows} - ids.keys()
-            if present:
-                ids.update(self.document_ids(dataset, present))
-        return ids
+            if ids:
+                found.update(self.db.execute("SELECT input_hash, id FROM documents WHERE id > ?", [last_id]))
+                present = {row[1] for row in rows} - found.keys()
+                if present:
+                    found.update(self.document_ids(dataset, present))
+        return found
 
     def document_ids(self, dataset: str, hashes: Iterable[str]) -> dict[str, int]:
         """{input_hash: id} for the given hashes that are in the dataset (an import's own

@@ -1,8 +1,8 @@
 """Import: read files, tokenize, validate and store; all of it or none, never blocking others.
 
-Records stream from the readers in batches; each batch is tokenized with
-``nlp.tokenizer.pipe`` (the model's tokenizer when one is configured and installed,
-else ``spacy.blank(lang)``) and checked without holding the store's write lock, then
+Records stream from the readers in batches; each batch is tokenized by the model's
+tokenizer when one is configured and installed, else ``spacy.blank(lang)``'s, copied onto a
+bare vocabulary (usecases/import_tokens.py), and checked without holding the store's write lock, then
 written with ``executemany`` in a short transaction of its own. A file of up to
 READ_AHEAD batches is one transaction, as it always was. A longer one is a pending import of the store
 (annotator/store/imports.py): its rows stay hidden from every reader until the last
@@ -18,7 +18,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import chain, islice
 from pathlib import Path
 from typing import TypeVar
@@ -28,13 +27,14 @@ from srsly import json_dumps as dumps  # ujson: the import's JSON is on the hot 
 from annotator.core.errors import UserError
 from annotator.core.spans import Span, Tokens, span_problems
 from annotator.core.tasks import NewDocument, input_hash
-from annotator.core.token_codec import pack_idx_lengths, stored_offsets, token_count
+from annotator.core.token_codec import stored_offsets, token_count
 from annotator.io import Problem, Record, expand_paths, read_path
 from annotator.io.checks import empty_text, too_long
 from annotator.io.jsonl import DEFAULT_ANNOTATOR
 from annotator.io.labels import LabelsConfig
 from annotator.io.records import Item, NotImported
 from annotator.store import ImportBusy, Store
+from annotator.usecases.import_tokens import OffsetsTokenizer, blank_tokenizer
 from annotator.usecases.progress import progress_bar
 
 # Each batch is written in one transaction, right after it is tokenized: small ones hold
@@ -72,27 +72,6 @@ class ImportResult:
         return self.read - self.added
 
 
-@lru_cache(maxsize=4)
-def blank_tokenizer(lang: str):
-    """spacy.blank(lang), made once per process (building its special cases is slow)."""
-    import spacy
-
-    try:
-        return spacy.blank(lang)
-    except Exception as error:  # an unknown language code
-        raise UserError(f"lang {lang!r}: no spaCy tokenizer for this language ({error})") from None
-
-
-def packed_tokens(docs: Iterable) -> list[bytes]:
-    """Each Doc's token offsets as the stored bytes, through spaCy's array path. The Docs
-    are taken one at a time and dropped (holding a batch of them alive costs the cyclic
-    garbage collector more than the whole conversion)."""
-    from spacy.attrs import IDX, LENGTH  # ids, not names: 10% less per to_array call
-
-    attrs = [IDX, LENGTH]
-    return pack_idx_lengths([doc.to_array(attrs) for doc in docs])
-
-
 def _batches(items: Iterable[Item], size: int, characters: int = BATCH_CHARACTERS) -> Iterator[list]:
     """Lists of up to ``size`` items holding up to about ``characters`` of text."""
     batch: list = []
@@ -126,6 +105,7 @@ class Importer:
         self.align = align
         self.text_column = text_column
         self.nlp = nlp if nlp is not None else blank_tokenizer(config.lang)
+        self.tokenizer = OffsetsTokenizer(self.nlp)
         self.annotator, self.as_answers, self.skip_invalid = annotator, as_answers, skip_invalid
         self.batch_size, self.read_ahead = batch_size, read_ahead
         self.result = ImportResult()
@@ -222,8 +202,7 @@ class Importer:
         problems = [(at, item) for at, item in enumerate(batch) if isinstance(item, Problem)]
         records = [(at, item) for at, item in enumerate(batch) if isinstance(item, Record)]
         untokenized = [r for _, r in records if r.tokens is None]
-        docs = self.nlp.tokenizer.pipe((r.text for r in untokenized), batch_size=1000)
-        for record, tokens in zip(untokenized, packed_tokens(docs), strict=True):
+        for record, tokens in zip(untokenized, self.tokenizer.packed([r.text for r in untokenized]), strict=True):
             record.tokens = tokens
         good: list[tuple[Record, str, str | None]] = []
         for at, record in records:
@@ -268,9 +247,8 @@ class Importer:
         """Write a prepared batch (inside the caller's transaction)."""
         good = batch.good
         self.result.read += sum(not r.same_document for r, _, _ in good)
-        self.result.added += self.store.add_documents(
-            self.dataset, [NewDocument(r.text, r.tokens or b"", r.meta, digest) for r, digest, _ in good], import_id
-        ).added
+        documents = [NewDocument(r.text, r.tokens or b"", r.meta, digest) for r, digest, _ in good]
+        self.result.added += self.store.add_documents(self.dataset, documents, import_id, ids=False).added
         with_spans = [(r, digest, who) for r, digest, who in good if r.spans is not None or r.answer]
         if with_spans:
             self._store_spans(with_spans, import_id)

@@ -16,7 +16,7 @@ import tempfile
 import traceback
 
 from annotator.cli import main
-from annotator.usecases.importer import blank_tokenizer
+from annotator.usecases.import_tokens import blank_tokenizer
 
 CHILD_SECONDS = 120
 

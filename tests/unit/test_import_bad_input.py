@@ -75,6 +75,11 @@ BAD = {
         2,
         '"answer" must be',
     ),
+    # ujson reads these as infinity: JSON cannot hold it again (the store keeps meta as JSON)
+    "infinity 1E+400 in meta": ("a.jsonl", GOOD + '{"text": "Iraq", "meta": {"x": 1E+400}}\n', 2, "too big to store"),
+    "infinity -1e999 as id": ("a.jsonl", GOOD + '{"text": "Iraq", "id": -1e999}\n', 2, "too big to store"),
+    "infinity in a list": ("a.jsonl", GOOD + '{"text": "Iraq", "meta": {"x": [1, 1.5e0400]}}\n', 2, "too big to store"),
+    "infinity 0.0001e310": ("a.jsonl", GOOD + '{"text": "Iraq", "meta": {"x": 0.0001e310}}\n', 2, "too big to store"),
     "binary as text": ("a.txt", b"GIF89a\x00\x01\x02\x00", None, "binary file"),
     "binary as jsonl": ("a.jsonl", b"\x00\x01\x02\x03", None, "binary file"),
     "not a docbin": ("a.spacy", _not_docbin(), None, "not a spaCy DocBin"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 
 import pytest
 
@@ -152,3 +153,18 @@ def test_core_and_store_do_not_import_textual():
     code = f"import sys, {', '.join(modules)}; print('textual' in sys.modules, 'spacy' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]  # and spaCy only when work needs it
+
+
+def test_adding_documents_without_their_ids_adds_the_same_rows(tmp_path):
+    texts = ["Ann flew to Paris", "Bob works in Rome", "Ann flew to Paris"]
+    with Store(tmp_path / "with.db") as with_ids, Store(tmp_path / "without.db") as without:
+        given = with_ids.add_documents("d", [_doc(t) for t in texts])
+        counted = without.add_documents("d", [_doc(t) for t in texts], ids=False)
+        again = without.add_documents("d", [_doc(texts[1])], ids=False)
+    assert (given.added, counted.added, again.added) == (2, 2, 0)
+    assert len(given) == 2 and not counted  # only the count, no ids read back
+    stored = []
+    for name in ("with.db", "without.db"):
+        with closing(sqlite3.connect(tmp_path / name)) as conn:
+            stored.append(conn.execute("SELECT id, dataset, input_hash, text, meta, tokens FROM documents").fetchall())
+    assert stored[0] == stored[1] and len(stored[0]) == 2

@@ -60,7 +60,7 @@ def test_spacy_arrays_pack_to_the_offsets_of_each_doc():
     # spaCy's own array path (doc.to_array of IDX and LENGTH), a batch converted at once
     import spacy
 
-    from annotator.usecases.importer import packed_tokens
+    from annotator.usecases.import_tokens import packed_tokens
 
     nlp = spacy.blank("en")
     texts = ["Ann flew to Paris.", "", "Zoë  naïve\n\ncafé ☕ 東京", "x"]

@@ -27,8 +27,11 @@ FLAVOURS = ("jsonl", "prodigy", "doccano")
 PRODIGY_KEYS = ("spans", "tokens", "answer", "_input_hash", "_task_hash", "_annotator_id", "_session_id")
 # A "\ud800".."\udfff" escape: only such a line can hold a lone surrogate (checked in full then).
 SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-# An exponent of three digits or a number of 309 digits: only such a line can hold an infinity.
-HUGE_NUMBER = re.compile(r"[eE]\+?\d{3}|\d{309}")
+# A digit before an exponent of three digits, or a number of 309 digits: only such a line can
+# hold an infinity (in JSON a digit always comes before the "e"). Starting at a digit (ASCII:
+# JSON's numbers are) makes the search a third of the time of "[eE]...|\d{309}" on prose,
+# where every "e" was a start.
+HUGE_NUMBER = re.compile(r"(?a)\d(?:[eE]\+?\d{3}|\d{308})")
 # What a Prodigy line holds beyond these is kept with its answer as it came (hashes, _view_id,
 # _timestamp, meta, ...) and written back by the JSONL export.
 # Whose answers a Prodigy line with no _annotator_id or _session_id holds (spaCy's project
