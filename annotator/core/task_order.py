@@ -54,3 +54,18 @@ def is_control(input_hash: str, share: float) -> bool:
     """Whether this document is shown without suggestions under ``--control share``: by its
     text's hash alone (salted apart from the train/dev split's), the same for everyone."""
     return share > 0 and split_key(f"control:{input_hash}") < share
+
+
+@dataclass(frozen=True)
+class HandOut:
+    """How an annotate session hands documents out: ``--order``, its ``--seed``, ``--control``."""
+
+    order: str = FILE
+    seed: int = 0
+    control: float = 0.0  # the share of documents shown without suggestions
+
+    def __post_init__(self) -> None:
+        if self.order not in ORDERS:
+            raise ValueError(f"unknown order {self.order!r} (one of {', '.join(ORDERS)})")
+        if not 0.0 <= self.control < 1.0:
+            raise ValueError(f"the control share is at least 0 and below 1, not {self.control}")
