@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 
@@ -13,9 +13,12 @@ from annotator.cli.options import (
     DEFAULT_DB,
     DEFAULT_LABELS,
     AnnotatorOption,
+    ControlOption,
     DatasetOption,
     DbOption,
     LabelsOption,
+    OrderOption,
+    SeedOption,
     app,
 )
 from annotator.core.task_order import HandOut
@@ -115,25 +118,9 @@ def annotate(
             "default 25) a model learns from them and, if better on held-out answers, suggests the rest.",
         ),
     ] = None,
-    order: Annotated[
-        Literal["file", "random", "uncertain"],
-        typer.Option(
-            "--order",
-            help="The next document: file (as imported), random (a seeded shuffle), or uncertain (the learned "
-            "model's least sure first, 15% of them at random).",
-        ),
-    ] = "file",
-    seed: Annotated[int, typer.Option("--seed", help="The seed of --order random and uncertain's random share.")] = 0,
-    control: Annotated[
-        float,
-        typer.Option(
-            "--control",
-            min=0.0,
-            max=0.99,
-            help="Show this share of the documents (the same ones for everyone) without suggestions; "
-            "`annotator stats` compares them with the rest.",
-        ),
-    ] = 0.0,
+    order: OrderOption = "file",
+    seed: SeedOption = 0,
+    control: ControlOption = 0.0,
 ) -> None:
     """Accept or correct the pre-highlighted spans, one document at a time (the TUI)."""
     from annotator.ui.app import run_annotate

@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli.options import DEFAULT_DB, DEFAULT_LABELS, DatasetOption, DbOption, LabelsOption, app
+from annotator.cli.options import (
+    DEFAULT_DB,
+    DEFAULT_LABELS,
+    ControlOption,
+    DatasetOption,
+    DbOption,
+    LabelsOption,
+    OrderOption,
+    SeedOption,
+    app,
+)
 from annotator.core.visible import visible
 from annotator.usecases.project import login_name
 
@@ -35,6 +45,9 @@ def serve(
     overlap: Annotated[
         int, typer.Option("--overlap", min=1, help="How many different annotators each document needs.")
     ] = 1,
+    order: OrderOption = "file",
+    seed: SeedOption = 0,
+    control: ControlOption = 0.0,
     users: Annotated[
         Path | None,
         typer.Option(
@@ -64,6 +77,7 @@ def serve(
 ) -> None:
     """Serve the annotate screen (and, for reviewers, the review screen) to browsers."""
     from annotator.cli.screens import import_demo_if_empty
+    from annotator.core.task_order import HandOut
     from annotator.usecases.project import open_project, resolve_dataset, seeds_folder
     from annotator.web.browser_keys import browser_notes
     from annotator.web.limits import DEFAULT_MAX_PER_PERSON, DEFAULT_MAX_SESSIONS, SessionLimits
@@ -99,6 +113,7 @@ def serve(
         labels=labels.resolve(),
         dataset=name,
         overlap=overlap,
+        hand_out=HandOut(order, seed, control),
         sign_in=sign_in,
         limits=limits,
         host=host,
