@@ -1,6 +1,8 @@
-"""`python -m bench effort --learn`: patterns only against suggestions that learn, on ner_drugs,
-side by side, and the learning curve (F on drugs_eval.jsonl of the model trained on the first
-100, 200, 400, 800 and all answered documents, in file order).
+"""`python -m bench effort --learn`: patterns only, suggestions that learn, and suggestions that
+learn with the least sure documents first (``--order uncertain``), on ner_drugs, side by side;
+and the learning curves (F on drugs_eval.jsonl of the model trained on the first 100, 200,
+400, 800 and all answered documents, in file order and in the order the uncertain walk
+handed them out).
 
 Target (issue 14): with --learn, span corrections per 100 documents over the second half of
 ner_drugs at most 70% of those with patterns alone.
@@ -18,6 +20,7 @@ import srsly
 
 from annotator.core.span_scores import span_scores
 from annotator.core.spans import spans_from_json
+from annotator.core.task_order import FILE, UNCERTAIN
 from annotator.core.token_codec import pack_offsets
 from annotator.io.labels import load_labels
 from annotator.usecases.ner_training import Answered, predicted_spans, train_pipeline
@@ -41,10 +44,14 @@ def answered(path: Path) -> list[Answered]:
     ]
 
 
-def curve(gold: Path, labels: Path, epochs: int) -> list[dict]:
-    """F on drugs_eval.jsonl of the patterns, then of a model trained on the first n answers."""
+def curve(gold: Path, labels: Path, epochs: int, order: list[str] | None = None) -> list[dict]:
+    """F on drugs_eval.jsonl of the patterns, then of a model trained on the first n answers
+    (in file order, or in ``order``: the texts as handed out)."""
     config = load_labels(labels)
     train, held = answered(gold), answered(DRUGS / "drugs_eval.jsonl")
+    if order is not None:
+        rank = {text: n for n, text in enumerate(order)}
+        train.sort(key=lambda document: rank.get(document.text, len(rank)))
     truth = [document.spans for document in held]
 
     def f1(highlighters) -> float:
@@ -65,24 +72,32 @@ def learning_table(gold: Path | None, labels: Path | None, every: int, epochs: i
         gold = gold or DRUGS / "drugs_training.jsonl"
         labels = labels or drugs_labels(Path(folder))
         alone = walk("patterns only", gold, labels, replay=0)
-        learning = walk(
-            f"--learn (every {every}, {epochs} epochs)", gold, labels, replay=0, learn_every=every, epochs=epochs
-        )
-        points = curve(gold, labels, epochs)
-    share = learning.second_half_corrections_per_100 / alone.second_half_corrections_per_100
+        learn = {"replay": 0, "learn_every": every, "epochs": epochs}
+        learning = walk(f"--learn (every {every}, {epochs} epochs)", gold, labels, **learn)
+        handed: list[str] = []
+        uncertain = walk("--learn --order uncertain", gold, labels, **learn, order=UNCERTAIN, handed=handed)
+        points = {FILE: curve(gold, labels, epochs), UNCERTAIN: curve(gold, labels, epochs, handed)}
+    walks = {"patterns": alone, "learn": learning, "uncertain": uncertain}
+    shares = {
+        name: w.second_half_corrections_per_100 / alone.second_half_corrections_per_100 for name, w in walks.items()
+    }
     if as_json:
-        print(json.dumps({"patterns": asdict(alone), "learn": asdict(learning), "curve": points, "share": share}))
+        print(json.dumps({**{name: asdict(w) for name, w in walks.items()}, "curve": points, "share": shares}))
         return 0
-    print(f"{'':44}{'patterns only':>16}{'--learn':>16}")
+    print(f"{'':44}{'patterns only':>16}{'--learn':>16}{'--order uncertain':>18}")
     for field in ("documents", "keys_per_document", "keys_per_fix", "corrections_per_100",
                   "second_half_corrections_per_100", "rounds", "kept", "training_seconds", "seconds"):  # fmt: skip
-        a, b = getattr(alone, field), getattr(learning, field)
-        cell = (lambda v: f"{v:16.2f}") if isinstance(a, float) else (lambda v: f"{v:16d}")
-        print(f"{field:44}{cell(a)}{cell(b)}")
-    met = "met" if share <= TARGET_SHARE else "NOT met"
-    print(f"second-half corrections, --learn / patterns: {share:.2f} (target <= {TARGET_SHARE}: {met})")
-    print("learning curve (F on drugs_eval.jsonl; file order):")
-    for point in points:
-        what = "patterns" if point["trained_on"] == 0 else f"first {point['trained_on']}"
-        print(f"  {what:>12}  F {point['f1']:.3f}  ({point['seconds']:.0f} s)")
+        values = [getattr(w, field) for w in walks.values()]
+        cells = [f"{v:16.2f}" if isinstance(v, float) else f"{v:16d}" for v in values]
+        print(f"{field:44}{cells[0]}{cells[1]}  {cells[2]}")
+    for name in ("learn", "uncertain"):
+        met = "met" if shares[name] <= TARGET_SHARE else "NOT met"
+        print(f"second-half corrections, {walks[name].name} / patterns: {shares[name]:.2f} "
+              f"(target <= {TARGET_SHARE}: {met})")  # fmt: skip
+    print("learning curves (F on drugs_eval.jsonl of a model trained on the first n answers):")
+    print(f"  {'trained on':>12}  {'file order':>18}  {'uncertain order':>18}")
+    for in_file, in_uncertain in zip(points[FILE], points[UNCERTAIN], strict=True):
+        what = "patterns" if in_file["trained_on"] == 0 else f"first {in_file['trained_on']}"
+        cells = [f"F {p['f1']:.3f} ({p['seconds']:3.0f} s)" for p in (in_file, in_uncertain)]
+        print(f"  {what:>12}  {cells[0]:>18}  {cells[1]:>18}")
     return 0

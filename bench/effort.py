@@ -10,7 +10,8 @@ the gold, so the planner cannot drift from the screen.
 
     python -m bench effort                        # the demo's gold and ner_drugs, as table rows
     python -m bench effort --gold FILE --labels FILE [--json] [--replay N]
-    python -m bench effort --learn [--every N] [--epochs N]   # ner_drugs: patterns only, --learn, the curve
+    python -m bench effort --learn [--every N] [--epochs N]   # ner_drugs: patterns only, --learn,
+                                                              # --learn --order uncertain, the curves
 
 Figures: keys per document; keys per fix (the keys beyond the answer key, per fix; a fix is a
 group of overlapping spans that the suggestions and the gold do not share); keys per document
@@ -31,6 +32,7 @@ from pathlib import Path
 import srsly
 
 from annotator.core.spans import Span, spans_from_json
+from annotator.core.task_order import FILE, HandOut
 from annotator.io.labels import LabelsConfig, load_labels
 from annotator.store import Store
 from annotator.usecases.annotate_session import AnnotateSession
@@ -103,10 +105,18 @@ def planner_for(config: LabelsConfig, width: int | None = WIDTH) -> Planner:
 
 
 def walk(
-    name: str, gold_file: Path, labels: Path, replay: int = REPLAY, learn_every: int | None = None, epochs: int = 0
+    name: str,
+    gold_file: Path,
+    labels: Path,
+    replay: int = REPLAY,
+    learn_every: int | None = None,
+    epochs: int = 0,
+    order: str = FILE,
+    handed: list[str] | None = None,
 ) -> Effort:
-    """The simulated annotator over the gold file; with ``learn_every``, the trainer's round
-    (``Learner.learn_once``) runs after each answer, synchronously, its time kept apart."""
+    """The simulated annotator over the gold file, in ``order`` (``annotate --order``); with
+    ``learn_every``, the trainer's round (``Learner.learn_once``) runs after each answer,
+    synchronously, its time kept apart. ``handed``: the texts, in the order handed out."""
     from annotator.usecases.learner import Learner
 
     started = time.perf_counter()
@@ -121,9 +131,11 @@ def walk(
         store = prepared_store(Path(folder), gold_file, config)
         learner = Learner(store, config, DATASET, every=learn_every, epochs=epochs) if learn_every else None
         try:
-            session = AnnotateSession(store, config, DATASET, "simulated")
+            session = AnnotateSession(store, config, DATASET, "simulated", hand_out=HandOut(order))
             while (task := session.next_task()) is not None:
                 wanted = gold[task.document.text]
+                if handed is not None:
+                    handed.append(task.document.text)
                 plan = planner.plan(task.document.text, task.tokens, task.spans, wanted.spans, wanted.answer)
                 keys += len(plan.keys)
                 fixes += plan.fixes

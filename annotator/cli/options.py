@@ -80,6 +80,40 @@ DatasetOption = Annotated[
 AnnotatorOption = Annotated[
     str | None, typer.Option("--annotator", help="Your name in the store (default: your login name).")
 ]
+# annotate and serve: how many answers a document needs, the trainer beside them, and how
+# documents are handed out (core.task_order).
+OverlapOption = Annotated[
+    int, typer.Option("--overlap", min=1, help="How many different annotators each document needs.")
+]
+LearnOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--learn/--no-learn",
+        help="Run a trainer beside the screens: after every N accepted answers (labels.yaml's learn.every, "
+        "default 25) a model learns from them and, if better on held-out answers, suggests the rest "
+        "(default: labels.yaml's learn:).",
+    ),
+]
+OrderOption = Annotated[
+    str,
+    choice_option(
+        "--order",
+        choices=("file", "random", "uncertain"),
+        help="The next document: file (as imported), random (a seeded shuffle), or uncertain (the learned "
+        "model's least sure first, 15% of them at random).",
+    ),
+]
+SeedOption = Annotated[int, typer.Option("--seed", help="The seed of --order random and uncertain's random share.")]
+ControlOption = Annotated[
+    float,
+    typer.Option(
+        "--control",
+        min=0.0,
+        max=0.99,
+        help="Show this share of the documents (the same ones for everyone) without suggestions; "
+        "`annotator stats` compares them with the rest.",
+    ),
+]
 DEFAULT_DB = Path("annotations.db")
 DEFAULT_LABELS = Path("labels.yaml")
 

@@ -65,10 +65,11 @@ def stats(
     json_: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Counts per label, annotator and answer; suggestions per source and what became of them
-    in the answers; answers per day and per hour."""
+    in the answers; answers per day and per hour; control documents (--control) against the rest."""
     from annotator.cli.stats_tables import print_stats
     from annotator.core.visible import json_for_terminal
     from annotator.store import Store
+    from annotator.usecases.control_stats import control_comparison
     from annotator.usecases.project import resolve_dataset
     from annotator.usecases.stats import judged_sources, with_rates
 
@@ -77,6 +78,7 @@ def stats(
         name = resolve_dataset(store, dataset)
         figures = with_rates(store.stats(name))
         figures["sources"] = judged_sources(store, name)
+        figures["control"] = control_comparison(store, name)
     if json_:
         typer.echo(json_for_terminal(figures, indent=2))
     else:

@@ -13,11 +13,17 @@ from annotator.cli.options import (
     DEFAULT_DB,
     DEFAULT_LABELS,
     AnnotatorOption,
+    ControlOption,
     DatasetOption,
     DbOption,
     LabelsOption,
+    LearnOption,
+    OrderOption,
+    OverlapOption,
+    SeedOption,
     app,
 )
+from annotator.core.task_order import HandOut
 from annotator.core.visible import visible
 
 
@@ -103,17 +109,11 @@ def annotate(
     labels: LabelsOption = DEFAULT_LABELS,
     dataset: DatasetOption = None,
     annotator: AnnotatorOption = None,
-    overlap: Annotated[
-        int, typer.Option("--overlap", min=1, help="How many different annotators each document needs.")
-    ] = 1,
-    learn: Annotated[
-        bool | None,
-        typer.Option(
-            "--learn/--no-learn",
-            help="Run a trainer beside the screen: after every N accepted answers (labels.yaml's learn.every, "
-            "default 25) a model learns from them and, if better on held-out answers, suggests the rest.",
-        ),
-    ] = None,
+    overlap: OverlapOption = 1,
+    learn: LearnOption = None,
+    order: OrderOption = "file",
+    seed: SeedOption = 0,
+    control: ControlOption = 0.0,
 ) -> None:
     """Accept or correct the pre-highlighted spans, one document at a time (the TUI)."""
     from annotator.ui.app import run_annotate
@@ -124,7 +124,7 @@ def annotate(
         name = resolve_dataset(store, dataset)
         say_model_notices(store, config, name)
     with learning_beside(db, config, name, learn):
-        run_annotate(db, config, name, annotator or login_name(), overlap)
+        run_annotate(db, config, name, annotator or login_name(), overlap, HandOut(order, seed, control))
 
 
 # -- annotator review --------------------------------------------------------------------

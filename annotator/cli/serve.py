@@ -7,7 +7,19 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli.options import DEFAULT_DB, DEFAULT_LABELS, DatasetOption, DbOption, LabelsOption, app
+from annotator.cli.options import (
+    DEFAULT_DB,
+    DEFAULT_LABELS,
+    ControlOption,
+    DatasetOption,
+    DbOption,
+    LabelsOption,
+    LearnOption,
+    OrderOption,
+    OverlapOption,
+    SeedOption,
+    app,
+)
 from annotator.core.visible import visible
 from annotator.usecases.project import login_name
 
@@ -32,9 +44,10 @@ def serve(
     dataset: DatasetOption = None,
     host: Annotated[str, typer.Option("--host", help="The address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="The port to listen on.")] = 8000,
-    overlap: Annotated[
-        int, typer.Option("--overlap", min=1, help="How many different annotators each document needs.")
-    ] = 1,
+    overlap: OverlapOption = 1,
+    order: OrderOption = "file",
+    seed: SeedOption = 0,
+    control: ControlOption = 0.0,
     users: Annotated[
         Path | None,
         typer.Option(
@@ -61,16 +74,11 @@ def serve(
         str | None,
         typer.Option("--public-url", help="The address people open, when a proxy puts the server elsewhere."),
     ] = None,
-    learn: Annotated[
-        bool | None,
-        typer.Option(
-            "--learn/--no-learn",
-            help="One trainer beside the server for every tab (as `annotate --learn`; default: labels.yaml's learn:).",
-        ),
-    ] = None,
+    learn: LearnOption = None,
 ) -> None:
     """Serve the annotate screen (and, for reviewers, the review screen) to browsers."""
     from annotator.cli.screens import import_demo_if_empty, learning_beside
+    from annotator.core.task_order import HandOut
     from annotator.usecases.project import open_project, resolve_dataset, seeds_folder
     from annotator.web.browser_keys import browser_notes
     from annotator.web.limits import DEFAULT_MAX_PER_PERSON, DEFAULT_MAX_SESSIONS, SessionLimits
@@ -106,6 +114,7 @@ def serve(
         labels=labels.resolve(),
         dataset=name,
         overlap=overlap,
+        hand_out=HandOut(order, seed, control),
         sign_in=sign_in,
         limits=limits,
         host=host,

@@ -8,6 +8,7 @@ from rich.text import Text
 
 from annotator.core.source_quality import OUTCOMES
 from annotator.core.visible import visible
+from annotator.usecases.control_stats import FEW
 
 
 def _table(title: str, columns: list[str], rows: list[list]) -> Table:
@@ -49,3 +50,45 @@ def print_stats(stats: dict, console: Console | None = None) -> None:
     if stats["per_day"]:
         rows = [[r["day"], r["annotator"], r["answers"], r["per_hour"]] for r in stats["per_day"]]
         console.print(_table("rate over time", ["day", "annotator", "answers", "per hour"], rows))
+    if stats.get("control"):
+        print_control(stats["control"], console)
+
+
+CONTROL_ROWS = (
+    ("answers", "answers"),
+    ("documents", "documents"),
+    ("accepted / rejected / ignored", None),
+    ("spans per accepted answer", "spans_per_accepted"),
+    ("F against the suggestions (exact spans)", "f1_against_suggestions"),
+    ("  matched / suggested / answered spans", None),
+    ("median seconds per answer", "median_seconds"),
+    ("  quartiles", None),
+)
+
+
+def _number(value) -> str | None:
+    return None if value is None else f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+def _control_cell(figures: dict, key: str | None, row: str) -> str | None:
+    if key is not None:
+        return _number(figures[key])
+    if row.startswith("accepted"):
+        return f"{figures['accept']} / {figures['reject']} / {figures['ignore']}"
+    if row.strip().startswith("matched"):
+        return f"{figures['matched']} / {figures['suggested_spans']} / {figures['answered_spans']}"
+    low, high = figures["seconds_quartiles"]
+    return None if low is None else f"{low:.1f}–{high:.1f}"
+
+
+def print_control(control: dict, console: Console) -> None:
+    """Control documents (shown without suggestions) against suggested ones, side by side."""
+    rows = [
+        [row, _control_cell(control["control"], key, row), _control_cell(control["suggested"], key, row)]
+        for row, key in CONTROL_ROWS
+    ]
+    console.print(
+        _table("control: documents shown without suggestions (--control)", ["", "control", "suggested"], rows)
+    )
+    if control["few"]:
+        console.print(Text(f"fewer than {FEW} answers in a group: differences this small say little yet"))

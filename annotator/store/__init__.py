@@ -14,7 +14,8 @@ The store is a package so that its modules stay small; SQL lives here and nowher
 ``base`` (open, transactions, documents, suggestions, answers, reviews), ``routing`` (leases
 and who gets which document), ``bulk`` (import, stats, agreement and export rows),
 ``imports`` (long imports in short batches, visible at once), ``maintenance`` (merge,
-backup, check), ``schema`` (migrations), ``rows``.
+backup, check), ``schema`` (migrations), ``rows``, ``ordering`` (the orders next_task walks,
+confidences), ``treatments`` (what answers were shown).
 """
 
 import sqlite3
@@ -30,9 +31,10 @@ from annotator.store.routing import LEASE_SECONDS, Routing
 from annotator.store.rows import LATEST_ANSWERS
 from annotator.store.schema import SCHEMA_VERSION
 from annotator.store.sessions import new_session_id
+from annotator.store.treatments import Treatments
 
 
-class Store(Routing, Bulk, Maintenance):
+class Store(Routing, Bulk, Maintenance, Treatments):
     """One store file, opened by one thread (SQLite connections are not shared)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

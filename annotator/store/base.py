@@ -295,16 +295,19 @@ class StoreBase:
         started_at: float,
         answered_at: float | None = None,
         session: str | None = None,
+        shown: str | None = None,
     ) -> int:
         """Append one answer and commit it before returning its id; releases the lease of
-        ``session`` on the document (without a session: the annotator's)."""
+        ``session`` on the document (without a session: the annotator's). ``shown``: the
+        suggestion source(s) the document was shown with, '' for none (the control), None
+        when not known."""
         if answer not in (ACCEPT, REJECT, IGNORE):
             raise ValueError(f"unknown answer {answer!r}")
         answered_at = time.time() if answered_at is None else answered_at
         with self.write():
             cursor = self.db.execute(
-                "INSERT INTO answers (document, annotator, answer, spans, started_at, answered_at, duration) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO answers (document, annotator, answer, spans, started_at, answered_at, duration, shown) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     document,
                     annotator,
@@ -313,6 +316,7 @@ class StoreBase:
                     started_at,
                     answered_at,
                     max(0.0, answered_at - started_at),
+                    shown,
                 ],
             )
             self._release(document, annotator, session)

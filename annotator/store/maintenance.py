@@ -94,8 +94,9 @@ class Maintenance(StoreBase):
         in_dataset = f"document IN (SELECT id FROM documents d WHERE dataset = ? AND {shown})"
         for row in other.execute(f"SELECT * FROM suggestions WHERE {in_dataset} ORDER BY id", [name]):
             cursor = self.db.execute(
-                "INSERT OR IGNORE INTO suggestions (document, source, spans, made_at) VALUES (?, ?, ?, ?)",
-                [document_ids[row["document"]], row["source"], row["spans"], row["made_at"]],
+                "INSERT OR IGNORE INTO suggestions (document, source, spans, made_at, confidence) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [document_ids[row["document"]], row["source"], row["spans"], row["made_at"], row["confidence"]],
             )
             counts["suggestions"] += cursor.rowcount
         answer_ids = self._merge_log(other, "answers", name, document_ids, counts, in_dataset)

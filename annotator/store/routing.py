@@ -6,14 +6,16 @@ import os
 import time
 from typing import Any
 
-from annotator.store.base import StoreBase
+from annotator.core.task_order import TaskOrder
+from annotator.store.ordering import Ordering, Walk
+from annotator.store.ordering import walks as ordered_walks
 from annotator.store.rows import LATEST_ANSWERS, visible
 from annotator.store.sessions import process_gone, this_host
 
 LEASE_SECONDS = 30 * 60
 
 
-class Routing(StoreBase):
+class Routing(Ordering):
     """Who gets which document: leases per session, overlap, progress."""
 
     def next_task(
@@ -25,11 +27,13 @@ class Routing(StoreBase):
         ignored_before: float | None = None,
         now: float | None = None,
         session: str | None = None,
+        order: TaskOrder | None = None,
     ) -> int | None:
         """Lease and return the next document for ``annotator``, or None when nothing is left.
 
         Order: a document this session already holds a live lease on (resume after a
-        restart); else the first document that this annotator has not answered, that no
+        restart); else the first document in ``order`` (default: the file's; see
+        ``core.task_order``; ``prepare_order`` makes its shuffle) that this annotator has not answered, that no
         other session of this annotator holds, and that fewer than ``overlap`` other
         annotators have answered (ignores do not count) or hold a live lease on; else, when
         ``ignored_before`` is given, a document this annotator ignored before that time
@@ -40,54 +44,68 @@ class Routing(StoreBase):
         every lease of the annotator counts as its own (one session per name).
         """
         now = time.time() if now is None else now
-        params = {"dataset": dataset, "me": annotator, "now": now, "overlap": overlap, "session": session}
+        params: dict[str, Any] = {
+            "dataset": dataset,
+            "me": annotator,
+            "now": now,
+            "overlap": overlap,
+            "session": session,
+        }
         # Not a document another session of mine holds: the same person never gets it twice.
         not_mine_elsewhere = """
             NOT EXISTS (SELECT 1 FROM leases l WHERE l.document = d.id AND l.annotator = :me
                         AND :session IS NOT NULL AND l.session IS NOT :session AND l.until > :now)
         """
+        not_answered_by_me = "NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id AND a.annotator = :me)"
         needs_more = """
             (SELECT COUNT(DISTINCT a.annotator) FROM answers a
               WHERE a.document = d.id AND a.annotator != :me AND a.answer != 'ignore')
           + (SELECT COUNT(*) FROM leases l
               WHERE l.document = d.id AND l.annotator != :me AND l.until > :now) < :overlap
         """
-        queries = [
+        free = f"{not_answered_by_me} AND {needs_more} AND {not_mine_elsewhere} AND {visible()}"
+        order = order or TaskOrder()
+        walks = [
             # "+d.dataset" here too: start from the few leases, not from the whole dataset.
-            f"""SELECT d.id FROM leases l JOIN documents d ON d.id = l.document
-               WHERE +d.dataset = :dataset AND l.annotator = :me AND l.until > :now AND {visible()}
-                 AND (:session IS NULL OR l.session IS :session)
-                 AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id AND a.annotator = :me)
-               ORDER BY d.id LIMIT 1""",
-            # "+d.dataset": walk documents in id order and stop at the first match, instead of
-            # taking the (dataset, input_hash) index and sorting the whole dataset (64 ms at 100k).
-            f"""SELECT d.id FROM documents d
-               WHERE +d.dataset = :dataset
-                 AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id AND a.annotator = :me)
-                 AND {needs_more} AND {not_mine_elsewhere} AND d.id >= :from_id AND {visible()}
-               ORDER BY d.id LIMIT 1""",
+            Walk(
+                f"""SELECT d.id, d.id FROM leases l JOIN documents d ON d.id = l.document
+                   WHERE +d.dataset = :dataset AND l.annotator = :me AND l.until > :now AND {visible()}
+                     AND (:session IS NULL OR l.session IS :session)
+                     AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.document = d.id AND a.annotator = :me)
+                   ORDER BY d.id LIMIT 1""",
+                {},
+                (),
+            ),
+            *(Walk(walk.sql.format(free=free), walk.start, walk.resume) for walk in ordered_walks(order)),
         ]
+        params.update(shuffle=order.shuffle_name, ranked=order.ranked_by)
+        for walk in walks:
+            params.update(walk.start)
         if ignored_before is not None:
             params["ignored_before"] = ignored_before
-            queries.append(
-                f"""SELECT d.id FROM ({LATEST_ANSWERS}) mine JOIN documents d ON d.id = mine.document
-                   WHERE d.dataset = :dataset AND {visible()} AND mine.annotator = :me AND mine.answer = 'ignore'
-                     AND mine.answered_at < :ignored_before AND {needs_more} AND {not_mine_elsewhere}
-                   ORDER BY mine.answered_at LIMIT 1"""
+            walks.append(
+                Walk(
+                    f"""SELECT d.id, d.id FROM ({LATEST_ANSWERS}) mine JOIN documents d ON d.id = mine.document
+                       WHERE d.dataset = :dataset AND {visible()} AND mine.annotator = :me AND mine.answer = 'ignore'
+                         AND mine.answered_at < :ignored_before AND {needs_more} AND {not_mine_elsewhere}
+                       ORDER BY mine.answered_at LIMIT 1""",
+                    {},
+                    (),
+                )
             )
         # Search on a read snapshot first (WAL: no lock, others go on writing), then take the
         # write lock and search again from what was found: the lock is held for the few rows
         # others took meanwhile, not for a walk past every answered document (annotators
         # queue on that lock; at 32 of them the walk made commits wait half a second).
-        params["from_id"] = 0
-        query, found = self._first_task(queries, params)
-        if query == 1:
-            params["from_id"] = found
+        found_by, row = self._first_task(walks, params)
+        if found_by is not None and row is not None:
+            params.update((name, value) for name, value in zip(found_by.resume, row, strict=False) if name)
         with self.write():
             self.db.execute("DELETE FROM leases WHERE until <= ?", [now])
             if session is not None:
                 self._take_over_leases_of_gone_sessions(annotator, session, now)
-            _, found = self._first_task(queries, params)
+            _, row = self._first_task(walks, params)
+            found = row[0] if row else None
             if found is not None:
                 self.db.execute(
                     "INSERT OR REPLACE INTO leases (document, annotator, until, session, host, pid) "
@@ -109,12 +127,13 @@ class Routing(StoreBase):
                     [session, this_host(), os.getpid(), document, annotator],
                 )
 
-    def _first_task(self, queries: list[str], params: dict[str, Any]) -> tuple[int | None, int | None]:
-        """(which query, document) of the first query in ``queries`` that finds a document."""
-        for index, sql in enumerate(queries):
-            row = self.db.execute(sql, params).fetchone()
+    def _first_task(self, walks: list[Walk], params: dict[str, Any]) -> tuple[Walk | None, tuple | None]:
+        """(the walk, its row: the document and where it was found) of the first of ``walks``
+        that finds a document."""
+        for walk in walks:
+            row = self.db.execute(walk.sql, params).fetchone()
             if row:
-                return index, row[0]
+                return walk, tuple(row)
         return None, None
 
     def release_lease(self, document: int, annotator: str, session: str | None = None) -> None:

@@ -15,11 +15,13 @@ if TYPE_CHECKING:
     from annotator.store.connection import Database
 
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # A read-only command reads stores from this version on as they are, without migrating them
 # (migrations up to 3 only add indexes and lease columns; a store before 4 has no pending
 # imports, and its reader is given empty ones: see ``PENDING_IMPORT_TABLES``; a store before 6
-# holds its tokens as JSON text, which every reader decodes too: ``token_codec.packed``).
+# holds its tokens as JSON text, which every reader decodes too: ``token_codec.packed``; a
+# store before 7 has no ``answers.shown`` nor ``suggestions.confidence``: the readers of those
+# look at the columns first, ``Database.columns``).
 OLDEST_READABLE = 1
 # The tables every store has since version 1: a file without them is not a store.
 STORE_TABLES = ("schema", "datasets", "documents", "suggestions", "answers", "reviews", "leases")
@@ -190,6 +192,31 @@ def _migrate_to_packed_tokens(db: Database) -> None:
     _create_index(db, "documents", ["dataset", "input_hash"], unique=True)
 
 
+def _migrate_to_shown_and_confidence(db: Database) -> None:
+    # What each answer's annotator saw: the suggestion source(s) on screen, '' for a document
+    # shown without suggestions (the anchoring control), NULL for answers from before (not
+    # known) and imported ones. Adding a column rewrites no row.
+    if "shown" not in db.columns("answers"):
+        db.execute("ALTER TABLE answers ADD COLUMN shown TEXT")
+    # How sure a source was of a document's suggestions (0: a coin toss, 1: sure; NULL: the
+    # source gives none, e.g. patterns). The index is the uncertain order: next_task walks
+    # it from the least confident and stops at the first free document, never sorting.
+    if "confidence" not in db.columns("suggestions"):
+        db.execute("ALTER TABLE suggestions ADD COLUMN confidence REAL")
+    _create_index(db, "suggestions", ["source", "confidence", "document"])
+    # A seeded shuffle of a dataset's documents (``annotate --order random``), made once per
+    # seed and walked by position like the id order; documents added later come after it.
+    _create_table(
+        db,
+        "task_orders",
+        '"dataset" TEXT NOT NULL',
+        '"name" TEXT NOT NULL',
+        '"position" INTEGER NOT NULL',
+        '"document" INTEGER NOT NULL',
+        'PRIMARY KEY ("dataset", "name", "position")',
+    )
+
+
 # What the readers look at to hide pending imports, as a store before version 4 is read
 # (read-only, unmigrated): empty, so nothing is hidden.
 PENDING_IMPORT_TABLES = (
@@ -206,4 +233,5 @@ MIGRATIONS = {
     3: _migrate_to_pending_imports,
     4: _migrate_to_answer_origins,
     5: _migrate_to_packed_tokens,
+    6: _migrate_to_shown_and_confidence,
 }

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from annotator.core.errors import ScreenCrashed
+from annotator.core.task_order import HandOut
 from annotator.io.labels import LabelsConfig
 from annotator.store import LEASE_SECONDS, Store
 from annotator.ui.textual_private import QuietCrashApp
@@ -91,27 +92,30 @@ def annotate_app(
     annotator: str,
     overlap: int = 1,
     lease_seconds: float = LEASE_SECONDS,
+    hand_out: HandOut | None = None,
 ) -> AnnotatorApp:
     """The annotate app on an open store (tests and benchmarks drive this one)."""
     from annotator.ui.screens.annotate import AnnotateScreen
     from annotator.usecases.annotate_session import AnnotateSession
 
-    session = AnnotateSession(store, config, dataset, annotator, overlap, lease_seconds)
+    session = AnnotateSession(store, config, dataset, annotator, overlap, lease_seconds, hand_out=hand_out)
     return AnnotatorApp(config, lambda: AnnotateScreen(session), on_exit=session.close)
 
 
 @contextmanager
 def annotate_program(
-    db_path: Path, config: LabelsConfig, dataset: str, annotator: str, overlap: int = 1
+    db_path: Path, config: LabelsConfig, dataset: str, annotator: str, overlap: int = 1, hand_out: HandOut | None = None
 ) -> Iterator[AnnotatorApp]:
     """The annotate app as the command runs it: on a store whose commits survive a power
     loss (synchronous = FULL; the screen's own writing connection is durable too)."""
     with Store(db_path, durable=True) as store:
-        yield annotate_app(store, config, dataset, annotator, overlap)
+        yield annotate_app(store, config, dataset, annotator, overlap, hand_out=hand_out)
 
 
-def run_annotate(db_path: Path, config: LabelsConfig, dataset: str, annotator: str, overlap: int = 1) -> None:
-    with annotate_program(db_path, config, dataset, annotator, overlap) as app:
+def run_annotate(
+    db_path: Path, config: LabelsConfig, dataset: str, annotator: str, overlap: int = 1, hand_out: HandOut | None = None
+) -> None:
+    with annotate_program(db_path, config, dataset, annotator, overlap, hand_out) as app:
         app.run()
     app.raise_if_crashed()
     if app.return_code:  # quit with an answer unsaved (the app printed which)

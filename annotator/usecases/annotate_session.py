@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from annotator.core.spans import Span, Tokens
 from annotator.core.suggestions import current_sources, learned_k, merge_suggestions
+from annotator.core.task_order import FILE, UNCERTAIN, HandOut, TaskOrder, is_control, random_turn
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document
 from annotator.io.labels import LabelsConfig
 
@@ -32,6 +33,14 @@ class Task:
     previous: Answer | None = None  # set when going back to a document already answered
     from_suggestions: bool = True
     learned: str | None = None  # the learned source ("learned 3") whose suggestions it opens with
+    control: bool = False  # one of --control's documents: shown without suggestions
+    sources: tuple[str, ...] = ()  # the suggestion sources it opens with (none: none had any)
+
+    @property
+    def shown(self) -> str | None:
+        """What ``answers.shown`` records: the sources on screen, '' for a control document,
+        None when no source had suggestions for it (neither group of the control)."""
+        return "" if self.control else (" + ".join(self.sources) or None)
 
 
 @dataclass
@@ -45,6 +54,7 @@ class Given:
     started_at: float
     answered_at: float  # when the key was pressed, not when the store took it
     row: int | None = None  # set once stored, so that a retry never stores it twice
+    shown: str | None = None  # the task's ``shown``
 
 
 @dataclass
@@ -63,6 +73,7 @@ class AnnotateSession:
         overlap: int = 1,
         lease_seconds: float | None = None,  # None: the store's LEASE_SECONDS
         clock=time.time,
+        hand_out: HandOut | None = None,  # --order, --seed, --control (default: file order, no control)
     ):
         from annotator.store import LEASE_SECONDS, new_session_id
 
@@ -82,6 +93,9 @@ class AnnotateSession:
         self._back: list[int] | None = None  # documents to go back to, newest last
         self._leased: set[int] = set()
         self._learned_notes: dict[str, str] = {}
+        self.hand_out = hand_out or HandOut()
+        self.handed = 0  # documents handed out by the order (uncertain: which turns are random)
+        self._order_ready = False
 
     # -- moving through documents -----------------------------------------------------
 
@@ -98,12 +112,16 @@ class AnnotateSession:
             self.task = None
             return None
         self._leased.add(document_id)
+        self.handed += 1
         document = store.document(document_id)
-        learned, spans = self.suggested_from(document_id, store)
-        self.task = Task(document, _tokens(document), spans, self.clock(), learned=learned)
+        task = Task(document, _tokens(document), (), self.clock(), control=self.is_control(document))
+        self.task = self.with_suggestions(task, store)
         return self.task
 
     def _lease_next(self, store: Store) -> int | None:
+        if not self._order_ready:  # the seeded shuffle, made once per seed and store
+            store.prepare_order(self.dataset, self.order(store))
+            self._order_ready = True
         return store.next_task(
             self.dataset,
             self.annotator,
@@ -111,7 +129,42 @@ class AnnotateSession:
             lease_seconds=self.lease_seconds,
             ignored_before=self.ignored_before,
             session=self.session,
+            order=self.order(store),
         )
+
+    def order(self, store: Store | None = None) -> TaskOrder:
+        """The order of the next call: uncertain ranks by the newest learned model whose
+        confidences are stored, and every few turns takes the shuffle (``core.task_order``)."""
+        hand_out = self.hand_out
+        ranked = self.ranked_by(store) if hand_out.order == UNCERTAIN else None
+        return TaskOrder(hand_out.order, hand_out.seed, ranked, random_turn=random_turn(self.handed))
+
+    def ranked_by(self, store: Store | None = None) -> str | None:
+        from annotator.usecases.learned import learned_folder, ranked_source
+
+        source = ranked_source(learned_folder(self.store.path, self.dataset))
+        return source if source is not None and (store or self.store).has_confidences(source) else None
+
+    def order_note(self) -> str:
+        """What the top line says of the order and the control ('' for the file order alone)."""
+        hand_out, notes = self.hand_out, []
+        if hand_out.order == UNCERTAIN:
+            ranked = self.ranked_by()
+            notes.append(f"least sure first ({ranked})" if ranked else "uncertain order: no model yet, file order")
+        elif hand_out.order != FILE:
+            notes.append(f"{hand_out.order} order")
+        if self.task is not None and self.task.control:
+            notes.append("control: shown without suggestions")
+        return " · ".join(notes)
+
+    def is_control(self, document: Document) -> bool:
+        return is_control(document.input_hash, self.hand_out.control)
+
+    def with_suggestions(self, task: Task, store: Store | None = None) -> Task:
+        """``task`` opening with its suggestions now (none for a control document)."""
+        if not task.control:
+            task.learned, task.sources, task.spans = self._suggestions(task.document.id, store)
+        return task
 
     def suggested(self, document_id: int, store: Store | None = None) -> tuple[Span, ...]:
         return self.suggested_from(document_id, store)[1]
@@ -119,9 +172,15 @@ class AnnotateSession:
     def suggested_from(self, document_id: int, store: Store | None = None) -> tuple[str | None, tuple[Span, ...]]:
         """(the learned source shown, or None; the spans a document opens with): the newest
         learned model's alone where it has been, else every source merged."""
+        learned, _, spans = self._suggestions(document_id, store)
+        return learned, spans
+
+    def _suggestions(
+        self, document_id: int, store: Store | None
+    ) -> tuple[str | None, tuple[str, ...], tuple[Span, ...]]:
         known = set(self.config.names)
         learned, sources = current_sources((store or self.store).suggestions(document_id))
-        return learned, tuple(s for s in merge_suggestions(sources) if s.label in known)
+        return learned, tuple(sources), tuple(s for s in merge_suggestions(sources) if s.label in known)
 
     def learned_note(self, source: str) -> str:
         """What the screen says of a learned source: its held-out F1 and training size."""
@@ -147,7 +206,8 @@ class AnnotateSession:
 
     def give(self, kind: str, spans: tuple[Span, ...]) -> Given:
         assert self.task is not None and kind in (ACCEPT, REJECT, IGNORE)
-        return Given(self.task.document.id, kind, tuple(spans), self.task.shown_at, self.clock())
+        task = self.task
+        return Given(task.document.id, kind, tuple(spans), task.shown_at, self.clock(), shown=task.shown)
 
     def store_answer(self, given: Given, store: Store) -> None:
         if given.row is None:
@@ -159,6 +219,7 @@ class AnnotateSession:
                 started_at=given.started_at,
                 answered_at=given.answered_at,
                 session=self.session,
+                shown=given.shown,
             )
 
     def saved(self, given: Given) -> None:
@@ -187,8 +248,12 @@ class AnnotateSession:
         document_id = back.pop()
         document = self.store.document(document_id)
         previous = self.store.latest_answer(document_id, self.annotator)
-        spans = previous.spans if previous else self.suggested(document_id)
-        self.task = Task(document, _tokens(document), spans, self.clock(), previous, from_suggestions=False)
+        # The treatment stays the document's (control or its sources); the spans are the answer's.
+        task = self.with_suggestions(Task(document, _tokens(document), (), self.clock(), previous, False,
+                                          control=self.is_control(document)))  # fmt: skip
+        if previous is not None:
+            task.spans = previous.spans
+        self.task = task
         return self.task
 
     def _history(self) -> list[int]:

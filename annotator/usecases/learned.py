@@ -133,3 +133,15 @@ def read_meta(folder: Path, k: int) -> LearnedMeta | None:
     """Model k's meta.json, or None if it is not (or not yet wholly) there."""
     path = folder / str(k) / "meta.json"
     return LearnedMeta(**srsly.read_json(path)) if path.exists() else None
+
+
+def remember_ranked(folder: Path, source: str) -> None:
+    """``source`` has re-highlighted the documents with their confidences: the uncertain
+    order may rank by it now (not before: half its confidences would rank half the documents)."""
+    write_json_atomically(folder / "ranked.json", {"source": source})
+
+
+def ranked_source(folder: Path) -> str | None:
+    """The newest learned source whose confidences are all stored, or None."""
+    path = folder / "ranked.json"
+    return str(srsly.read_json(path)["source"]) if path.exists() else None

@@ -2,7 +2,8 @@
 ``every`` new accepted answers since the last round, it trains a NER pipeline on them
 (``ner_training``), scores it and the current suggestions on the held-out answers, and
 keeps it only if it scores better: saved beside the store (``learned``) and run over every
-document nobody has answered yet, as suggestion source ``learned k``.
+document nobody has answered yet, as suggestion source ``learned k``, with each document's
+confidence (``confidence``), which ``annotate --order uncertain`` ranks by.
 
 No printing and no Textual: the CLI and the annotate screen's child process call
 :meth:`Learner.watch` (or :meth:`Learner.learn_once`) and say what the rounds return.
@@ -98,7 +99,8 @@ class Learner:
         )
         learned.keep_model(self.folder, nlp, meta)
         unanswered = self.store.unanswered_documents(self.dataset)
-        run_highlighter(self.store, self.config, Highlighter(meta.source, nlp), unanswered)
+        run_highlighter(self.store, self.config, Highlighter(meta.source, nlp), unanswered, scored=True)
+        learned.remember_ranked(self.folder, meta.source)
         return Round(count, len(train), len(held), before, f1_before, f1_after, seconds, meta, len(unanswered))
 
     def score(self, highlighters: list[Highlighter], held: list[Answered]) -> float:

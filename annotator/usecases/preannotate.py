@@ -299,22 +299,41 @@ def run_highlighter(
     n_process: int = 1,
     batch_size: int = BATCH_SIZE,
     advance: Callable[[int], None] = lambda n: None,
+    scored: bool = False,
 ) -> int:
-    """Suggestions from one highlighter for these documents, written every few batches."""
+    """Suggestions from one highlighter for these documents, written every few batches.
+    ``scored``: with each document's confidence too, where the pipeline gives one
+    (``confidence``: a beam search beside the parse, in this process)."""
+    from annotator.usecases.confidence import scored_pipe
+
     pending: list[tuple[int, str, tuple[Span, ...]]] = []
+    confidences: list[tuple[int, str, float | None]] = []
     written = 0
-    docs = highlighter.nlp.pipe(
-        _rows(store, ids, batch_size * 4), as_tuples=True, batch_size=batch_size, n_process=n_process
-    )
-    for doc, (doc_id, tokens) in docs:
+    rows = _rows(store, ids, batch_size * 4)
+    if scored:
+        docs = scored_pipe(highlighter.nlp, rows, batch_size)
+    else:
+        plain = highlighter.nlp.pipe(rows, as_tuples=True, batch_size=batch_size, n_process=n_process)
+        docs = ((doc, context, None) for doc, context in plain)
+    for doc, (doc_id, tokens), confidence in docs:
         pending.append((doc_id, highlighter.source, doc_spans(doc, doc.text, tokens, config)))
+        if confidence is not None:
+            confidences.append((doc_id, highlighter.source, confidence))
         if len(pending) >= batch_size * 4:
-            written += store.add_suggestions(pending, replace=replace)
+            written += _write(store, pending, confidences, replace)
             advance(len(pending))
-            pending = []
+            pending, confidences = [], []
     if pending:
-        written += store.add_suggestions(pending, replace=replace)
+        written += _write(store, pending, confidences, replace)
         advance(len(pending))
+    return written
+
+
+def _write(store: Store, pending: list, confidences: list, replace: bool) -> int:
+    with store.write():  # the spans and their confidences together
+        written = store.add_suggestions(pending, replace=replace)
+        if confidences:
+            store.set_confidences(confidences)
     return written
 
 

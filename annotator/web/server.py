@@ -26,6 +26,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from annotator.core.errors import UserError
+from annotator.core.task_order import HandOut
 from annotator.web.limits import SessionLimits
 from annotator.web.signin import COOKIE, SignIn
 from annotator.web.tab import ANNOTATE, REVIEW, SAVING, SCREENS, tab_arguments
@@ -143,10 +144,12 @@ class AnnotatorServer(Server):
         host: str = "127.0.0.1",
         port: int = 8000,
         public_url: str | None = None,
+        hand_out: HandOut | None = None,
     ) -> None:
         super().__init__("annotator", host=host, port=port, title="annotator", public_url=public_url)
         self.db, self.labels, self.dataset, self.overlap = db, labels, dataset, overlap
         self.sign_in, self.limits = sign_in, limits
+        self.hand_out = hand_out or HandOut()  # --order, --seed, --control of every annotate tab
         self.public_url_given = public_url is not None
         self.tabs: set[TabProcess] = set()
         self.ending: set[asyncio.Task] = set()  # tabs of revoked people, being stopped
@@ -332,7 +335,9 @@ class AnnotatorServer(Server):
         return websocket
 
     async def run_tab(self, websocket: web.WebSocketResponse, request: web.Request, user: User, screen: str) -> None:
-        arguments = tab_arguments(self.db, self.labels, self.dataset, user.name, user.role, screen, self.overlap)
+        arguments = tab_arguments(
+            self.db, self.labels, self.dataset, user.name, user.role, screen, self.overlap, self.hand_out
+        )
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
         tab = TabProcess(

@@ -22,13 +22,25 @@ import threading
 import time
 from pathlib import Path
 
+from annotator.core.task_order import FILE, ORDERS, HandOut
+
 ANNOTATE, REVIEW = "annotate", "review"
 SCREENS = (ANNOTATE, REVIEW)
 SAVING = "saving"  # the meta packet of a tab that stays to store an answer before it exits
 
 
-def tab_arguments(db: Path, labels: Path, dataset: str, name: str, role: str, screen: str, overlap: int) -> list[str]:
+def tab_arguments(
+    db: Path,
+    labels: Path,
+    dataset: str,
+    name: str,
+    role: str,
+    screen: str,
+    overlap: int,
+    hand_out: HandOut | None = None,
+) -> list[str]:
     """The command line of one tab's process (a list: no shell ever sees a name)."""
+    hand_out = hand_out or HandOut()
     return [
         sys.executable,
         "-m",
@@ -40,6 +52,9 @@ def tab_arguments(db: Path, labels: Path, dataset: str, name: str, role: str, sc
         f"--role={role}",
         f"--screen={screen}",
         f"--overlap={overlap}",
+        f"--order={hand_out.order}",
+        f"--seed={hand_out.seed}",
+        f"--control={hand_out.control}",
     ]
 
 
@@ -104,7 +119,8 @@ def run(args: argparse.Namespace) -> int:
                 return 1
             app, _ = review_app(store, config, args.dataset, args.name)
         else:
-            app = annotate_app(store, config, args.dataset, args.name, args.overlap)
+            hand_out = HandOut(args.order, args.seed, args.control)
+            app = annotate_app(store, config, args.dataset, args.name, args.overlap, hand_out=hand_out)
         if args.role != REVIEWER:
             reviewers_only(app)
         say_when_saving(app)
@@ -114,10 +130,8 @@ def run(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    from annotator.core.errors import ScreenCrashed, UserError
-    from annotator.core.visible import visible
-    from annotator.usecases.crash import Crash, crash_line, write_report
+def tab_parser() -> argparse.ArgumentParser:
+    """The tab's command line, as ``tab_arguments`` writes it."""
     from annotator.web.users import ROLES
 
     parser = argparse.ArgumentParser(prog="annotator.web.tab", description=__doc__.splitlines()[0])
@@ -128,7 +142,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--role", choices=ROLES, required=True)
     parser.add_argument("--screen", choices=SCREENS, default=ANNOTATE)
     parser.add_argument("--overlap", type=int, default=1)
-    args = parser.parse_args(argv)
+    parser.add_argument("--order", choices=ORDERS, default=FILE)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--control", type=float, default=0.0)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from annotator.core.errors import ScreenCrashed, UserError
+    from annotator.core.visible import visible
+    from annotator.usecases.crash import Crash, crash_line, write_report
+
+    args = tab_parser().parse_args(argv)
     try:
         return run(args)
     except UserError as error:

@@ -116,3 +116,20 @@ def store_of_version_5(path: Path, texts, dataset: str = "d") -> list[int]:
     )
     conn.close()
     return ids
+
+
+def store_of_version_6(path: Path, texts, dataset: str = "d") -> list[int]:
+    """A store as schema 6 made it (``store_of_version_5``'s content, tokens packed by the
+    frozen migration to 6): answers without ``shown``, suggestions without ``confidence``."""
+    from annotator.store.connection import Database
+    from annotator.store.schema import MIGRATIONS
+
+    ids = store_of_version_5(path, texts, dataset)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("BEGIN")
+    MIGRATIONS[5](Database(conn))
+    conn.execute("UPDATE schema SET version = 6")
+    conn.execute("COMMIT")
+    conn.close()
+    return ids

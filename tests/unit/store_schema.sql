@@ -1,4 +1,4 @@
--- The schema of a new store (version 6; documents.tokens a BLOB since 6): tests/unit/test_store_schema.py
+-- The schema of a new store (version 7; documents.tokens a BLOB since 6; answers.shown, suggestions.confidence and task_orders since 7): tests/unit/test_store_schema.py
 
 CREATE TABLE "answers" (
    "id" INTEGER PRIMARY KEY,
@@ -9,7 +9,7 @@ CREATE TABLE "answers" (
    "started_at" REAL,
    "answered_at" REAL,
    "duration" REAL
-, import_id INTEGER, task TEXT);
+, import_id INTEGER, task TEXT, shown TEXT);
 
 CREATE TABLE "datasets" (
    "name" TEXT PRIMARY KEY,
@@ -86,7 +86,15 @@ CREATE TABLE "suggestions" (
    "source" TEXT,
    "spans" TEXT,
    "made_at" REAL
-, import_id INTEGER);
+, import_id INTEGER, confidence REAL);
+
+CREATE TABLE "task_orders" (
+   "dataset" TEXT NOT NULL,
+   "name" TEXT NOT NULL,
+   "position" INTEGER NOT NULL,
+   "document" INTEGER NOT NULL,
+   PRIMARY KEY ("dataset", "name", "position")
+);
 
 CREATE INDEX "idx_answers_annotator_id"
     ON "answers" ("annotator", "id");
@@ -114,3 +122,6 @@ CREATE INDEX "idx_reviews_document_id"
 
 CREATE UNIQUE INDEX "idx_suggestions_document_source"
     ON "suggestions" ("document", "source");
+
+CREATE INDEX "idx_suggestions_source_confidence_document"
+    ON "suggestions" ("source", "confidence", "document");

@@ -13,7 +13,7 @@ import pytest
 from annotator.store import Store
 from tests.helpers.stores import store_of_version_1
 
-# Dumped from a new store (schema 6): the sqlite-utils statements, the documents table rebuilt at 6.
+# Dumped from a new store (schema 7): the sqlite-utils statements, the documents table rebuilt at 6, columns added at 7.
 GOLDEN = Path(__file__).with_name("store_schema.sql")
 
 

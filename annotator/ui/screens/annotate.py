@@ -119,8 +119,10 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
             self.call_after_refresh(self.preannotate_ahead, task.document.id)
 
     def _suggestions_note(self, task: Task) -> str:
-        """Which learned model's suggestions are on screen, and how good it was (read once a model)."""
-        return self.session.learned_note(task.learned) if task.learned and task.from_suggestions else ""
+        """Which learned model's suggestions are on screen, and how good it was (read once a
+        model); the order and, on a control document, that it has none (``--order``, ``--control``)."""
+        learned = self.session.learned_note(task.learned) if task.learned and task.from_suggestions else ""
+        return " · ".join(note for note in (self.session.order_note(), learned) if note)
 
     def refresh_view(self, message: str | None = None) -> None:
         self.query_one(SpanText).update()
@@ -274,7 +276,7 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
             return
         if self.editor is None or self.editor.can_undo:
             return
-        task.learned, task.spans = self.session.suggested_from(task.document.id)
+        self.session.with_suggestions(task)  # a control document stays without
         self.query_one(ProgressLine).show(suggestions=self._suggestions_note(task))
         cursor, fresh = self.editor.cursor, self.editor.fresh
         self.editor = SpanEditor(task.document.text, task.tokens, task.spans)
