@@ -10,8 +10,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-from annotator.core.candidates import candidate_tokens
-from annotator.core.spans import Span, Tokens, add_span, resize_span, span_at
+from annotator.core.candidates import candidate_tokens, name_end
+from annotator.core.spans import Span, Tokens, add_span, occurrences, overlaps, resize_span, span_at
 
 
 class SpanEditor:
@@ -68,6 +68,15 @@ class SpanEditor:
 
     def clear_selection(self) -> None:
         self.anchor = None
+
+    def select_name(self) -> bool:
+        """Extend the selection (from the cursor when there is none) to the end of the name the
+        cursor is in (``core.candidates.name_end``); False when it goes no further."""
+        self.fresh = False
+        first, last = self.selection or (self.cursor, self.cursor)
+        end = name_end(self.text, self.tokens, last) if self._words else last
+        self.anchor, self.cursor = first, end
+        return end != last
 
     def jump_span(self, forward: bool = True) -> Span | None:
         """Put the cursor on the first token of the next (or previous) span, wrapping
@@ -150,6 +159,21 @@ class SpanEditor:
         if replaced:
             message += "; replaced " + ", ".join(f"{self._quote(s)} {s.label}" for s in replaced)
         return message
+
+    def label_others(self) -> str:
+        """Label every other occurrence of the span under the cursor's words as it is labelled,
+        where no span is yet (one undoable edit)."""
+        current = self.span_under_cursor
+        if current is None:
+            return "no span under the cursor"
+        free: list[Span] = []
+        for place in occurrences(self.text, self.tokens, current):  # in order: two may overlap
+            if not any(overlaps(place, other) for other in (*self.spans, *free)):
+                free.append(place)
+        if not free:
+            return f"no other {self._quote(current)} outside the spans"
+        self._commit(tuple(sorted([*self.spans, *free])))
+        return f"labelled {len(free)} more {self._quote(current)} as {current.label}"
 
     def remove(self) -> str:
         current = self.span_under_cursor
