@@ -112,6 +112,18 @@ class Planner:
             return self.key_of[FIND], step.removeprefix("find:")
         return (self.key_of[step],)
 
+    def kind(self, step: str) -> str:
+        """What a step is for, for the breakdown of the keys: navigation, selection, labelling
+        (label keys and =), span edits (remove, resize) or the answer."""
+        name = step.split(":")[0]
+        if name == "label" or name in EVERYWHERE:
+            return "labelling"
+        if name in SELECTING:
+            return "selection"
+        if name in EDITS:
+            return "span edits"
+        return "answer" if name in ANSWERS else "navigation"
+
     def cost(self, steps: Iterable[str]) -> int:
         return sum(len(self.keys(step)) for step in steps)
 

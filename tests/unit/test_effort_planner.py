@@ -188,3 +188,12 @@ def test_other_occurrences_are_not_labelled_when_the_gold_leaves_one_out():
 
 def _starts(text: str, words: str) -> list[int]:
     return [i for i in range(len(text)) if text.startswith(words, i) and (i == 0 or text[i - 1] == " ")]
+
+
+def test_each_step_has_a_kind_for_the_breakdown_of_the_keys(planner):
+    kinds = {step: planner.kind(step) for step in (*CALLS, "label:GPE", "find:s", "accept")}
+    assert kinds["label:GPE"] == kinds["label_others"] == "labelling"
+    assert kinds["extend_left"] == kinds["select_name"] == "selection"
+    assert kinds["remove_span"] == kinds["end_later"] == "span edits"
+    assert kinds["find:s"] == kinds["next_candidate"] == kinds["cursor_down"] == "navigation"
+    assert kinds["accept"] == "answer"
