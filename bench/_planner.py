@@ -86,15 +86,22 @@ class Planner:
         self._layouts: dict[tuple[Span, ...], Layout] = {}
 
     def plan(
-        self, text: str, tokens: Tokens, shown: Sequence[Span], gold: Sequence[Span], answer: str = "accept"
+        self,
+        text: str,
+        tokens: Tokens,
+        shown: Sequence[Span],
+        gold: Sequence[Span],
+        answer: str = "accept",
+        disputed: Sequence[Span] = (),
     ) -> Plan:
         """The keys from the document as it opens (cursor on the first word) to ``answer``
-        with ``gold`` spans (a reject or a skip is its one key: its spans are not kept)."""
+        with ``gold`` spans (a reject or a skip is its one key: its spans are not kept);
+        ``disputed``: the spans other sources suggest, as the screen's candidates have them."""
         if answer != "accept":
             return Plan(self.keys(answer), (answer,), 0)
         shown, gold = tuple(sorted(shown)), tuple(sorted(gold))
         self._layouts = {}  # per document: a layout is of one text
-        editor = SpanEditor(text, tokens, shown)
+        editor = SpanEditor(text, tokens, shown, disputed)
         groups = fixes(shown, gold)
         # The frontier: every end state of the fixes so far, with the cheapest steps to it.
         frontier: dict[State, tuple[str, ...]] = {State(editor.cursor, None, shown, True): ()}

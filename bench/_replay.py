@@ -52,8 +52,9 @@ def replay(gold_file: Path, labels: Path, count: int, folder: Path, steps: Count
                     if width != WIDTH:
                         raise PlanDrift(f"the document is {width} cells wide on screen; the walk plans for {WIDTH}")
                     wanted = gold[task.document.text]
+                    editor = screen.editor
                     plan = planner_for(config, width).plan(
-                        task.document.text, task.tokens, screen.editor.spans, wanted.spans, wanted.answer
+                        task.document.text, task.tokens, editor.spans, wanted.spans, wanted.answer, editor.disputed
                     )
                     expected[task.document.id] = (wanted.answer, tuple(sorted(wanted.spans)), plan.steps)
                     if steps is not None:

@@ -127,7 +127,9 @@ def walk(
             session = AnnotateSession(store, config, DATASET, "simulated")
             while (task := session.next_task()) is not None:
                 wanted = gold[task.document.text]
-                plan = planner.plan(task.document.text, task.tokens, task.spans, wanted.spans, wanted.answer)
+                plan = planner.plan(
+                    task.document.text, task.tokens, task.spans, wanted.spans, wanted.answer, task.disputed
+                )
                 keys += len(plan.keys)
                 for step in plan.steps:
                     by_kind[planner.kind(step)] += len(planner.keys(step))

@@ -66,7 +66,7 @@ SHIFTED_DIGITS = (
     "asterisk",
     "left_parenthesis",
 )
-CANDIDATE = "{} word outside the spans that looks like a missed name or number"
+CANDIDATE = "{} word that looks like a missed name or number, or where sources disagree"
 EDITING = (
     Action("cursor_left", "left", _editing("move(-1)", "cursor one token left")),
     Action("cursor_right", "right", _editing("move(1)", "cursor one token right")),

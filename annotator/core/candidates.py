@@ -1,5 +1,6 @@
-"""Words that look like a missed entity: where the candidate keys (; and :) take the cursor,
-and how far a name goes on from a word (the select-name key, ').
+"""Words that look like a missed entity, or where another suggestion source disagrees: where
+the candidate keys (; and :) take the cursor; and how far a name goes on from a word (the
+select-name key, ').
 
 A word outside every span is a candidate when it holds a digit (amounts, dates, codes) or
 starts with a capital letter where a sentence does not start (names), the two signs of a name
@@ -20,8 +21,9 @@ POSSESSIVES = frozenset({"'s", "’s", "'", "’"})  # "Assad's" ends at Assad, 
 PARTICLES = frozenset({"al", "bin", "ibn", "da", "de", "del", "der", "di", "du", "el", "la", "le", "of", "van", "von"})
 
 
-def candidate_tokens(text: str, tokens: Tokens, spans: Sequence[Span]) -> list[int]:
-    """The indices of the candidate words, in order."""
+def candidate_tokens(text: str, tokens: Tokens, spans: Sequence[Span], disputed: Sequence[Span] = ()) -> list[int]:
+    """The indices of the candidate words, in order; with the first word of each ``disputed``
+    span (one another source suggests) that the spans do not hold."""
     covered = [False] * len(tokens)
     for span in spans:
         first, last = tokens.token_range(span)
@@ -38,7 +40,9 @@ def candidate_tokens(text: str, tokens: Tokens, spans: Sequence[Span]) -> list[i
         if not covered[index] and (_has_digit(word) or (word[:1].isupper() and previous not in ("", *SENTENCE_ENDS))):
             found.append(index)
         previous = word
-    return found
+    held = set(spans)
+    others = {tokens.token_range(span)[0] for span in disputed if span not in held}
+    return sorted(others.union(found)) if others else found
 
 
 def _has_digit(word: str) -> bool:

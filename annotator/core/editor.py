@@ -15,10 +15,12 @@ from annotator.core.spans import Span, Tokens, add_span, occurrences, overlaps, 
 
 
 class SpanEditor:
-    def __init__(self, text: str, tokens: Tokens, spans: Sequence[Span] = ()):
+    def __init__(self, text: str, tokens: Tokens, spans: Sequence[Span] = (), disputed: Sequence[Span] = ()):
+        """``disputed``: spans other suggestion sources give that ``spans`` do not (candidates)."""
         self.text = text
         self.tokens = tokens
         self.spans: tuple[Span, ...] = tuple(sorted(spans))
+        self.disputed = tuple(disputed)
         self.anchor: int | None = None
         self.cursor = 0
         self._history: list[tuple[Span, ...]] = []
@@ -110,10 +112,11 @@ class SpanEditor:
 
     def jump_candidate(self, forward: bool = True) -> bool:
         """Put the cursor on the next (or previous) word that looks like a missed name or
-        number (``core.candidates``), wrapping around; False when there is none."""
+        number, or where another source disagrees (``core.candidates``), wrapping around;
+        False when there is none."""
         self.anchor, self.fresh = None, False
         if self._candidates is None or self._candidates[0] != self.spans:
-            self._candidates = (self.spans, candidate_tokens(self.text, self.tokens, self.spans))
+            self._candidates = (self.spans, candidate_tokens(self.text, self.tokens, self.spans, self.disputed))
         found = self._candidates[1]
         if not found:
             return False

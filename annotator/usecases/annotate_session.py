@@ -10,10 +10,10 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from annotator.core.spans import Span, Tokens
-from annotator.core.suggestions import current_sources, learned_k, merge_suggestions
+from annotator.core.suggestions import current_sources, disputed, learned_k, merge_suggestions
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document
 from annotator.io.labels import LabelsConfig
 
@@ -32,6 +32,13 @@ class Task:
     previous: Answer | None = None  # set when going back to a document already answered
     from_suggestions: bool = True
     learned: str | None = None  # the learned source ("learned 3") whose suggestions it opens with
+    disputed: tuple[Span, ...] = ()  # spans other sources suggest that it does not open with
+
+
+class Suggested(NamedTuple):
+    learned: str | None  # the learned source shown, or None
+    spans: tuple[Span, ...]  # the spans the document opens with
+    disputed: tuple[Span, ...]  # spans other sources suggest that it does not open with
 
 
 @dataclass
@@ -99,8 +106,8 @@ class AnnotateSession:
             return None
         self._leased.add(document_id)
         document = store.document(document_id)
-        learned, spans = self.suggested_from(document_id, store)
-        self.task = Task(document, _tokens(document), spans, self.clock(), learned=learned)
+        learned, spans, disputed = self.suggested_from(document_id, store)
+        self.task = Task(document, _tokens(document), spans, self.clock(), learned=learned, disputed=disputed)
         return self.task
 
     def _lease_next(self, store: Store) -> int | None:
@@ -116,12 +123,14 @@ class AnnotateSession:
     def suggested(self, document_id: int, store: Store | None = None) -> tuple[Span, ...]:
         return self.suggested_from(document_id, store)[1]
 
-    def suggested_from(self, document_id: int, store: Store | None = None) -> tuple[str | None, tuple[Span, ...]]:
-        """(the learned source shown, or None; the spans a document opens with): the newest
-        learned model's alone where it has been, else every source merged."""
+    def suggested_from(self, document_id: int, store: Store | None = None) -> Suggested:
+        """What a document opens with: the newest learned model's spans alone where it has
+        been, else every source merged; and the spans other sources suggest beside them."""
         known = set(self.config.names)
-        learned, sources = current_sources((store or self.store).suggestions(document_id))
-        return learned, tuple(s for s in merge_suggestions(sources) if s.label in known)
+        every = (store or self.store).suggestions(document_id)
+        learned, sources = current_sources(every)
+        spans = tuple(s for s in merge_suggestions(sources) if s.label in known)
+        return Suggested(learned, spans, disputed(every, spans, known))
 
     def learned_note(self, source: str) -> str:
         """What the screen says of a learned source: its held-out F1 and training size."""
