@@ -66,7 +66,7 @@ SHIFTED_DIGITS = (
     "asterisk",
     "left_parenthesis",
 )
-CANDIDATE = "{} word that looks like a missed name or number, or where sources disagree"
+CANDIDATE = "{} likely missed name or number, or disputed span"  # the README says what each is
 EDITING = (
     Action("cursor_left", "left", _editing("move(-1)", "cursor one token left")),
     Action("cursor_right", "right", _editing("move(1)", "cursor one token right")),
@@ -86,7 +86,7 @@ EDITING = (
     Action(
         "label_others",
         "equals_sign",
-        _editing("label_others", "label every other occurrence of the span under the cursor as it is"),
+        _editing("label_others", "label the span's other occurrences the same"),
         yields=True,
     ),
     Action("remove_span", "d,delete", _editing("remove", "remove the span under the cursor")),
