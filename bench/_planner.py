@@ -11,9 +11,11 @@ span and its gold counterpart). Fixes are made in the order of the text; for eac
 shortest-path search (Dijkstra, every key costing 1) runs over editor states (cursor,
 selection, spans) from every state the previous fix could end in, with every binding of the
 annotate screen: cursor and line moves, span jumps, selection, label keys, remove and resize.
-Edits are only tried inside the fix's own tokens (an edit elsewhere could only undo work), and
-the search keeps every end state within ``SLACK`` keys of the best, since where the cursor
-ends decides what the next fix costs.
+Edits are only tried inside the fix's own tokens (an edit elsewhere could only undo work), but
+for the key that labels every other occurrence of a span, which may make later fixes' spans
+too (only when every span it makes is gold); a fix whose tokens already hold the gold costs
+nothing. The search keeps every end state within ``SLACK`` keys of the best, since where the
+cursor ends decides what the next fix costs.
 """
 
 from __future__ import annotations
@@ -35,8 +37,11 @@ ANSWERS = ("accept", "reject", "ignore")
 # ("move(1, True)"), sorted by what the search may do with them. A new span action lands in
 # the plans by being in the registry and in ``press`` below.
 CALLS = {a.id: a.run for a in on_screen(ANNOTATE) if a.id in EDITING_IDS and a.id != "clear_selection"}
-SELECTING = tuple(i for i, run in CALLS.items() if run.startswith("move(") and run.endswith("True)"))
-EDITS = tuple(i for i, run in CALLS.items() if run.split("(")[0] in ("remove", "resize"))
+SELECTING = tuple(
+    i for i, run in CALLS.items() if (run.startswith("move(") and run.endswith("True)")) or run == "select_name"
+)
+EDITS = tuple(i for i, run in CALLS.items() if run.split("(")[0] in ("remove", "resize", "label_others"))
+EVERYWHERE = tuple(i for i in EDITS if CALLS[i] == "label_others")  # makes spans beyond the cursor's
 MOTIONS = tuple(i for i in CALLS if i not in SELECTING and i not in EDITS)
 LINE_MOTIONS = tuple(i for i in MOTIONS if CALLS[i].startswith("line("))
 FIND = next(i for i in MOTIONS if CALLS[i] == "find")  # its key, then the first letter of a word
@@ -81,23 +86,28 @@ class Planner:
         self._layouts: dict[tuple[Span, ...], Layout] = {}
 
     def plan(
-        self, text: str, tokens: Tokens, shown: Sequence[Span], gold: Sequence[Span], answer: str = "accept"
+        self,
+        text: str,
+        tokens: Tokens,
+        shown: Sequence[Span],
+        gold: Sequence[Span],
+        answer: str = "accept",
+        disputed: Sequence[Span] = (),
     ) -> Plan:
         """The keys from the document as it opens (cursor on the first word) to ``answer``
-        with ``gold`` spans (a reject or a skip is its one key: its spans are not kept)."""
+        with ``gold`` spans (a reject or a skip is its one key: its spans are not kept);
+        ``disputed``: the spans other sources suggest, as the screen's candidates have them."""
         if answer != "accept":
             return Plan(self.keys(answer), (answer,), 0)
         shown, gold = tuple(sorted(shown)), tuple(sorted(gold))
         self._layouts = {}  # per document: a layout is of one text
-        editor = SpanEditor(text, tokens, shown)
+        editor = SpanEditor(text, tokens, shown, disputed)
         groups = fixes(shown, gold)
         # The frontier: every end state of the fixes so far, with the cheapest steps to it.
         frontier: dict[State, tuple[str, ...]] = {State(editor.cursor, None, shown, True): ()}
-        wanted = set(shown)
         for group in groups:
-            wanted = (wanted - set(group)) | {span for span in group if span in gold}
             first, last = tokens.token_range(_extent(group))
-            frontier = self._fix(editor, frontier, tuple(sorted(wanted)), first, last)
+            frontier = self._fix(editor, frontier, _Fix(gold, first, last, frontier, editor))
         steps = min(frontier.values(), key=self.cost) + ("accept",)
         return Plan(tuple(key for step in steps for key in self.keys(step)), steps, len(groups))
 
@@ -109,22 +119,29 @@ class Planner:
             return self.key_of[FIND], step.removeprefix("find:")
         return (self.key_of[step],)
 
+    def kind(self, step: str) -> str:
+        """What a step is for, for the breakdown of the keys: navigation, selection, labelling
+        (label keys and =), span edits (remove, resize) or the answer."""
+        name = step.split(":")[0]
+        if name == "label" or name in EVERYWHERE:
+            return "labelling"
+        if name in SELECTING:
+            return "selection"
+        if name in EDITS:
+            return "span edits"
+        return "answer" if name in ANSWERS else "navigation"
+
     def cost(self, steps: Iterable[str]) -> int:
         return sum(len(self.keys(step)) for step in steps)
 
     def _fix(
-        self,
-        editor: SpanEditor,
-        starts: Mapping[State, tuple[str, ...]],
-        target: tuple[Span, ...],
-        first: int,
-        last: int,
+        self, editor: SpanEditor, starts: Mapping[State, tuple[str, ...]], fix: _Fix
     ) -> dict[State, tuple[str, ...]]:
-        """A* from ``starts`` to every state with ``target`` spans and no selection, within
-        ``SLACK`` keys of the cheapest. The estimate of the keys left is the number of the
-        fix's target spans not made yet: one key makes at most one span, so it never
-        overestimates and the search stays exact."""
-        fix = _Fix(target, first, last, next(iter(starts)).spans, editor.tokens)
+        """A* from ``starts`` to every state whose spans on the fix's tokens are the gold's, with
+        no selection, within ``SLACK`` keys of the cheapest. The estimate of the keys left is
+        the number of different words and labels among the fix's gold spans not made yet: one
+        key makes spans of one word and label at most, so it never overestimates and the
+        search stays exact."""
         counter = itertools.count()  # ties broken by insertion, never by comparing states
         queue = [(self.cost(steps) + fix.left(state), next(counter), state, steps) for state, steps in starts.items()]
         heapq.heapify(queue)
@@ -138,7 +155,7 @@ class Planner:
                 continue
             if bound is not None and estimate > bound:
                 break
-            if state.spans == target and state.anchor is None:
+            if fix.made(state):
                 done[state] = steps
                 bound = cost + SLACK if bound is None else bound
                 continue
@@ -148,14 +165,15 @@ class Planner:
                     best[following] = then
                     heapq.heappush(queue, (then + fix.left(following), next(counter), following, (*steps, step)))
         if not done:
-            raise ValueError(f"no key sequence makes {target!r}")
+            raise ValueError(f"no key sequence makes {fix.gold!r}")
         return done
 
     def _moves(self, editor: SpanEditor, state: State, fix: _Fix) -> Iterable[tuple[str, State]]:
         """Every useful key's result from ``state``. Selections and edits only inside the fix's
-        tokens; motions anywhere until the fix's first edit, then only inside it (going away
-        and back cannot make a half-made fix cheaper); only the labels the fix needs."""
-        editing = state.spans != fix.origin
+        tokens, but for labelling every other occurrence, which may make the fix's spans from a
+        span anywhere; motions anywhere until the fix's first edit, then only inside it (going
+        away and back cannot make a half-made fix cheaper); only the labels the fix needs."""
+        editing = fix.editing(state)
         for action in MOTIONS:
             if (action in LINE_MOTIONS and self.width is None) or not self.key_of[action]:
                 continue  # no lines to move over; an action left with no key (its key is a label's)
@@ -163,6 +181,10 @@ class Planner:
                 following = self._run(editor, state, step)
                 if not editing or fix.holds(following.cursor):
                     yield step, following
+        for action in (a for a in EVERYWHERE if self.key_of[a] and not fix.holds(state.cursor)):
+            following = self._run(editor, state, action)  # from a span outside: only if it makes some here
+            if fix.editing(following) and fix.allows(state.spans, following.spans):
+                yield action, following
         if not fix.holds(state.cursor):
             return
         for action in (a for a in SELECTING if self.key_of[a]):
@@ -208,14 +230,20 @@ def _extent(group: Sequence[Span]) -> Span:
 
 
 class _Fix:
-    """One fix's search space: its tokens, its target spans and the labels they need."""
+    """One fix's search space: its tokens, the gold spans on them and the labels they need."""
 
-    def __init__(self, target: tuple[Span, ...], first: int, last: int, origin: tuple[Span, ...], tokens: Tokens):
-        self.first, self.last, self.origin, self.tokens = first, last, origin, tokens
-        self.wanted = [span for span in target if self._within(span) and span not in origin]
-        self.labels = sorted(
-            {span.label for span in self.wanted} | {span.label for span in target if self._within(span)}
-        )
+    def __init__(self, gold: Sequence[Span], first: int, last: int, starts: Iterable[State], editor: SpanEditor):
+        self.first, self.last, self.tokens, self.text = first, last, editor.tokens, editor.text
+        self.all_gold = frozenset(gold)
+        self.extent = (self.tokens.starts[first], self.tokens.ends[last])
+        self.gold = tuple(span for span in sorted(gold) if overlaps(span, self.extent))
+        # The fix's own spans in each state it may start from: until they change, the cursor
+        # may go anywhere (a key that labels several places may have made some already).
+        self.origins = {self._own(state) for state in starts}
+        self.labels = sorted({span.label for span in self.gold})
+
+    def _own(self, state: State) -> tuple[Span, ...]:
+        return tuple(span for span in state.spans if overlaps(span, self.extent))
 
     def holds(self, token: int) -> bool:
         return self.first <= token <= self.last
@@ -224,19 +252,30 @@ class _Fix:
         first, last = self.tokens.token_range(span)
         return self.first <= first and last <= self.last
 
+    def made(self, state: State) -> bool:
+        return state.anchor is None and self._own(state) == self.gold
+
+    def editing(self, state: State) -> bool:
+        return self._own(state) not in self.origins
+
     def left(self, state: State) -> int:
-        """Target spans still to make (a lower bound on the keys left)."""
+        """The different words and labels of the gold spans still to make (a lower bound on
+        the keys left)."""
         present = set(state.spans)
-        return sum(span not in present for span in self.wanted)
+        return len({(self.text[s.start : s.end], s.label) for s in self.gold if s not in present})
 
     def allows(self, before: tuple[Span, ...], after: tuple[Span, ...]) -> bool:
-        """An edit inside the fix whose new spans each overlap a target span (a span that
-        overlaps none could only be removed again)."""
+        """An edit inside the fix whose new spans each overlap a gold span of the fix (a span
+        that overlaps none could only be removed again); new spans elsewhere (every other
+        occurrence labelled) only when each is gold."""
         made = set(after) - set(before)
         gone = set(before) - set(after)
-        if not all(self._within(span) for span in made | gone):
+        if not all(self._within(span) for span in gone):
             return False
-        return all(any(overlaps(span, want) for want in self.wanted) for span in made)
+        inside = {span for span in made if self._within(span)}
+        if not all(any(overlaps(span, want) for want in self.gold) for span in inside):
+            return False
+        return (made - inside) <= self.all_gold
 
 
 def press(editor: SpanEditor, call: str, layout: Callable[[], Layout] | None = None) -> None:
@@ -255,6 +294,10 @@ def press(editor: SpanEditor, call: str, layout: Callable[[], Layout] | None = N
         editor.jump_span(*args)
     elif name == "candidate":
         editor.jump_candidate(*args)
+    elif name == "select_name":
+        editor.select_name()
+    elif name == "label_others":
+        editor.label_others()
     elif name == "remove":
         editor.remove()
     elif name == "resize":

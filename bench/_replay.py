@@ -9,6 +9,7 @@ its own, in a 100x30 terminal; the plan for each document is made from what the 
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from pathlib import Path
 
 from annotator.io.labels import load_labels
@@ -24,9 +25,10 @@ class PlanDrift(AssertionError):
     """The screen stored something other than the gold the plan was made for."""
 
 
-def replay(gold_file: Path, labels: Path, count: int, folder: Path) -> int:
+def replay(gold_file: Path, labels: Path, count: int, folder: Path, steps: Counter | None = None) -> int:
     """Press the plans of the first ``count`` documents the screen hands out; the number
-    replayed. Raises PlanDrift when a stored answer differs from its gold."""
+    replayed (``steps`` counts the binding ids pressed). Raises PlanDrift when a stored answer
+    differs from its gold."""
     from bench.effort import DATASET, WIDTH, planner_for, prepared_store, read_gold
 
     config = load_labels(labels)
@@ -50,10 +52,13 @@ def replay(gold_file: Path, labels: Path, count: int, folder: Path) -> int:
                     if width != WIDTH:
                         raise PlanDrift(f"the document is {width} cells wide on screen; the walk plans for {WIDTH}")
                     wanted = gold[task.document.text]
+                    editor = screen.editor
                     plan = planner_for(config, width).plan(
-                        task.document.text, task.tokens, screen.editor.spans, wanted.spans, wanted.answer
+                        task.document.text, task.tokens, editor.spans, wanted.spans, wanted.answer, editor.disputed
                     )
                     expected[task.document.id] = (wanted.answer, tuple(sorted(wanted.spans)), plan.steps)
+                    if steps is not None:
+                        steps.update(step.split(":")[0] for step in plan.steps)
                     for key in plan.keys:
                         await pilot.press(key)
                     while getattr(app.screen, "saving", False):

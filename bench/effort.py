@@ -26,7 +26,8 @@ import os
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from collections import Counter
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import srsly
@@ -74,6 +75,7 @@ class Effort:
     training_seconds: float = 0.0  # --learn: training, scoring and re-highlighting, synchronous, apart
     rounds: int = 0  # --learn: training rounds, and models kept
     kept: int = 0
+    keys_by_kind: dict[str, int] = field(default_factory=dict)  # navigation, selection, labelling...
 
 
 def read_gold(path: Path) -> dict[str, Gold]:
@@ -126,6 +128,7 @@ def walk(
     keys = fixes = documents = right = right_keys = rounds = kept = 0
     training = 0.0
     per_document: list[int] = []
+    by_kind: Counter[str] = Counter()
     with tempfile.TemporaryDirectory() as folder:
         replayed = replay_sample(gold_file, labels, replay, Path(folder) / "replay") if replay else 0
         store = prepared_store(Path(folder), gold_file, config)
@@ -136,8 +139,12 @@ def walk(
                 wanted = gold[task.document.text]
                 if handed is not None:
                     handed.append(task.document.text)
-                plan = planner.plan(task.document.text, task.tokens, task.spans, wanted.spans, wanted.answer)
+                plan = planner.plan(
+                    task.document.text, task.tokens, task.spans, wanted.spans, wanted.answer, task.disputed
+                )
                 keys += len(plan.keys)
+                for step in plan.steps:
+                    by_kind[planner.kind(step)] += len(planner.keys(step))
                 fixes += plan.fixes
                 documents += 1
                 if plan.fixes == 0:
@@ -169,6 +176,7 @@ def walk(
         training_seconds=training,
         rounds=rounds,
         kept=kept,
+        keys_by_kind=dict(by_kind.most_common()),
     )
 
 

@@ -1,6 +1,7 @@
 """The annotate screen, through the real app (headless): key press to repainted screen on a
-300-token and a 20,000-token document, and start to first document on a 100,000-document
-store against the start of an empty Textual app in the same run.
+300-token and a 20,000-token document (the 300-token one also while the trainer of
+`annotate --learn` trains on the same store: ``bench/_ui_training.py``), and start to first
+document on a 100,000-document store against the start of an empty Textual app in the same run.
 
 docs/design.md's targets: median repaint under 16 ms (300 tokens) and 50 ms (20,000 tokens);
 start to first task at most 1.5x an empty Textual app's start.
@@ -41,6 +42,7 @@ from annotator.core.tasks import NewDocument
 from annotator.io.labels import LabelsConfig
 from annotator.store import Store
 from annotator.ui.app import annotate_app
+from bench._ui_training import TRAIN_DOCS, rows_while_training
 from bench.common import percentile, row
 
 PARAGRAPH = (
@@ -82,7 +84,18 @@ def document(tokens_wanted: int) -> tuple[NewDocument, list[Span]]:
 
     nlp = spacy.blank("en")
     per_paragraph = len(nlp.make_doc(PARAGRAPH + "\n\n"))
-    text = "\n\n".join([PARAGRAPH] * max(1, round(tokens_wanted / per_paragraph)))
+    return with_spans(nlp, "\n\n".join([PARAGRAPH] * max(1, round(tokens_wanted / per_paragraph))))
+
+
+def paragraphs(count: int) -> list[tuple[NewDocument, list[Span]]]:
+    """``count`` different one-paragraph documents with their spans (answers to train on)."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    return [with_spans(nlp, f"{PARAGRAPH} ({i})") for i in range(count)]
+
+
+def with_spans(nlp, text: str) -> tuple[NewDocument, list[Span]]:
     doc = nlp.make_doc(text)
     spans = sorted(
         {
@@ -209,6 +222,8 @@ def run() -> list[dict]:
             timings = asyncio.run(key_latencies(db))
             rows.append(row(f"key to repaint, {tokens} tokens: median s", statistics.median(timings), limit))
             rows.append(row(f"key to repaint, {tokens} tokens: p95 s", percentile(timings, 95), limit))
+            if tokens == 300:
+                rows += rows_while_training(db, Path(folder), config().content(), paragraphs(TRAIN_DOCS), key_latencies)
         db = Path(folder) / "big.db"
         short = [(NewDocument(f"Document {i}: Iraq sent back soldiers to Syria.", []), []) for i in range(STORE_SIZE)]
         for new, _ in short:

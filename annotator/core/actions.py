@@ -66,8 +66,7 @@ SHIFTED_DIGITS = (
     "asterisk",
     "left_parenthesis",
 )
-CANDIDATE = "{} word outside the spans that looks like a name or a number"
-CANDIDATE = "{} word outside the spans that looks like a missed name or number"
+CANDIDATE = "{} likely missed name or number, or disputed span"  # the README says what each is
 EDITING = (
     Action("cursor_left", "left", _editing("move(-1)", "cursor one token left")),
     Action("cursor_right", "right", _editing("move(1)", "cursor one token right")),
@@ -75,12 +74,21 @@ EDITING = (
     Action("cursor_down", "down", _editing("line(1)", "cursor one line down")),
     Action("extend_left", "shift+left", _editing("move(-1, True)", "extend the selection left")),
     Action("extend_right", "shift+right", _editing("move(1, True)", "extend the selection right")),
+    Action(
+        "select_name", "apostrophe", _editing("select_name", "extend the selection over the rest of the name"), True
+    ),
     Action("next_span", "tab", _editing("jump(True)", "next span")),
     Action("previous_span", "shift+tab", _editing("jump(False)", "previous span")),
     # Symbols, not letters: letters are what labels.yaml files take for label keys.
     Action("next_candidate", "semicolon", _editing("candidate(True)", CANDIDATE.format("next")), yields=True),
     Action("previous_candidate", "colon", _editing("candidate(False)", CANDIDATE.format("previous")), yields=True),
     Action("find_word", "slash", _editing("find", "cursor to the next word starting with the letter typed next"), True),
+    Action(
+        "label_others",
+        "equals_sign",
+        _editing("label_others", "label the span's other occurrences the same"),
+        yields=True,
+    ),
     Action("remove_span", "d,delete", _editing("remove", "remove the span under the cursor")),
     Action("start_earlier", "less_than_sign", _editing("resize('start', -1)", "span starts a token earlier")),
     Action("start_later", "greater_than_sign", _editing("resize('start', 1)", "span starts a token later")),

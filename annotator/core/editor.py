@@ -10,15 +10,17 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-from annotator.core.candidates import candidate_tokens
-from annotator.core.spans import Span, Tokens, add_span, resize_span, span_at
+from annotator.core.candidates import candidate_tokens, name_end
+from annotator.core.spans import Span, Tokens, add_span, occurrences, overlaps, resize_span, span_at
 
 
 class SpanEditor:
-    def __init__(self, text: str, tokens: Tokens, spans: Sequence[Span] = ()):
+    def __init__(self, text: str, tokens: Tokens, spans: Sequence[Span] = (), disputed: Sequence[Span] = ()):
+        """``disputed``: spans other suggestion sources give that ``spans`` do not (candidates)."""
         self.text = text
         self.tokens = tokens
         self.spans: tuple[Span, ...] = tuple(sorted(spans))
+        self.disputed = tuple(disputed)
         self.anchor: int | None = None
         self.cursor = 0
         self._history: list[tuple[Span, ...]] = []
@@ -69,6 +71,15 @@ class SpanEditor:
     def clear_selection(self) -> None:
         self.anchor = None
 
+    def select_name(self) -> bool:
+        """Extend the selection (from the cursor when there is none) to the end of the name the
+        cursor is in (``core.candidates.name_end``); False when it goes no further."""
+        self.fresh = False
+        first, last = self.selection or (self.cursor, self.cursor)
+        end = name_end(self.text, self.tokens, last) if self._words else last
+        self.anchor, self.cursor = first, end
+        return end != last
+
     def jump_span(self, forward: bool = True) -> Span | None:
         """Put the cursor on the first token of the next (or previous) span, wrapping
         around. The next span starts after the cursor's token; before the cursor has
@@ -101,10 +112,11 @@ class SpanEditor:
 
     def jump_candidate(self, forward: bool = True) -> bool:
         """Put the cursor on the next (or previous) word that looks like a missed name or
-        number (``core.candidates``), wrapping around; False when there is none."""
+        number, or where another source disagrees (``core.candidates``), wrapping around;
+        False when there is none."""
         self.anchor, self.fresh = None, False
         if self._candidates is None or self._candidates[0] != self.spans:
-            self._candidates = (self.spans, candidate_tokens(self.text, self.tokens, self.spans))
+            self._candidates = (self.spans, candidate_tokens(self.text, self.tokens, self.spans, self.disputed))
         found = self._candidates[1]
         if not found:
             return False
@@ -150,6 +162,21 @@ class SpanEditor:
         if replaced:
             message += "; replaced " + ", ".join(f"{self._quote(s)} {s.label}" for s in replaced)
         return message
+
+    def label_others(self) -> str:
+        """Label every other occurrence of the span under the cursor's words as it is labelled,
+        where no span is yet (one undoable edit)."""
+        current = self.span_under_cursor
+        if current is None:
+            return "no span under the cursor"
+        free: list[Span] = []
+        for place in occurrences(self.text, self.tokens, current):  # in order: two may overlap
+            if not any(overlaps(place, other) for other in (*self.spans, *free)):
+                free.append(place)
+        if not free:
+            return f"no other {self._quote(current)} outside the spans"
+        self._commit(tuple(sorted([*self.spans, *free])))
+        return f"labelled {len(free)} more {self._quote(current)} as {current.label}"
 
     def remove(self) -> str:
         current = self.span_under_cursor

@@ -118,6 +118,19 @@ def add_span(spans: Sequence[Span], new: Span) -> tuple[tuple[Span, ...], tuple[
     return tuple(sorted([*kept, new])), replaced
 
 
+def occurrences(text: str, tokens: Tokens, span: Span) -> list[Span]:
+    """The other places ``span``'s words appear (the same characters, on token boundaries),
+    with its label, in order."""
+    words = text[span.start : span.end]
+    found, at = [], text.find(words)
+    while at >= 0 and words:
+        end = at + len(words)
+        if at != span.start and tokens.index_starting(at) is not None and tokens.index_ending(end) is not None:
+            found.append(Span(at, end, span.label))
+        at = text.find(words, at + 1)
+    return found
+
+
 def span_at(spans: Sequence[Span], tokens: Tokens, token: int) -> Span | None:
     """The span covering token index ``token``, if any."""
     if not 0 <= token < len(tokens):

@@ -51,3 +51,11 @@ def merge_suggestions(sources: Mapping[str, Iterable[Span]] | Sequence[Iterable[
             continue
         kept.insert(at, span)
     return tuple(kept)
+
+
+def disputed(sources: Mapping[str, Iterable[Span]], shown: Iterable[Span], labels: Iterable[str]) -> tuple[Span, ...]:
+    """The spans (of these ``labels``) that some source suggests and the document does not open
+    with: where another source disagrees with what is shown (a span left out by the merge, or
+    an older source's where a learned model's alone are shown)."""
+    shown, labels = set(shown), set(labels)
+    return tuple(sorted({s for spans in sources.values() for s in spans if s not in shown and s.label in labels}))

@@ -103,6 +103,15 @@ class SpanEditing(_Screen):
         if self.editor:
             self._edit(self.editor.label(self.config.labels[index].name))
 
+    def action_select_name(self) -> None:
+        if self.editor:
+            self.editor.select_name()
+            self._edit()
+
+    def action_label_others(self) -> None:
+        if self.editor:
+            self._edit(self.editor.label_others())
+
     def action_remove(self) -> None:
         if self.editor:
             self._edit(self.editor.remove())

@@ -10,10 +10,10 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from annotator.core.spans import Span, Tokens
-from annotator.core.suggestions import current_sources, learned_k, merge_suggestions
+from annotator.core.suggestions import current_sources, disputed, learned_k, merge_suggestions
 from annotator.core.task_order import FILE, UNCERTAIN, HandOut, TaskOrder, is_control, random_turn
 from annotator.core.tasks import ACCEPT, IGNORE, REJECT, Answer, Document
 from annotator.io.labels import LabelsConfig
@@ -35,12 +35,20 @@ class Task:
     learned: str | None = None  # the learned source ("learned 3") whose suggestions it opens with
     control: bool = False  # one of --control's documents: shown without suggestions
     sources: tuple[str, ...] = ()  # the suggestion sources it opens with (none: none had any)
+    disputed: tuple[Span, ...] = ()  # spans other sources suggest that it does not open with
 
     @property
     def shown(self) -> str | None:
         """What ``answers.shown`` records: the sources on screen, '' for a control document,
         None when no source had suggestions for it (neither group of the control)."""
         return "" if self.control else (" + ".join(self.sources) or None)
+
+
+class Suggested(NamedTuple):
+    learned: str | None  # the learned source shown, or None
+    sources: tuple[str, ...]  # the sources whose spans it opens with
+    spans: tuple[Span, ...]  # the spans the document opens with
+    disputed: tuple[Span, ...]  # spans other sources suggest that it does not open with
 
 
 @dataclass
@@ -163,24 +171,20 @@ class AnnotateSession:
     def with_suggestions(self, task: Task, store: Store | None = None) -> Task:
         """``task`` opening with its suggestions now (none for a control document)."""
         if not task.control:
-            task.learned, task.sources, task.spans = self._suggestions(task.document.id, store)
+            task.learned, task.sources, task.spans, task.disputed = self.suggested_from(task.document.id, store)
         return task
 
     def suggested(self, document_id: int, store: Store | None = None) -> tuple[Span, ...]:
-        return self.suggested_from(document_id, store)[1]
+        return self.suggested_from(document_id, store).spans
 
-    def suggested_from(self, document_id: int, store: Store | None = None) -> tuple[str | None, tuple[Span, ...]]:
-        """(the learned source shown, or None; the spans a document opens with): the newest
-        learned model's alone where it has been, else every source merged."""
-        learned, _, spans = self._suggestions(document_id, store)
-        return learned, spans
-
-    def _suggestions(
-        self, document_id: int, store: Store | None
-    ) -> tuple[str | None, tuple[str, ...], tuple[Span, ...]]:
+    def suggested_from(self, document_id: int, store: Store | None = None) -> Suggested:
+        """What a document opens with: the newest learned model's spans alone where it has
+        been, else every source merged; and the spans other sources suggest beside them."""
         known = set(self.config.names)
-        learned, sources = current_sources((store or self.store).suggestions(document_id))
-        return learned, tuple(sources), tuple(s for s in merge_suggestions(sources) if s.label in known)
+        every = (store or self.store).suggestions(document_id)
+        learned, sources = current_sources(every)
+        spans = tuple(s for s in merge_suggestions(sources) if s.label in known)
+        return Suggested(learned, tuple(sources), spans, disputed(every, spans, known))
 
     def learned_note(self, source: str) -> str:
         """What the screen says of a learned source: its held-out F1 and training size."""

@@ -55,3 +55,25 @@ async def test_a_label_key_older_than_the_candidate_keys_keeps_its_key(tmp_path,
             await pilot.pause()
         answers = store.latest_answers("news", "alice")
     assert [OTHER[s.start : s.end] for s in answers[0].spans if s.label == config.labels[0].name] == ["2,000"]
+
+
+async def test_the_candidate_key_stops_where_another_source_disagrees(db, config):
+    """A learned model's spans alone are shown; the patterns' span it left out is a candidate."""
+    from annotator.core.spans import Span
+
+    (document,) = news_store(db, [OTHER], suggest=False)
+    start = OTHER.index("soldiers")
+    with Store(db) as store:
+        store.add_suggestions([(document, "patterns", [Span(start, start + 8, "NORP")])], replace=False)
+        store.add_suggestions([(document, "learned 1", [])], replace=False)
+        app = annotate_app(store, config, "news", "alice")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert app.screen.current.learned == "learned 1" and app.screen.editor.spans == ()
+            for _ in range(5):  # Baghdad, Monday, Iraq, 2,000, then soldiers
+                await pilot.press("semicolon")
+            assert word_under_cursor(app) == "soldiers"
+            await pilot.press("2", "a")
+            await pilot.pause()
+        answers = store.latest_answers("news", "alice")
+    assert [(OTHER[s.start : s.end], s.label) for s in answers[0].spans] == [("soldiers", "NORP")]

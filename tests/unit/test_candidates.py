@@ -69,3 +69,21 @@ def test_no_candidate_leaves_the_cursor_where_it_was():
     editor = SpanEditor(text, toks)
     editor.move(2)
     assert not editor.jump_candidate(True) and editor.cursor == 2
+
+
+def test_where_another_source_disagrees_is_a_candidate_until_its_span_is_taken():
+    from annotator.core.suggestions import disputed
+
+    toks = tokens()
+    soldiers = Span(TEXT.index("soldiers"), TEXT.index("soldiers") + 8, "NORP")  # no capital, no digit
+    iraq = Span(TEXT.index("Iraq"), TEXT.index("Iraq") + 4, "GPE")
+    sources = {"learned 2": [iraq], "patterns": [iraq, soldiers, Span(0, 9, "UNKNOWN")]}
+    others = disputed(sources, [iraq], ["GPE", "NORP"])
+    assert others == (soldiers,)  # not the span shown, not a label outside labels.yaml
+    assert "soldiers" in words(candidate_tokens(TEXT, toks, [iraq], others), toks)
+    editor = SpanEditor(TEXT, toks, [iraq], others)
+    for _ in range(4):  # Baghdad, Monday, 2,000 (Iraq is a span), then soldiers
+        assert editor.jump_candidate(True)
+    assert TEXT[toks.starts[editor.cursor] :].startswith("soldiers")
+    editor.label("NORP")  # the other source's span taken: no longer a candidate
+    assert "soldiers" not in words(candidate_tokens(TEXT, toks, editor.spans, others), toks)

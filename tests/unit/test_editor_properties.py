@@ -46,6 +46,9 @@ edits = st.one_of(
     st.tuples(st.just("resize"), st.sampled_from(["start", "end"]), st.integers(-3, 3).filter(bool)),
     st.tuples(st.just("clear_selection")),
     st.tuples(st.just("undo")),
+    st.tuples(st.just("jump_candidate"), st.booleans()),
+    st.tuples(st.just("select_name")),
+    st.tuples(st.just("label_others")),
 )
 
 

@@ -155,3 +155,45 @@ def test_an_action_whose_key_a_label_took_is_never_planned():
     plan = Planner(bindings, LABELS, width=None).plan(TEXT, tokens, [], gold)
     assert not {"next_candidate", "previous_candidate", FIND} & set(plan.steps) and "" not in plan.keys
     assert pressed(TEXT, tokens, [], plan.steps[:-1]) == tuple(gold)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown", "gold", "keys"),
+    [
+        # The rest of a name selected by one key: ' then the label, from the first word.
+        ("Popular Mobilization Forces met in Iraq .", [], [("Popular Mobilization Forces", "ORG")], 2),
+        # One label, then = labels the word's other occurrences, which are later fixes.
+        ("dope and more dope or dope .", [], [("dope", "DRUG")] * 3, 2),
+    ],
+)
+def test_the_name_and_occurrence_keys_are_planned_and_the_plans_are_the_fewest(text, shown, gold, keys):
+    planner = Planner(DEFAULT_KEYMAP, {**LABELS, "DRUG": "3"}, width=None)
+    tokens = tokens_of(text)
+    shown = [span(text, w, label) for w, label in shown]
+    gold = sorted({Span(m, m + len(w), label) for w, label in gold for m in _starts(text, w)})
+    plan = planner.plan(text, tokens, shown, gold)
+    assert pressed(text, tokens, shown, plan.steps[:-1]) == tuple(gold)
+    assert len(plan.keys) - 1 == keys == fewest_keys(text, tokens, shown, gold, at_most=keys)
+    assert {"select_name", "label_others"} & set(plan.steps)
+
+
+def test_other_occurrences_are_not_labelled_when_the_gold_leaves_one_out():
+    """= would make a span the gold does not have: the plan labels each wanted one instead."""
+    text = "dope and more dope or dope ."
+    tokens = tokens_of(text)
+    gold = [Span(0, 4, "DRUG"), Span(text.index("dope or"), text.index("dope or") + 4, "DRUG")]
+    plan = Planner(DEFAULT_KEYMAP, {"DRUG": "3"}, width=None).plan(text, tokens, [], gold)
+    assert "label_others" not in plan.steps and pressed(text, tokens, [], plan.steps[:-1]) == tuple(gold)
+
+
+def _starts(text: str, words: str) -> list[int]:
+    return [i for i in range(len(text)) if text.startswith(words, i) and (i == 0 or text[i - 1] == " ")]
+
+
+def test_each_step_has_a_kind_for_the_breakdown_of_the_keys(planner):
+    kinds = {step: planner.kind(step) for step in (*CALLS, "label:GPE", "find:s", "accept")}
+    assert kinds["label:GPE"] == kinds["label_others"] == "labelling"
+    assert kinds["extend_left"] == kinds["select_name"] == "selection"
+    assert kinds["remove_span"] == kinds["end_later"] == "span edits"
+    assert kinds["find:s"] == kinds["next_candidate"] == kinds["cursor_down"] == "navigation"
+    assert kinds["accept"] == "answer"

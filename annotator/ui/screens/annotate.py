@@ -106,7 +106,7 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
 
     def show(self, task: Task, message: str = "") -> None:
         self.current = task
-        self.editor = SpanEditor(task.document.text, task.tokens, task.spans)
+        self.editor = SpanEditor(task.document.text, task.tokens, task.spans, task.disputed)
         self.query_one(SpanText).show(task.document.text, task.tokens, editor=self.editor)
         self.query_one(ProgressLine).show(source=task.document.source, suggestions=self._suggestions_note(task))
         if task.previous is not None:
@@ -279,7 +279,7 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
         self.session.with_suggestions(task)  # a control document stays without
         self.query_one(ProgressLine).show(suggestions=self._suggestions_note(task))
         cursor, fresh = self.editor.cursor, self.editor.fresh
-        self.editor = SpanEditor(task.document.text, task.tokens, task.spans)
+        self.editor = SpanEditor(task.document.text, task.tokens, task.spans, task.disputed)
         self.editor.cursor, self.editor.fresh = cursor, fresh
         self.query_one(SpanText).show(task.document.text, task.tokens, editor=self.editor)
         self.refresh_view("suggestions arrived" if task.spans else None)
