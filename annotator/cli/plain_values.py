@@ -1,0 +1,97 @@
+"""Plain option values (a path, a name, a whole number) taken as they are, without pydantic.
+
+Typer 0.2x coerces every option through a pydantic ``TypeAdapter``, so any command
+imported pydantic and pydantic's plugin loader (``importlib.metadata``): about 60 ms of
+every start, to turn ``"annotations.db"`` into a ``Path``. ``PlainValue`` takes the
+values that need no validation (a ``str`` for a ``str``, digits within range for an
+``int``, a ``str`` for a ``Path``, through Typer's own path checks) and hands anything
+else to Typer's pydantic coercion, so a bad value is refused with the same message as
+before. Where Typer has no such coercion (older versions), nothing changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+try:  # Typer 0.2x's coercion layer (private: tests/unit/test_cli_lazy.py checks it is there)
+    from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
+    from typer._param_types import coerce_cli_path
+    from typer.core import _TyperParameter
+except ImportError:  # an older Typer coerces through Click's types: no pydantic to avoid
+    RuntimeParam = None  # type: ignore[assignment,misc]
+
+# bool: Typer passes a flag's True or False through; an absent one (None) needs no coercion either.
+PLAIN_TYPES = (str, int, float, bool, Path)
+
+
+def _digits(value: Any) -> int | None:
+    """``value`` as an int when it plainly is one (an int, or ASCII digits), else None."""
+    if type(value) is int:
+        return value
+    if type(value) is str and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
+if RuntimeParam is not None:
+
+    @dataclass(frozen=True)
+    class PlainValue(RuntimeParam):
+        """Typer's coercion of one option, with the plain values taken as they are."""
+
+        descriptor: TypeDescriptor
+
+        @cached_property
+        def typer_coercion(self) -> Any:
+            return build_runtime_param(self.descriptor)
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            kind, info = self.annotation, self.parameter_info
+            if kind is str and type(value) is str:
+                return value
+            if kind is Path and (isinstance(value, Path) or (type(value) is str and value and "\0" not in value)):
+                return coerce_cli_path(Path(value), info, path_type=Path, param=param, ctx=ctx)
+            if kind is int and not info.clamp and (number := _digits(value)) is not None:
+                if (info.min is None or number >= info.min) and (info.max is None or number <= info.max):
+                    return number
+            if kind is float and type(value) is float and info.min is None and info.max is None:
+                return value
+            return self.typer_coercion._coerce_value(value, param, ctx)  # anything else, as Typer does it
+
+
+def plain(descriptor: Any) -> bool:
+    """The option is one ``PlainValue`` can take: a single plain value, no parser or file."""
+    info = descriptor.parameter_info
+    return (
+        descriptor.annotation in PLAIN_TYPES
+        and descriptor.file_annotation is None
+        and info.parser is None
+        and (descriptor.annotation is not Path or info.path_type is None)
+    )
+
+
+def take_plain(param: Any) -> Any:
+    """``param`` coerced by ``PlainValue`` if it is a plain Typer option; returns it."""
+    if isinstance(param, _TyperParameter) and param._runtime_param is None and plain(param.type_descriptor):
+        descriptor = param.type_descriptor
+        param._runtime_param = PlainValue(descriptor.parameter_info, descriptor.annotation, descriptor)
+    return param
+
+
+def coerce_plain_values(command: Any) -> Any:
+    """``command`` (and a sub-group's commands) with its plain options, --help too, coerced
+    by ``PlainValue``; returns it."""
+    if RuntimeParam is None:
+        return command
+    for param in command.params:
+        take_plain(param)
+    help_option = command.get_help_option  # Click makes --help while parsing, from the context
+    command.get_help_option = lambda ctx: take_plain(help_option(ctx))
+    commands = getattr(command, "commands", None)
+    if isinstance(commands, dict):  # a sub-group built whole (`db`, `users`); the lazy group's, one by one
+        for sub_command in commands.values():
+            coerce_plain_values(sub_command)
+    return command
