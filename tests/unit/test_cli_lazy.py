@@ -58,12 +58,12 @@ def test_a_mistyped_command_is_still_answered_with_the_names_near_it(monkeypatch
 
 
 # The child: `annotator COMMAND ...` with the command's work replaced by a print of which of
-# annotator's command modules, and whether pydantic, are imported by then.
+# annotator's command and io modules, and whether pydantic, are imported by then.
 CHILD = """
 import sys
 import {module} as target
 setattr(target, {function!r}, lambda *args, **kwargs: print(sorted(
-    name for name in sys.modules if name.startswith("annotator.cli.") or name.split(".")[0] == "pydantic")))
+    name for name in sys.modules if name.startswith(("annotator.cli.", "annotator.io.", "pydantic")))))
 from annotator.cli import main
 sys.argv = ["annotator", *sys.argv[1:]]
 main()
@@ -83,7 +83,7 @@ def modules_imported_by(project: Path, module: str, function: str, *args: str) -
 
 
 @pytest.mark.slow
-def test_annotate_imports_neither_other_commands_nor_pydantic(project, monkeypatch, capsys):
+def test_annotate_imports_neither_other_commands_nor_pydantic_nor_readers(project, monkeypatch, capsys):
     monkeypatch.chdir(project)
     assert run_main(monkeypatch, capsys, "import", "seeds", "-d", "news")[0] == 0
     labels = project / "labels.yaml"  # without patterns: their notices load spaCy before the screen
@@ -93,6 +93,8 @@ def test_annotate_imports_neither_other_commands_nor_pydantic(project, monkeypat
     imported = modules_imported_by(project, "annotator.ui.app", "run_annotate", "annotate", "--annotator", "ana")
     assert "annotator.cli.screens" in imported
     assert not [name for name in imported if name.split(".")[0] == "pydantic"]
+    readers = [name for name in imported if name.startswith(("annotator.io.conll", "annotator.io.spacy_docs"))]
+    assert "annotator.io.labels" in imported and not readers
     others = {f"annotator.cli.{module}" for module in COMMANDS.values()} - {"annotator.cli.screens"}
     assert others.isdisjoint(imported)
 
