@@ -1,7 +1,7 @@
 """Plain option values (a path, a name, a whole number) taken as they are, without pydantic.
 
 Typer 0.2x coerces every option through a pydantic ``TypeAdapter``, so any command
-imported pydantic and pydantic's plugin loader (``importlib.metadata``): about 60 ms of
+imported pydantic and pydantic's plugin loader (``importlib.metadata``): about 70 ms of
 every start, to turn ``"annotations.db"`` into a ``Path``. ``PlainValue`` takes the
 values that need no validation (a ``str`` for a ``str``, digits within range for an
 ``int``, a ``str`` for a ``Path``, through Typer's own path checks) and hands anything
@@ -11,13 +11,11 @@ before. Where Typer has no such coercion (older versions), nothing changes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 try:  # Typer 0.2x's coercion layer (private: tests/unit/test_cli_lazy.py checks it is there)
-    from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
+    from typer._coercion import RuntimeParam, build_runtime_param
     from typer._param_types import coerce_cli_path
     from typer.core import _TyperParameter
 except ImportError:  # an older Typer coerces through Click's types: no pydantic to avoid
@@ -38,15 +36,9 @@ def _digits(value: Any) -> int | None:
 
 if RuntimeParam is not None:
 
-    @dataclass(frozen=True)
     class PlainValue(RuntimeParam):
-        """Typer's coercion of one option, with the plain values taken as they are."""
-
-        descriptor: TypeDescriptor
-
-        @cached_property
-        def typer_coercion(self) -> Any:
-            return build_runtime_param(self.descriptor)
+        """Typer's coercion of one option (``RuntimeParam(parameter_info, annotation)``), with
+        the plain values taken as they are."""
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
             kind, info = self.annotation, self.parameter_info
@@ -59,7 +51,14 @@ if RuntimeParam is not None:
                     return number
             if kind is float and type(value) is float and info.min is None and info.max is None:
                 return value
-            return self.typer_coercion._coerce_value(value, param, ctx)  # anything else, as Typer does it
+            return self._typer_coercion(param)._coerce_value(value, param, ctx)  # anything else, as Typer does it
+
+        def _typer_coercion(self, param: Any) -> Any:
+            """Typer's own coercion of this option (pydantic), built the first time a value needs it
+            (kept in the instance's __dict__, as functools.cached_property would: the class is frozen)."""
+            if "_typer" not in self.__dict__:
+                self.__dict__["_typer"] = build_runtime_param(param.type_descriptor)
+            return self.__dict__["_typer"]
 
 
 def plain(descriptor: Any) -> bool:
@@ -75,9 +74,13 @@ def plain(descriptor: Any) -> bool:
 
 def take_plain(param: Any) -> Any:
     """``param`` coerced by ``PlainValue`` if it is a plain Typer option; returns it."""
-    if isinstance(param, _TyperParameter) and param._runtime_param is None and plain(param.type_descriptor):
+    if isinstance(param, _TyperParameter) and getattr(param, "_runtime_param", False) is None:
         descriptor = param.type_descriptor
-        param._runtime_param = PlainValue(descriptor.parameter_info, descriptor.annotation, descriptor)
+        if plain(descriptor):
+            try:
+                param._runtime_param = PlainValue(descriptor.parameter_info, descriptor.annotation)
+            except TypeError:  # a Typer whose coercion is made otherwise: its own, then
+                pass
     return param
 
 

@@ -147,7 +147,7 @@ def test_plain_values_come_out_as_typer_coerces_them():
         descriptor = param.type_descriptor
         if not plain_values.plain(descriptor):
             continue
-        ours = plain_values.PlainValue(descriptor.parameter_info, descriptor.annotation, descriptor)
+        ours = plain_values.PlainValue(descriptor.parameter_info, descriptor.annotation)
         typers = build_runtime_param(descriptor)
         for value in RAW_VALUES:
             assert coerced(ours, param, value) == coerced(typers, param, value), (param.name, value)
