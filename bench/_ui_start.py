@@ -25,9 +25,10 @@ def run_headless(app: App, is_ready) -> None:
     def display_and_signal(screen, renderable) -> None:
         nonlocal shown
         display(screen, renderable)
+        drawn = time.monotonic()  # before the check: what it costs is the benchmark's, not the app's
         if renderable is not None and not shown and is_ready(app):
             shown = True
-            print(f"shown {time.monotonic()!r}", flush=True)
+            print(f"shown {drawn!r}", flush=True)
             app.exit()
 
     app._display = display_and_signal

@@ -122,8 +122,9 @@ def watch_paints(app: App, is_ready=None) -> asyncio.Event:
 
     def display(screen, renderable) -> None:
         original(screen, renderable)
+        drawn = time.perf_counter()  # before the check: what it costs is the benchmark's, not the app's
         if renderable is not None and (is_ready is None or is_ready(app)):
-            painted.at = time.perf_counter()
+            painted.at = drawn
             painted.set()
 
     app._display = display

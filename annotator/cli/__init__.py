@@ -7,23 +7,29 @@ does any other error, with the traceback written to a report file (``annotator.u
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import typer
 
-# Importing the command modules registers their commands on `app`, in the order --help lists them.
-# isort: off
-from annotator.cli import screens, reports, data, documents, db  # noqa: F401
-from annotator.cli import serve  # noqa: F401
-from annotator.cli import learn  # noqa: F401
-
-# isort: on
-from annotator.cli.options import app
+# The command modules are imported by the one command run (see command_group).
+from annotator.cli.options import DEFAULT_DB, DEFAULT_LABELS, app
 from annotator.cli.progress import progress_bar
 from annotator.core.errors import ScreenCrashed, UserError
 from annotator.core.visible import visible
 from annotator.usecases.crash import Crash, crash_line, write_report
 from annotator.usecases.progress import show_progress_with
+
+
+@app.callback(invoke_without_command=True)
+def default(ctx: typer.Context) -> None:
+    """With no sub-command: open the annotate screen on the project in this folder
+    (importing seeds/ first on a new project)."""
+    if ctx.invoked_subcommand is None:
+        from annotator.cli.screens import open_demo
+
+        open_demo(Path(os.environ.get("ANNOTATOR_DB", DEFAULT_DB)), DEFAULT_LABELS)
 
 
 def usage_error_line(error) -> str:

@@ -11,9 +11,12 @@ from annotator.cli.options import (
     DEFAULT_DB,
     DatasetOption,
     DbOption,
-    db_app,
+    app,
 )
 from annotator.core.visible import visible
+
+db_app = typer.Typer(help="Look after the store: merge, backup, check.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 
 
 @db_app.command("merge")

@@ -1,4 +1,4 @@
-"""The Typer app, its sub-command groups, and the options every command shares."""
+"""The options every command shares, and the Typer app the command modules register on."""
 
 from __future__ import annotations
 
@@ -7,15 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-app = typer.Typer(
-    help="Accept or correct pre-highlighted named-entity spans; measure agreement; export spaCy data.",
-    no_args_is_help=False,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-db_app = typer.Typer(help="Look after the store: merge, backup, check.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
+from annotator.cli.command_group import app as app  # the command modules register on it
 
 DbOption = Annotated[
     Path,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -25,14 +24,6 @@ from annotator.cli.options import (
 )
 from annotator.core.task_order import HandOut
 from annotator.core.visible import visible
-
-
-@app.callback(invoke_without_command=True)
-def default(ctx: typer.Context) -> None:
-    """With no sub-command: open the annotate screen on the project in this folder
-    (importing seeds/ first on a new project)."""
-    if ctx.invoked_subcommand is None:
-        open_demo(Path(os.environ.get("ANNOTATOR_DB", DEFAULT_DB)), DEFAULT_LABELS)
 
 
 def say_model_notices(store, config, dataset: str) -> None:

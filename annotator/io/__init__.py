@@ -15,7 +15,6 @@ from pathlib import Path
 
 from annotator.core.errors import UserError
 from annotator.io.checks import SPLIT_FURTHER, too_long
-from annotator.io.conll import looks_like_conll
 from annotator.io.records import SNIFF_BYTES, Item, Problem, Record, check_not_binary, check_readable
 
 FORMATS = ("auto", "text", "jsonl", "prodigy", "doccano", "spacy", "conll", "csv", "tsv", "label-studio")
@@ -101,6 +100,8 @@ def _sniff(path: Path) -> str:
         return "jsonl"
     if first.startswith("["):
         return "label-studio"
+    from annotator.io.conll import looks_like_conll  # here: labels.yaml's loading (every start) needs none of it
+
     return "conll" if looks_like_conll(text) else "text"  # binary files are refused when read as text
 
 
@@ -110,6 +111,7 @@ def _head(path: Path) -> str:
 
 
 def detect_format(path: Path) -> str:
+    from annotator.io.conll import looks_like_conll
     from annotator.io.label_studio import is_label_studio
 
     if path.suffix.lower() == ".json":  # Label Studio's tasks, else JSON lines
