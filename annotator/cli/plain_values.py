@@ -59,9 +59,9 @@ if RuntimeParam is not None:
             if kind is int and not info.clamp and (number := _digits(value)) is not None:
                 if (info.min is None or number >= info.min) and (info.max is None or number <= info.max):
                     return number
-            if kind is float and not info.clamp and (number := _decimal(value)) is not None:
-                if (info.min is None or number >= info.min) and (info.max is None or number <= info.max):
-                    return number
+            if kind is float and not info.clamp and (decimal := _decimal(value)) is not None:
+                if (info.min is None or decimal >= info.min) and (info.max is None or decimal <= info.max):
+                    return decimal
             return self._typer_coercion(param)._coerce_value(value, param, ctx)  # anything else, as Typer does it
 
         def _typer_coercion(self, param: Any) -> Any:
