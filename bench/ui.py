@@ -34,6 +34,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import annotator.ui  # noqa: F401  (before Textual, as in the program: it sets Textual's frame rate, TEXTUAL_FPS)
+
+# isort: split
 from textual import events
 from textual.app import App
 
