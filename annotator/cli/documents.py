@@ -145,7 +145,7 @@ def import_(
             raise usage_mistake(  # else the option would be ignored in silence
                 ctx, f"--text-column is for CSV/TSV and Label Studio files, and {file} is read as {fmt}"
             )
-    store, config = open_project(db, labels)
+    store, config = open_project(db, labels, patterns_needed=preannotate)
     with store:
         name = _choose_import_dataset(store, dataset)
         result, highlighted = import_files(

@@ -15,13 +15,24 @@ DEMO_DATASET = "demo"
 FALLBACK_NAME = "annotator"  # who works when the system has no login name
 
 
-def open_project(db: Path, labels: Path, create: bool = True) -> tuple[Store, LabelsConfig]:
+def open_project(
+    db: Path, labels: Path, create: bool = True, patterns_needed: bool = True
+) -> tuple[Store, LabelsConfig]:
     """Load labels.yaml (validated) and open the store. Labels first: a broken labels.yaml
     must not leave a new empty store file behind."""
     from annotator.store import Store
 
     config = load_labels(labels)
+    if create and patterns_needed and not Path(db).exists():
+        _check_patterns_exist(config, labels)  # said later, it would leave the new store behind
     return Store(db, create=create), config
+
+
+def _check_patterns_exist(config: LabelsConfig, labels: Path) -> None:
+    """The patterns file labels.yaml names is there, else the one-line mistake saying where."""
+    patterns = config.resolve(config.patterns)
+    if patterns is not None and not Path(patterns).exists():
+        raise UserError(f"{labels}: patterns: {config.patterns}: no such patterns file (looked in {config.base_dir})")
 
 
 def resolve_dataset(store: Store, dataset: str | None) -> str:

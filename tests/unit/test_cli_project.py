@@ -153,3 +153,25 @@ def test_exit_statuses_pass_through(project, monkeypatch, capsys):
     assert run_main(monkeypatch, capsys, "import", "seeds", "-d", "news")[0] == 0
     status, out, _ = run_main(monkeypatch, capsys, "db", "check")
     assert status == 0 and "ok" in out
+
+
+@pytest.mark.parametrize("command", [[], ["import", "seeds", "-d", "news"]])
+def test_a_missing_patterns_file_leaves_no_new_store_behind(project, monkeypatch, capsys, command):
+    """Found by trying it as a new user: labels.yaml and seeds/ copied without patterns.jsonl,
+    then bare `annotator` (or an import) said the patterns were missing and left an empty store."""
+    monkeypatch.chdir(project)
+    monkeypatch.delenv("ANNOTATOR_DB", raising=False)
+    (project / "patterns.jsonl").unlink()
+    status, _, err = run_main(monkeypatch, capsys, *command)
+    assert status == 1 and len(err.strip().splitlines()) == 1
+    assert "labels.yaml" in err and "patterns.jsonl" in err and "no such patterns file" in err
+    assert not (project / "annotations.db").exists()
+
+
+def test_without_preannotating_a_missing_patterns_file_does_not_stop_an_import(project, monkeypatch, capsys):
+    monkeypatch.chdir(project)
+    monkeypatch.delenv("ANNOTATOR_DB", raising=False)
+    (project / "patterns.jsonl").unlink()
+    status, _, err = run_main(monkeypatch, capsys, "import", "seeds", "-d", "news", "--no-preannotate")
+    assert status == 0, err
+    assert (project / "annotations.db").exists()
