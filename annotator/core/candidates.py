@@ -60,7 +60,9 @@ def name_end(text: str, tokens: Tokens, index: int) -> int:
         if comma and not word.isdigit():
             break
         if at == 0:
-            end = max(index, last)
+            end = _end_in_word(text, tokens, index, last)
+            if end < last:
+                break  # "Shiite-led": a lower-case part ends the name inside its word
         elif opens:
             break
         elif any(char.isupper() or char.isdigit() for char in word):
@@ -71,6 +73,25 @@ def name_end(text: str, tokens: Tokens, index: int) -> int:
         comma = closes and text[tokens.ends[last] : tokens.ends[last] + 1] == "," and not comma
         if closes and not comma:
             break
+    return end
+
+
+def _end_in_word(text: str, tokens: Tokens, index: int, last: int) -> int:
+    """The last token, from ``index`` to ``last`` of one word, that the name holds. A word whose
+    first part is a name (a capital) goes on over the parts that hold a capital or a digit
+    ("Coca-Cola", "COVID-19"), with particles between them ("al-Sham"), and a lower-case part
+    ends it ("Shiite-led" ends at Shiite). Any other word is whole ("5,000-year-old", a date)."""
+    parts = [at for at in range(index, last + 1) if _in_a_name(text[tokens.starts[at] : tokens.ends[at]])]
+    if not text[tokens.starts[parts[0]] : tokens.ends[parts[0]]][:1].isupper():
+        return last
+    end = parts[0]
+    for at in parts[1:]:
+        part = text[tokens.starts[at] : tokens.ends[at]]
+        if part in PARTICLES:
+            continue
+        if not any(char.isupper() or char.isdigit() for char in part):
+            break
+        end = at
     return end
 
 

@@ -44,6 +44,16 @@ def test_a_name_goes_on_over_words_with_a_capital_or_a_digit_and_the_particles_b
     assert name_from("Leonardo da vinci sang", "Leonardo") == "Leonardo"  # a particle alone is not kept
 
 
+def test_a_name_ends_inside_its_word_where_a_lower_case_part_follows():
+    # Found trying the demo: ' on "Shiite" selected "Shiite-led Iraqi".
+    assert name_from("The Shiite-led Iraqi government", "Shiite") == "Shiite"
+    assert name_from("a Coca-Cola Zero can", "Coca") == "Coca-Cola Zero"
+    assert name_from("the COVID-19 wave", "COVID") == "COVID-19"
+    assert name_from("Hezbollah-backed groups", "Hezbollah") == "Hezbollah"
+    assert name_from("a 5,000-year-old site", "5,000") == "5,000-year-old"  # a number's word is whole
+    assert name_from("a consensus-driven plan", "consensus") == "consensus-driven"
+
+
 def test_a_name_stops_at_a_line_break():
     assert name_from("Visit Iraq\nToday we", "Iraq") == "Iraq"
 
