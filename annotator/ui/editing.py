@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from annotator.core.visible import quoted
 from annotator.ui.widgets.span_text import SpanText
 
 if TYPE_CHECKING:  # what the mixin needs of the screen it is mixed into
@@ -43,7 +44,7 @@ class SpanEditing(_Screen):
         if editor.selection is not None:
             first, last = editor.selection
             words = editor.text[editor.tokens.starts[first] : editor.tokens.ends[last]]
-            return f"selected {words!r}: press a label key"
+            return f"selected {quoted(words)}: press a label key"
         if not editor.tokens.offsets:
             return ""
         if editor.span_under_cursor is not None:
@@ -57,11 +58,11 @@ class SpanEditing(_Screen):
             return ""
         span = editor.span_under_cursor
         if span is not None:
-            return f"on {editor.text[span.start : span.end]!r} ({span.label})"
+            return f"on {quoted(editor.text[span.start : span.end])} ({span.label})"
         if not editor.tokens.offsets:
             return "in an empty document"
         start, end = editor.tokens.offsets[editor.cursor]
-        return f"at {editor.text[start:end]!r}"
+        return f"at {quoted(editor.text[start:end])}"
 
     def action_move(self, delta: int, extend: bool = False) -> None:
         if self.editor:
@@ -97,7 +98,7 @@ class SpanEditing(_Screen):
         if self.editor is None or character is None:
             return
         found = self.editor.find(character)
-        self._edit(None if found else f"no word starts with {character!r}")
+        self._edit(None if found else f"no word starts with {quoted(character)}")
 
     def action_label(self, index: int) -> None:
         if self.editor:

@@ -48,3 +48,51 @@ def test_json_for_terminal_is_the_same_value_without_a_raw_control():
     dumped = json_for_terminal(value, indent=2)
     assert json.loads(dumped) == value
     assert steering(dumped.replace("\n", "")) == [] and "Zoë 李" in dumped
+
+
+# Found trying the program: a zero-width space or a line separator in a document was drawn as
+# nothing (or, for U+2028, as whatever the terminal makes of it), so a word that looked plain did
+# not match a pattern and nobody could see why; Rich and the terminal may also disagree on their width.
+INVISIBLE = {
+    "\u00ad": "soft hyphen",
+    "\u180e": "Mongolian vowel separator",
+    "\u200b": "zero-width space",
+    "\u2028": "line separator",
+    "\u2029": "paragraph separator",
+    "\u2060": "word joiner",
+    "\u2061": "function application",
+    "\u2064": "invisible plus",
+    "\ufeff": "zero-width no-break space (BOM)",
+    "\ufff9": "interlinear annotation anchor",
+    "\ufffb": "interlinear annotation terminator",
+    "\U000e0001": "language tag",
+    "\U000e0041": "tag latin capital A (hides text from a reader)",
+    "\U000e007f": "cancel tag",
+}
+
+
+def test_invisible_characters_are_shown_as_their_code_point():
+    for char, name in INVISIBLE.items():
+        assert visible(f"Ibu{char}profen") == f"Ibu<U+{ord(char):04X}>profen", name
+
+
+def test_the_joiners_that_scripts_and_emoji_need_are_left():
+    for text in ("می\u200cخواهم", "👩\u200d💻"):  # Persian's ZWNJ, an emoji's ZWJ
+        assert visible(text) == text
+
+
+def test_json_for_terminal_escapes_a_character_beyond_the_first_plane_as_a_surrogate_pair():
+    import json
+
+    from annotator.core.visible import json_for_terminal
+
+    value = ["a\U000e0041b\u200b"]
+    dumped = json_for_terminal(value)
+    assert json.loads(dumped) == value
+    assert "\\udb40\\udc41" in dumped and "\\u200b" in dumped
+
+
+def test_quoted_is_visible_between_quotes():
+    from annotator.core.visible import quoted
+
+    assert quoted("ring\x07 it\u200b") == "'ring␇ it<U+200B>'"

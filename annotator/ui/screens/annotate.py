@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 from annotator.core import actions
 from annotator.core.editor import SpanEditor
 from annotator.core.errors import UserError
-from annotator.core.visible import visible
+from annotator.core.visible import quoted, visible
 from annotator.ui.editing import SpanEditing
 from annotator.ui.keys import add_label_bindings, bindings, describe, key_display
 from annotator.ui.messages import ModelNotice, PreannotateUnavailable, ProgressCounted, SuggestionsReady
@@ -161,7 +161,7 @@ class AnnotateScreen(Saving, SpanEditing, Screen):
             self.show_next(task)
             if self.current is not None and self.current.previous is None:
                 done = SKIPPED_AGAIN if kind == "ignore" and second_round else DONE[kind]
-                said = SECOND_ROUND if session.second_round and not second_round else f"{done}: {title!r}"
+                said = SECOND_ROUND if session.second_round and not second_round else f"{done}: {quoted(title)}"
                 self.status(f"{said} · now {self._cursor_on()}")
 
         def write(store: Store) -> Task | None:

@@ -18,7 +18,7 @@ from textual.widgets import Static
 from annotator.core import actions
 from annotator.core.editor import SpanEditor
 from annotator.core.tasks import ACCEPT, REJECT
-from annotator.core.visible import visible
+from annotator.core.visible import quoted, visible
 from annotator.ui.editing import SpanEditing
 from annotator.ui.keys import add_label_bindings, bindings, describe, key_display
 from annotator.ui.saver import open_store
@@ -254,7 +254,7 @@ class ReviewScreen(Saving, SpanEditing, Screen):
         here = [(span, numbers) for span, numbers in differences if span.start == start]
         words = self.case.document.text[start : max(span.end for span, _ in here)]
         said = " · ".join(f"{span.label} in {','.join(map(str, numbers))}" for span, numbers in here)
-        return f"difference {starts.index(start) + 1} of {len(starts)}, {words!r}: {said}"
+        return f"difference {starts.index(start) + 1} of {len(starts)}, {quoted(words)}: {said}"
 
     def action_undo(self) -> None:
         if self.editor is not None and self.editor.undo():
