@@ -41,7 +41,8 @@ class Routing(Ordering):
 
         ``session``: the screen asking (see ``sessions.new_session_id``). It first takes over
         the annotator's leases whose process is gone, so a restart resumes. Without a session
-        every lease of the annotator counts as its own (one session per name).
+        every lease of the annotator counts as its own (one session per name). When nothing is
+        free, the others' leases whose process is gone on this host are given back first.
         """
         now = time.time() if now is None else now
         params: dict[str, Any] = {
@@ -105,6 +106,8 @@ class Routing(Ordering):
             if session is not None:
                 self._take_over_leases_of_gone_sessions(annotator, session, now)
             _, row = self._first_task(walks, params)
+            if row is None and self._release_leases_of_gone_processes(annotator, now):
+                _, row = self._first_task(walks, params)
             found = row[0] if row else None
             if found is not None:
                 self.db.execute(
@@ -126,6 +129,19 @@ class Routing(Ordering):
                     "UPDATE leases SET session = ?, host = ?, pid = ? WHERE document = ? AND annotator = ?",
                     [session, this_host(), os.getpid(), document, annotator],
                 )
+
+    def _release_leases_of_gone_processes(self, annotator: str, now: float) -> bool:
+        """Give back the others' leases whose process has ended on this host (inside the lock);
+        True if there were any. Only once nothing else is free: a crashed annotator's restart
+        resumes her document while there is other work, but nobody waits the lease's 30 minutes
+        for a terminal that was killed."""
+        rows = self.db.execute(
+            "SELECT document, annotator, host, pid FROM leases WHERE annotator != ? AND until > ?", [annotator, now]
+        ).fetchall()
+        gone = [(document, holder) for document, holder, host, pid in rows if process_gone(host, pid)]
+        for document, holder in gone:
+            self.db.execute("DELETE FROM leases WHERE document = ? AND annotator = ?", [document, holder])
+        return bool(gone)
 
     def _first_task(self, walks: list[Walk], params: dict[str, Any]) -> tuple[Walk | None, tuple | None]:
         """(the walk, its row: the document and where it was found) of the first of ``walks``

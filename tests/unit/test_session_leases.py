@@ -146,3 +146,50 @@ def test_the_lease_migration_keeps_a_version_2_stores_leases(tmp_path):
         # an old lease has no session: the name's next session takes it over
         assert store.next_task("d", "ana", session="new") == ids[0]
         assert json.dumps(store.leases()[0]["session"]) == '"new"'
+
+
+@pytest.mark.slow
+def test_a_crashed_annotators_document_goes_to_another_once_nothing_else_is_left(tmp_path):
+    """Found trying the program: ana's terminal was killed on the document she was on, and ben,
+    on the same machine, was told "Nothing left" at 3 of 4 for the lease's 30 minutes."""
+    path = tmp_path / "store.db"
+    open_store(path, TEXTS)[0].close()
+    crashed = subprocess.Popen(
+        [sys.executable, "-c", CRASHING, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    held = int(crashed.stdout.readline())
+    with Store(path) as store:
+
+        def answer_all_but_the_held() -> None:
+            while (got := store.next_task("d", "ben", session="ben")) is not None and got != held:
+                store.add_answer(got, "ben", ACCEPT, [], started_at=0.0, session="ben")
+            assert got is None
+            assert store.next_task("d", "ben", session="ben") is None  # a live session's document is its own
+
+        try:
+            answer_all_but_the_held()
+        finally:
+            crashed.send_signal(signal.SIGKILL)
+            crashed.wait()
+            crashed.stdin.close()
+            crashed.stdout.close()
+        assert store.next_task("d", "ben", session="ben") == held
+        assert [(r["document"], r["annotator"]) for r in store.leases()] == [(held, "ben")]
+
+
+@pytest.mark.slow
+def test_a_crashed_annotators_document_waits_for_her_while_others_are_free(tmp_path):
+    """The restart resumes where she stopped: another annotator takes the other documents first."""
+    path = tmp_path / "store.db"
+    open_store(path, TEXTS)[0].close()
+    crashed = subprocess.Popen(
+        [sys.executable, "-c", CRASHING, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    held = int(crashed.stdout.readline())
+    crashed.send_signal(signal.SIGKILL)
+    crashed.wait()
+    crashed.stdin.close()
+    crashed.stdout.close()
+    with Store(path) as store:
+        assert store.next_task("d", "ben", session="ben") != held
+        assert store.next_task("d", "ana", session="restarted") == held
