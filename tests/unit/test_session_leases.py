@@ -106,22 +106,31 @@ CRASHING = textwrap.dedent(
 )
 
 
+def _crashing_session(path):
+    """A process holding ana's lease (session "crashed") until killed, and that document."""
+    crashed = subprocess.Popen(
+        [sys.executable, "-c", CRASHING, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    return crashed, int(crashed.stdout.readline())
+
+
+def _kill(crashed) -> None:
+    crashed.send_signal(signal.SIGKILL)
+    crashed.wait()
+    crashed.stdin.close()
+    crashed.stdout.close()
+
+
 @pytest.mark.slow
 def test_a_restarted_session_takes_over_the_leases_of_its_crashed_one(tmp_path):
     path = tmp_path / "store.db"
     open_store(path, TEXTS)[0].close()
-    crashed = subprocess.Popen(
-        [sys.executable, "-c", CRASHING, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    held = int(crashed.stdout.readline())
+    crashed, held = _crashing_session(path)
     with Store(path) as store:
         # while the other session runs, its document is not ours
         assert store.next_task("d", "ana", session="mine") != held
         store.release_lease(store.leases()[-1]["document"], "ana", session="mine")
-        crashed.send_signal(signal.SIGKILL)
-        crashed.wait()
-        crashed.stdin.close()
-        crashed.stdout.close()
+        _kill(crashed)
         assert store.next_task("d", "ana", session="restarted") == held  # resumed where it stopped
         assert [(r["document"], r["session"]) for r in store.leases()] == [(held, "restarted")]
 
@@ -154,10 +163,7 @@ def test_a_crashed_annotators_document_goes_to_another_once_nothing_else_is_left
     on the same machine, was told "Nothing left" at 3 of 4 for the lease's 30 minutes."""
     path = tmp_path / "store.db"
     open_store(path, TEXTS)[0].close()
-    crashed = subprocess.Popen(
-        [sys.executable, "-c", CRASHING, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    held = int(crashed.stdout.readline())
+    crashed, held = _crashing_session(path)
     with Store(path) as store:
 
         def answer_all_but_the_held() -> None:
@@ -169,10 +175,7 @@ def test_a_crashed_annotators_document_goes_to_another_once_nothing_else_is_left
         try:
             answer_all_but_the_held()
         finally:
-            crashed.send_signal(signal.SIGKILL)
-            crashed.wait()
-            crashed.stdin.close()
-            crashed.stdout.close()
+            _kill(crashed)
         assert store.next_task("d", "ben", session="ben") == held
         assert [(r["document"], r["annotator"]) for r in store.leases()] == [(held, "ben")]
 
@@ -182,14 +185,8 @@ def test_a_crashed_annotators_document_waits_for_her_while_others_are_free(tmp_p
     """The restart resumes where she stopped: another annotator takes the other documents first."""
     path = tmp_path / "store.db"
     open_store(path, TEXTS)[0].close()
-    crashed = subprocess.Popen(
-        [sys.executable, "-c", CRASHING, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    held = int(crashed.stdout.readline())
-    crashed.send_signal(signal.SIGKILL)
-    crashed.wait()
-    crashed.stdin.close()
-    crashed.stdout.close()
+    crashed, held = _crashing_session(path)
+    _kill(crashed)
     with Store(path) as store:
         assert store.next_task("d", "ben", session="ben") != held
         assert store.next_task("d", "ana", session="restarted") == held
