@@ -14,6 +14,7 @@ from annotator.cli.options import (
     app,
 )
 from annotator.core.visible import visible
+from annotator.core.wording import counted
 
 db_app = typer.Typer(help="Look after the store: merge, backup, check.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -30,8 +31,12 @@ def db_merge(
 
     with Store(db) as store:
         counts = store.merge_from(other, dataset)
-    added = ", ".join(f"{counts[k]} {k}" for k in ("documents", "suggestions", "answers", "reviews"))
-    present = ", ".join(f"{counts[k + '_present']} {k}" for k in ("documents", "answers", "reviews"))
+    added = ", ".join(
+        counted(counts[k], k.removesuffix("s")) for k in ("documents", "suggestions", "answers", "reviews")
+    )
+    present = ", ".join(
+        counted(counts[k + "_present"], k.removesuffix("s")) for k in ("documents", "answers", "reviews")
+    )
     typer.echo(visible(f"merged {other} into {db}: added {added}; already here: {present}"))
 
 
@@ -60,7 +65,7 @@ def db_check(db: DbOption = DEFAULT_DB) -> None:
     for problem in problems:
         typer.echo(visible(f"{db}: {problem}"))
     if problems:
-        typer.echo(visible(f"{db}: {len(problems)} problem{'s' if len(problems) != 1 else ''}"), err=True)
+        typer.echo(visible(f"{db}: {counted(len(problems), 'problem')}"), err=True)
         raise typer.Exit(1)
     typer.echo(visible(f"{db}: ok"))
 

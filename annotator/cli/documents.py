@@ -20,6 +20,7 @@ from annotator.cli.options import (
 )
 from annotator.core.errors import UserError
 from annotator.core.visible import visible
+from annotator.core.wording import counted
 from annotator.io import FORMATS, TEXT_COLUMN_FORMATS
 from annotator.io.records import ALIGNS
 from annotator.io.text import SPLITS
@@ -166,12 +167,15 @@ def import_(
     for problem in result.skipped:
         typer.echo(visible(f"skipped {problem}"), err=True)
     counts = (
-        f"{result.added} new documents, {result.present} already there, {result.answers} answers, "
-        f"{result.suggestions} suggestions from {result.files} file(s); {len(result.skipped)} skipped"
+        f"{counted(result.added, 'new document')}, {result.present} already there, "
+        f"{counted(result.answers, 'answer')}, {counted(result.suggestions, 'suggestion')} "
+        f"from {counted(result.files, 'file')}; {len(result.skipped)} skipped"
     )
     typer.echo(visible(f"{name}: {counts}"))
     for who, count in result.unnamed.items():
-        typer.echo(visible(f"{name}: {count} answers with no _annotator_id or _session_id: imported as {who!r}"))
+        typer.echo(
+            visible(f"{name}: {counted(count, 'answer')} with no _annotator_id or _session_id: imported as {who!r}")
+        )
     if result.rehashed:
         typer.echo(
             visible(

@@ -83,7 +83,7 @@ def test_1_prodigy_with_session_id_null(project):
     assert any("_session_id" in line and line["_session_id"] is None for line in lines)
     out = ok(project, "import", str(DATA / "prodigy_db_out.jsonl"), "--dataset", "prodigy")
     assert "prodigy: 4 new documents, 0 already there, 4 answers" in out
-    assert "prodigy: 1 answers with no _annotator_id or _session_id: imported as 'prodigy'" in out
+    assert "prodigy: 1 answer with no _annotator_id or _session_id: imported as 'prodigy'" in out
     with Store(project / "annotations.db") as store:
         got = answers_of(store, "prodigy")
     for line in lines:
@@ -97,7 +97,7 @@ def test_2_doccano_tutorial_export(project):
     code, _, err = annotator(project, "import", str(DATA / "doccano_tutorial.jsonl"), "--dataset", "doccano")
     assert code == 1 and "does not fall on token boundaries; --align expand" in err  # HHGTTG inside HHGTTGor
     out = ok(project, "import", str(DATA / "doccano_tutorial.jsonl"), "--dataset", "doccano", "--align", "expand")
-    assert "doccano: 1 new documents, 0 already there, 1 answers" in out and "not imported" not in out
+    assert "doccano: 1 new document, 0 already there, 1 answer," in out and "not imported" not in out
     with Store(project / "annotations.db") as store:
         ((who, answer, spans),) = answers_of(store, "doccano")[line["text"]]
     assert (who, answer) == ("admin", "accept") and len(spans) == len(line["labels"])  # every span kept

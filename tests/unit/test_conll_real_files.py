@@ -176,7 +176,7 @@ def test_cli_skip_invalid_reports_the_skipped_sentence(tmp_path, monkeypatch, ca
     assert err.splitlines() == [
         "skipped a.txt:4: 3 columns where the file's lines have 4: 'rejects VBZ B-VP' (the sentence of lines 3-4)"
     ]
-    assert "d: 1 new documents" in out and "1 skipped" in out
+    assert "d: 1 new document," in out and "1 skipped" in out
 
 
 def test_skip_invalid_leaves_out_the_sentence_of_a_line_that_is_not_utf8(tmp_path, config):

@@ -137,7 +137,7 @@ def test_skip_invalid_reports_each_skipped_line(project, monkeypatch, capsys):
         "--align expand or --align contract snaps spans to the tokens",
         "skipped a.jsonl:3: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
     ]
-    assert "1 new documents" in out and "2 skipped" in out
+    assert "1 new document," in out and "2 skipped" in out
 
 
 @pytest.mark.parametrize(
@@ -242,7 +242,7 @@ def test_a_document_at_the_token_limit_imports(project, monkeypatch, capsys):
 
     (project / "long.txt").write_text("a " * (MAX_TOKENS - 1) + "a", encoding="utf-8")
     status, out, err = run_main(monkeypatch, capsys, "import", "long.txt", "--dataset", "long", "--split", "none")
-    assert status == 0 and "1 new documents" in out, (out, err)
+    assert status == 0 and "1 new document," in out, (out, err)
 
 
 @pytest.mark.parametrize("key", ["f10", "ctrl+p", "~", "semicolon", "slash", "é", "Z"])
@@ -273,7 +273,7 @@ def test_a_paragraph_over_spacys_max_length_is_cut_into_sentences(project, monke
     sentence = "Iraq sent back nearly 2,000 Syrian soldiers on Thursday. "
     (project / "long.txt").write_text(sentence * (MAX_CHARS // len(sentence) + 100), encoding="utf-8")
     status, out, err = run_main(monkeypatch, capsys, "import", "long.txt", "--dataset", "long", "--split", "sentence")
-    assert status == 0 and "1 new documents" in out and "already there" in out, (
+    assert status == 0 and "1 new document," in out and "already there" in out, (
         out,
         err,
     )  # the same sentence, stored once
@@ -316,4 +316,4 @@ def test_a_folder_holding_the_store_imports_its_documents_without_it(project, mo
         status, out, err = run_main(
             monkeypatch, capsys, "import", "corpus", "--dataset", "folder", "--db", "corpus/inside.db"
         )
-    assert status == 0 and "1 new documents" in out and "from 1 file(s)" in out, (out, err)
+    assert status == 0 and "1 new document," in out and "from 1 file;" in out, (out, err)

@@ -127,7 +127,7 @@ def test_db_merge_command(tmp_path, closing):
     laptop_b.close()
     done = run_process("db", "merge", str(tmp_path / "b.db"), "--db", str(tmp_path / "a.db"))
     assert done.returncode == 0, done.stderr
-    assert "added 0 documents, 1 suggestions, 1 answers, 0 reviews" in done.stdout
+    assert "added 0 documents, 1 suggestion, 1 answer, 0 reviews" in done.stdout
     refused = run_process("db", "merge", str(tmp_path / "b.db"), "--db", str(tmp_path / "a.db"), "--dataset", "x")
     assert refused.returncode == 1
     assert refused.stderr.strip() == f"annotator: {tmp_path / 'b.db'}: no dataset 'x' (datasets: d)"

@@ -67,7 +67,7 @@ def test_answers_without_an_annotator_import_under_the_default(project, monkeypa
 
 def test_the_annotator_option_names_answers_without_one(project, monkeypatch, capsys):
     out = import_into(monkeypatch, capsys, project / "a.db", DB_OUT, extra=("--annotator", "cy"))
-    assert "1 answers with no _annotator_id or _session_id: imported as 'cy'" in out
+    assert "1 answer with no _annotator_id or _session_id: imported as 'cy'" in out
     with Store(project / "a.db") as store:
         whose = {store.document(a.document).text: a.annotator for a in store.latest_answers("d")}
     assert whose == {"Ana met Ben in Lisbon.": "news_ner-alice", "Nothing here.": "news_ner-alice",

@@ -111,7 +111,7 @@ def test_db_merge_takes_a_schema_5_source_through_a_copy_and_loses_nothing(tmp_p
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main(monkeypatch, capsys, "db", "merge", str(source), "--db", "new.db")
     assert code == 0, err
-    assert "added 4 documents, 1 suggestions, 2 answers, 1 reviews" in out
+    assert "added 4 documents, 1 suggestion, 2 answers, 1 review" in out
     assert _files(source_folder) == files  # not a byte of the source changed, nothing left beside it
     assert sorted(p.name for p in tmp_path.iterdir()) == ["laptop", "new.db"]  # the copy is gone
     with Store(tmp_path / "new.db") as store:

@@ -68,7 +68,7 @@ def test_db_merge_takes_a_schema_6_source_through_a_copy_and_loses_nothing(tmp_p
     monkeypatch.chdir(tmp_path)
     code, out, err = run_main(monkeypatch, capsys, "db", "merge", str(source), "--db", "new.db")
     assert code == 0, err
-    assert "added 3 documents, 1 suggestions, 2 answers, 1 reviews" in out
+    assert "added 3 documents, 1 suggestion, 2 answers, 1 review" in out
     assert dump(source) == content
     with Store(tmp_path / "new.db") as store:
         assert {(a.annotator, a.spans) for a in store.latest_answers("d")} == {
