@@ -105,7 +105,9 @@ class LazyGroup(TyperGroup):
 
 app = typer.Typer(
     cls=LazyGroup,
-    help="Accept or correct pre-highlighted named-entity spans; measure agreement; export spaCy data.",
+    help="Accept or correct pre-highlighted named-entity spans; measure agreement; export spaCy data.\n\n"
+    "`annotator` alone opens the annotate screen (in a new project, on the demo: seeds/ imported and "
+    "pre-highlighted first).",
     no_args_is_help=False,
     add_completion=False,
     pretty_exceptions_enable=False,
