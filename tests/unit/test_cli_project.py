@@ -88,7 +88,6 @@ def test_help_explains_every_option(command, options):
         assert option in result.output
 
 
-
 # Found trying the program: `annotator --help` listed the commands but never said that `annotator`
 # alone (the README's quick start) imports the demo and opens the annotate screen.
 def test_the_top_help_says_what_annotator_alone_does():
@@ -97,6 +96,7 @@ def test_the_top_help_says_what_annotator_alone_does():
     result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "`annotator` alone opens the annotate screen" in " ".join(result.output.split())
+
 
 @pytest.mark.parametrize(
     "command", [["annotate", "--annotator", "ana", "--overlap", "3"], ["review"], ["stats"], ["agreement"]]
