@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from annotator.core.candidates import candidate_tokens, name_end
 from annotator.core.spans import Span, Tokens, add_span, occurrences, overlaps, resize_span, span_at
+from annotator.core.visible import quoted
 
 
 class SpanEditor:
@@ -217,4 +218,4 @@ class SpanEditor:
 
     def _quote(self, span: Span) -> str:
         words = self.text[span.start : span.end]
-        return repr(words if len(words) <= 40 else words[:37] + "...")
+        return quoted(words if len(words) <= 40 else words[:37] + "...")  # as the document shows it

@@ -69,7 +69,9 @@ async def test_a_label_key_older_than_these_keys_keeps_its_key(db, tmp_path):
 # Found trying the program: the status line quoted a word with repr, so a zero-width space read
 # '\u200b' there and nothing in the document, and a bell read '\x07' there and ␇ in the document.
 async def test_the_status_line_quotes_a_word_as_the_document_shows_it(db, config):
-    said, _ = await press(db, config, "Ibu\u200bprofen rings\x07 twice.", ["right", "left", "shift+right", "a"])
+    keys = ["right", "left", "shift+right", "1", "a"]
+    said, _ = await press(db, config, "Ibu\u200bprofen rings\x07 twice.", keys)
     assert said[0] == "at 'rings␇': shift+arrows select, a label key labels"
     assert said[1] == "at 'Ibu<U+200B>profen': shift+arrows select, a label key labels"
     assert said[2] == "selected 'Ibu<U+200B>profen rings␇': press a label key"
+    assert said[3].startswith("added 'Ibu<U+200B>profen rings␇' as PERSON")  # the editor's own words too
