@@ -8,11 +8,8 @@ from rich.table import Table
 from rich.text import Text
 
 from annotator.core.visible import visible
+from annotator.core.wording import counted
 from annotator.usecases.agreement_report import AgreementResult
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _value(value: float | None) -> Text:
@@ -22,7 +19,7 @@ def _value(value: float | None) -> Text:
 def overall_table(result: AgreementResult) -> Table:
     report, cover = result.report, result.coverage
     raters = len(report["annotators"])
-    documents = _count(report["documents"], "document")
+    documents = counted(report["documents"], "document")
     title = f"Agreement on '{visible(report['dataset'])}': {documents} accepted by two or more"
     table = Table(title=Text(title), title_justify="left")
     table.add_column("statistic")
@@ -34,19 +31,19 @@ def overall_table(result: AgreementResult) -> Table:
         (
             "cohen_kappa",
             "Cohen's kappa",
-            f"mean over pairs; {_count(cover['tokens'], 'token')}, IO tags, whitespace skipped",
+            f"mean over pairs; {counted(cover['tokens'], 'token')}, IO tags, whitespace skipped",
         ),
         (
             "fleiss_kappa",
             "Fleiss' kappa",
-            f"tokens of the {_count(cover['complete_documents'], 'document')} all {raters} accepted",
+            f"tokens of the {counted(cover['complete_documents'], 'document')} all {raters} accepted",
         ),
         ("krippendorff_alpha", "Krippendorff's alpha", "nominal; an unanswered document is missing, not O"),
         ("percent_agreement", "Percent agreement", "tokens with equal tags, mean over pairs"),
         (
             "alpha_u",
             "Krippendorff's alpha-U",
-            f"{_count(cover['characters'], 'character')} of the documents all accepted",
+            f"{counted(cover['characters'], 'character')} of the documents all accepted",
         ),
     ]
     for key, name, over in rows:

@@ -19,6 +19,7 @@ from annotator.core import actions
 from annotator.core.editor import SpanEditor
 from annotator.core.tasks import ACCEPT, REJECT
 from annotator.core.visible import quoted, visible
+from annotator.core.wording import counted
 from annotator.ui.editing import SpanEditing
 from annotator.ui.keys import add_label_bindings, bindings, describe, key_display
 from annotator.ui.saver import open_store
@@ -159,7 +160,7 @@ class ReviewScreen(Saving, SpanEditing, Screen):
         same = [
             (n, v.annotator) for n, v in enumerate(case.versions, 1) if v.answer == ACCEPT and set(v.spans) == spans
         ]
-        title = Text.assemble(("gold", "bold"), f" · {len(spans)} span{'' if len(spans) == 1 else 's'} · ")
+        title = Text.assemble(("gold", "bold"), f" · {counted(len(spans), 'span')} · ")
         keys = self.config.bindings()
         accept = key_display(self.app, keys["accept"])
         if case.rejected_by_most:  # propose what most annotators said: reject

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from annotator.core.tasks import ACCEPT
 from annotator.core.visible import visible
+from annotator.core.wording import counted
 from annotator.io.labels import LabelsConfig
 from annotator.ui.keys import key_display
 from annotator.ui.widgets.version_text import VersionText
@@ -67,7 +68,7 @@ class Versions(Vertical):
                 (f"{key} ", "bold reverse"), " ", (visible(version.annotator), "bold"), f"  {version.answer}"
             )
             if version.answer == ACCEPT:
-                line.append(f" · {len(shown)} span{'' if len(shown) == 1 else 's'}")
+                line.append(f" · {counted(len(shown), 'span')}")
                 line.append(compared(case, shown), style="dim")
             header.update(line)
             view.disputed = case.disputed
@@ -92,7 +93,7 @@ class Versions(Vertical):
         places = [list(group) for _, group in groupby(differences, key=lambda item: item[0].start)]
         keys = self.config.bindings()
         line = Text(no_wrap=False, overflow="fold")
-        line.append(f"{len(places)} difference{'s' if len(places) > 1 else ''}", style="bold")
+        line.append(counted(len(places), "difference"), style="bold")  # never 0: differences were found
         walk = f"{key_display(self.app, keys['next_difference'])} {key_display(self.app, keys['previous_difference'])}"
         line.append(f" ({walk} go there): ", style="dim")
         for index, place in enumerate(places):
